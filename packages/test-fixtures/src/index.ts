@@ -1,0 +1,24 @@
+export {
+  type Jwks,
+  type JwksRequestInfo,
+  type JwksResponder,
+  type JwksServer,
+  type JwksServerOptions,
+  startJwksServer,
+} from './jwks-server.js';
+export {
+  base64url,
+  type CognitoClaimsOptions,
+  cognitoAccessClaims,
+  cognitoIdClaims,
+  generateTestKey,
+  jwksOf,
+  type SignOptions,
+  signJwt,
+  signWithKey,
+  TEST_ALGS,
+  type TestAlg,
+  type TestKey,
+  type TestKeyOptions,
+} from './keys.js';
+export { freePort } from './ports.js';
