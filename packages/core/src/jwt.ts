@@ -1,0 +1,142 @@
+import { type AlgorithmSpec, algorithmSpec, type JwsAlgorithm } from './algorithms.js';
+import { isBase64url, isCanonicalLength } from './base64url.js';
+import { VerifyError } from './errors.js';
+
+/** Tokens longer than this are refused before any decoding (Cognito tokens are 1–4 KB). */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+/** An unverified, structurally valid JWT as returned by {@link decodeJwt}. */
+export interface DecodedJwt {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
+
+/** A header that passed the algorithm rules; safe to pick a key with. */
+export interface TokenHeader {
+  readonly alg: JwsAlgorithm;
+  readonly spec: AlgorithmSpec;
+  readonly kid: string;
+}
+
+export interface ParsedToken {
+  readonly header: TokenHeader;
+  readonly payload: Record<string, unknown>;
+  /** The signing input is `token.slice(0, signingInputEnd)`. */
+  readonly signingInputEnd: number;
+  readonly signature: Buffer;
+}
+
+// Payload and signature segments, matched from just after the first dot to the end: exactly two more
+// segments, each non-empty and in the base64url alphabet. Sticky, so no substring is allocated.
+const BODY = /[\w-]+\.[\w-]+$/y;
+
+// Parsed headers keyed by their segment. Every token of a pool shares a handful of headers (one per kid),
+// so this skips a decode + JSON.parse per verification. Only headers that passed the rules are kept.
+const HEADER_CACHE_MAX = 256;
+const headerCache = new Map<string, TokenHeader>();
+
+function malformed(message: string): VerifyError {
+  return new VerifyError('TOKEN_MALFORMED', message);
+}
+
+function checkShape(token: unknown): asserts token is string {
+  if (typeof token !== 'string')
+    throw malformed(`token must be a string, got ${token === null ? 'null' : typeof token}`);
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw malformed(`token is ${token.length} characters, more than the ${MAX_TOKEN_LENGTH} allowed`);
+  }
+}
+
+function describeBadBody(token: string): VerifyError {
+  let segments = 1;
+  for (let i = token.indexOf('.'); i !== -1; i = token.indexOf('.', i + 1)) segments++;
+  if (segments !== 3) return malformed(`token has ${segments} segments, a compact JWS has exactly 3`);
+  return malformed('token segments must be non-empty base64url (A-Z a-z 0-9 - _, no padding)');
+}
+
+function jsonObject(segment: string, what: 'header' | 'payload'): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    throw malformed(`token ${what} is not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw malformed(`token ${what} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Splits and checks the three segments; returns the dot positions. */
+function split(token: string): [dot1: number, dot2: number] {
+  const dot1 = token.indexOf('.');
+  if (dot1 <= 0) throw describeBadBody(token);
+  BODY.lastIndex = dot1 + 1;
+  if (!BODY.test(token)) throw describeBadBody(token);
+  return [dot1, token.indexOf('.', dot1 + 1)];
+}
+
+function headerRules(segment: string): TokenHeader {
+  if (!isBase64url(segment)) throw malformed('token header is not canonical base64url');
+  const header = jsonObject(segment, 'header');
+  const spec = algorithmSpec(header.alg);
+  if (spec === undefined) {
+    // Covers `none`, every HS*, PS*, EdDSA and anything unknown, before any key is looked at.
+    const alg = typeof header.alg === 'string' && /^[\w-]{1,16}$/.test(header.alg) ? header.alg : 'this';
+    throw new VerifyError('ALG_NOT_ALLOWED', `alg ${alg} is not allowed (RS256/384/512, ES256/384/512 only)`);
+  }
+  // RFC 7515 §4.1.11: a recipient must reject a token whose `crit` lists extensions it does not
+  // understand. This verifier implements none, so any `crit` is refused.
+  if (header.crit !== undefined)
+    throw malformed('token header has a crit parameter this verifier does not support');
+  if (typeof header.kid !== 'string' || header.kid.length === 0) throw malformed('token header has no kid');
+  // jku, x5u, x5c and jwk are deliberately never read: keys come only from the configured JWKS.
+  return { alg: spec.name, spec, kid: header.kid };
+}
+
+function headerOf(segment: string): TokenHeader {
+  let header = headerCache.get(segment);
+  if (header === undefined) {
+    header = headerRules(segment);
+    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+    headerCache.set(segment, header);
+  }
+  return header;
+}
+
+/** Strict parse for verification: size cap, 3 segments, base64url, JSON objects, algorithm rules. */
+export function parseToken(token: unknown): ParsedToken {
+  checkShape(token);
+  const [dot1, dot2] = split(token);
+  const header = headerOf(token.slice(0, dot1));
+  const payloadSegment = token.slice(dot1 + 1, dot2);
+  const signatureSegment = token.slice(dot2 + 1);
+  if (!isCanonicalLength(payloadSegment) || !isCanonicalLength(signatureSegment)) {
+    throw malformed('token segments must be canonical base64url');
+  }
+  return {
+    header,
+    payload: jsonObject(payloadSegment, 'payload'),
+    signingInputEnd: dot2,
+    signature: Buffer.from(signatureSegment, 'base64url'),
+  };
+}
+
+/**
+ * Decodes a token's header and payload WITHOUT verifying anything but its structure (same strict
+ * parsing as verification). For display and debugging only; never trust the result.
+ */
+export function decodeJwt(token: unknown): DecodedJwt {
+  checkShape(token);
+  const [dot1, dot2] = split(token);
+  const headerSegment = token.slice(0, dot1);
+  const payloadSegment = token.slice(dot1 + 1, dot2);
+  if (
+    !isBase64url(headerSegment) ||
+    !isCanonicalLength(payloadSegment) ||
+    !isCanonicalLength(token.slice(dot2 + 1))
+  ) {
+    throw malformed('token segments must be canonical base64url');
+  }
+  return { header: jsonObject(headerSegment, 'header'), payload: jsonObject(payloadSegment, 'payload') };
+}
