@@ -1,6 +1,18 @@
 export type { JwsAlgorithm } from './algorithms.js';
 export { SUPPORTED_ALGORITHMS } from './algorithms.js';
 export {
+  type AuthorizerHandler,
+  type AuthorizerOptions,
+  type AuthorizerResult,
+  createAuthorizer,
+  type DecisionLog,
+  type DecisionReason,
+  defaultContext,
+  type EventKind,
+  type SimpleAuthorizerResult,
+} from './authorizer.js';
+export { type BearerResult, parseBearer } from './bearer.js';
+export {
   CogauthError,
   ConfigError,
   VERIFY_ERROR_CODES,
@@ -8,6 +20,31 @@ export {
   type VerifyErrorCode,
 } from './errors.js';
 export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
+export {
+  type AuthorizerContext,
+  type AuthorizerPolicyResult,
+  AuthPolicy,
+  type Conditions,
+  type ContextValue,
+  HTTP_VERBS,
+  type HttpVerb,
+  type MethodArn,
+  type PolicyDocument,
+  type PolicyStatement,
+  type PolicyVerb,
+  parseMethodArn,
+  toAuthorizerContext,
+} from './policy.js';
+export {
+  type CompiledRule,
+  claimsSatisfy,
+  compileRules,
+  isRouteAllowed,
+  parseRules,
+  permittedRules,
+  type RouteRule,
+  ruleMatches,
+} from './rules.js';
 export type {
   CognitoClaims,
   CognitoVerifier,

@@ -1,0 +1,307 @@
+import { parseBearer } from './bearer.js';
+import { ConfigError, VerifyError } from './errors.js';
+import {
+  type AuthorizerContext,
+  type AuthorizerPolicyResult,
+  arnPrefix,
+  type MethodArn,
+  type PolicyStatement,
+  parseMethodArn,
+  toAuthorizerContext,
+} from './policy.js';
+import {
+  type CompiledRule,
+  claimsSatisfy,
+  compileRules,
+  parseRules,
+  type RouteRule,
+  ruleMatches,
+} from './rules.js';
+import type { CognitoClaims, CognitoVerifier } from './types.js';
+
+export type EventKind = 'TOKEN' | 'REQUEST' | 'HTTP_API_V2' | 'WEBSOCKET_CONNECT';
+
+export type DecisionReason =
+  | 'ALLOWED'
+  | 'ROUTE_NOT_PERMITTED'
+  | 'NO_ROUTE_PERMITTED'
+  | 'TOKEN_MISSING'
+  | 'BEARER_MALFORMED'
+  | 'EVENT_UNSUPPORTED'
+  | 'ARN_INVALID'
+  | 'CONTEXT_ERROR'
+  | 'VERIFIER_ERROR'
+  | 'INTERNAL_ERROR'
+  | VerifyError['code'];
+
+/** One log line per decision. Never holds the token, a signature or raw claims beyond `sub`. */
+export interface DecisionLog {
+  msg: 'cogauth authorizer decision';
+  decision: 'Allow' | 'Deny' | 'Unauthorized';
+  reason: DecisionReason;
+  event?: EventKind;
+  principal?: string;
+  route?: string;
+  /** How many rules the caller satisfies, i.e. how many routes the returned policy allows. */
+  permittedRules?: number;
+  error?: string;
+  latencyMs: number;
+}
+
+/** HTTP API simple response. */
+export interface SimpleAuthorizerResult {
+  isAuthorized: boolean;
+  context?: AuthorizerContext;
+}
+
+export type AuthorizerResult = AuthorizerPolicyResult | SimpleAuthorizerResult;
+export type AuthorizerHandler = (event: unknown, context?: unknown) => Promise<AuthorizerResult>;
+
+export interface AuthorizerOptions {
+  verifier: CognitoVerifier;
+  /** Rules from code or JSON; validated with `parseRules` (a malformed set throws a ConfigError). */
+  rules: readonly RouteRule[] | string;
+  /** Extra context entries from the verified claims; merged over the defaults. Throwing fails closed (401). */
+  context?: (
+    claims: CognitoClaims,
+  ) => Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
+  /** HTTP API (payload 2.0) answer: `simple` (`{isAuthorized, context}`, default) or `iam` (a policy). */
+  httpApiResponse?: 'simple' | 'iam';
+  /** Receives one entry per decision; defaults to one JSON line on stdout. */
+  logger?: (entry: DecisionLog) => void;
+}
+
+interface ReadEvent {
+  kind: EventKind;
+  arn: unknown;
+  header: unknown;
+}
+
+class Refusal {
+  constructor(
+    readonly reason: DecisionReason,
+    readonly error?: string,
+  ) {}
+}
+
+const MEMO_LIMIT = 1024;
+
+/**
+ * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers and
+ * WebSocket `$connect` authorizers.
+ *
+ * - Authentication failures (no or malformed header, any verification failure, an unknown event shape, a
+ *   throwing context hook, any unexpected error) throw `Error('Unauthorized')`, which API Gateway answers
+ *   with 401.
+ * - A valid token without a rule for the route gets an explicit Deny (403) or `isAuthorized: false` (403).
+ * - An Allow policy lists every route the caller may use, so a cached policy is right for every route.
+ */
+export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
+  const { verifier, context, logger } = options;
+  if (typeof verifier?.verify !== 'function') throw new ConfigError('verifier', 'must be a CognitoVerifier');
+  if (context !== undefined && typeof context !== 'function')
+    throw new ConfigError('context', 'must be a function');
+  if (logger !== undefined && typeof logger !== 'function')
+    throw new ConfigError('logger', 'must be a function');
+  const httpApiResponse = options.httpApiResponse ?? 'simple';
+  if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
+    throw new ConfigError('httpApiResponse', "must be 'simple' or 'iam'");
+  }
+  const rules = compileRules(parseRules(options.rules));
+  const log = logger ?? ((entry: DecisionLog) => console.log(JSON.stringify(entry)));
+  const allowMemo = new Map<string, string[]>();
+
+  const allowedResources = (prefix: string, permitted: readonly CompiledRule[]): string[] => {
+    let key = prefix;
+    for (const r of permitted) key += `,${r.index}`;
+    let resources = allowMemo.get(key);
+    if (!resources) {
+      resources = [];
+      for (const r of permitted) for (const suffix of r.resources) resources.push(prefix + suffix);
+      if (allowMemo.size >= MEMO_LIMIT) allowMemo.clear();
+      allowMemo.set(key, resources);
+    }
+    return resources;
+  };
+
+  const emit = (entry: DecisionLog): void => {
+    try {
+      log(entry);
+    } catch {
+      // A failing log sink must not change the decision.
+    }
+  };
+
+  return async function authorize(event: unknown): Promise<AuthorizerResult> {
+    const start = performance.now();
+    let read: ReadEvent | undefined;
+    let arn: MethodArn | undefined;
+    try {
+      read = readEvent(event);
+      if (!read) throw new Refusal('EVENT_UNSUPPORTED');
+      try {
+        arn = parseMethodArn(read.arn);
+      } catch {
+        throw new Refusal('ARN_INVALID');
+      }
+      const bearer = parseBearer(read.header);
+      if ('error' in bearer) throw new Refusal(bearer.error);
+
+      let claims: CognitoClaims;
+      try {
+        claims = await verifier.verify(bearer.token);
+      } catch (err) {
+        throw err instanceof VerifyError
+          ? new Refusal(err.code)
+          : new Refusal('VERIFIER_ERROR', errorName(err));
+      }
+      const principal = claims?.sub;
+      if (typeof principal !== 'string' || principal === '') throw new Refusal('CLAIM_INVALID');
+
+      let ctx: AuthorizerContext;
+      try {
+        ctx = defaultContext(claims);
+        if (context) Object.assign(ctx, toAuthorizerContext(await context(claims)));
+      } catch (err) {
+        throw new Refusal('CONTEXT_ERROR', errorName(err));
+      }
+
+      const permitted: CompiledRule[] = [];
+      let allowedHere = false;
+      for (const r of rules) {
+        if (!claimsSatisfy(r, claims)) continue;
+        permitted.push(r);
+        if (!allowedHere && ruleMatches(r, arn.resource)) allowedHere = true;
+      }
+
+      let result: AuthorizerResult;
+      if (read.kind === 'HTTP_API_V2' && httpApiResponse === 'simple') {
+        result = { isAuthorized: allowedHere, context: ctx };
+      } else {
+        const prefix = arnPrefix(arn);
+        const statements: PolicyStatement[] = [];
+        if (permitted.length > 0) {
+          statements.push({
+            Action: 'execute-api:Invoke',
+            Effect: 'Allow',
+            Resource: [...allowedResources(prefix, permitted)],
+          });
+        }
+        // Explicit Deny for this request only, so a cached policy stays right for the other routes. An ARN
+        // holding a policy wildcard character cannot be denied alone; the implicit deny answers 403 too.
+        const denied = permitted.length === 0 ? `${prefix}*` : /[*?]/.test(arn.arn) ? undefined : arn.arn;
+        if (!allowedHere && denied)
+          statements.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [denied] });
+        result = {
+          principalId: principal,
+          policyDocument: { Version: '2012-10-17', Statement: statements },
+          context: ctx,
+        };
+      }
+      emit({
+        msg: 'cogauth authorizer decision',
+        decision: allowedHere ? 'Allow' : 'Deny',
+        reason: allowedHere
+          ? 'ALLOWED'
+          : permitted.length === 0
+            ? 'NO_ROUTE_PERMITTED'
+            : 'ROUTE_NOT_PERMITTED',
+        event: read.kind,
+        principal,
+        route: routeOf(arn),
+        permittedRules: permitted.length,
+        latencyMs: elapsed(start),
+      });
+      return result;
+    } catch (err) {
+      const refusal = err instanceof Refusal ? err : new Refusal('INTERNAL_ERROR', errorName(err));
+      const entry: DecisionLog = {
+        msg: 'cogauth authorizer decision',
+        decision: 'Unauthorized',
+        reason: refusal.reason,
+        latencyMs: elapsed(start),
+      };
+      if (read) entry.event = read.kind;
+      if (arn) entry.route = routeOf(arn);
+      if (refusal.error) entry.error = refusal.error;
+      emit(entry);
+      throw new Error('Unauthorized');
+    }
+  };
+}
+
+function elapsed(start: number): number {
+  return Math.round((performance.now() - start) * 1000) / 1000;
+}
+
+function routeOf(arn: MethodArn): string {
+  return arn.path === '' ? arn.method : `${arn.method} ${arn.path}`;
+}
+
+/** The error's class name only: messages of foreign errors might quote the token. */
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
+
+/**
+ * sub, username, groups (comma-joined, empty when none), scope (access tokens), tokenUse, clientId
+ * (`client_id` or `aud`), email (id tokens).
+ */
+export function defaultContext(claims: CognitoClaims): AuthorizerContext {
+  const ctx: AuthorizerContext = { sub: claims.sub };
+  const username = claims.token_use === 'id' ? claims['cognito:username'] : claims.username;
+  if (typeof username === 'string') ctx.username = username;
+  const groups = claims['cognito:groups'];
+  ctx.groups = Array.isArray(groups) ? groups.join(',') : '';
+  if (typeof claims.scope === 'string') ctx.scope = claims.scope;
+  ctx.tokenUse = claims.token_use;
+  const clientId = claims.token_use === 'id' ? claims.aud : claims.client_id;
+  if (typeof clientId === 'string') ctx.clientId = clientId;
+  if (claims.token_use === 'id' && typeof claims.email === 'string') ctx.email = claims.email;
+  return ctx;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function readEvent(event: unknown): ReadEvent | undefined {
+  if (!isObject(event)) return undefined;
+  if (event.type === 'TOKEN')
+    return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
+  if (event.type !== 'REQUEST') return undefined;
+  if (event.version === '2.0') {
+    let header = authorizationHeader(event.headers, undefined);
+    const sources = event.identitySource;
+    if (header === undefined && Array.isArray(sources) && sources.length === 1) header = sources[0];
+    return { kind: 'HTTP_API_V2', arn: event.routeArn, header };
+  }
+  const rc = event.requestContext;
+  const kind = isObject(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
+  return { kind, arn: event.methodArn, header: authorizationHeader(event.headers, event.multiValueHeaders) };
+}
+
+const AMBIGUOUS = 'ambiguous';
+
+/**
+ * The `Authorization` value from `headers` and `multiValueHeaders`, any case. Several different values
+ * are refused (returned as a value that will not parse as a bearer token).
+ */
+function authorizationHeader(headers: unknown, multi: unknown): unknown {
+  const found = new Set<unknown>();
+  if (isObject(headers)) {
+    for (const k in headers) if (k.toLowerCase() === 'authorization') found.add(headers[k]);
+  }
+  if (isObject(multi)) {
+    for (const k in multi) {
+      if (k.toLowerCase() !== 'authorization') continue;
+      const values = multi[k];
+      if (Array.isArray(values)) for (const v of values) found.add(v);
+      else found.add(AMBIGUOUS);
+    }
+  }
+  if (found.size === 0) return undefined;
+  if (found.size > 1) return AMBIGUOUS;
+  return found.values().next().value;
+}

@@ -1,0 +1,238 @@
+import { ConfigError } from './errors.js';
+import { expandVerb, HTTP_VERBS, type HttpVerb, pathToResource } from './policy.js';
+import type { CognitoClaims } from './types.js';
+
+/**
+ * One route and who may use it. `route` is `"<METHOD|ANY> <path>"` (path segments literal, `{param}`,
+ * `{proxy+}` or `*`) or the WebSocket route key `"$connect"`. `groups` is any-of on `cognito:groups`,
+ * `scopes` any-of on `scope`; both present means both must hold; neither means any valid token.
+ */
+export interface RouteRule {
+  readonly route: string;
+  readonly groups?: readonly string[];
+  readonly scopes?: readonly string[];
+}
+
+/** A rule ready for matching: `resources` are the resource-ARN suffixes (`GET/messages/*`) it allows. */
+export interface CompiledRule {
+  readonly index: number;
+  readonly rule: RouteRule;
+  readonly resources: readonly string[];
+  readonly groups: readonly string[] | undefined;
+  readonly scopes: readonly string[] | undefined;
+  readonly pattern: RegExp;
+}
+
+const RULE_KEYS = new Set(['route', 'groups', 'scopes']);
+const ROUTE_KEY_RULE = /^\$connect$/;
+const NAME = /^[\x21-\x7e]+$/;
+
+/**
+ * Validates a rule set from code or JSON (a string is parsed as JSON) and returns frozen copies.
+ * Throws a ConfigError naming the bad rule (`rules[2].route`). Rejects: an empty set, unknown keys (a typo
+ * such as `group` would otherwise open the route to everyone), empty `groups`/`scopes`, and rules that
+ * API Gateway's wildcard matching would make ineffective (see `checkShadowing`).
+ */
+export function parseRules(input: unknown): RouteRule[] {
+  let value = input;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (cause) {
+      throw new ConfigError('rules', `is not valid JSON (${(cause as Error).message})`);
+    }
+  }
+  if (!Array.isArray(value)) throw new ConfigError('rules', 'must be an array of route rules');
+  if (value.length === 0) throw new ConfigError('rules', 'is empty: it would deny every request');
+  const rules = value.map((raw, i) => parseRule(raw, `rules[${i}]`));
+  checkShadowing(compileRules(rules));
+  return rules;
+}
+
+function parseRule(raw: unknown, at: string): RouteRule {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(at, 'must be an object');
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!RULE_KEYS.has(key))
+      throw new ConfigError(`${at}.${key}`, 'unknown key (allowed: route, groups, scopes)');
+  }
+  const route = obj.route;
+  if (typeof route !== 'string')
+    throw new ConfigError(`${at}.route`, 'must be a string like "GET /messages"');
+  if (routeResources(route) === undefined) {
+    throw new ConfigError(
+      `${at}.route`,
+      `invalid route ${JSON.stringify(route)}: expected "<${HTTP_VERBS.join('|')}|ANY> /path" or "$connect"`,
+    );
+  }
+  const rule: { route: string; groups?: readonly string[]; scopes?: readonly string[] } = { route };
+  if (obj.groups !== undefined) rule.groups = names(obj.groups, `${at}.groups`);
+  if (obj.scopes !== undefined) rule.scopes = names(obj.scopes, `${at}.scopes`);
+  return Object.freeze(rule);
+}
+
+function names(value: unknown, at: string): readonly string[] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw new ConfigError(at, 'must be a non-empty array of strings');
+  value.forEach((v, i) => {
+    if (typeof v !== 'string' || !NAME.test(v)) {
+      throw new ConfigError(`${at}[${i}]`, 'must be a non-empty string without spaces');
+    }
+  });
+  return Object.freeze([...(value as string[])]);
+}
+
+/** `"GET /a/{id}"` → `["GET/a/*"]`; `"ANY /a"` → one per verb; `"$connect"` → `["$connect"]`. */
+function routeResources(route: string): string[] | undefined {
+  if (ROUTE_KEY_RULE.test(route)) return [route];
+  const m = /^([A-Z]+) (\/\S*)$/.exec(route);
+  if (!m) return undefined;
+  const verbs = expandVerb(m[1] as string);
+  const path = pathToResource(m[2] as string);
+  if (!verbs || path === undefined) return undefined;
+  return verbs.map((v) => `${v}/${path}`);
+}
+
+function globToRegExp(globs: readonly string[]): RegExp {
+  const alternatives = globs.map((g) => g.split('*').map(escapeRegExp).join('.*'));
+  return new RegExp(`^(?:${alternatives.join('|')})$`);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Compiles validated rules. Call `parseRules` first for anything that did not come from code you control. */
+export function compileRules(rules: readonly RouteRule[]): CompiledRule[] {
+  return rules.map((rule, index) => {
+    const resources = routeResources(rule.route);
+    if (!resources)
+      throw new ConfigError(`rules[${index}].route`, `invalid route ${JSON.stringify(rule.route)}`);
+    return Object.freeze({
+      index,
+      rule,
+      resources: Object.freeze(resources),
+      groups: rule.groups,
+      scopes: rule.scopes,
+      pattern: globToRegExp(resources),
+    });
+  });
+}
+
+/** Whether the claims meet the rule's requirement. */
+export function claimsSatisfy(rule: CompiledRule, claims: CognitoClaims): boolean {
+  if (rule.groups) {
+    const have = claims['cognito:groups'];
+    if (!Array.isArray(have) || !rule.groups.some((g) => have.includes(g))) return false;
+  }
+  if (rule.scopes) {
+    const scope = claims.scope;
+    if (typeof scope !== 'string') return false;
+    const have = scope.split(' ');
+    if (!rule.scopes.some((s) => have.includes(s))) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a rule covers a request. `resource` is a method ARN's resource (`GET/messages/42`, `$connect`).
+ * Wildcards match like an IAM policy on execute-api: any characters, `/` included, so the answer here
+ * and API Gateway's evaluation of the policy built from the same rules are the same.
+ */
+export function ruleMatches(rule: CompiledRule, resource: string): boolean {
+  return rule.pattern.test(resource);
+}
+
+/** The rules the claims satisfy, i.e. every route the caller may use. */
+export function permittedRules(rules: readonly CompiledRule[], claims: CognitoClaims): CompiledRule[] {
+  return rules.filter((r) => claimsSatisfy(r, claims));
+}
+
+/** Whether the claims may call `method path` (or a WebSocket route key with path `''`). */
+export function isRouteAllowed(
+  rules: readonly CompiledRule[],
+  claims: CognitoClaims,
+  method: HttpVerb | string,
+  path: string,
+): boolean {
+  const resource = path === '' ? method : `${method}${path}`;
+  return rules.some((r) => ruleMatches(r, resource) && claimsSatisfy(r, claims));
+}
+
+/**
+ * Rejects rule sets whose requirements API Gateway could not enforce. A policy wildcard matches across
+ * `/`, and an Allow for one rule lets its holder through wherever its pattern matches. So if rule A's
+ * pattern overlaps rule B's route and A admits someone B does not, B's requirement is void there. That is
+ * fine when B is the wider rule (`ANY /admin/*` for admins plus a public `GET /admin/health`), and an
+ * error when A is at least as wide as B (a public `GET /messages/{id}` next to an admin-only
+ * `GET /messages/{id}/secret`) or when the two only partly overlap.
+ */
+function checkShadowing(rules: readonly CompiledRule[]): void {
+  for (const a of rules) {
+    for (const b of rules) {
+      if (a === b || admitsSubset(a, b)) continue;
+      // a admits someone b does not: a must not reach into b unless b strictly contains a.
+      const overlap = a.resources.some((ra) => b.resources.some((rb) => globsOverlap(ra, rb)));
+      if (!overlap) continue;
+      const bContainsA = a.resources.every((ra) => b.resources.some((rb) => globContains(rb, ra)));
+      const aContainsB = b.resources.every((rb) => a.resources.some((ra) => globContains(ra, rb)));
+      if (bContainsA && !aContainsB) continue;
+      throw new ConfigError(
+        `rules[${b.index}].route`,
+        `${JSON.stringify(b.rule.route)} is also matched by rules[${a.index}] ${JSON.stringify(a.rule.route)}, ` +
+          'which admits callers this rule does not (policy wildcards match across "/"); ' +
+          'give them the same groups/scopes or make the routes disjoint',
+      );
+    }
+  }
+}
+
+/** Whether everyone rule a admits is admitted by rule b. */
+function admitsSubset(a: CompiledRule, b: CompiledRule): boolean {
+  return subset(a.groups, b.groups) && subset(a.scopes, b.scopes);
+}
+
+function subset(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!b) return true;
+  if (!a) return false;
+  return a.every((x) => b.includes(x));
+}
+
+/** Whether the `*`-globs a and b (no `*` inside literals) match at least one common string. */
+export function globsOverlap(a: string, b: string): boolean {
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (b.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let r: boolean;
+    if (i === a.length && j === b.length) r = true;
+    else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
+    else if (b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
+    else r = i < a.length && j < b.length && a[i] === b[j] && go(i + 1, j + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}
+
+/**
+ * Whether glob `outer` matches every string glob `inner` matches: `inner`'s `*`s are treated as a symbol
+ * only `outer`'s `*` can consume, which is exact because literals never contain `*`.
+ */
+export function globContains(outer: string, inner: string): boolean {
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (inner.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let r: boolean;
+    if (i === outer.length) r = j === inner.length;
+    else if (outer[i] === '*') r = go(i + 1, j) || (j < inner.length && go(i, j + 1));
+    else r = j < inner.length && inner[j] !== '*' && outer[i] === inner[j] && go(i + 1, j + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}
