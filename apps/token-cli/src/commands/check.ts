@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import {
+  type AuthorizerPolicyResult,
+  type CompiledRule,
+  compileRules,
+  createAuthorizer,
+  type DecisionLog,
+  decodeJwt,
+  HTTP_VERBS,
+  type PolicyDocument,
+  parseMethodArn,
+  parseRules,
+  type RouteRule,
+  ruleMatches,
+} from '@cogauth/core';
+import { parse as parseYaml } from 'yaml';
+import { COMMON_HELP, type Command } from '../command.js';
+import { regionOfPoolId, type Settings } from '../config.js';
+import { UsageError } from '../errors.js';
+import { printJson } from '../output.js';
+import { tokenArgument } from '../prompt.js';
+import { buildVerifier, VERIFIER_HELP, VERIFIER_OPTIONS } from './verify.js';
+
+// A made-up REST API; only the resource part (verb and path) matters to the decision.
+const ACCOUNT = '123456789012';
+const API_ID = 'cogauthcheck';
+const STAGE = 'local';
+
+export interface CheckOutcome {
+  decision: 'Allow' | 'Deny' | 'Unauthorized';
+  status: 200 | 401 | 403;
+  reason: string;
+  route: string;
+  methodArn: string;
+  permittedRoutes: string[];
+  /** Rules that cover the route, and what they require: explains a 403. */
+  matchingRules: RouteRule[];
+  policyDocument: PolicyDocument | null;
+  context: Record<string, unknown> | null;
+}
+
+export function loadRules(path: string): RouteRule[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--rules: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let value: unknown;
+  try {
+    value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `--rules: ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  return parseRules(value);
+}
+
+/** `POST /messages/42` -> a REST method ARN with that verb and path. */
+export function methodArnFor(route: string, region: string): string {
+  const match = /^([A-Za-z]+)\s+(\/\S*)$/.exec(route.trim());
+  const method = match?.[1]?.toUpperCase();
+  const path = match?.[2];
+  if (!method || !path || !(HTTP_VERBS as readonly string[]).includes(method)) {
+    throw new UsageError(
+      `--route must look like "POST /messages" with one of ${HTTP_VERBS.join(', ')} (got "${route}")`,
+    );
+  }
+  if (/[*?{}\s]/.test(path)) {
+    throw new UsageError(
+      `--route needs a concrete request path such as /messages/42, not a template (got "${path}")`,
+    );
+  }
+  return `arn:aws:execute-api:${region}:${ACCOUNT}:${API_ID}/${STAGE}/${method}${path}`;
+}
+
+/** Runs the real core authorizer on a synthesized REST TOKEN event. */
+export async function runCheck(input: {
+  verifier: Parameters<typeof createAuthorizer>[0]['verifier'];
+  rules: RouteRule[];
+  token: string;
+  route: string;
+  methodArn: string;
+}): Promise<CheckOutcome> {
+  const logs: DecisionLog[] = [];
+  const handler = createAuthorizer({
+    verifier: input.verifier,
+    rules: input.rules,
+    logger: (entry) => logs.push(entry),
+  });
+  const event = { type: 'TOKEN', authorizationToken: `Bearer ${input.token}`, methodArn: input.methodArn };
+  let result: AuthorizerPolicyResult | undefined;
+  try {
+    result = (await handler(event)) as AuthorizerPolicyResult;
+  } catch (error) {
+    if ((error as Error).message !== 'Unauthorized') throw error;
+  }
+  const log = logs.at(-1);
+  const compiled = compileRules(input.rules);
+  const { resource } = parseMethodArn(input.methodArn);
+  const prefix = input.methodArn.slice(0, input.methodArn.length - resource.length);
+  const matchingRules = compiled.filter((r) => ruleMatches(r, resource)).map((r) => r.rule);
+  if (!result) {
+    return {
+      decision: 'Unauthorized',
+      status: 401,
+      reason: log?.reason ?? 'UNKNOWN',
+      route: input.route,
+      methodArn: input.methodArn,
+      permittedRoutes: [],
+      matchingRules,
+      policyDocument: null,
+      context: null,
+    };
+  }
+  const allowed = allowedResources(result.policyDocument);
+  const isAllowed = log?.decision === 'Allow';
+  return {
+    decision: isAllowed ? 'Allow' : 'Deny',
+    status: isAllowed ? 200 : 403,
+    reason: log?.reason ?? 'UNKNOWN',
+    route: input.route,
+    methodArn: input.methodArn,
+    permittedRoutes: permittedRoutes(compiled, allowed, prefix),
+    matchingRules,
+    policyDocument: result.policyDocument,
+    context: result.context ?? null,
+  };
+}
+
+function allowedResources(policy: PolicyDocument): Set<string> {
+  const out = new Set<string>();
+  for (const statement of policy.Statement) {
+    if (statement.Effect !== 'Allow') continue;
+    const resources = statement.Resource;
+    for (const r of Array.isArray(resources) ? resources : [resources]) out.add(String(r));
+  }
+  return out;
+}
+
+/** A rule is permitted when the returned policy allows every resource it compiles to. */
+function permittedRoutes(compiled: CompiledRule[], allowed: Set<string>, prefix: string): string[] {
+  return compiled.filter((r) => r.resources.every((s) => allowed.has(prefix + s))).map((r) => r.rule.route);
+}
+
+function requirement(rule: RouteRule): string {
+  const parts: string[] = [];
+  if (rule.groups) parts.push(`group ${rule.groups.join(' or ')}`);
+  if (rule.scopes) parts.push(`scope ${rule.scopes.join(' or ')}`);
+  return parts.length ? parts.join(' and ') : 'any valid token';
+}
+
+function printOutcome(io: { stdout: NodeJS.WritableStream }, outcome: CheckOutcome, token: string): void {
+  const out: string[] = [];
+  const label = { Allow: '200 Allow', Deny: '403 Forbidden (Deny)', Unauthorized: '401 Unauthorized' }[
+    outcome.decision
+  ];
+  out.push(`decision: ${label}`);
+  out.push(`reason:   ${outcome.reason}`);
+  out.push(`route:    ${outcome.route}`);
+  if (outcome.matchingRules.length === 0)
+    out.push('rules for this route: none (only a rule for the route can allow it)');
+  else {
+    out.push('rules for this route:');
+    for (const rule of outcome.matchingRules) out.push(`  ${rule.route}  needs ${requirement(rule)}`);
+  }
+  if (outcome.status === 403) {
+    // Unverified only for display: the authorizer already verified this token.
+    const payload = safePayload(token);
+    const groups = Array.isArray(payload?.['cognito:groups'])
+      ? (payload['cognito:groups'] as string[]).join(', ')
+      : '';
+    out.push(
+      `token has: groups [${groups}]${typeof payload?.scope === 'string' ? `, scope "${payload.scope}"` : ''}`,
+    );
+  }
+  out.push(
+    outcome.permittedRoutes.length
+      ? `routes this token may call:\n${outcome.permittedRoutes.map((r) => `  ${r}`).join('\n')}`
+      : 'routes this token may call: none',
+  );
+  out.push(
+    outcome.policyDocument
+      ? `policy document:\n${JSON.stringify(outcome.policyDocument, null, 2)}`
+      : 'policy document: none (the authorizer throws "Unauthorized"; API Gateway answers 401)',
+  );
+  io.stdout.write(`${out.join('\n')}\n`);
+}
+
+function safePayload(token: string): Record<string, unknown> | undefined {
+  try {
+    return decodeJwt(token).payload;
+  } catch {
+    return undefined;
+  }
+}
+
+function regionFor(settings: Settings): string {
+  return settings.region ?? regionOfPoolId(settings.userPoolId) ?? 'us-east-1';
+}
+
+export const check: Command = {
+  name: 'check',
+  summary: 'run the real authorizer locally: decision (Allow/403/401), reason, permitted routes, policy',
+  maxPositionals: 1,
+  options: {
+    ...VERIFIER_OPTIONS,
+    rules: { type: 'string' },
+    route: { type: 'string' },
+    'method-arn': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  help: `Usage: cogauth check --rules <file> --route "<VERB> <path>" [options] [token | -]
+
+Runs @cogauth/core's createAuthorizer, exactly as deployed, on a REST TOKEN event for the route and
+prints the decision (200 Allow / 403 Deny / 401 Unauthorized), the reason code, the rules covering the route,
+the routes this token may call and the policy document. Exit 0 when allowed, 1 otherwise.
+
+Options:
+  --rules <file>        rule set, JSON (or YAML), e.g. [{"route":"POST /messages","groups":["writers"]}]
+                        (COGAUTH_RULES_FILE; "rules" in the config, relative to the config file)
+  --route <route>       the request, e.g. "POST /messages" or "DELETE /messages/42"
+  --method-arn <arn>    use this method ARN instead of one built from --route
+  --json                {decision, status, reason, route, methodArn, permittedRoutes, matchingRules,
+                         policyDocument, context}
+
+${VERIFIER_HELP}
+
+${COMMON_HELP}
+
+Example:
+  cogauth check --profile dev --rules rules.json --route "POST /messages" "$TOKEN"
+`,
+  async run(ctx) {
+    const { io, values } = ctx;
+    const { settings } = ctx.config();
+    if (!settings.rules)
+      throw new UsageError('no --rules file (or COGAUTH_RULES_FILE, or rules in the config)');
+    const route = typeof values.route === 'string' ? values.route : undefined;
+    const explicitArn = typeof values['method-arn'] === 'string' ? values['method-arn'] : undefined;
+    if (!route && !explicitArn) throw new UsageError('no --route, e.g. --route "POST /messages"');
+    const rules = loadRules(settings.rules);
+    const methodArn = explicitArn ?? methodArnFor(route as string, regionFor(settings));
+    let resource: string;
+    try {
+      resource = parseMethodArn(methodArn).resource;
+    } catch (error) {
+      throw new UsageError(`--method-arn: ${(error as Error).message}`);
+    }
+    const token = await tokenArgument(io, ctx.positionals[0], 'token');
+    const { verifier } = buildVerifier(ctx);
+    const outcome = await runCheck({
+      verifier,
+      rules,
+      token,
+      route: route ?? resource.replace('/', ' '),
+      methodArn,
+    });
+    if (values.json) printJson(io, outcome);
+    else printOutcome(io, outcome, token);
+    if (outcome.decision === 'Allow') return 0;
+    if (outcome.reason === 'JWKS_UNAVAILABLE' || outcome.reason === 'VERIFIER_ERROR') {
+      io.stderr.write(
+        `cogauth: the verifier could not check the token (${outcome.reason}): check --issuer / --jwks-uri\n`,
+      );
+    }
+    return 1;
+  },
+};

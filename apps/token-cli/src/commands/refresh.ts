@@ -1,0 +1,95 @@
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoApi, cognitoFailure, createCognitoClient } from '../cognito.js';
+import { COMMON_HELP, type Command, POOL_HELP, POOL_OPTIONS } from '../command.js';
+import type { Settings } from '../config.js';
+import { UsageError } from '../errors.js';
+import { startSpinner } from '../output.js';
+import { tokenArgument } from '../prompt.js';
+import { secretHash } from '../secret-hash.js';
+import { parsePrintChoice, printSession, type Tokens, tokensOf } from '../session.js';
+
+/**
+ * REFRESH_TOKEN_AUTH. With a client secret, SECRET_HASH must use the user's real username
+ * (the `username` claim / GetUser's Username), not the email or phone alias used at login.
+ */
+export async function refreshTokens(
+  api: CognitoApi,
+  settings: Settings,
+  refreshToken: string,
+): Promise<Tokens> {
+  const clientId = settings.clientId;
+  if (!clientId)
+    throw new UsageError(
+      'no app client id: pass --client-id (or COGAUTH_CLIENT_ID, or clientId in the config)',
+    );
+  const params: Record<string, string> = { REFRESH_TOKEN: refreshToken };
+  if (settings.clientSecret) {
+    if (!settings.username) {
+      throw new UsageError(
+        'this client has a secret, so refresh needs --username: the real username ("username" in login --json), not an alias',
+      );
+    }
+    params.SECRET_HASH = secretHash(settings.username, clientId, settings.clientSecret);
+  }
+  try {
+    const response = await api.send(
+      new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: params }),
+    );
+    return tokensOf(response.AuthenticationResult, refreshToken);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw cognitoFailure('refresh failed', error, settings);
+  }
+}
+
+export const refresh: Command = {
+  name: 'refresh',
+  summary: 'exchange a refresh token for new access and ID tokens (REFRESH_TOKEN_AUTH)',
+  maxPositionals: 1,
+  options: {
+    ...POOL_OPTIONS,
+    username: { type: 'string', short: 'u' },
+    json: { type: 'boolean' },
+    print: { type: 'string' },
+  },
+  help: `Usage: cogauth refresh [options] [refresh-token | -]
+
+Exchanges a refresh token (argument, or stdin when omitted or "-") for new tokens.
+Output as for login: "username email_verified access_token", --json, or --print access|id|refresh|header
+(refresh prints the refresh token you passed in; Cognito does not rotate it here).
+
+Options:
+  -u, --username <name>  the REAL username (not an email alias); needed with --client-secret for SECRET_HASH
+  --json                 print {username, attributes, tokens}
+  --print <what>         access | id | refresh | header
+
+${POOL_HELP}
+
+${COMMON_HELP}
+
+Example:
+  cogauth login --profile dev -u alice --print refresh > refresh.txt
+  cogauth refresh --profile dev --print access < refresh.txt
+`,
+  async run(ctx) {
+    const { io, values, positionals } = ctx;
+    const json = values.json === true;
+    const print = parsePrintChoice(values.print, json);
+    const { settings } = ctx.config();
+    const refreshToken = await tokenArgument(io, positionals[0], 'refresh token');
+    const api = createCognitoClient(settings);
+    try {
+      const spinner = startSpinner(io, 'Refreshing');
+      let tokens: Tokens;
+      try {
+        tokens = await refreshTokens(api, settings, refreshToken);
+      } finally {
+        spinner.stop();
+      }
+      await printSession(io, api, settings, tokens, { json, print });
+      return 0;
+    } finally {
+      api.destroy();
+    }
+  },
+};

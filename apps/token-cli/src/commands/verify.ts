@@ -1,0 +1,115 @@
+import {
+  type CognitoClaims,
+  type CognitoVerifier,
+  type CognitoVerifierOptions,
+  createCognitoVerifier,
+  VerifyError,
+} from '@cogauth/core';
+import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
+import { regionOfPoolId, type Settings } from '../config.js';
+import { CliError, UsageError } from '../errors.js';
+import { describeExpiry, note, printJson } from '../output.js';
+import { tokenArgument } from '../prompt.js';
+
+export const VERIFIER_OPTIONS = {
+  'user-pool-id': { type: 'string' },
+  'client-id': { type: 'string' },
+  'token-use': { type: 'string' },
+  issuer: { type: 'string' },
+  'jwks-uri': { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+} as const;
+
+export const VERIFIER_HELP = `Verifier options (flag > env > config file):
+  --user-pool-id <id>   pool that issued the token (COGAUTH_USER_POOL_ID)
+  --client-id <id|*>    expected client_id / aud; "*" or unset skips the check (COGAUTH_CLIENT_ID)
+  --token-use <use>     access | id | any (default any; COGAUTH_TOKEN_USE)
+  --issuer <url>        issuer override, e.g. http://127.0.0.1:9229/local_abc (COGAUTH_ISSUER)
+  --jwks-uri <url>      JWKS override (COGAUTH_JWKS_URI; default <issuer>/.well-known/jwks.json)
+  --endpoint <url>      with a region-less pool id (cognito-local), the issuer defaults to <endpoint>/<poolId>`;
+
+/** Verifier options from the resolved settings; an emulator pool (`local_x`) gets its issuer from --endpoint. */
+export function verifierOptions(settings: Settings): CognitoVerifierOptions {
+  const { userPoolId } = settings;
+  if (!userPoolId)
+    throw new UsageError(
+      'no user pool id: pass --user-pool-id (or COGAUTH_USER_POOL_ID, or userPoolId in the config)',
+    );
+  const tokenUse = settings.tokenUse ?? 'any';
+  if (tokenUse !== 'access' && tokenUse !== 'id' && tokenUse !== 'any') {
+    throw new UsageError(`--token-use must be access, id or any (got "${tokenUse}")`);
+  }
+  const clientId =
+    settings.clientId === undefined || settings.clientId === '*' ? null : settings.clientId.split(',');
+  let issuer = settings.issuer?.split(',');
+  if (!issuer && settings.endpoint && !regionOfPoolId(userPoolId)) {
+    issuer = [`${settings.endpoint.replace(/\/+$/, '')}/${userPoolId}`];
+  }
+  return {
+    userPoolId,
+    tokenUse: tokenUse === 'any' ? null : tokenUse,
+    clientId,
+    ...(issuer ? { issuer } : {}),
+    ...(settings.jwksUri ? { jwksUri: settings.jwksUri } : {}),
+  };
+}
+
+export function buildVerifier(ctx: CommandContext): {
+  verifier: CognitoVerifier;
+  options: CognitoVerifierOptions;
+} {
+  const options = verifierOptions(ctx.config().settings);
+  if (options.clientId === null)
+    note(ctx.io, 'cogauth: note: no --client-id, so client_id/aud is not checked');
+  return { verifier: createCognitoVerifier(options, { cache: false }), options };
+}
+
+export const verify: Command = {
+  name: 'verify',
+  summary: 'verify a token with @cogauth/core and print its claims (exit 0 valid, 1 invalid)',
+  maxPositionals: 1,
+  options: { ...VERIFIER_OPTIONS, json: { type: 'boolean' } },
+  help: `Usage: cogauth verify [options] [token | -]
+
+Verifies signature (JWKS), issuer, token_use, client and expiry exactly as the authorizer does, then prints
+the claims, exp as a date and the time left. The token is the argument, or stdin when omitted or "-"
+("Bearer " and "Authorization:" prefixes are stripped). Exit 0 valid, 1 invalid (with the error code).
+
+  --json                {valid, claims, expiresAt, expiresInSeconds} or {valid: false, code, message}
+
+${VERIFIER_HELP}
+
+${COMMON_HELP}
+
+Example:
+  cogauth login --profile dev -u alice --print access | cogauth verify --profile dev --token-use access
+`,
+  async run(ctx) {
+    const { io, values } = ctx;
+    const token = await tokenArgument(io, ctx.positionals[0], 'token');
+    const { verifier } = buildVerifier(ctx);
+    let claims: CognitoClaims;
+    try {
+      claims = await verifier.verify(token);
+    } catch (error) {
+      if (!(error instanceof VerifyError)) throw error;
+      if (values.json) printJson(io, { valid: false, code: error.code, message: error.message });
+      throw new CliError(`invalid token: ${error.code}: ${error.message}`, { cause: error });
+    }
+    const expiresInSeconds = Math.round(claims.exp - Date.now() / 1000);
+    if (values.json) {
+      printJson(io, {
+        valid: true,
+        claims,
+        expiresAt: new Date(claims.exp * 1000).toISOString(),
+        expiresInSeconds,
+      });
+      return 0;
+    }
+    io.stdout.write(`valid ${claims.token_use} token\n`);
+    io.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
+    io.stdout.write(`expires: ${describeExpiry(claims.exp)}\n`);
+    return 0;
+  },
+};

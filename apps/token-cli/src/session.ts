@@ -1,0 +1,83 @@
+import { type AuthenticationResultType, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoApi, cognitoFailure } from './cognito.js';
+import type { Settings } from './config.js';
+import { CliError, UsageError } from './errors.js';
+import { type Io, printJson } from './output.js';
+
+export const PRINT_CHOICES = ['access', 'id', 'refresh', 'header'] as const;
+export type PrintChoice = (typeof PRINT_CHOICES)[number];
+
+export interface Tokens {
+  accessToken: string;
+  idToken: string | undefined;
+  refreshToken: string | undefined;
+  expiresIn: number | undefined;
+}
+
+export function tokensOf(result: AuthenticationResultType | undefined, keepRefresh?: string): Tokens {
+  if (!result?.AccessToken) throw new CliError('Cognito answered without an access token');
+  return {
+    accessToken: result.AccessToken,
+    idToken: result.IdToken,
+    refreshToken: result.RefreshToken ?? keepRefresh,
+    expiresIn: result.ExpiresIn,
+  };
+}
+
+export function parsePrintChoice(value: unknown, json: boolean): PrintChoice | undefined {
+  if (value === undefined) return undefined;
+  if (json) throw new UsageError('--print and --json cannot be combined');
+  if (!PRINT_CHOICES.includes(value as PrintChoice)) {
+    throw new UsageError(`--print must be one of ${PRINT_CHOICES.join(', ')} (got "${String(value)}")`);
+  }
+  return value as PrintChoice;
+}
+
+/**
+ * Prints a session. Tokens go to stdout only; with `--print` nothing else is written, so
+ * `$(cogauth login --print access)` captures exactly the token.
+ */
+export async function printSession(
+  io: Io,
+  api: CognitoApi,
+  settings: Settings,
+  tokens: Tokens,
+  mode: { json: boolean; print: PrintChoice | undefined },
+): Promise<void> {
+  if (mode.print) {
+    io.stdout.write(`${pick(tokens, mode.print)}\n`);
+    return;
+  }
+  let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
+  try {
+    user = await api.send(new GetUserCommand({ AccessToken: tokens.accessToken }));
+  } catch (error) {
+    throw cognitoFailure('GetUser failed', error, settings);
+  }
+  const attributes: Record<string, string> = {};
+  for (const attribute of user.UserAttributes ?? []) {
+    if (attribute.Name) attributes[attribute.Name] = attribute.Value ?? '';
+  }
+  const username = user.Username ?? '';
+  if (mode.json) {
+    printJson(io, { username, attributes, tokens });
+    return;
+  }
+  // The seed's output: "username email_verified access_token" on one line.
+  io.stdout.write(`${username} ${attributes.email_verified ?? '-'} ${tokens.accessToken}\n`);
+}
+
+function pick(tokens: Tokens, choice: PrintChoice): string {
+  switch (choice) {
+    case 'access':
+      return tokens.accessToken;
+    case 'header':
+      return `Authorization: Bearer ${tokens.accessToken}`;
+    case 'id':
+      if (!tokens.idToken) throw new CliError('Cognito returned no ID token');
+      return tokens.idToken;
+    case 'refresh':
+      if (!tokens.refreshToken) throw new CliError('Cognito returned no refresh token');
+      return tokens.refreshToken;
+  }
+}
