@@ -1,0 +1,230 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CognitoVerifierOptions } from '@cogauth/core';
+import {
+  cognitoAccessClaims,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  signJwt,
+  startJwksServer,
+} from '@cogauth/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_DIR, type LocalStack, startLocalStack } from '../scripts/local-stack.mjs';
+
+// cognito-local stands in for Cognito, serverless offline for API Gateway + Lambda; the authorizer is
+// the real core bundle in dist/authorizer. A second pool, served by a local JWKS server whose key we
+// hold, lets the test sign tokens Cognito would never issue (expired ones).
+
+const run = promisify(execFile);
+const SECOND_POOL_CLIENT = 'second-pool-client';
+
+let stack: LocalStack | undefined;
+let jwksServer: JwksServer | undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'cogauth-sls-e2e-'));
+const testKey = generateTestKey({ kid: 'second-pool-key' });
+const usedTokens: string[] = [];
+let jwksFetchesBeforeOffline = 0;
+
+function live(): LocalStack {
+  if (!stack) throw new Error('local stack did not start');
+  return stack;
+}
+
+function secondPool(): JwksServer {
+  if (!jwksServer) throw new Error('JWKS server did not start');
+  return jwksServer;
+}
+
+function secondPoolToken(opts: { groups: string[]; sub: string; expiredSecondsAgo?: number }): string {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = cognitoAccessClaims({
+    issuer: secondPool().issuer,
+    poolId: secondPool().poolId,
+    clientId: SECOND_POOL_CLIENT,
+    sub: opts.sub,
+    username: `user-${opts.sub}`,
+    groups: opts.groups,
+    now: opts.expiredSecondsAgo === undefined ? now : now - 3600 - opts.expiredSecondsAgo,
+    ttlSeconds: 3600,
+  });
+  const token = signJwt(claims, testKey);
+  usedTokens.push(token);
+  return token;
+}
+
+/** The same token with its payload changed (admin added to the groups), the signature kept. */
+function tampered(token: string): string {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  claims['cognito:groups'] = ['readers', 'writers', 'admin'];
+  return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+}
+
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  authorization?: string,
+  body?: unknown,
+): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (authorization !== undefined) headers.Authorization = authorization;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (emulator error pages)
+  }
+  return { status: response.status, body: parsed };
+}
+
+function bearer(token: string): string {
+  return `Bearer ${token}`;
+}
+
+function accessToken(user: 'reader' | 'writer' | 'admin'): string {
+  const token = live().users[user].tokens.accessToken;
+  usedTokens.push(token);
+  return token;
+}
+
+beforeAll(async () => {
+  jwksServer = await startJwksServer({ jwks: jwksOf(testKey) });
+
+  // The documented embedding step, run for real against the second pool's JWKS endpoint.
+  const jwksFile = join(scratch, 'jwks.json');
+  await run(process.execPath, [
+    join(APP_DIR, 'scripts', 'embed-jwks.mjs'),
+    '--jwks-uri',
+    jwksServer.jwksUrl,
+    '--out',
+    jwksFile,
+  ]);
+  const embedded = JSON.parse(readFileSync(jwksFile, 'utf8')) as NonNullable<CognitoVerifierOptions['jwks']>;
+  jwksFetchesBeforeOffline = jwksServer.requestCount();
+
+  stack = await startLocalStack({
+    extraPools: [
+      {
+        userPoolId: jwksServer.poolId,
+        issuer: jwksServer.issuer,
+        jwksUri: jwksServer.jwksUrl,
+        tokenUse: 'access',
+        clientId: SECOND_POOL_CLIENT,
+        jwks: embedded,
+      },
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await jwksServer?.close();
+  rmSync(scratch, { recursive: true, force: true });
+}, 30_000);
+
+describe.each([
+  { api: 'REST API, TOKEN authorizer', base: () => live().restUrl },
+  { api: 'HTTP API, payload 2.0 simple responses', base: () => live().httpApiUrl },
+])('$api', ({ base }) => {
+  it('answers 401 without an Authorization header', async () => {
+    expect((await call(base(), 'GET', '/messages')).status).toBe(401);
+    expect((await call(base(), 'GET', '/me')).status).toBe(401);
+  });
+
+  it('answers 401 for garbage and for a tampered token', async () => {
+    expect((await call(base(), 'GET', '/messages', 'Bearer not.a.jwt')).status).toBe(401);
+    expect((await call(base(), 'GET', '/messages', 'Basic dXNlcjpwYXNz')).status).toBe(401);
+    const forged = tampered(accessToken('reader'));
+    expect((await call(base(), 'DELETE', '/messages/1', bearer(forged))).status).toBe(401);
+    expect((await call(base(), 'GET', '/messages', bearer(forged))).status).toBe(401);
+  });
+
+  it('answers 401 for an expired token of a configured pool', async () => {
+    const expired = secondPoolToken({ groups: ['admin'], sub: 'expired-admin', expiredSecondsAgo: 60 });
+    expect((await call(base(), 'GET', '/messages', bearer(expired))).status).toBe(401);
+    expect((await call(base(), 'DELETE', '/messages/1', bearer(expired))).status).toBe(401);
+  });
+
+  it('lets a reader list messages but answers 403 to its POST and DELETE', async () => {
+    const token = bearer(accessToken('reader'));
+    expect((await call(base(), 'GET', '/messages', token)).status).toBe(200);
+    expect((await call(base(), 'POST', '/messages', token, { text: 'hi' })).status).toBe(403);
+    expect((await call(base(), 'DELETE', '/messages/1', token)).status).toBe(403);
+  });
+
+  it('lets a writer post a message, authored by the caller the authorizer named', async () => {
+    const reply = await call(base(), 'POST', '/messages', bearer(accessToken('writer')), { text: 'hello' });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ message: { text: 'hello', author: 'writer' } });
+    expect((await call(base(), 'DELETE', '/messages/1', bearer(accessToken('writer')))).status).toBe(403);
+  });
+
+  it('lets an admin delete a message', async () => {
+    const reply = await call(base(), 'DELETE', '/messages/42', bearer(accessToken('admin')));
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ id: '42' });
+  });
+
+  it("returns the caller's sub and groups from the authorizer context on GET /me", async () => {
+    for (const name of ['reader', 'writer', 'admin'] as const) {
+      const user = live().users[name];
+      const reply = await call(base(), 'GET', '/me', bearer(accessToken(name)));
+      expect(reply.status).toBe(200);
+      const body = reply.body as { groups: string[] };
+      expect(body).toMatchObject({
+        sub: user.sub,
+        username: name,
+        tokenUse: 'access',
+        clientId: live().client.clientId,
+      });
+      expect([...body.groups].sort()).toEqual([...user.groups].sort());
+    }
+  });
+
+  it('accepts a valid token of the second pool, verified with the embedded JWKS', async () => {
+    const token = bearer(secondPoolToken({ groups: ['admin'], sub: 'second-pool-admin' }));
+    expect((await call(base(), 'DELETE', '/messages/7', token)).status).toBe(200);
+    const me = await call(base(), 'GET', '/me', token);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ sub: 'second-pool-admin', groups: ['admin'] });
+  });
+});
+
+describe('the authorizer, seen from outside', () => {
+  it('never fetched the embedded pool’s JWKS', () => {
+    expect(secondPool().requestCount()).toBe(jwksFetchesBeforeOffline);
+  });
+
+  it('logged a decision per request, with the verification reason, and never a token', () => {
+    const output = live().offline.output();
+    const decisions = output
+      .split('\n')
+      .filter((line) => line.includes('"cogauth authorizer decision"'))
+      .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { decision: string; reason: string });
+    expect(decisions.map((d) => d.reason)).toEqual(
+      expect.arrayContaining(['ALLOWED', 'ROUTE_NOT_PERMITTED', 'TOKEN_EXPIRED', 'SIGNATURE_INVALID']),
+    );
+    for (const token of usedTokens) {
+      const signature = token.split('.')[2] as string;
+      expect(output).not.toContain(signature);
+    }
+  });
+});

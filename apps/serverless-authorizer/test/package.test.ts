@@ -1,0 +1,250 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_DIR, SLS_ENV } from '../scripts/local-stack.mjs';
+import { readZip } from './zip.js';
+
+const run = promisify(execFile);
+const OSLS_BIN = join(APP_DIR, 'node_modules', 'osls', 'bin', 'serverless.js');
+const AUTHORIZER_BUNDLE = join(APP_DIR, 'dist', 'authorizer', 'index.mjs');
+const BACKEND_BUNDLE = join(APP_DIR, 'dist', 'backend', 'index.mjs');
+const CORE_BUNDLE = createRequire(import.meta.url).resolve('@cogauth/core/lambda-bundle');
+const BACKEND_FUNCTIONS = ['listMessages', 'postMessage', 'deleteMessage', 'me'];
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+type Template = { Resources: Record<string, Resource> };
+
+const scratch = mkdtempSync(join(tmpdir(), 'cogauth-sls-package-'));
+
+/** No credentials anywhere: no AWS_* keys, no profile, shared files pointing at nothing. */
+function credentialFreeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...SLS_ENV };
+  for (const key of Object.keys(env)) {
+    if (
+      /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|DEFAULT_PROFILE|ROLE_ARN|WEB_IDENTITY)/.test(
+        key,
+      )
+    ) {
+      delete env[key];
+    }
+  }
+  env.AWS_SHARED_CREDENTIALS_FILE = join(scratch, 'no-credentials');
+  env.AWS_CONFIG_FILE = join(scratch, 'no-config');
+  // COGAUTH_* from the caller's shell would leak into the params' defaults.
+  for (const key of Object.keys(env)) if (key.startsWith('COGAUTH_')) delete env[key];
+  return env;
+}
+
+async function slsPackage(args: string[]): Promise<void> {
+  await run(process.execPath, [OSLS_BIN, 'package', ...args], {
+    cwd: APP_DIR,
+    env: credentialFreeEnv(),
+    timeout: 90_000,
+  });
+}
+
+function template(dir: string): Template {
+  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
+function ofType(t: Template, type: string): [string, Resource][] {
+  return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function ruleRoutes(): string[] {
+  const rules = JSON.parse(readFileSync(join(APP_DIR, 'rules.json'), 'utf8')) as { route: string }[];
+  return rules.map((rule) => rule.route).sort();
+}
+
+const defaultDir = join(APP_DIR, '.serverless');
+const overrideDir = join(scratch, 'prod');
+
+beforeAll(async () => {
+  for (const file of [AUTHORIZER_BUNDLE, BACKEND_BUNDLE]) {
+    if (!existsSync(file))
+      throw new Error(`${file} missing: run \`pnpm --filter @cogauth/serverless-authorizer build\``);
+  }
+  rmSync(defaultDir, { recursive: true, force: true });
+  await Promise.all([
+    slsPackage(['--stage', 'dev', '--region', 'us-east-1']),
+    slsPackage([
+      '--stage',
+      'prod',
+      '--region',
+      'eu-west-1',
+      '--package',
+      overrideDir,
+      '--param=userPoolId=eu-west-1_AbC123',
+      '--param=clientIds=client-one,client-two',
+      '--param=tokenUse=id',
+      '--param=authorizerTtl=60',
+      '--param=jwksFile=jwks.json',
+    ]),
+  ]);
+}, 120_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the authorizer bundle', () => {
+  it('is a byte-identical copy of @cogauth/core/lambda-bundle', () => {
+    expect(sha256(readFileSync(AUTHORIZER_BUNDLE))).toBe(sha256(readFileSync(CORE_BUNDLE)));
+  });
+});
+
+describe('serverless package with the default parameters', () => {
+  it('declares the authorizer as a REST TOKEN authorizer on the Authorization header, cached 300 s', () => {
+    const t = template(defaultDir);
+    const authorizers = ofType(t, 'AWS::ApiGateway::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [name, authorizer] = authorizers[0] as [string, Resource];
+    expect(authorizer.Properties).toMatchObject({
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
+
+    const methods = ofType(t, 'AWS::ApiGateway::Method');
+    expect(methods).toHaveLength(BACKEND_FUNCTIONS.length);
+    for (const [, method] of methods) {
+      expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: name } });
+    }
+  });
+
+  it('declares the HTTP API authorizer as REQUEST, payload 2.0, simple responses, keyed by token and route', () => {
+    const t = template(defaultDir);
+    const authorizers = ofType(t, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [name, authorizer] = authorizers[0] as [string, Resource];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    // A simple response is cached for every route of the authorizer; without the route key in the
+    // cache key, a "yes" for GET /messages would be replayed for POST /messages.
+    expect(authorizer.Properties.IdentitySource).toEqual([
+      '$request.header.Authorization',
+      '$context.routeKey',
+    ]);
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
+
+    const routes = ofType(t, 'AWS::ApiGatewayV2::Route');
+    for (const [, route] of routes) {
+      expect(route.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: name } });
+    }
+  });
+
+  it('routes exactly the routes of rules.json, on both APIs', () => {
+    const t = template(defaultDir);
+    const httpApiRoutes = ofType(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties.RouteKey));
+    expect(httpApiRoutes.sort()).toEqual(ruleRoutes());
+
+    const paths = new Map<string, string>();
+    for (const [key, resource] of ofType(t, 'AWS::ApiGateway::Resource')) {
+      paths.set(key, String(resource.Properties.PathPart));
+    }
+    const restRoutes = ofType(t, 'AWS::ApiGateway::Method').map(([, method]) => {
+      const resourceRef = (method.Properties.ResourceId as { Ref: string }).Ref;
+      const path =
+        resourceRef === 'ApiGatewayResourceMessagesIdVar' ? '/messages/{id}' : `/${paths.get(resourceRef)}`;
+      return `${String(method.Properties.HttpMethod)} ${path}`;
+    });
+    expect(restRoutes.sort()).toEqual(ruleRoutes());
+  });
+
+  it('lets both APIs invoke the authorizer', () => {
+    const t = template(defaultDir);
+    const invokers = ofType(t, 'AWS::Lambda::Permission')
+      .filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes('AuthorizerLambdaFunction'))
+      .map(([, p]) => JSON.stringify(p.Properties.SourceArn));
+    expect(invokers).toHaveLength(2);
+    expect(invokers.some((arn) => arn.includes('"ApiGatewayRestApi"'))).toBe(true);
+    expect(invokers.some((arn) => arn.includes('"HttpApi"'))).toBe(true);
+  });
+
+  it('runs every function on nodejs22.x / arm64, the authorizer from the core bundle with its COGAUTH_* env', () => {
+    const t = template(defaultDir);
+    const functions = ofType(t, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(1 + BACKEND_FUNCTIONS.length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    }
+    const authorizer = t.Resources.AuthorizerLambdaFunction as Resource;
+    expect(authorizer.Properties.Handler).toBe('dist/authorizer/index.handler');
+    expect(authorizer.Properties.Environment).toEqual({
+      Variables: {
+        COGAUTH_USER_POOL_ID: '',
+        COGAUTH_CLIENT_IDS: '',
+        COGAUTH_TOKEN_USE: 'access',
+        COGAUTH_RULES_FILE: 'rules.json',
+        COGAUTH_RULES: '',
+        COGAUTH_ISSUER: '',
+        COGAUTH_JWKS_URI: '',
+        COGAUTH_JWKS: '',
+        COGAUTH_JWKS_FILE: '',
+        COGAUTH_POOLS: '',
+        COGAUTH_GRACE_SECONDS: '',
+        COGAUTH_HTTP_API_RESPONSE: 'simple',
+      },
+    });
+  });
+
+  it('zips the authorizer bundle and its rules, nothing else', () => {
+    const entries = readZip(join(defaultDir, 'authorizer.zip'));
+    const expected = ['dist/authorizer/index.mjs', 'rules.json'];
+    // jwks.json is shipped when scripts/embed-jwks.mjs has written one (git-ignored).
+    if (existsSync(join(APP_DIR, 'jwks.json'))) expected.push('jwks.json');
+    expect(entries.map((e) => e.name).sort()).toEqual(expected.sort());
+    const bundle = entries.find((e) => e.name === 'dist/authorizer/index.mjs');
+    expect(sha256(bundle?.data ?? Buffer.alloc(0))).toBe(sha256(readFileSync(CORE_BUNDLE)));
+    const rules = entries.find((e) => e.name === 'rules.json');
+    expect(rules?.data.toString('utf8')).toBe(readFileSync(join(APP_DIR, 'rules.json'), 'utf8'));
+    console.log(`authorizer.zip: ${statSync(join(defaultDir, 'authorizer.zip')).size} bytes`);
+  });
+
+  it('zips each backend function with the backend bundle only', () => {
+    for (const fn of BACKEND_FUNCTIONS) {
+      const entries = readZip(join(defaultDir, `${fn}.zip`));
+      expect(entries.map((e) => e.name)).toEqual(['dist/backend/index.mjs']);
+      expect(entries[0]?.data.equals(readFileSync(BACKEND_BUNDLE))).toBe(true);
+    }
+  });
+});
+
+describe('serverless package with parameters', () => {
+  it('passes stage, region and every --param through to the template', () => {
+    const t = template(overrideDir);
+    const authorizer = t.Resources.AuthorizerLambdaFunction as Resource;
+    expect(authorizer.Properties.FunctionName).toBe('cogauth-sample-prod-authorizer');
+    expect(authorizer.Properties.Environment).toMatchObject({
+      Variables: {
+        COGAUTH_USER_POOL_ID: 'eu-west-1_AbC123',
+        COGAUTH_CLIENT_IDS: 'client-one,client-two',
+        COGAUTH_TOKEN_USE: 'id',
+        COGAUTH_JWKS_FILE: 'jwks.json',
+      },
+    });
+    const [[, rest]] = ofType(t, 'AWS::ApiGateway::Authorizer') as [[string, Resource]];
+    const [[, httpApi]] = ofType(t, 'AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+    expect(rest.Properties.AuthorizerResultTtlInSeconds).toBe(60);
+    expect(httpApi.Properties.AuthorizerResultTtlInSeconds).toBe(60);
+    const state = JSON.parse(readFileSync(join(overrideDir, 'serverless-state.json'), 'utf8')) as {
+      service: { provider: { region: string; stage: string } };
+    };
+    expect(state.service.provider).toMatchObject({ region: 'eu-west-1', stage: 'prod' });
+  });
+});
