@@ -104,7 +104,8 @@ export function expandVerb(verb: string): readonly HttpVerb[] | undefined {
   return (HTTP_VERBS as readonly string[]).includes(verb) ? [verb as HttpVerb] : undefined;
 }
 
-export type ConditionValue = string | number | boolean | readonly (string | number | boolean)[];
+/** IAM condition values are strings (`"true"`, `"42"`) or lists of strings. */
+export type ConditionValue = string | string[];
 /** IAM condition block, e.g. `{ IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } }`. */
 export type Conditions = Readonly<Record<string, Readonly<Record<string, ConditionValue>>>>;
 

@@ -1,0 +1,406 @@
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type AuthorizerOptions,
+  type AuthorizerPolicyResult,
+  type CognitoVerifier,
+  ConfigError,
+  createAuthorizer,
+  type SimpleAuthorizerResult,
+} from '../src/index.js';
+import {
+  access,
+  captureLogs,
+  evaluatePolicy,
+  httpApiEvent,
+  id,
+  otherKey,
+  PREFIX,
+  requestEvent,
+  SAMPLE_RULES,
+  tokenEvent,
+  verifier,
+  websocketConnectEvent,
+} from './authorizer-fixtures.js';
+
+function authorizer(options: Partial<AuthorizerOptions> = {}) {
+  const logs = captureLogs();
+  const handler = createAuthorizer({
+    verifier: verifier(),
+    rules: SAMPLE_RULES,
+    logger: logs.logger,
+    ...options,
+  });
+  return { handler, ...logs };
+}
+
+async function policyOf(promise: Promise<unknown>): Promise<AuthorizerPolicyResult> {
+  const result = (await promise) as AuthorizerPolicyResult;
+  expect(result.policyDocument.Statement.length).toBeGreaterThan(0);
+  for (const s of result.policyDocument.Statement) expect(s.Resource.length).toBeGreaterThan(0);
+  return result;
+}
+
+describe('REST TOKEN events', () => {
+  it('allows a permitted route with one policy covering every permitted route', async () => {
+    const { handler, entries } = authorizer();
+    const token = access({ sub: 'user-1', username: 'alice', groups: ['writers'] });
+    const result = await policyOf(handler(tokenEvent(`Bearer ${token}`, 'POST/messages')));
+    const typed: APIGatewayAuthorizerResult = result;
+    expect(typed.principalId).toBe('user-1');
+    expect(result.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: [`${PREFIX}GET/messages`, `${PREFIX}POST/messages`, `${PREFIX}GET/me`],
+      },
+    ]);
+    expect(result.context).toEqual({
+      sub: 'user-1',
+      username: 'alice',
+      groups: 'writers',
+      scope: 'aws.cognito.signin.user.admin',
+      tokenUse: 'access',
+      clientId: 'authzclient0123456789abcd',
+    });
+    expect(entries).toEqual([
+      {
+        msg: 'cogauth authorizer decision',
+        decision: 'Allow',
+        reason: 'ALLOWED',
+        event: 'TOKEN',
+        principal: 'user-1',
+        route: 'POST /messages',
+        permittedRules: 3,
+        latencyMs: expect.any(Number),
+      },
+    ]);
+  });
+
+  it('answers a valid token without rights for the route with an explicit Deny for that request only', async () => {
+    const { handler, entries } = authorizer();
+    const result = await policyOf(
+      handler(tokenEvent(`Bearer ${access({ groups: ['writers'] })}`, 'DELETE/messages/42')),
+    );
+    expect(evaluatePolicy(result, `${PREFIX}DELETE/messages/42`)).toBe('Deny');
+    expect(result.policyDocument.Statement.find((s) => s.Effect === 'Deny')?.Resource).toEqual([
+      `${PREFIX}DELETE/messages/42`,
+    ]);
+    // The same (cached) policy still serves the caller's other routes.
+    expect(evaluatePolicy(result, `${PREFIX}POST/messages`)).toBe('Allow');
+    expect(evaluatePolicy(result, `${PREFIX}DELETE/messages/43`)).toBe('Deny');
+    expect(entries[0]).toMatchObject({
+      decision: 'Deny',
+      reason: 'ROUTE_NOT_PERMITTED',
+      route: 'DELETE /messages/42',
+    });
+  });
+
+  it('denies everything when the claims satisfy no rule (a rule set that allows this caller nothing)', async () => {
+    const { handler, entries } = authorizer({ rules: [{ route: 'GET /admin', groups: ['admin'] }] });
+    const result = await policyOf(handler(tokenEvent(`Bearer ${access()}`, 'GET/admin')));
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}*`] },
+    ]);
+    expect(entries[0]).toMatchObject({ decision: 'Deny', reason: 'NO_ROUTE_PERMITTED', permittedRules: 0 });
+  });
+
+  it('works with the serverless-offline method ARN shape', async () => {
+    const { handler } = authorizer();
+    const offline = 'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev/';
+    const event: APIGatewayTokenAuthorizerEvent = {
+      type: 'TOKEN',
+      authorizationToken: `Bearer ${access({ groups: ['admin'] })}`,
+      methodArn: `${offline}DELETE/messages/{id}`,
+    };
+    const result = await policyOf(handler(event));
+    expect(evaluatePolicy(result, event.methodArn)).toBe('Allow');
+    expect(result.policyDocument.Statement[0]?.Resource).toContain(`${offline}DELETE/messages/*`);
+  });
+
+  it('does not deny an ARN holding a wildcard character explicitly (the implicit deny still answers 403)', async () => {
+    const { handler } = authorizer();
+    const result = await policyOf(handler(tokenEvent(`Bearer ${access()}`, 'GET/messages/*')));
+    expect(result.policyDocument.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(evaluatePolicy(result, `${PREFIX}GET/messages/*`)).toBe('Deny');
+  });
+});
+
+describe('authentication failures throw exactly Error("Unauthorized")', () => {
+  const expired = access({ now: Math.floor(Date.now() / 1000) - 7200, ttlSeconds: 60 });
+  const cases: [string, unknown, string][] = [
+    ['no header', tokenEvent(''), 'TOKEN_MISSING'],
+    ['a malformed header', tokenEvent(`Token ${access()}`), 'BEARER_MALFORMED'],
+    ['a bare token', tokenEvent(access()), 'BEARER_MALFORMED'],
+    ['a token that is not a JWT', tokenEvent('Bearer a.b.c'), 'TOKEN_MALFORMED'],
+    ['a bad signature', tokenEvent(`Bearer ${access({}, otherKey)}`), 'SIGNATURE_INVALID'],
+    ['an expired token', tokenEvent(`Bearer ${expired}`), 'TOKEN_EXPIRED'],
+    ['a wrong issuer', tokenEvent(`Bearer ${access({ poolId: 'us-east-1_Other' })}`), 'ISSUER_INVALID'],
+    ['a wrong client', tokenEvent(`Bearer ${access({ clientId: 'someoneelse' })}`), 'AUDIENCE_INVALID'],
+    ['a wrong token_use', tokenEvent(`Bearer ${id()}`), 'TOKEN_USE_INVALID'],
+    ['an unknown event shape', { type: 'SQS', Records: [] }, 'EVENT_UNSUPPORTED'],
+    ['a non-object event', 'TOKEN', 'EVENT_UNSUPPORTED'],
+    ['a missing methodArn', { type: 'TOKEN', authorizationToken: `Bearer ${access()}` }, 'ARN_INVALID'],
+    [
+      'a foreign methodArn',
+      { ...tokenEvent(`Bearer ${access()}`), methodArn: 'arn:aws:s3:::bucket' },
+      'ARN_INVALID',
+    ],
+  ];
+  it.each(cases)('%s', async (_name, event, reason) => {
+    const { handler, entries } = authorizer();
+    const err = await handler(event).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe('Unauthorized');
+    expect(Object.getPrototypeOf(err)).toBe(Error.prototype);
+    expect(entries).toEqual([expect.objectContaining({ decision: 'Unauthorized', reason })]);
+  });
+
+  it('a verifier throwing something that is not a VerifyError', async () => {
+    const broken: CognitoVerifier = {
+      verify: () => Promise.reject(new TypeError(`boom ${access()}`)),
+      verifySync: () => {
+        throw new TypeError('boom');
+      },
+      hydrate: () => Promise.resolve(),
+    };
+    const { handler, entries, lines } = authorizer({ verifier: broken });
+    await expect(handler(tokenEvent(`Bearer ${access()}`))).rejects.toThrow(/^Unauthorized$/);
+    expect(entries[0]).toMatchObject({
+      decision: 'Unauthorized',
+      reason: 'VERIFIER_ERROR',
+      error: 'TypeError',
+    });
+    expect(lines[0]).not.toMatch(/boom|eyJ/);
+  });
+
+  it('a verifier resolving claims without sub', async () => {
+    const odd = { verify: () => Promise.resolve({} as never) } as unknown as CognitoVerifier;
+    const { handler, entries } = authorizer({ verifier: odd });
+    await expect(handler(tokenEvent(`Bearer ${access()}`))).rejects.toThrow('Unauthorized');
+    expect(entries[0]?.reason).toBe('CLAIM_INVALID');
+  });
+
+  it('a context hook that throws, rejects or returns what API Gateway would refuse fails closed', async () => {
+    for (const context of [
+      () => {
+        throw new Error('db down');
+      },
+      () => Promise.reject(new Error('db down')),
+      () => ({ n: Number.NaN }),
+      () => 'not an object' as never,
+    ]) {
+      const { handler, entries } = authorizer({ context });
+      await expect(handler(tokenEvent(`Bearer ${access()}`))).rejects.toThrow(/^Unauthorized$/);
+      expect(entries[0]).toMatchObject({ decision: 'Unauthorized', reason: 'CONTEXT_ERROR' });
+    }
+  });
+
+  it('a throwing logger changes nothing', async () => {
+    const handler = createAuthorizer({
+      verifier: verifier(),
+      rules: SAMPLE_RULES,
+      logger: () => {
+        throw new Error('sink down');
+      },
+    });
+    const result = await policyOf(handler(tokenEvent(`Bearer ${access()}`)));
+    expect(evaluatePolicy(result, `${PREFIX}GET/messages`)).toBe('Allow');
+    await expect(handler(tokenEvent('Bearer x'))).rejects.toThrow(/^Unauthorized$/);
+  });
+});
+
+describe('REST REQUEST events', () => {
+  it.each(['Authorization', 'authorization', 'AUTHORIZATION'])('reads the %s header', async (name) => {
+    const { handler, entries } = authorizer();
+    const result = await policyOf(handler(requestEvent({ [name]: `bearer  ${access()} ` }, 'GET/me')));
+    expect(evaluatePolicy(result, `${PREFIX}GET/me`)).toBe('Allow');
+    expect(entries[0]).toMatchObject({ event: 'REQUEST', decision: 'Allow' });
+  });
+
+  it('reads multiValueHeaders when headers lack it', async () => {
+    const { handler } = authorizer();
+    const event = requestEvent(null, 'GET/me', { Authorization: [`Bearer ${access()}`] });
+    expect(evaluatePolicy(await policyOf(handler(event)), `${PREFIX}GET/me`)).toBe('Allow');
+  });
+
+  it('refuses two different Authorization values and a missing header', async () => {
+    const { handler, entries } = authorizer();
+    const two = requestEvent(null, 'GET/me', { Authorization: [`Bearer ${access()}`, `Bearer ${access()}`] });
+    await expect(handler(two)).rejects.toThrow(/^Unauthorized$/);
+    const mixed = requestEvent(
+      { Authorization: `Bearer ${access()}`, authorization: `Bearer ${access()}` },
+      'GET/me',
+    );
+    await expect(handler(mixed)).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(requestEvent({ Accept: '*/*' }, 'GET/me'))).rejects.toThrow(/^Unauthorized$/);
+    expect(entries.map((e) => e.reason)).toEqual(['BEARER_MALFORMED', 'BEARER_MALFORMED', 'TOKEN_MISSING']);
+  });
+});
+
+describe('HTTP API payload 2.0', () => {
+  it('answers simple responses: isAuthorized true / false with context', async () => {
+    const { handler, entries } = authorizer();
+    const token = access({ sub: 'u-2', groups: ['admin'] });
+    const ok = (await handler(
+      httpApiEvent(`Bearer ${token}`, 'DELETE/messages/7'),
+    )) as SimpleAuthorizerResult;
+    const typed: APIGatewaySimpleAuthorizerWithContextResult<Record<string, string | number | boolean>> = {
+      isAuthorized: ok.isAuthorized,
+      context: ok.context ?? {},
+    };
+    expect(typed).toEqual({
+      isAuthorized: true,
+      context: expect.objectContaining({ sub: 'u-2', groups: 'admin' }),
+    });
+    expect(await handler(httpApiEvent(`Bearer ${access()}`, 'DELETE/messages/7'))).toEqual({
+      isAuthorized: false,
+      context: expect.objectContaining({ groups: '' }),
+    });
+    expect(entries.map((e) => [e.event, e.decision])).toEqual([
+      ['HTTP_API_V2', 'Allow'],
+      ['HTTP_API_V2', 'Deny'],
+    ]);
+  });
+
+  it('throws Unauthorized for authentication failures (401), also with simple responses', async () => {
+    const { handler } = authorizer();
+    await expect(handler(httpApiEvent(undefined))).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(httpApiEvent('Bearer a.b.c'))).rejects.toThrow(/^Unauthorized$/);
+  });
+
+  it('keeps header case as serverless-offline does and falls back to identitySource', async () => {
+    const { handler } = authorizer();
+    expect(await handler(httpApiEvent(`Bearer ${access()}`, 'GET/me', 'Authorization'))).toMatchObject({
+      isAuthorized: true,
+    });
+    const viaSource = { ...httpApiEvent(`Bearer ${access()}`, 'GET/me', 'x-token'), headers: {} };
+    expect(await handler(viaSource)).toMatchObject({ isAuthorized: true });
+  });
+
+  it('answers IAM policies when configured, evaluated against the routeArn', async () => {
+    const { handler } = authorizer({ httpApiResponse: 'iam' });
+    const event = httpApiEvent(`Bearer ${access({ groups: ['writers'] })}`, 'POST/messages');
+    const result = await policyOf(handler(event));
+    expect(evaluatePolicy(result, event.routeArn)).toBe('Allow');
+    expect(evaluatePolicy(result, event.routeArn.replace('POST/messages', 'DELETE/messages/1'))).toBe('Deny');
+  });
+});
+
+describe('WebSocket $connect', () => {
+  it('allows $connect for callers the $connect rule admits and denies others', async () => {
+    const rules = [{ route: '$connect', groups: ['chat'] }, { route: 'GET /me' }];
+    const { handler, entries } = authorizer({ rules });
+    const ok = await policyOf(
+      handler(websocketConnectEvent({ Authorization: `Bearer ${access({ groups: ['chat'] })}` })),
+    );
+    expect(evaluatePolicy(ok, `${PREFIX}$connect`)).toBe('Allow');
+    const no = await policyOf(handler(websocketConnectEvent({ Authorization: `Bearer ${access()}` })));
+    expect(evaluatePolicy(no, `${PREFIX}$connect`)).toBe('Deny');
+    expect(entries.map((e) => [e.event, e.decision, e.route])).toEqual([
+      ['WEBSOCKET_CONNECT', 'Allow', '$connect'],
+      ['WEBSOCKET_CONNECT', 'Deny', '$connect'],
+    ]);
+  });
+});
+
+describe('context', () => {
+  it('maps id tokens: cognito:username, aud, email', async () => {
+    const { handler } = authorizer({ verifier: verifier({ tokenUse: 'id' }) });
+    const token = id({ sub: 'u-3', username: 'bob', email: 'bob@example.com', groups: ['a', 'b'] });
+    const result = await policyOf(handler(tokenEvent(`Bearer ${token}`)));
+    expect(result.context).toEqual({
+      sub: 'u-3',
+      username: 'bob',
+      groups: 'a,b',
+      tokenUse: 'id',
+      clientId: 'authzclient0123456789abcd',
+      email: 'bob@example.com',
+    });
+  });
+
+  it('merges the hook over the defaults with the context conversions applied', async () => {
+    const hook = vi.fn((claims: { sub: string }) => ({
+      tenant: `t-${claims.sub}`,
+      roles: ['x', 'y'],
+      meta: { a: 1 },
+    }));
+    const { handler } = authorizer({ context: hook });
+    const result = await policyOf(handler(tokenEvent(`Bearer ${access({ sub: 'u-4' })}`)));
+    expect(hook).toHaveBeenCalledTimes(1);
+    expect(result.context).toMatchObject({ sub: 'u-4', tenant: 't-u-4', roles: 'x,y', meta: '{"a":1}' });
+    const asyncHook = authorizer({ context: async () => ({ sub: 'overridden' }) });
+    const r2 = await policyOf(asyncHook.handler(tokenEvent(`Bearer ${access({ sub: 'u-5' })}`)));
+    expect(r2.context?.sub).toBe('overridden');
+    expect(r2.principalId).toBe('u-5');
+  });
+});
+
+describe('logs', () => {
+  it('never contain the token, its signature or its payload, on any path', async () => {
+    const { handler, lines } = authorizer({ verifier: verifier({ cache: false }) });
+    const token = access({ groups: ['writers'] });
+    const badSig = access({}, otherKey);
+    const events = [
+      tokenEvent(`Bearer ${token}`),
+      tokenEvent(`Bearer ${token}`, 'DELETE/messages/1'),
+      tokenEvent(`Bearer ${badSig}`),
+      tokenEvent(`Basic ${token}`),
+      requestEvent({ authorization: `Bearer ${token}` }),
+      httpApiEvent(`Bearer ${token}`),
+    ];
+    for (const e of events) await handler(e).catch(() => undefined);
+    expect(lines).toHaveLength(events.length);
+    for (const line of lines) {
+      for (const t of [token, badSig]) {
+        for (const part of t.split('.')) expect(line).not.toContain(part);
+      }
+      expect(() => JSON.parse(line)).not.toThrow();
+    }
+  });
+
+  it('the default logger writes one JSON line per decision to stdout', async () => {
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const handler = createAuthorizer({ verifier: verifier(), rules: SAMPLE_RULES });
+      await handler(tokenEvent(`Bearer ${access()}`));
+      await handler(tokenEvent('nope')).catch(() => undefined);
+      expect(spy).toHaveBeenCalledTimes(2);
+      const first = JSON.parse(spy.mock.calls[0]?.[0] as string);
+      expect(first).toMatchObject({ decision: 'Allow', reason: 'ALLOWED' });
+      expect(JSON.parse(spy.mock.calls[1]?.[0] as string)).toMatchObject({ decision: 'Unauthorized' });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('configuration', () => {
+  it('rejects bad options at creation, naming the field', () => {
+    const v = verifier();
+    expect(() => createAuthorizer({ verifier: {} as CognitoVerifier, rules: SAMPLE_RULES })).toThrow(
+      /verifier/,
+    );
+    expect(() => createAuthorizer({ verifier: v, rules: [] })).toThrow(ConfigError);
+    expect(() =>
+      createAuthorizer({ verifier: v, rules: [{ route: 'GET /a', grups: ['x'] } as never] }),
+    ).toThrow(/rules\[0\]\.grups/);
+    expect(() =>
+      createAuthorizer({ verifier: v, rules: SAMPLE_RULES, httpApiResponse: 'xml' as never }),
+    ).toThrow(/httpApiResponse/);
+    expect(() => createAuthorizer({ verifier: v, rules: SAMPLE_RULES, context: {} as never })).toThrow(
+      /context/,
+    );
+    expect(() => createAuthorizer({ verifier: v, rules: SAMPLE_RULES, logger: 'x' as never })).toThrow(
+      /logger/,
+    );
+    expect(() => createAuthorizer({ verifier: v, rules: JSON.stringify(SAMPLE_RULES) })).not.toThrow();
+  });
+});

@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type AuthorizerPolicyResult,
+  createAuthorizer,
+  HTTP_VERBS,
+  parseRules,
+  type RouteRule,
+} from '../src/index.js';
+import { access, evaluatePolicy, PREFIX, tokenEvent, verifier } from './authorizer-fixtures.js';
+
+/*
+ * API Gateway caches an authorizer's policy by token and reuses it for every route the token is sent to.
+ * Property: the policy returned for ANY one route, evaluated the way API Gateway evaluates it, allows
+ * exactly the requests the rules permit for the caller, on every route.
+ * The reference below is written from the documented rule semantics, independently of src/rules.ts:
+ * a rule matches when its method is ANY or equal, and its path matches with `{param}`, `{proxy+}` and `*`
+ * segments standing for any characters ("/" included, as in the policy).
+ */
+
+const GROUPS = ['admin', 'writers', 'readers'];
+const SCOPES = ['api/read', 'api/write'];
+const SEGMENTS = ['messages', 'me', 'admin', 'a_b', '{id}', '*', 'health'];
+const VALUES = ['42', 'x_y', 'messages', 'me', 'admin', 'health', 'a_b'];
+
+const routePath = fc
+  .tuple(fc.array(fc.constantFrom(...SEGMENTS), { minLength: 0, maxLength: 3 }), fc.boolean())
+  .map(([segs, greedy]) => `/${[...segs, ...(greedy ? ['{proxy+}'] : [])].join('/')}`);
+
+const rule: fc.Arbitrary<RouteRule> = fc.record(
+  {
+    route: fc.tuple(fc.constantFrom(...HTTP_VERBS, 'ANY'), routePath).map(([m, p]) => `${m} ${p}`),
+    groups: fc.subarray(GROUPS, { minLength: 1 }),
+    scopes: fc.subarray(SCOPES, { minLength: 1 }),
+  },
+  { requiredKeys: ['route'] },
+);
+
+const caller = fc.record({ groups: fc.subarray(GROUPS), scopes: fc.subarray(SCOPES) });
+
+function referencePermits(
+  rules: readonly RouteRule[],
+  c: { groups: string[]; scopes: string[] },
+  m: string,
+  path: string,
+) {
+  return rules.some((r) => {
+    const [method, rulePath] = r.route.split(' ') as [string, string];
+    if (method !== 'ANY' && method !== m) return false;
+    const source = rulePath
+      .split('/')
+      .map((s) => (s === '*' || s.startsWith('{') ? '.*' : s.replace(/[.]/g, '\\.')))
+      .join('/');
+    if (!new RegExp(`^${source}$`).test(path)) return false;
+    if (r.groups && !r.groups.some((g) => c.groups.includes(g))) return false;
+    if (r.scopes && !r.scopes.some((s) => c.scopes.includes(s))) return false;
+    return true;
+  });
+}
+
+/** Concrete request paths for a route path, plus the template itself (serverless-offline sends that). */
+function requestsFor(rulePath: string): string[] {
+  const concrete = rulePath
+    .split('/')
+    .map((s, i) =>
+      s === '{proxy+}' ? 'x/y/z' : s === '*' || s.startsWith('{') ? (VALUES[i % VALUES.length] as string) : s,
+    )
+    .join('/');
+  return [rulePath, concrete, `${concrete}/extra`];
+}
+
+describe('cache safety', () => {
+  const v = verifier();
+
+  it('a policy computed for one route allows exactly the rule-permitted routes', async () => {
+    let checkedRuleSets = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rule, { minLength: 1, maxLength: 8 }),
+        caller,
+        fc.nat(),
+        fc.array(fc.tuple(fc.constantFrom(...HTTP_VERBS), routePath), { maxLength: 4 }),
+        async (rules, c, pick, extra) => {
+          let parsed: RouteRule[];
+          try {
+            parsed = parseRules(rules);
+          } catch {
+            return; // rule sets whose requirements a policy cannot enforce are refused at start-up
+          }
+          checkedRuleSets++;
+          const handler = createAuthorizer({ verifier: v, rules: parsed, logger: () => {} });
+          const token = access({ groups: c.groups, scope: ['openid', ...c.scopes].join(' ') });
+
+          const requests: [string, string][] = [];
+          for (const r of parsed) {
+            const [m, p] = r.route.split(' ') as [string, string];
+            const methods = m === 'ANY' ? HTTP_VERBS : [m];
+            for (const method of methods) for (const path of requestsFor(p)) requests.push([method, path]);
+          }
+          for (const [m, p] of extra) for (const path of requestsFor(p)) requests.push([m, path]);
+
+          const [firstMethod, firstPath] = requests[pick % requests.length] as [string, string];
+          const policy = (await handler(
+            tokenEvent(`Bearer ${token}`, `${firstMethod}${firstPath}`),
+          )) as AuthorizerPolicyResult;
+
+          for (const [m, p] of requests) {
+            const expected = referencePermits(parsed, c, m, p) ? 'Allow' : 'Deny';
+            expect(evaluatePolicy(policy, `${PREFIX}${m}${p}`), `${m} ${p}`).toBe(expected);
+            // And a fresh evaluation for that route agrees with the cached one.
+            const fresh = (await handler(
+              tokenEvent(`Bearer ${token}`, `${m}${p}`),
+            )) as AuthorizerPolicyResult;
+            expect(evaluatePolicy(fresh, `${PREFIX}${m}${p}`), `fresh ${m} ${p}`).toBe(expected);
+          }
+        },
+      ),
+      {
+        numRuns: 300,
+        examples: [[[{ route: 'ANY /admin/*' }], { groups: [], scopes: [] }, 0, [['GET', '/me/admin/{id}']]]],
+      },
+    );
+    expect(checkedRuleSets).toBeGreaterThan(60);
+  });
+});

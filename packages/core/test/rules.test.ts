@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { CognitoClaims } from '../src/index.js';
+import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../src/index.js';
+import { globContains, globsOverlap } from '../src/rules.js';
+import { SAMPLE_RULES } from './authorizer-fixtures.js';
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const claims = (groups?: string[], scope = 'openid'): CognitoClaims => ({
+  sub: 's',
+  iss: 'i',
+  exp: 0,
+  token_use: 'access',
+  scope,
+  ...(groups ? { 'cognito:groups': groups } : {}),
+});
+
+describe('parseRules', () => {
+  it('accepts the sample rule set from code and from JSON alike', () => {
+    expect(parseRules(SAMPLE_RULES)).toEqual(SAMPLE_RULES);
+    expect(parseRules(JSON.stringify(SAMPLE_RULES))).toEqual(SAMPLE_RULES);
+  });
+
+  it('returns frozen copies', () => {
+    const rules = parseRules([{ route: 'GET /a', groups: ['g'] }]);
+    expect(Object.isFrozen(rules[0])).toBe(true);
+    expect(Object.isFrozen(rules[0]?.groups)).toBe(true);
+  });
+
+  it.each([
+    ['not json', 'rules'],
+    [{}, 'rules'],
+    [[], 'rules'],
+    [[{ route: 'GET /a' }, 'GET /b'], 'rules[1]'],
+    [[{ route: 'GET /a' }, { route: 'GET /b' }, { route: 'get /c' }], 'rules[2].route'],
+    [[{ route: 'FETCH /a' }], 'rules[0].route'],
+    [[{ route: 'GET a' }], 'rules[0].route'],
+    [[{ route: 'GET  /a' }], 'rules[0].route'],
+    [[{ route: 'GET /a/{proxy+}/b' }], 'rules[0].route'],
+    [[{ route: 'GET /a?x=1' }], 'rules[0].route'],
+    [[{ route: 'GET /a*' }], 'rules[0].route'],
+    [[{ route: '$disconnect' }], 'rules[0].route'],
+    [[{ route: 42 }], 'rules[0].route'],
+    [[{}], 'rules[0].route'],
+    [[{ route: 'GET /a', group: ['admin'] }], 'rules[0].group'],
+    [[{ route: 'GET /a', groups: [] }], 'rules[0].groups'],
+    [[{ route: 'GET /a', groups: 'admin' }], 'rules[0].groups'],
+    [[{ route: 'GET /a', groups: ['ok', 'has space'] }], 'rules[0].groups[1]'],
+    [[{ route: 'GET /a', scopes: [''] }], 'rules[0].scopes[0]'],
+  ])('rejects %j naming %s', (input, field) => {
+    expect(configError(() => parseRules(input)).field).toBe(field);
+  });
+
+  it('rejects a wider rule that would void a stricter one (wildcards match across "/")', () => {
+    const err = configError(() =>
+      parseRules([
+        { route: 'GET /messages/{id}' },
+        { route: 'GET /messages/{id}/secret', groups: ['admin'] },
+      ]),
+    );
+    expect(err.field).toBe('rules[1].route');
+    expect(err.message).toMatch(/rules\[0\]/);
+    expect(
+      configError(() => parseRules([{ route: 'ANY /{proxy+}' }, { route: 'DELETE /x', groups: ['a'] }]))
+        .field,
+    ).toBe('rules[1].route');
+    // Same route twice with different requirements: either would void the other.
+    expect(() =>
+      parseRules([
+        { route: 'GET /x', groups: ['a'] },
+        { route: 'GET /x', groups: ['b'] },
+      ]),
+    ).toThrow(ConfigError);
+    // Partial overlap: GET /a/b is reached by both.
+    expect(() => parseRules([{ route: 'GET /a/{x}', groups: ['a'] }, { route: 'GET /{y}/b' }])).toThrow(
+      ConfigError,
+    );
+  });
+
+  it('accepts a narrower rule that is more permissive than the wider rule around it', () => {
+    const rules = parseRules([{ route: 'ANY /admin/*', groups: ['admin'] }, { route: 'GET /admin/health' }]);
+    const compiled = compileRules(rules);
+    expect(isRouteAllowed(compiled, claims(), 'GET', '/admin/health')).toBe(true);
+    expect(isRouteAllowed(compiled, claims(), 'POST', '/admin/health')).toBe(false);
+    expect(isRouteAllowed(compiled, claims(['admin']), 'POST', '/admin/x/y')).toBe(true);
+    // Equal requirements may overlap freely; a stricter wide rule next to a looser one is fine too.
+    expect(() => parseRules([{ route: 'GET /a/{x}' }, { route: 'GET /{y}/b' }])).not.toThrow();
+    expect(() =>
+      parseRules([
+        { route: 'GET /m/{id}', groups: ['a', 'b'] },
+        { route: 'GET /m/{id}/s', groups: ['a'] },
+      ]),
+    ).toThrow(ConfigError);
+    expect(() =>
+      parseRules([
+        { route: 'GET /m/{id}', groups: ['a'] },
+        { route: 'GET /m/{id}/s', groups: ['a', 'b'] },
+      ]),
+    ).not.toThrow();
+  });
+});
+
+describe('matching', () => {
+  const compiled = compileRules(parseRules(SAMPLE_RULES));
+
+  it('groups are any-of on cognito:groups, no requirement means any valid token', () => {
+    expect(isRouteAllowed(compiled, claims(), 'GET', '/messages')).toBe(true);
+    expect(isRouteAllowed(compiled, claims(), 'POST', '/messages')).toBe(false);
+    expect(isRouteAllowed(compiled, claims(['readers', 'writers']), 'POST', '/messages')).toBe(true);
+    expect(isRouteAllowed(compiled, claims(['admin']), 'DELETE', '/messages/42')).toBe(true);
+    expect(isRouteAllowed(compiled, claims(['admin']), 'DELETE', '/messages/{id}')).toBe(true);
+    expect(isRouteAllowed(compiled, claims(['writers']), 'DELETE', '/messages/42')).toBe(false);
+    expect(isRouteAllowed(compiled, claims(['admin']), 'GET', '/other')).toBe(false);
+    expect(permittedRules(compiled, claims(['writers'])).map((r) => r.rule.route)).toEqual([
+      'GET /messages',
+      'POST /messages',
+      'GET /me',
+    ]);
+  });
+
+  it('scopes are any-of on the space-separated scope; groups and scopes together must both hold', () => {
+    const rules = compileRules(
+      parseRules([
+        { route: 'GET /s', scopes: ['api/read', 'api/all'] },
+        { route: 'GET /both', groups: ['g'], scopes: ['api/read'] },
+      ]),
+    );
+    expect(isRouteAllowed(rules, claims(undefined, 'openid api/read'), 'GET', '/s')).toBe(true);
+    expect(isRouteAllowed(rules, claims(undefined, 'api/readx'), 'GET', '/s')).toBe(false);
+    expect(isRouteAllowed(rules, claims(['g'], 'openid'), 'GET', '/both')).toBe(false);
+    expect(isRouteAllowed(rules, claims(undefined, 'api/read'), 'GET', '/both')).toBe(false);
+    expect(isRouteAllowed(rules, claims(['g'], 'api/read'), 'GET', '/both')).toBe(true);
+    const noScope = { ...claims(['g']), scope: undefined };
+    expect(isRouteAllowed(rules, noScope, 'GET', '/s')).toBe(false);
+  });
+
+  it('the WebSocket $connect rule matches the route key only', () => {
+    const rules = compileRules(parseRules([{ route: '$connect', groups: ['chat'] }]));
+    expect(isRouteAllowed(rules, claims(['chat']), '$connect', '')).toBe(true);
+    expect(isRouteAllowed(rules, claims(), '$connect', '')).toBe(false);
+    expect(isRouteAllowed(rules, claims(['chat']), 'GET', '/$connect')).toBe(false);
+  });
+});
+
+describe('glob helpers', () => {
+  it('overlap', () => {
+    expect(globsOverlap('GET/a/*', 'GET/*/b')).toBe(true);
+    expect(globsOverlap('GET/a/*', 'POST/a/*')).toBe(false);
+    expect(globsOverlap('GET/a', 'GET/a/*')).toBe(false);
+    expect(globsOverlap('*', 'x')).toBe(true);
+  });
+  it('containment', () => {
+    expect(globContains('GET/a/*', 'GET/a/*/b')).toBe(true);
+    expect(globContains('GET/a/*/b', 'GET/a/*')).toBe(false);
+    expect(globContains('GET/*/b', 'GET/a/b')).toBe(true);
+    expect(globContains('GET/a/b', 'GET/a/*')).toBe(false);
+  });
+});
