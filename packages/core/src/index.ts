@@ -51,6 +51,7 @@ export type {
   CognitoVerifierOptions,
   Jwk,
   Jwks,
+  JwksInput,
   VerifierSettings,
 } from './types.js';
 export { createCognitoVerifier } from './verifier.js';

@@ -29,6 +29,8 @@ export interface ParsedToken {
 // Payload and signature segments, matched from just after the first dot to the end: exactly two more
 // segments, each non-empty and in the base64url alphabet. Sticky, so no substring is allocated.
 const BODY = /[\w-]+\.[\w-]+$/y;
+// decodeJwt also shows unsigned (`alg: none`) tokens, whose signature segment is empty.
+const BODY_UNSIGNED = /[\w-]+\.[\w-]*$/y;
 
 // Parsed headers keyed by their segment. Every token of a pool shares a handful of headers (one per kid),
 // so this skips a decode + JSON.parse per verification. Only headers that passed the rules are kept.
@@ -71,8 +73,8 @@ function jsonObject(segment: string, what: 'header' | 'payload'): Record<string,
 function split(token: string): [dot1: number, dot2: number] {
   const dot1 = token.indexOf('.');
   if (dot1 <= 0) throw describeBadBody(token);
-  BODY.lastIndex = dot1 + 1;
-  if (!BODY.test(token)) throw describeBadBody(token);
+  BODY_UNSIGNED.lastIndex = dot1 + 1;
+  if (!BODY_UNSIGNED.test(token)) throw describeBadBody(token);
   return [dot1, token.indexOf('.', dot1 + 1)];
 }
 
@@ -107,8 +109,13 @@ function headerOf(segment: string): TokenHeader {
 /** Strict parse for verification: size cap, 3 segments, base64url, JSON objects, algorithm rules. */
 export function parseToken(token: unknown): ParsedToken {
   checkShape(token);
-  const [dot1, dot2] = split(token);
+  const dot1 = token.indexOf('.');
+  if (dot1 <= 0) throw describeBadBody(token);
+  // The header goes first so that `alg: none` (whose signature is empty) is reported as an algorithm error.
   const header = headerOf(token.slice(0, dot1));
+  BODY.lastIndex = dot1 + 1;
+  if (!BODY.test(token)) throw describeBadBody(token);
+  const dot2 = token.indexOf('.', dot1 + 1);
   const payloadSegment = token.slice(dot1 + 1, dot2);
   const signatureSegment = token.slice(dot2 + 1);
   if (!isCanonicalLength(payloadSegment) || !isCanonicalLength(signatureSegment)) {
@@ -124,7 +131,8 @@ export function parseToken(token: unknown): ParsedToken {
 
 /**
  * Decodes a token's header and payload WITHOUT verifying anything but its structure (same strict
- * parsing as verification). For display and debugging only; never trust the result.
+ * parsing as verification, except that an empty signature is shown too). For display and debugging
+ * only; never trust the result.
  */
 export function decodeJwt(token: unknown): DecodedJwt {
   checkShape(token);

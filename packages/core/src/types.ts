@@ -16,6 +16,14 @@ export interface Jwks {
   keys: Jwk[];
 }
 
+/**
+ * What the `jwks` option accepts: a {@link Jwks}, or any `{keys: [...]}` document such as node's
+ * `KeyObject.export({format: 'jwk'})` results or jose's JWK type. Every key is validated at creation.
+ */
+export interface JwksInput {
+  keys: readonly object[];
+}
+
 /** Claims of a verified Cognito access or ID token. */
 export interface CognitoClaims {
   sub: string;
@@ -56,7 +64,7 @@ export interface CognitoVerifierOptions {
   /** Clock tolerance in seconds for exp/nbf/iat (default 0). */
   graceSeconds?: number;
   /** Preloaded JWKS: no network call needed for its keys. */
-  jwks?: Jwks;
+  jwks?: Jwks | JwksInput;
 }
 
 export interface VerifierSettings {
