@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -95,6 +96,18 @@ async function call(
   return { status: response.status, body: parsed };
 }
 
+/** GET with the header name sent exactly as given (fetch would lowercase it). */
+function getWithHeaderName(url: string, name: string, value: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: { [name]: value }, timeout: 15_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function bearer(token: string): string {
   return `Bearer ${token}`;
 }
@@ -147,6 +160,19 @@ describe.each([
   it('answers 401 without an Authorization header', async () => {
     expect((await call(base(), 'GET', '/messages')).status).toBe(401);
     expect((await call(base(), 'GET', '/me')).status).toBe(401);
+  });
+
+  // API Gateway lowercases header names in HTTP API events, serverless-offline keeps them as sent:
+  // the authorizer must not care either way.
+  it('accepts the Authorization header and Bearer scheme in any case', async () => {
+    const token = accessToken('reader');
+    for (const [name, scheme] of [
+      ['AUTHORIZATION', 'Bearer'],
+      ['authorization', 'bearer'],
+      ['Authorization', 'BEARER'],
+    ]) {
+      expect(await getWithHeaderName(`${base()}/me`, name as string, `${scheme} ${token}`)).toBe(200);
+    }
   });
 
   it('answers 401 for garbage and for a tampered token', async () => {
@@ -205,6 +231,65 @@ describe.each([
     const me = await call(base(), 'GET', '/me', token);
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ sub: 'second-pool-admin', groups: ['admin'] });
+  });
+});
+
+// serverless-offline's REST methodArn has a fake account and the route template as its path, and it
+// never caches. Invoking the bundle through the emulator's Lambda API with an ARN shaped like API
+// Gateway's shows what API Gateway would cache for 300 s and replay for every route of the API.
+describe('the authorizer invoked with API Gateway-shaped TOKEN events', () => {
+  const apiPrefix = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod';
+
+  async function invokeToken(user: 'reader' | 'writer' | 'admin', route: string): Promise<unknown> {
+    const url = `http://127.0.0.1:${live().offline.lambdaPort}/2015-03-31/functions/cogauth-sample-dev-authorizer/invocations`;
+    const event = {
+      type: 'TOKEN',
+      authorizationToken: bearer(accessToken(user)),
+      methodArn: `${apiPrefix}/${route}`,
+    };
+    const response = await fetch(url, { method: 'POST', body: JSON.stringify(event) });
+    expect(response.status).toBe(200);
+    return response.json();
+  }
+
+  it('allows every route the caller may use in one policy, whichever route was asked', async () => {
+    for (const route of ['GET/messages', 'GET/me', 'DELETE/messages/42']) {
+      expect(await invokeToken('writer', route)).toMatchObject({
+        policyDocument: {
+          Statement: expect.arrayContaining([
+            {
+              Action: 'execute-api:Invoke',
+              Effect: 'Allow',
+              Resource: [`${apiPrefix}/GET/messages`, `${apiPrefix}/POST/messages`, `${apiPrefix}/GET/me`],
+            },
+          ]),
+        },
+      });
+    }
+  });
+
+  it('denies only the asked route when the caller may not use it', async () => {
+    const policy = (await invokeToken('reader', 'POST/messages')) as {
+      policyDocument: { Statement: { Effect: string; Resource: string[] }[] };
+    };
+    expect(policy.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: [`${apiPrefix}/GET/messages`, `${apiPrefix}/GET/me`],
+      },
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${apiPrefix}/POST/messages`] },
+    ]);
+  });
+
+  it("covers the admin's DELETE on any message id", async () => {
+    const policy = (await invokeToken('admin', 'DELETE/messages/42')) as {
+      policyDocument: { Statement: { Effect: string; Resource: string[] }[] };
+    };
+    const allowed = policy.policyDocument.Statement.filter((s) => s.Effect === 'Allow').flatMap(
+      (s) => s.Resource,
+    );
+    expect(allowed).toContain(`${apiPrefix}/DELETE/messages/*`);
   });
 });
 
