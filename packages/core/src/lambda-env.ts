@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type AuthorizerHandler, createAuthorizer } from './authorizer.js';
+import { ConfigError } from './errors.js';
+import { parseRules } from './rules.js';
+import type { CognitoVerifier, CognitoVerifierOptions, Jwks } from './types.js';
+import { createCognitoVerifier } from './verifier.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const TOKEN_USES = { access: 'access', id: 'id', any: null } as const;
+const MAX_GRACE_SECONDS = 300;
+
+function get(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function json(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(name, `is not valid JSON (${(cause as Error).message})`);
+  }
+}
+
+function readFile(env: Env, name: string, path: string): string {
+  const root = env.LAMBDA_TASK_ROOT || process.cwd();
+  try {
+    return readFileSync(resolve(root, path), 'utf8');
+  } catch (cause) {
+    throw new ConfigError(name, `cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Exactly one of `name` (inline JSON) and `fileName` (a path) may be set; returns the parsed JSON. */
+function jsonOrFile(env: Env, name: string, fileName: string): unknown {
+  const inline = get(env, name);
+  const file = get(env, fileName);
+  if (inline !== undefined && file !== undefined)
+    throw new ConfigError(fileName, `set either ${name} or ${fileName}`);
+  if (inline !== undefined) return json(name, inline);
+  if (file !== undefined) return json(fileName, readFile(env, fileName, file));
+  return undefined;
+}
+
+function singlePool(env: Env): CognitoVerifierOptions {
+  const userPoolId = get(env, 'COGAUTH_USER_POOL_ID');
+  if (userPoolId === undefined)
+    throw new ConfigError('COGAUTH_USER_POOL_ID', 'is required (or set COGAUTH_POOLS)');
+  const clientIds = get(env, 'COGAUTH_CLIENT_IDS');
+  if (clientIds === undefined)
+    throw new ConfigError('COGAUTH_CLIENT_IDS', 'is required (a comma list, or * to skip)');
+  const ids = list(clientIds);
+  if (ids.length === 0) throw new ConfigError('COGAUTH_CLIENT_IDS', 'lists no client id');
+  const tokenUse = get(env, 'COGAUTH_TOKEN_USE') ?? 'access';
+  if (!Object.hasOwn(TOKEN_USES, tokenUse))
+    throw new ConfigError('COGAUTH_TOKEN_USE', 'must be access, id or any');
+  const options: CognitoVerifierOptions = {
+    userPoolId,
+    clientId: ids.length === 1 && ids[0] === '*' ? null : ids,
+    tokenUse: TOKEN_USES[tokenUse as keyof typeof TOKEN_USES],
+  };
+  if (ids.includes('*') && options.clientId !== null) {
+    throw new ConfigError('COGAUTH_CLIENT_IDS', '* cannot be combined with client ids');
+  }
+  const issuer = get(env, 'COGAUTH_ISSUER');
+  if (issuer !== undefined) {
+    const issuers = list(issuer);
+    for (const i of issuers)
+      if (!/^https?:\/\/\S+$/.test(i)) throw new ConfigError('COGAUTH_ISSUER', `not a URL: ${i}`);
+    options.issuer = issuers.length === 1 ? (issuers[0] as string) : issuers;
+  }
+  const jwksUri = get(env, 'COGAUTH_JWKS_URI');
+  if (jwksUri !== undefined) {
+    if (!/^https?:\/\/\S+$/.test(jwksUri))
+      throw new ConfigError('COGAUTH_JWKS_URI', 'must be an http(s) URL');
+    options.jwksUri = jwksUri;
+  }
+  const jwks = jsonOrFile(env, 'COGAUTH_JWKS', 'COGAUTH_JWKS_FILE');
+  if (jwks !== undefined) {
+    const name = get(env, 'COGAUTH_JWKS') !== undefined ? 'COGAUTH_JWKS' : 'COGAUTH_JWKS_FILE';
+    if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as Jwks).keys)) {
+      throw new ConfigError(name, 'must be a JWKS: {"keys": [...]}');
+    }
+    options.jwks = jwks as Jwks;
+  }
+  const grace = get(env, 'COGAUTH_GRACE_SECONDS');
+  if (grace !== undefined) {
+    const n = Number(grace);
+    if (!/^\d+$/.test(grace) || n > MAX_GRACE_SECONDS) {
+      throw new ConfigError('COGAUTH_GRACE_SECONDS', `must be an integer from 0 to ${MAX_GRACE_SECONDS}`);
+    }
+    options.graceSeconds = n;
+  }
+  return options;
+}
+
+/**
+ * Builds the authorizer from environment variables (see README.authorizer.md). Throws a ConfigError
+ * naming the bad variable.
+ */
+export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
+  let pools: CognitoVerifierOptions | CognitoVerifierOptions[];
+  const poolsJson = get(env, 'COGAUTH_POOLS');
+  if (poolsJson !== undefined) {
+    const parsed = json('COGAUTH_POOLS', poolsJson);
+    if (!Array.isArray(parsed) || parsed.length === 0) {
+      throw new ConfigError('COGAUTH_POOLS', 'must be a non-empty JSON array of verifier options');
+    }
+    pools = parsed as CognitoVerifierOptions[];
+  } else pools = singlePool(env);
+
+  const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
+  const rulesVar = get(env, 'COGAUTH_RULES') !== undefined ? 'COGAUTH_RULES' : 'COGAUTH_RULES_FILE';
+  if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
+
+  const httpApiResponse = get(env, 'COGAUTH_HTTP_API_RESPONSE') ?? 'simple';
+  if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
+    throw new ConfigError('COGAUTH_HTTP_API_RESPONSE', 'must be simple or iam');
+  }
+
+  let verifier: CognitoVerifier;
+  try {
+    verifier = createCognitoVerifier(pools);
+  } catch (err) {
+    throw relabel(err, poolsJson !== undefined ? 'COGAUTH_POOLS' : undefined, env);
+  }
+  try {
+    return createAuthorizer({ verifier, rules: parseRules(rules), httpApiResponse });
+  } catch (err) {
+    throw relabel(err, rulesVar, env);
+  }
+}
+
+/** Re-labels a ConfigError from an option (`rules[2].route`) with the variable it came from. */
+function relabel(err: unknown, variable: string | undefined, env: Env): unknown {
+  if (!(err instanceof ConfigError)) return err;
+  let name = variable ?? mapOption(err.field);
+  if (name === 'COGAUTH_JWKS' && get(env, 'COGAUTH_JWKS') === undefined) name = 'COGAUTH_JWKS_FILE';
+  return name === err.field ? err : new ConfigError(name, err.message);
+}
+
+const OPTION_VARIABLES: Record<string, string> = {
+  userPoolId: 'COGAUTH_USER_POOL_ID',
+  clientId: 'COGAUTH_CLIENT_IDS',
+  tokenUse: 'COGAUTH_TOKEN_USE',
+  issuer: 'COGAUTH_ISSUER',
+  jwksUri: 'COGAUTH_JWKS_URI',
+  jwks: 'COGAUTH_JWKS',
+  graceSeconds: 'COGAUTH_GRACE_SECONDS',
+};
+
+function mapOption(field: string): string {
+  const key = Object.keys(OPTION_VARIABLES).find(
+    (k) => field === k || field.endsWith(`.${k}`) || field.startsWith(`${k}[`) || field.startsWith(`${k}.`),
+  );
+  return key ? (OPTION_VARIABLES[key] as string) : field;
+}

@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { jwksOf } from '@cogauth/test-fixtures';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { type AuthorizerHandler, type AuthorizerPolicyResult, ConfigError } from '../src/index.js';
+import { handlerFromEnv } from '../src/lambda-env.js';
+import {
+  access,
+  CLIENT,
+  evaluatePolicy,
+  httpApiEvent,
+  POOL,
+  PREFIX,
+  SAMPLE_RULES,
+  signingKey,
+  tokenEvent,
+} from './authorizer-fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cogauth-lambda-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+const JWKS = JSON.stringify(jwksOf(signingKey));
+writeFileSync(join(dir, 'rules.json'), JSON.stringify(SAMPLE_RULES));
+writeFileSync(join(dir, 'jwks.json'), JWKS);
+
+const good = {
+  COGAUTH_USER_POOL_ID: POOL,
+  COGAUTH_CLIENT_IDS: CLIENT,
+  COGAUTH_TOKEN_USE: 'access',
+  COGAUTH_RULES: JSON.stringify(SAMPLE_RULES),
+  COGAUTH_JWKS: JWKS,
+};
+
+async function allowsGetMessages(handler: AuthorizerHandler): Promise<void> {
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+  const result = (await handler(tokenEvent(`Bearer ${access()}`))) as AuthorizerPolicyResult;
+  expect(evaluatePolicy(result, `${PREFIX}GET/messages`)).toBe('Allow');
+  expect(evaluatePolicy(result, `${PREFIX}POST/messages`)).toBe('Deny');
+}
+
+function fieldOf(env: Record<string, string | undefined>): string {
+  try {
+    handlerFromEnv(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).field;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('handlerFromEnv', () => {
+  it('builds a working handler from the variables', async () => {
+    await allowsGetMessages(handlerFromEnv(good));
+  });
+
+  it('reads COGAUTH_RULES_FILE and COGAUTH_JWKS_FILE relative to LAMBDA_TASK_ROOT', async () => {
+    const { COGAUTH_RULES: _r, COGAUTH_JWKS: _j, ...rest } = good;
+    await allowsGetMessages(
+      handlerFromEnv({
+        ...rest,
+        LAMBDA_TASK_ROOT: dir,
+        COGAUTH_RULES_FILE: 'rules.json',
+        COGAUTH_JWKS_FILE: 'jwks.json',
+      }),
+    );
+  });
+
+  it('reads COGAUTH_RULES_FILE relative to the working directory without LAMBDA_TASK_ROOT', async () => {
+    const { COGAUTH_RULES: _r, ...rest } = good;
+    await allowsGetMessages(
+      handlerFromEnv({ ...rest, COGAUTH_RULES_FILE: 'test/fixtures/sample-rules.json' }),
+    );
+  });
+
+  it('defaults COGAUTH_TOKEN_USE to access, accepts id/any, * for client ids, several issuers', async () => {
+    const { COGAUTH_TOKEN_USE: _t, ...rest } = good;
+    await allowsGetMessages(handlerFromEnv(rest));
+    await allowsGetMessages(handlerFromEnv({ ...good, COGAUTH_TOKEN_USE: 'any', COGAUTH_CLIENT_IDS: '*' }));
+    await allowsGetMessages(
+      handlerFromEnv({
+        ...good,
+        COGAUTH_CLIENT_IDS: ` other , ${CLIENT} `,
+        COGAUTH_ISSUER: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}, http://127.0.0.1:9229/${POOL}`,
+        COGAUTH_GRACE_SECONDS: '5',
+      }),
+    );
+    const idOnly = handlerFromEnv({ ...good, COGAUTH_TOKEN_USE: 'id' });
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    await expect(idOnly(tokenEvent(`Bearer ${access()}`))).rejects.toThrow(/^Unauthorized$/);
+  });
+
+  it('answers HTTP API events per COGAUTH_HTTP_API_RESPONSE', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const simple = handlerFromEnv(good);
+    expect(await simple(httpApiEvent(`Bearer ${access()}`, 'GET/me'))).toMatchObject({ isAuthorized: true });
+    const iam = handlerFromEnv({ ...good, COGAUTH_HTTP_API_RESPONSE: 'iam' });
+    expect(await iam(httpApiEvent(`Bearer ${access()}`, 'GET/me'))).toHaveProperty('policyDocument');
+  });
+
+  it('COGAUTH_POOLS overrides the single-pool variables', async () => {
+    const pools = [{ userPoolId: POOL, clientId: CLIENT, tokenUse: 'access', jwks: JSON.parse(JWKS) }];
+    await allowsGetMessages(
+      handlerFromEnv({
+        COGAUTH_POOLS: JSON.stringify(pools),
+        COGAUTH_RULES: good.COGAUTH_RULES,
+        COGAUTH_USER_POOL_ID: 'x',
+      }),
+    );
+  });
+
+  it.each([
+    [{ COGAUTH_USER_POOL_ID: undefined }, 'COGAUTH_USER_POOL_ID'],
+    [{ COGAUTH_USER_POOL_ID: '  ' }, 'COGAUTH_USER_POOL_ID'],
+    [{ COGAUTH_USER_POOL_ID: 'not-a-pool' }, 'COGAUTH_USER_POOL_ID'],
+    [{ COGAUTH_CLIENT_IDS: undefined }, 'COGAUTH_CLIENT_IDS'],
+    [{ COGAUTH_CLIENT_IDS: ' , ' }, 'COGAUTH_CLIENT_IDS'],
+    [{ COGAUTH_CLIENT_IDS: `*,${CLIENT}` }, 'COGAUTH_CLIENT_IDS'],
+    [{ COGAUTH_TOKEN_USE: 'refresh' }, 'COGAUTH_TOKEN_USE'],
+    [{ COGAUTH_RULES: undefined }, 'COGAUTH_RULES'],
+    [{ COGAUTH_RULES: '[{"route":' }, 'COGAUTH_RULES'],
+    [{ COGAUTH_RULES: '[{"route":"GET /a"},{"route":"FETCH /b"}]' }, 'COGAUTH_RULES'],
+    [{ COGAUTH_RULES: '[]' }, 'COGAUTH_RULES'],
+    [{ COGAUTH_RULES_FILE: 'rules.json' }, 'COGAUTH_RULES_FILE'],
+    [{ COGAUTH_RULES: undefined, COGAUTH_RULES_FILE: 'missing.json' }, 'COGAUTH_RULES_FILE'],
+    [{ COGAUTH_ISSUER: 'ftp://example.com/pool' }, 'COGAUTH_ISSUER'],
+    [{ COGAUTH_JWKS_URI: 'not a url' }, 'COGAUTH_JWKS_URI'],
+    [{ COGAUTH_JWKS: '{"keys": 1}' }, 'COGAUTH_JWKS'],
+    [{ COGAUTH_JWKS: '{"keys":[{"kty":"RSA","kid":"k"}]}' }, 'COGAUTH_JWKS'],
+    [{ COGAUTH_JWKS: '{' }, 'COGAUTH_JWKS'],
+    [{ COGAUTH_JWKS: undefined, COGAUTH_JWKS_FILE: 'nope.json' }, 'COGAUTH_JWKS_FILE'],
+    [{ COGAUTH_JWKS_FILE: 'jwks.json' }, 'COGAUTH_JWKS_FILE'],
+    [{ COGAUTH_GRACE_SECONDS: '-1' }, 'COGAUTH_GRACE_SECONDS'],
+    [{ COGAUTH_GRACE_SECONDS: 'soon' }, 'COGAUTH_GRACE_SECONDS'],
+    [{ COGAUTH_GRACE_SECONDS: '3600' }, 'COGAUTH_GRACE_SECONDS'],
+    [{ COGAUTH_HTTP_API_RESPONSE: 'xml' }, 'COGAUTH_HTTP_API_RESPONSE'],
+    [{ COGAUTH_POOLS: '{}' }, 'COGAUTH_POOLS'],
+    [{ COGAUTH_POOLS: '[]' }, 'COGAUTH_POOLS'],
+    [{ COGAUTH_POOLS: 'nope' }, 'COGAUTH_POOLS'],
+    [{ COGAUTH_POOLS: '[{"userPoolId":"bad","clientId":null,"tokenUse":"id"}]' }, 'COGAUTH_POOLS'],
+  ])('%j -> ConfigError naming %s', (change, field) => {
+    expect(fieldOf({ ...good, LAMBDA_TASK_ROOT: dir, ...change })).toBe(field);
+  });
+
+  it('keeps the bad rule in the message', () => {
+    expect(() =>
+      handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"FETCH /b"}]' }),
+    ).toThrow(/COGAUTH_RULES: rules\[1\]\.route/);
+  });
+});
+
+describe('module entry', () => {
+  it('src/lambda.ts configures `handler` from process.env at import and throws a ConfigError when unset', async () => {
+    for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
+    vi.resetModules();
+    const mod = await import('../src/lambda.js');
+    await allowsGetMessages(mod.handler);
+    vi.stubEnv('COGAUTH_CLIENT_IDS', '');
+    vi.resetModules();
+    await expect(import('../src/lambda.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
+  });
+
+  it('the built bundle dist/lambda/index.mjs authorizes a TOKEN event', async () => {
+    const bundle = join(import.meta.dirname, '../dist/lambda/index.mjs');
+    expect(statSync(bundle).size).toBeGreaterThan(0);
+    for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
+    const mod = (await import(`${pathToFileURL(bundle).href}?fresh=${Date.now()}`)) as {
+      handler: AuthorizerHandler;
+    };
+    await allowsGetMessages(mod.handler);
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    await expect(mod.handler(tokenEvent('Bearer nope'))).rejects.toThrow(/^Unauthorized$/);
+    vi.stubEnv('COGAUTH_TOKEN_USE', 'refresh');
+    await expect(import(`${pathToFileURL(bundle).href}?bad=${Date.now()}`)).rejects.toThrow(
+      /COGAUTH_TOKEN_USE/,
+    );
+  });
+});
