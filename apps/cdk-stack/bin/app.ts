@@ -1,0 +1,4 @@
+import { buildApp } from '../lib/app.js';
+
+const { app } = buildApp();
+app.synth();

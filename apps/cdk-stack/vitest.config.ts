@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Synthesis and the subprocess tests take seconds, not milliseconds.
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
+  },
+});
