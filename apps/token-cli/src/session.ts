@@ -1,4 +1,5 @@
 import { type AuthenticationResultType, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from '@cogauth/core';
 import { type CognitoApi, cognitoFailure } from './cognito.js';
 import type { Settings } from './config.js';
 import { CliError, UsageError } from './errors.js';
@@ -11,7 +12,8 @@ export interface Tokens {
   accessToken: string;
   idToken: string | undefined;
   refreshToken: string | undefined;
-  expiresIn: number | undefined;
+  /** Lifetime in seconds; null when neither Cognito nor the token says. */
+  expiresIn: number | null;
 }
 
 export function tokensOf(result: AuthenticationResultType | undefined, keepRefresh?: string): Tokens {
@@ -20,8 +22,18 @@ export function tokensOf(result: AuthenticationResultType | undefined, keepRefre
     accessToken: result.AccessToken,
     idToken: result.IdToken,
     refreshToken: result.RefreshToken ?? keepRefresh,
-    expiresIn: result.ExpiresIn,
+    // cognito-local leaves ExpiresIn out; the access token's exp - iat is the same number.
+    expiresIn: result.ExpiresIn ?? lifetimeOf(result.AccessToken),
   };
+}
+
+function lifetimeOf(jwt: string): number | null {
+  try {
+    const { exp, iat } = decodeJwt(jwt).payload;
+    return typeof exp === 'number' && typeof iat === 'number' ? exp - iat : null;
+  } catch {
+    return null;
+  }
 }
 
 export function parsePrintChoice(value: unknown, json: boolean): PrintChoice | undefined {

@@ -207,7 +207,7 @@ describe('PASSWORD_CLAIM_SIGNATURE equals the oracle end to end', () => {
       userIdForSrp: 'alice-id',
       password: 'Corr3ct horse!',
       salt: SALT,
-      srpB: challenge.ChallengeParameters.SRP_B,
+      srpB: String(challenge.ChallengeParameters.SRP_B),
       secretBlock: SECRET_BLOCK,
       now: new Date(when),
     });
