@@ -240,7 +240,6 @@ Example:
     const route = typeof values.route === 'string' ? values.route : undefined;
     const explicitArn = typeof values['method-arn'] === 'string' ? values['method-arn'] : undefined;
     if (!route && !explicitArn) throw new UsageError('no --route, e.g. --route "POST /messages"');
-    const rules = loadRules(settings.rules);
     const methodArn = explicitArn ?? methodArnFor(route as string, regionFor(settings));
     let resource: string;
     try {
@@ -248,6 +247,7 @@ Example:
     } catch (error) {
       throw new UsageError(`--method-arn: ${(error as Error).message}`);
     }
+    const rules = loadRules(settings.rules);
     const token = await tokenArgument(io, ctx.positionals[0], 'token');
     const { verifier } = buildVerifier(ctx);
     const outcome = await runCheck({
