@@ -11,11 +11,12 @@ import {
 } from './policy.js';
 import {
   type CompiledRule,
-  claimsSatisfy,
   compileRules,
+  heldBy,
   parseRules,
   type RouteRule,
   ruleMatches,
+  satisfies,
 } from './rules.js';
 import type { CognitoClaims, CognitoVerifier } from './types.js';
 
@@ -110,19 +111,37 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   }
   const rules = compileRules(parseRules(options.rules));
   const log = logger ?? ((entry: DecisionLog) => console.log(JSON.stringify(entry)));
-  const allowMemo = new Map<string, string[]>();
-
+  // Allow resources per API/stage prefix and permitted-rule set; the set is a bitmask when it fits.
+  const allowMemo = new Map<string, Map<number | string, string[]>>();
   const allowedResources = (prefix: string, permitted: readonly CompiledRule[]): string[] => {
-    let key = prefix;
-    for (const r of permitted) key += `,${r.index}`;
-    let resources = allowMemo.get(key);
+    let byPrefix = allowMemo.get(prefix);
+    if (!byPrefix) {
+      if (allowMemo.size >= MEMO_LIMIT) allowMemo.clear();
+      byPrefix = new Map();
+      allowMemo.set(prefix, byPrefix);
+    }
+    let key: number | string = 0;
+    if (rules.length <= 30) for (const r of permitted) key |= 1 << r.index;
+    else key = permitted.map((r) => r.index).join(',');
+    let resources = byPrefix.get(key);
     if (!resources) {
       resources = [];
       for (const r of permitted) for (const suffix of r.resources) resources.push(prefix + suffix);
-      if (allowMemo.size >= MEMO_LIMIT) allowMemo.clear();
-      allowMemo.set(key, resources);
+      if (byPrefix.size >= MEMO_LIMIT) byPrefix.clear();
+      byPrefix.set(key, resources);
     }
     return resources;
+  };
+
+  const arnMemo = new Map<unknown, MethodArn>();
+  const readArn = (value: unknown): MethodArn => {
+    let arn = arnMemo.get(value);
+    if (!arn) {
+      arn = parseMethodArn(value);
+      if (arnMemo.size >= MEMO_LIMIT) arnMemo.clear();
+      arnMemo.set(value, arn);
+    }
+    return arn;
   };
 
   const emit = (entry: DecisionLog): void => {
@@ -141,7 +160,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       read = readEvent(event);
       if (!read) throw new Refusal('EVENT_UNSUPPORTED');
       try {
-        arn = parseMethodArn(read.arn);
+        arn = readArn(read.arn);
       } catch {
         throw new Refusal('ARN_INVALID');
       }
@@ -169,8 +188,9 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
 
       const permitted: CompiledRule[] = [];
       let allowedHere = false;
+      const held = heldBy(claims);
       for (const r of rules) {
-        if (!claimsSatisfy(r, claims)) continue;
+        if (!satisfies(r, held)) continue;
         permitted.push(r);
         if (!allowedHere && ruleMatches(r, arn.resource)) allowedHere = true;
       }

@@ -120,19 +120,30 @@ export function compileRules(rules: readonly RouteRule[]): CompiledRule[] {
   });
 }
 
+/** The groups and scopes a caller holds, read once per request. */
+export interface Held {
+  readonly groups: readonly unknown[];
+  readonly scopes: readonly string[];
+}
+
+export function heldBy(claims: CognitoClaims): Held {
+  const groups = claims['cognito:groups'];
+  const scope = claims.scope;
+  return {
+    groups: Array.isArray(groups) ? groups : [],
+    scopes: typeof scope === 'string' ? scope.split(' ') : [],
+  };
+}
+
+export function satisfies(rule: CompiledRule, held: Held): boolean {
+  if (rule.groups && !rule.groups.some((g) => held.groups.includes(g))) return false;
+  if (rule.scopes && !rule.scopes.some((s) => held.scopes.includes(s))) return false;
+  return true;
+}
+
 /** Whether the claims meet the rule's requirement. */
 export function claimsSatisfy(rule: CompiledRule, claims: CognitoClaims): boolean {
-  if (rule.groups) {
-    const have = claims['cognito:groups'];
-    if (!Array.isArray(have) || !rule.groups.some((g) => have.includes(g))) return false;
-  }
-  if (rule.scopes) {
-    const scope = claims.scope;
-    if (typeof scope !== 'string') return false;
-    const have = scope.split(' ');
-    if (!rule.scopes.some((s) => have.includes(s))) return false;
-  }
-  return true;
+  return satisfies(rule, heldBy(claims));
 }
 
 /**

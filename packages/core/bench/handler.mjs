@@ -1,0 +1,138 @@
+// Whole authorizer handler vs the verifier alone, side by side in one process:
+// a REST TOKEN event in, a policy out, 2,000 distinct tokens, 20 rules; result cache off and on.
+// Run: pnpm --filter @cogauth/core build && node packages/core/bench/handler.mjs
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { cognitoAccessClaims, generateTestKey, jwksOf, signJwt } from '@cogauth/test-fixtures';
+import { createAuthorizer, createCognitoVerifier } from '../dist/index.js';
+
+const TOKENS = 2000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const PASSES = 2;
+const POOL = 'us-east-1_BenchPool1';
+const CLIENT = 'benchclient0123456789abcd';
+const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/';
+const GROUPS = ['admin', 'writers', 'readers', 'ops'];
+const VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+const rules = [
+  { route: 'GET /messages' },
+  { route: 'POST /messages', groups: ['writers'] },
+  { route: 'DELETE /messages/{id}', groups: ['admin'] },
+  { route: 'GET /me' },
+];
+for (let i = 0; rules.length < 20; i++) {
+  const rule = { route: `${VERBS[i % VERBS.length]} /res${i}/{id}` };
+  if (i % 3 === 1) rule.groups = [GROUPS[i % GROUPS.length]];
+  if (i % 3 === 2) rule.scopes = [`api/scope${i % 2}`];
+  rules.push(rule);
+}
+const routes = rules.map((r) => r.route.replace(' /', '/').replace('{id}', '42'));
+
+const key = generateTestKey({ alg: 'RS256', kid: 'bench' });
+const jwks = jwksOf(key);
+const tokens = [];
+for (let i = 0; i < TOKENS; i++) {
+  const claims = cognitoAccessClaims({
+    poolId: POOL,
+    clientId: CLIENT,
+    sub: `user-${i}`,
+    groups: GROUPS.filter((_, g) => (i >> g) & 1),
+    scope: `openid api/scope${i % 2}`,
+    ttlSeconds: 86400,
+  });
+  tokens.push(signJwt(claims, key));
+}
+const events = tokens.map((t, i) => ({
+  type: 'TOKEN',
+  authorizationToken: `Bearer ${t}`,
+  methodArn: ARN + routes[i % routes.length],
+}));
+
+function newVerifier(cache) {
+  return createCognitoVerifier(
+    { userPoolId: POOL, clientId: CLIENT, tokenUse: 'access', jwks },
+    { cache: cache ? { maxEntries: 4096 } : false },
+  );
+}
+
+let sink = '';
+async function timeVerifier(v) {
+  const start = process.hrtime.bigint();
+  for (let p = 0; p < PASSES; p++) for (const t of tokens) await v.verify(t);
+  return (PASSES * TOKENS) / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+async function timeHandler(h) {
+  const start = process.hrtime.bigint();
+  for (let p = 0; p < PASSES; p++) {
+    for (const e of events) {
+      try {
+        await h(e);
+      } catch {}
+    }
+  }
+  return (PASSES * TOKENS) / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function mode(cache) {
+  const verifier = newVerifier(cache);
+  // The handler serializes each decision line as the default logger does, without the stdout write.
+  const handler = createAuthorizer({
+    verifier: newVerifier(cache),
+    rules,
+    logger: (entry) => {
+      sink = JSON.stringify(entry);
+    },
+  });
+  await timeVerifier(verifier); // warm-up: JIT, and fills the result cache when it is on
+  await timeHandler(handler);
+  const v = [];
+  const h = [];
+  const ratio = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    let a;
+    let b;
+    if (r % 2 === 0) {
+      a = await timeVerifier(verifier);
+      b = await timeHandler(handler);
+    } else {
+      b = await timeHandler(handler);
+      a = await timeVerifier(verifier);
+    }
+    v.push(a);
+    h.push(b);
+    ratio.push(b / a);
+  }
+  return { verifier: median(v), handler: median(h), ratio: median(ratio) };
+}
+
+// Sanity: the handler must actually allow and deny.
+{
+  const h = createAuthorizer({ verifier: newVerifier(false), rules, logger: () => {} });
+  const allowed = await h(events[3]);
+  if (allowed.policyDocument.Statement[0].Effect !== 'Allow')
+    throw new Error('bench setup: expected an Allow');
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(9);
+console.log(
+  `handler bench: ${TOKENS} distinct RS256 tokens, ${rules.length} rules, ${ROUNDS} rounds x ${PASSES} passes, medians`,
+);
+for (const cache of [false, true]) {
+  const r = await mode(cache);
+  console.log(
+    `result cache ${cache ? 'on ' : 'off'}: verifier alone ${fmt(r.verifier)} ops/s | whole handler ${fmt(r.handler)} ops/s | ratio ${r.ratio.toFixed(3)}x`,
+  );
+}
+const bundle = join(dirname(fileURLToPath(import.meta.url)), '../dist/lambda/index.mjs');
+const bytes = statSync(bundle).size;
+console.log(
+  `lambda bundle dist/lambda/index.mjs: ${bytes} bytes minified (${(bytes / 1024).toFixed(1)} KiB), ${gzipSync(readFileSync(bundle)).length} bytes gzip`,
+);
+if (sink === '') throw new Error('logger never ran');
