@@ -10,6 +10,7 @@ import { freePort, startCognitoLocal } from '@cogauth/test-fixtures';
 
 export const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const OSLS_BIN = fileURLToPath(new URL('../node_modules/osls/bin/serverless.js', import.meta.url));
+const WATCHDOG = fileURLToPath(new URL('./parent-watchdog.cjs', import.meta.url));
 
 export const SAMPLE_USERS = {
   reader: { password: 'Reader-Passw0rd!', groups: ['readers'] },
@@ -38,6 +39,8 @@ export async function startOffline(options = {}) {
   const stage = options.stage ?? 'dev';
   const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
   const args = [
+    '--require',
+    WATCHDOG,
     OSLS_BIN,
     'offline',
     'start',
@@ -55,7 +58,13 @@ export async function startOffline(options = {}) {
   ];
   const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
-    env: { ...process.env, ...SLS_ENV, COGAUTH_RULES_FILE: join(APP_DIR, 'rules.json'), ...options.env },
+    env: {
+      ...process.env,
+      ...SLS_ENV,
+      COGAUTH_RULES_FILE: join(APP_DIR, 'rules.json'),
+      ...options.env,
+      COGAUTH_PARENT_PID: String(process.pid),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: stop() kills osls and every worker it spawned in one go.
     detached: true,

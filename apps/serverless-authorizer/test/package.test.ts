@@ -77,22 +77,21 @@ beforeAll(async () => {
       throw new Error(`${file} missing: run \`pnpm --filter @cogauth/serverless-authorizer build\``);
   }
   rmSync(defaultDir, { recursive: true, force: true });
-  await Promise.all([
-    slsPackage(['--stage', 'dev', '--region', 'us-east-1']),
-    slsPackage([
-      '--stage',
-      'prod',
-      '--region',
-      'eu-west-1',
-      '--package',
-      overrideDir,
-      '--param=userPoolId=eu-west-1_AbC123',
-      '--param=clientIds=client-one,client-two',
-      '--param=tokenUse=id',
-      '--param=authorizerTtl=60',
-      '--param=jwksFile=jwks.json',
-    ]),
+  // One at a time: osls builds every zip in .serverless/ before moving it to --package.
+  await slsPackage([
+    '--stage',
+    'prod',
+    '--region',
+    'eu-west-1',
+    '--package',
+    overrideDir,
+    '--param=userPoolId=eu-west-1_AbC123',
+    '--param=clientIds=client-one,client-two',
+    '--param=tokenUse=id',
+    '--param=authorizerTtl=60',
+    '--param=jwksFile=jwks.json',
   ]);
+  await slsPackage(['--stage', 'dev', '--region', 'us-east-1']);
 }, 120_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
