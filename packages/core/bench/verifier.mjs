@@ -1,0 +1,341 @@
+// Verifier benchmark: node:crypto floor vs @cogauth/core vs aws-jwt-verify vs jose, in one process.
+// Run with `pnpm --filter @cogauth/core build && node bench/verifier.mjs` (from packages/core).
+// Options: --rounds=N (default 15), --slice-ms=N (time per contender per round, default 120),
+//          --cold-runs=N (default 15), --json (also print the raw numbers).
+import { spawnSync } from 'node:child_process';
+import { verify as cryptoVerify, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import {
+  cognitoAccessClaims,
+  generateTestKey,
+  jwksOf,
+  signJwt,
+  startJwksServer,
+} from '@cogauth/test-fixtures';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { build } from 'esbuild';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createCognitoVerifier } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkgRoot = join(here, '..');
+const arg = (name, fallback) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? fallback : Number(hit.split('=')[1]);
+};
+const ROUNDS = arg('rounds', 15);
+const SLICE_MS = arg('slice-ms', 120);
+const COLD_RUNS = arg('cold-runs', 15);
+const DISTINCT = 2000;
+
+const POOL_ID = 'us-east-1_BenchPool1';
+const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
+const CLIENT_ID = 'benchclient0123456789abcd';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures: one RSA-2048 key, Cognito-shaped access tokens, JWKS served from 127.0.0.1.
+const key = generateTestKey({ alg: 'RS256', kid: 'bench-rs256', modulusLength: 2048 });
+const jwks = jwksOf(key);
+const server = await startJwksServer({ jwks, poolId: POOL_ID });
+const tokens = Array.from({ length: DISTINCT }, (_, i) =>
+  signJwt(
+    cognitoAccessClaims({
+      issuer: ISSUER,
+      poolId: POOL_ID,
+      clientId: CLIENT_ID,
+      sub: randomUUID(),
+      username: `user-${i}`,
+      groups: ['writers'],
+      ttlSeconds: 3600,
+    }),
+    key,
+  ),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Contenders. Each gets a token and must return the verified claims (or throw).
+
+// The floor: what any verifier must at least do. Pre-built KeyObject, crypto.verify, JSON.parse.
+const floorKey = key.publicKey;
+function floor(token) {
+  const dot2 = token.lastIndexOf('.');
+  const dot1 = token.indexOf('.');
+  if (
+    !cryptoVerify(
+      'sha256',
+      Buffer.from(token.slice(0, dot2)),
+      floorKey,
+      Buffer.from(token.slice(dot2 + 1), 'base64url'),
+    )
+  ) {
+    throw new Error('bad signature');
+  }
+  return JSON.parse(Buffer.from(token.slice(dot1 + 1, dot2), 'base64url').toString());
+}
+
+// @cogauth/core with default settings (result cache on, 1000 entries), JWKS fetched from 127.0.0.1.
+const core = createCognitoVerifier({
+  userPoolId: POOL_ID,
+  jwksUri: server.jwksUrl,
+  tokenUse: 'access',
+  clientId: CLIENT_ID,
+});
+
+// aws-jwt-verify's CognitoJwtVerifier only knows real Cognito issuers and fetches over https. Its JWKS
+// cache takes a pluggable Fetcher: this one answers the Cognito JWKS URI from the 127.0.0.1 server, so
+// the real CognitoJwtVerifier (with all its Cognito checks) runs unchanged.
+const localFetcher = {
+  async fetch() {
+    const response = await fetch(server.jwksUrl);
+    return response.arrayBuffer();
+  },
+};
+const aws = CognitoJwtVerifier.create(
+  { userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT_ID },
+  { jwksCache: new SimpleJwksCache({ fetcher: localFetcher }) },
+);
+
+// jose: jwtVerify with a remote JWKS set from 127.0.0.1, plus the two Cognito checks it does not know.
+const joseJwks = createRemoteJWKSet(new URL(server.jwksUrl));
+async function joseVerify(token) {
+  const { payload } = await jwtVerify(token, joseJwks, { issuer: ISSUER, algorithms: ['RS256'] });
+  if (payload.token_use !== 'access' || payload.client_id !== CLIENT_ID) throw new Error('claims');
+  return payload;
+}
+
+const contenders = [
+  { name: 'node:crypto floor', sync: floor },
+  { name: '@cogauth/core verify()', async: (t) => core.verify(t) },
+  { name: '@cogauth/core verifySync()', sync: (t) => core.verifySync(t) },
+  { name: 'aws-jwt-verify 5.2.1', async: (t) => aws.verify(t) },
+  { name: 'jose 6 jwtVerify', async: joseVerify },
+];
+
+// Warm up: fetch every JWKS, JIT every path, prove every contender accepts the tokens.
+for (const c of contenders) {
+  for (let i = 0; i < 300; i++) {
+    const claims = c.sync ? c.sync(tokens[i % DISTINCT]) : await c.async(tokens[i % DISTINCT]);
+    if (claims.client_id !== CLIENT_ID) throw new Error(`${c.name} returned wrong claims`);
+  }
+}
+const core2 = createCognitoVerifier({
+  userPoolId: POOL_ID,
+  jwksUri: server.jwksUrl,
+  tokenUse: 'access',
+  clientId: 'x',
+});
+await core2.verify(tokens[0]).then(
+  () => {
+    throw new Error('@cogauth/core accepted a wrong client id');
+  },
+  () => {},
+);
+
+/** Runs `c` for about SLICE_MS over tokens picked by `pick(i)`; returns ops/s. */
+async function slice(c, pick, start) {
+  const deadline = process.hrtime.bigint() + BigInt(SLICE_MS) * 1_000_000n;
+  const t0 = process.hrtime.bigint();
+  let i = start;
+  let now = t0;
+  if (c.sync) {
+    const f = c.sync;
+    do {
+      for (let k = 0; k < 25; k++) f(pick(i++));
+      now = process.hrtime.bigint();
+    } while (now < deadline);
+  } else {
+    const f = c.async;
+    do {
+      for (let k = 0; k < 25; k++) await f(pick(i++));
+      now = process.hrtime.bigint();
+    } while (now < deadline);
+  }
+  return { opsPerSec: ((i - start) * 1e9) / Number(now - t0), next: i };
+}
+
+async function scenario(pick) {
+  const perRound = contenders.map(() => ({ ops: [], ratio: [] }));
+  let cursor = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = contenders.map((_, i) => (i + r) % contenders.length);
+    const ops = new Array(contenders.length);
+    for (const idx of order) {
+      const { opsPerSec, next } = await slice(contenders[idx], pick, cursor);
+      cursor = next;
+      ops[idx] = opsPerSec;
+    }
+    contenders.forEach((_, i) => {
+      perRound[i].ops.push(ops[i]);
+      perRound[i].ratio.push(ops[i] / ops[0]);
+    });
+  }
+  return perRound.map((p) => ({
+    ops: median(p.ops),
+    ratio: median(p.ratio),
+    minRatio: Math.min(...p.ratio),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cold start: fresh `node` process to the first verified token, preloaded JWKS, vs `node -e ''`.
+async function coldStart() {
+  const dir = mkdtempSync(join(tmpdir(), 'cogauth-cold-'));
+  // How a Lambda ships it: the verifier bundled into one ESM file (dist/ itself is one file per module).
+  const bundled = join(dir, 'core-bundle.mjs');
+  await build({
+    stdin: {
+      contents: "export { createCognitoVerifier } from './dist/index.js';",
+      resolveDir: pkgRoot,
+      loader: 'js',
+    },
+    outfile: bundled,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  const bundledUrl = pathToFileURL(bundled).href;
+  const token = tokens[0];
+  const distUrl = pathToFileURL(join(pkgRoot, 'dist/index.js')).href;
+  const awsUrl = pathToFileURL(join(pkgRoot, 'node_modules/aws-jwt-verify/dist/esm/index.js')).href;
+  const joseUrl = import.meta.resolve('jose');
+  const common = `const token = ${JSON.stringify(token)}; const jwks = ${JSON.stringify(jwks)};`;
+  const scripts = {
+    'empty node -e ""': null,
+    'node:crypto floor script': `import { createPublicKey, verify } from 'node:crypto'; ${common}
+const k = createPublicKey({ key: jwks.keys[0], format: 'jwk' });
+const d1 = token.indexOf('.'); const d2 = token.lastIndexOf('.');
+if (!verify('sha256', Buffer.from(token.slice(0, d2)), k, Buffer.from(token.slice(d2 + 1), 'base64url'))) process.exit(1);
+if (JSON.parse(Buffer.from(token.slice(d1 + 1, d2), 'base64url').toString()).client_id !== '${CLIENT_ID}') process.exit(1);`,
+    '@cogauth/core (dist/index.js, multi-file ESM)': `import { createCognitoVerifier } from ${JSON.stringify(distUrl)}; ${common}
+const v = createCognitoVerifier({ userPoolId: '${POOL_ID}', tokenUse: 'access', clientId: '${CLIENT_ID}', jwks });
+if (v.verifySync(token).client_id !== '${CLIENT_ID}') process.exit(1);`,
+    '@cogauth/core (esbuild single file)': `import { createCognitoVerifier } from ${JSON.stringify(bundledUrl)}; ${common}
+const v = createCognitoVerifier({ userPoolId: '${POOL_ID}', tokenUse: 'access', clientId: '${CLIENT_ID}', jwks });
+if (v.verifySync(token).client_id !== '${CLIENT_ID}') process.exit(1);`,
+    'aws-jwt-verify 5.2.1': `import { CognitoJwtVerifier } from ${JSON.stringify(awsUrl)}; ${common}
+const v = CognitoJwtVerifier.create({ userPoolId: '${POOL_ID}', tokenUse: 'access', clientId: '${CLIENT_ID}' });
+v.cacheJwks(jwks);
+if (v.verifySync(token).client_id !== '${CLIENT_ID}') process.exit(1);`,
+    'jose 6': `import { createLocalJWKSet, jwtVerify } from ${JSON.stringify(joseUrl)}; ${common}
+const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: '${ISSUER}', algorithms: ['RS256'] });
+if (payload.client_id !== '${CLIENT_ID}') process.exit(1);`,
+  };
+  const files = {};
+  for (const [name, body] of Object.entries(scripts)) {
+    if (body === null) continue;
+    const file = join(dir, `${Object.keys(files).length}.mjs`);
+    writeFileSync(file, body);
+    files[name] = file;
+  }
+  const run = (name) => {
+    const args = scripts[name] === null ? ['-e', ''] : [files[name]];
+    const t0 = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (result.status !== 0) throw new Error(`${name} cold start failed: ${result.stderr}`);
+    return ms;
+  };
+  const names = Object.keys(scripts);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) run(n); // warm the file system cache
+  for (let r = 0; r < COLD_RUNS; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const n = names[(k + r) % names.length];
+      samples[n].push(run(n));
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const base = median(samples['empty node -e ""']);
+  return names.map((n) => ({ name: n, ms: median(samples[n]), delta: median(samples[n]) - base }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bundle size: esbuild, minified, ESM, platform node, only the verifier entry of each library.
+async function bundleSize(name, contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: pkgRoot, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const bytes = result.outputFiles[0].contents;
+  return { name, bytes: bytes.byteLength, gzip: gzipSync(bytes).byteLength };
+}
+
+// ---------------------------------------------------------------------------------------------
+const started = Date.now();
+const distinct = await scenario((i) => tokens[i % DISTINCT]);
+const repeated = await scenario(() => tokens[7]);
+const cold = await coldStart();
+const bundles = [
+  await bundleSize(
+    '@cogauth/core (createCognitoVerifier)',
+    "export { createCognitoVerifier } from './dist/index.js';",
+  ),
+  await bundleSize(
+    'aws-jwt-verify 5.2.1 (CognitoJwtVerifier)',
+    "export { CognitoJwtVerifier } from 'aws-jwt-verify';",
+  ),
+  await bundleSize(
+    'jose 6 (jwtVerify + createRemoteJWKSet)',
+    "export { jwtVerify, createRemoteJWKSet } from 'jose';",
+  ),
+];
+await server.close();
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const lines = [];
+lines.push(
+  `Node ${process.version}, ${process.platform}/${process.arch}; RSA-2048 RS256 Cognito-shaped access tokens (${tokens[0].length} chars);`,
+);
+lines.push(
+  `JWKS from 127.0.0.1; ${ROUNDS} rounds x ${SLICE_MS} ms per contender, order rotated each round; medians.`,
+);
+lines.push('');
+lines.push(
+  '| contender | distinct tokens (2,000 round-robin) ops/s | ratio to floor | same token repeated ops/s | ratio to floor |',
+);
+lines.push('|---|---:|---:|---:|---:|');
+contenders.forEach((c, i) => {
+  lines.push(
+    `| ${c.name} | ${fmt(distinct[i].ops)} | ${distinct[i].ratio.toFixed(2)}x | ${fmt(repeated[i].ops)} | ${repeated[i].ratio.toFixed(2)}x |`,
+  );
+});
+lines.push('');
+lines.push(
+  `| cold start (fresh node, preloaded JWKS, first verified token; median of ${COLD_RUNS}) | ms | delta vs empty node |`,
+);
+lines.push('|---|---:|---:|');
+for (const c of cold)
+  lines.push(
+    `| ${c.name} | ${c.ms.toFixed(1)} | ${c.name.startsWith('empty') ? '-' : `+${c.delta.toFixed(1)} ms`} |`,
+  );
+lines.push('');
+lines.push('| bundle (esbuild --bundle --minify --format=esm --platform=node) | bytes | gzip |');
+lines.push('|---|---:|---:|');
+for (const b of bundles)
+  lines.push(`| ${b.name} | ${fmt(b.bytes)} (${(b.bytes / 1024).toFixed(1)} KiB) | ${fmt(b.gzip)} |`);
+lines.push('');
+lines.push(`(bench took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(lines.join('\n'));
+if (process.argv.includes('--json'))
+  console.log(JSON.stringify({ distinct, repeated, cold, bundles }, null, 2));
