@@ -47,6 +47,8 @@ export class CogauthRestApi extends Construct {
         throttlingBurstLimit: 100,
       },
     });
+    // The stack exports the URL as RestApiUrl; drop RestApi's own duplicate output.
+    this.api.node.tryRemoveChild('Endpoint');
     this.authorizer = new apigw.TokenAuthorizer(this, 'Authorizer', {
       authorizerName: 'cogauth',
       handler: props.authorizerFunction,
