@@ -6,8 +6,10 @@ import { HTTP_IDENTITY_SOURCE } from '../lib/http-api.js';
 import { SAMPLE_GROUPS } from '../lib/user-pool.js';
 import {
   type CfnTemplate,
+  logGroupIdOf,
   logicalIdOf,
   onlyResourceOfType,
+  propsOf,
   removeOutdirs,
   resourcesOfType,
   restRoutes,
@@ -36,8 +38,8 @@ function authorizerFunctionId(t: CfnTemplate): string {
 }
 
 function authorizerEnv(t: CfnTemplate): Record<string, unknown> {
-  const fn = t.Resources[authorizerFunctionId(t)];
-  return (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+  const env = propsOf(t, authorizerFunctionId(t)).Environment as { Variables: Record<string, unknown> };
+  return env.Variables;
 }
 
 describe('REST API', () => {
@@ -152,8 +154,7 @@ describe('authorizer Lambda', () => {
   });
 
   it('logs to its own log group with a retention', () => {
-    const fn = json.Resources[authorizerFunctionId(json)];
-    const logGroupId = logicalIdOf((fn?.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup);
+    const logGroupId = logGroupIdOf(propsOf(json, authorizerFunctionId(json)));
     expect(logGroupId).toBeDefined();
     expect(json.Resources[logGroupId as string]?.Properties?.RetentionInDays).toBe(14);
   });
@@ -188,9 +189,9 @@ describe('IAM least privilege', () => {
   }
 
   it('lets the authorizer role only create streams in and write to its own log group', () => {
-    const fn = json.Resources[authorizerFunctionId(json)];
-    const roleId = logicalIdOf(fn?.Properties?.Role) as string;
-    const logGroupId = logicalIdOf((fn?.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup);
+    const fn = propsOf(json, authorizerFunctionId(json));
+    const roleId = logicalIdOf(fn.Role) as string;
+    const logGroupId = logGroupIdOf(fn);
     const statements = rolePolicies(roleId);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
@@ -211,7 +212,7 @@ describe('IAM least privilege', () => {
     for (const [id, fn] of functions) {
       const roleId = logicalIdOf(fn.Properties?.Role) as string;
       roles.add(roleId);
-      const logGroupId = logicalIdOf((fn.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup);
+      const logGroupId = logGroupIdOf(fn.Properties ?? {});
       for (const statement of rolePolicies(roleId)) {
         expect(
           [statement.Action].flat().every((a) => LOG_ACTIONS.includes(a as string)),

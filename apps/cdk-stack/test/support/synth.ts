@@ -84,3 +84,16 @@ export function restRoutes(
 }
 
 export { logicalIdOf };
+
+/** A resource's Properties; throws when the logical id is not in the template. */
+export function propsOf(template: CfnTemplate, id: string): Record<string, unknown> {
+  const resource = template.Resources[id];
+  if (resource === undefined) throw new Error(`no resource ${id}`);
+  return resource.Properties ?? {};
+}
+
+/** Logical id of the log group a function's LoggingConfig points at. */
+export function logGroupIdOf(fnProps: Record<string, unknown>): string | undefined {
+  const config = fnProps.LoggingConfig as { LogGroup?: unknown } | undefined;
+  return logicalIdOf(config?.LogGroup);
+}
