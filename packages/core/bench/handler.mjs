@@ -59,9 +59,11 @@ function newVerifier(cache) {
 }
 
 let sink = '';
+// The verifier alone gets the token the way any authorizer must: cut from the event's header, a fresh
+// string per call (as after Lambda's JSON.parse), so neither side reuses a cached string hash.
 async function timeVerifier(v) {
   const start = process.hrtime.bigint();
-  for (let p = 0; p < PASSES; p++) for (const t of tokens) await v.verify(t);
+  for (let p = 0; p < PASSES; p++) for (const e of events) await v.verify(e.authorizationToken.slice(7));
   return (PASSES * TOKENS) / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 async function timeHandler(h) {

@@ -72,6 +72,13 @@ export interface AuthorizerOptions {
   logger?: (entry: DecisionLog) => void;
 }
 
+interface Target {
+  readonly arn: MethodArn;
+  readonly prefix: string;
+  readonly denyRoute: string | undefined;
+  readonly allow: Map<number | string, string[]>;
+}
+
 interface ReadEvent {
   kind: EventKind;
   arn: unknown;
@@ -111,37 +118,40 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   }
   const rules = compileRules(parseRules(options.rules));
   const log = logger ?? ((entry: DecisionLog) => console.log(JSON.stringify(entry)));
-  // Allow resources per API/stage prefix and permitted-rule set; the set is a bitmask when it fits.
-  const allowMemo = new Map<string, Map<number | string, string[]>>();
-  const allowedResources = (prefix: string, permitted: readonly CompiledRule[]): string[] => {
-    let byPrefix = allowMemo.get(prefix);
-    if (!byPrefix) {
-      if (allowMemo.size >= MEMO_LIMIT) allowMemo.clear();
-      byPrefix = new Map();
-      allowMemo.set(prefix, byPrefix);
+  // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, what to deny when the
+  // route is not permitted, and the Allow lists per permitted-rule set (a bitmask when it fits).
+  const targets = new Map<unknown, Target>();
+  const allowByPrefix = new Map<string, Map<number | string, string[]>>();
+  const targetOf = (value: unknown): Target => {
+    let target = targets.get(value);
+    if (!target) {
+      const arn = parseMethodArn(value);
+      const prefix = arnPrefix(arn);
+      // An ARN holding a policy wildcard character cannot be denied alone; the implicit deny answers 403.
+      let allow = allowByPrefix.get(prefix);
+      if (!allow) {
+        if (allowByPrefix.size >= MEMO_LIMIT) allowByPrefix.clear();
+        allow = new Map();
+        allowByPrefix.set(prefix, allow);
+      }
+      target = { arn, prefix, denyRoute: /[*?]/.test(arn.arn) ? undefined : arn.arn, allow };
+      if (targets.size >= MEMO_LIMIT) targets.clear();
+      targets.set(value, target);
     }
+    return target;
+  };
+  const allowedResources = (target: Target, permitted: readonly CompiledRule[]): string[] => {
     let key: number | string = 0;
     if (rules.length <= 30) for (const r of permitted) key |= 1 << r.index;
     else key = permitted.map((r) => r.index).join(',');
-    let resources = byPrefix.get(key);
+    let resources = target.allow.get(key);
     if (!resources) {
       resources = [];
-      for (const r of permitted) for (const suffix of r.resources) resources.push(prefix + suffix);
-      if (byPrefix.size >= MEMO_LIMIT) byPrefix.clear();
-      byPrefix.set(key, resources);
+      for (const r of permitted) for (const suffix of r.resources) resources.push(target.prefix + suffix);
+      if (target.allow.size >= MEMO_LIMIT) target.allow.clear();
+      target.allow.set(key, resources);
     }
     return resources;
-  };
-
-  const arnMemo = new Map<unknown, MethodArn>();
-  const readArn = (value: unknown): MethodArn => {
-    let arn = arnMemo.get(value);
-    if (!arn) {
-      arn = parseMethodArn(value);
-      if (arnMemo.size >= MEMO_LIMIT) arnMemo.clear();
-      arnMemo.set(value, arn);
-    }
-    return arn;
   };
 
   const emit = (entry: DecisionLog): void => {
@@ -159,8 +169,10 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     try {
       read = readEvent(event);
       if (!read) throw new Refusal('EVENT_UNSUPPORTED');
+      let target: Target;
       try {
-        arn = readArn(read.arn);
+        target = targetOf(read.arn);
+        arn = target.arn;
       } catch {
         throw new Refusal('ARN_INVALID');
       }
@@ -199,18 +211,16 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       if (read.kind === 'HTTP_API_V2' && httpApiResponse === 'simple') {
         result = { isAuthorized: allowedHere, context: ctx };
       } else {
-        const prefix = arnPrefix(arn);
         const statements: PolicyStatement[] = [];
         if (permitted.length > 0) {
           statements.push({
             Action: 'execute-api:Invoke',
             Effect: 'Allow',
-            Resource: [...allowedResources(prefix, permitted)],
+            Resource: [...allowedResources(target, permitted)],
           });
         }
-        // Explicit Deny for this request only, so a cached policy stays right for the other routes. An ARN
-        // holding a policy wildcard character cannot be denied alone; the implicit deny answers 403 too.
-        const denied = permitted.length === 0 ? `${prefix}*` : /[*?]/.test(arn.arn) ? undefined : arn.arn;
+        // Explicit Deny for this request only, so a cached policy stays right for the other routes.
+        const denied = permitted.length === 0 ? `${target.prefix}*` : target.denyRoute;
         if (!allowedHere && denied)
           statements.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [denied] });
         result = {

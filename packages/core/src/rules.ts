@@ -136,9 +136,13 @@ export function heldBy(claims: CognitoClaims): Held {
 }
 
 export function satisfies(rule: CompiledRule, held: Held): boolean {
-  if (rule.groups && !rule.groups.some((g) => held.groups.includes(g))) return false;
-  if (rule.scopes && !rule.scopes.some((s) => held.scopes.includes(s))) return false;
-  return true;
+  return anyOf(rule.groups, held.groups) && anyOf(rule.scopes, held.scopes);
+}
+
+function anyOf(required: readonly string[] | undefined, held: readonly unknown[]): boolean {
+  if (!required) return true;
+  for (const r of required) if (held.includes(r)) return true;
+  return false;
 }
 
 /** Whether the claims meet the rule's requirement. */
