@@ -1,0 +1,58 @@
+// `pnpm dev`: cognito-local + `serverless offline` with the real authorizer, kept up until Ctrl-C.
+// Prints the URLs, the pool and client ids, ready-made `cogauth login` commands and curl lines.
+// The sample users' passwords are fixed demo values for this throw-away local pool, nothing more.
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalStack } from '../apps/serverless-authorizer/scripts/local-stack.mjs';
+
+const COGAUTH = relative(
+  process.cwd(),
+  fileURLToPath(new URL('../apps/token-cli/bin/cogauth.js', import.meta.url)),
+);
+
+const stack = await startLocalStack();
+let stopping = false;
+const shutdown = (code) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nStopping serverless offline and cognito-local…\n');
+  stack.stop().finally(() => process.exit(code));
+};
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+const login = (user) =>
+  `printf '%s' '${user.password}' | node ${COGAUTH} login --endpoint ${stack.cognito.endpoint} ` +
+  `--user-pool-id ${stack.pool.poolId} --client-id ${stack.client.clientId} ` +
+  `--auth-flow USER_PASSWORD_AUTH -u ${user.username} --password-stdin --print access`;
+
+const { reader, writer, admin } = stack.users;
+const pool = `--endpoint ${stack.cognito.endpoint} --user-pool-id ${stack.pool.poolId} --client-id ${stack.client.clientId}`;
+process.stdout.write(`
+cogauth local stack is up (Ctrl-C stops everything)
+
+  Cognito (cognito-local)  ${stack.cognito.endpoint}
+  user pool id             ${stack.pool.poolId}
+  app client id            ${stack.client.clientId}
+  issuer                   ${stack.pool.issuer}
+  REST API                 ${stack.restUrl}
+  HTTP API                 ${stack.httpApiUrl}
+  users                    reader (readers), writer (readers, writers), admin (readers, writers, admin)
+
+Log in (the token goes to stdout only):
+  READER=$(${login(reader)})
+  WRITER=$(${login(writer)})
+  ADMIN=$(${login(admin)})
+
+Call the API:
+  curl -i ${stack.restUrl}/messages                                            # 401: no token
+  curl -i -H "Authorization: Bearer $READER" ${stack.restUrl}/messages         # 200
+  curl -i -H "Authorization: Bearer $READER" -X POST -d '{"text":"hi"}' ${stack.restUrl}/messages   # 403
+  curl -i -H "Authorization: Bearer $WRITER" -X POST -d '{"text":"hi"}' ${stack.restUrl}/messages   # 200
+  curl -i -H "Authorization: Bearer $ADMIN" -X DELETE ${stack.restUrl}/messages/1    # 200
+  curl -s -H "Authorization: Bearer $WRITER" ${stack.httpApiUrl}/me            # the authorizer context
+
+Inspect a token, or explain a 403 without deploying:
+  node ${COGAUTH} verify ${pool} "$READER"
+  node ${COGAUTH} check ${pool} --rules apps/serverless-authorizer/rules.json --route "POST /messages" "$READER"
+`);
