@@ -36,6 +36,17 @@ function killGroup(child, signal) {
  * serverless-offline sets LAMBDA_TASK_ROOT=/var/task, where a relative path would be looked up.
  */
 export async function startOffline(options = {}) {
+  // freePort() only proves a port was free a moment ago: another process may take it first.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOfflineOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !String(error?.message).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOfflineOnce(options) {
   const stage = options.stage ?? 'dev';
   const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
   const args = [
