@@ -148,6 +148,8 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     if (!resources) {
       resources = [];
       for (const r of permitted) for (const suffix of r.resources) resources.push(target.prefix + suffix);
+      // Shared by every answer with this ARN prefix and permitted set, hence frozen.
+      Object.freeze(resources);
       if (target.allow.size >= MEMO_LIMIT) target.allow.clear();
       target.allow.set(key, resources);
     }
@@ -216,7 +218,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
           statements.push({
             Action: 'execute-api:Invoke',
             Effect: 'Allow',
-            Resource: [...allowedResources(target, permitted)],
+            Resource: allowedResources(target, permitted),
           });
         }
         // Explicit Deny for this request only, so a cached policy stays right for the other routes.

@@ -7,6 +7,14 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9;
 }
 
+const BEARER = 'bearer';
+
+/** Case-insensitive `bearer` at `at`, compared by char code to avoid allocating. */
+function isBearer(value: string, at: number): boolean {
+  for (let i = 0; i < 6; i++) if ((value.charCodeAt(at + i) | 0x20) !== BEARER.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * Extracts the token from an `Authorization` value `Bearer <jwt>`. The scheme is case-insensitive; spaces
  * and tabs around the value and between scheme and token are tolerated. No scheme, another scheme, or a

@@ -120,28 +120,43 @@ export function compileRules(rules: readonly RouteRule[]): CompiledRule[] {
   });
 }
 
-/** The groups and scopes a caller holds, read once per request. */
+/** The groups and scope a caller holds, read once per request. */
 export interface Held {
   readonly groups: readonly unknown[];
-  readonly scopes: readonly string[];
+  readonly scope: string;
 }
 
 export function heldBy(claims: CognitoClaims): Held {
   const groups = claims['cognito:groups'];
   const scope = claims.scope;
-  return {
-    groups: Array.isArray(groups) ? groups : [],
-    scopes: typeof scope === 'string' ? scope.split(' ') : [],
-  };
+  return { groups: Array.isArray(groups) ? groups : [], scope: typeof scope === 'string' ? scope : '' };
 }
 
 export function satisfies(rule: CompiledRule, held: Held): boolean {
-  return anyOf(rule.groups, held.groups) && anyOf(rule.scopes, held.scopes);
+  if (rule.groups) {
+    let ok = false;
+    for (const g of rule.groups) if (held.groups.includes(g)) ok = true;
+    if (!ok) return false;
+  }
+  if (rule.scopes) {
+    let ok = false;
+    for (const s of rule.scopes) if (hasScope(held.scope, s)) ok = true;
+    if (!ok) return false;
+  }
+  return true;
 }
 
-function anyOf(required: readonly string[] | undefined, held: readonly unknown[]): boolean {
-  if (!required) return true;
-  for (const r of required) if (held.includes(r)) return true;
+/** Whether the space-separated `scope` lists `wanted`, without splitting it. */
+function hasScope(scope: string, wanted: string): boolean {
+  for (let at = scope.indexOf(wanted); at >= 0; at = scope.indexOf(wanted, at + 1)) {
+    const end = at + wanted.length;
+    if (
+      (at === 0 || scope.charCodeAt(at - 1) === 32) &&
+      (end === scope.length || scope.charCodeAt(end) === 32)
+    ) {
+      return true;
+    }
+  }
   return false;
 }
 
