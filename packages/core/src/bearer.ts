@@ -28,8 +28,7 @@ export function parseBearer(value: unknown): BearerResult {
   let end = value.length;
   while (start < end && isBlank(value.charCodeAt(start))) start++;
   while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
-  if (end - start < 7 || value.slice(start, start + 6).toLowerCase() !== 'bearer')
-    return { error: 'BEARER_MALFORMED' };
+  if (end - start < 7 || !isBearer(value, start)) return { error: 'BEARER_MALFORMED' };
   let at = start + 6;
   if (!isBlank(value.charCodeAt(at))) return { error: 'BEARER_MALFORMED' };
   while (at < end && isBlank(value.charCodeAt(at))) at++;
