@@ -122,6 +122,23 @@ describe('REST TOKEN events', () => {
     expect(result.policyDocument.Statement[0]?.Resource).toContain(`${offline}DELETE/messages/*`);
   });
 
+  it.each([
+    ['aws-cn', 'cn-north-1'],
+    ['aws-us-gov', 'us-gov-west-1'],
+  ])('scopes the policy to the %s partition of the method ARN', async (partition, region) => {
+    const { handler } = authorizer();
+    const arn = `arn:${partition}:execute-api:${region}:123456789012:api9/stage1/GET/me`;
+    const result = await policyOf(
+      handler({ type: 'TOKEN', authorizationToken: `Bearer ${access()}`, methodArn: arn }),
+    );
+    const resources = result.policyDocument.Statement.flatMap((s) => s.Resource);
+    expect(resources.length).toBeGreaterThan(0);
+    for (const r of resources)
+      expect(r.startsWith(`arn:${partition}:execute-api:${region}:123456789012:api9/stage1/`)).toBe(true);
+    expect(evaluatePolicy(result, arn)).toBe('Allow');
+    expect(evaluatePolicy(result, arn.replace(partition, 'aws'))).toBe('Deny');
+  });
+
   it('does not deny an ARN holding a wildcard character explicitly (the implicit deny still answers 403)', async () => {
     const { handler } = authorizer();
     const result = await policyOf(handler(tokenEvent(`Bearer ${access()}`, 'GET/messages/*')));
