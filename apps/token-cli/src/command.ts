@@ -60,7 +60,17 @@ export function makeContext(io: Io, values: CommandContext['values'], positional
     values,
     positionals,
     config() {
-      cached ??= resolveConfig({ flags: values, env: io.env, cwd: io.cwd });
+      if (!cached) {
+        cached = resolveConfig({ flags: values, env: io.env, cwd: io.cwd });
+        if (values.debug) {
+          // Names and sources only: values may be secrets.
+          const where = Object.entries(cached.sources).map(([key, source]) => `${key}=${source}`);
+          io.stderr.write(
+            `cogauth: debug: config file ${cached.configPath ?? 'none'}, profile ${cached.profile ?? 'none'}; ` +
+              `settings: ${where.join(' ') || 'none'}\n`,
+          );
+        }
+      }
       return cached;
     },
   };

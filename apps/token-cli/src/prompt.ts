@@ -6,13 +6,16 @@ import type { Io } from './output.js';
 export async function promptLine(io: Io, question: string, howToAvoid: string): Promise<string> {
   requireTty(io, howToAvoid);
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
+  let onClose: (() => void) | undefined;
   try {
     return await new Promise<string>((resolveLine, reject) => {
-      rl.once('close', () => reject(new CliError('cancelled')));
+      onClose = () => reject(new CliError('cancelled'));
+      rl.once('close', onClose);
       rl.question(question, (answer) => resolveLine(answer.trim()));
     });
   } finally {
-    rl.removeAllListeners('close');
+    // Only our listener: readline's own 'close' listener detaches its echoing keypress handler.
+    if (onClose) rl.off('close', onClose);
     rl.close();
   }
 }
@@ -21,8 +24,9 @@ export async function promptLine(io: Io, question: string, howToAvoid: string): 
 export async function promptSecret(io: Io, question: string, howToAvoid: string): Promise<string> {
   requireTty(io, howToAvoid);
   const stdin = io.stdin as NodeJS.ReadStream;
-  io.stderr.write(question);
+  // Echo off before the prompt appears, so nothing typed after seeing it is ever echoed.
   stdin.setRawMode(true);
+  io.stderr.write(question);
   stdin.resume();
   stdin.setEncoding('utf8');
   try {

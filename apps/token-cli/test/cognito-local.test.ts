@@ -12,6 +12,7 @@ import {
   startCognitoLocal,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAS_SCRIPT, runInPty } from './support/pty.js';
 import { type CliResult, runCli } from './support/run-cli.js';
 
 const RULES = [
@@ -20,6 +21,8 @@ const RULES = [
   { route: 'DELETE /messages/{id}', groups: ['admin'] },
   { route: 'GET /me' },
 ];
+
+const ERASE_LINE = '\u001b[2K';
 
 let cognito: CognitoLocal;
 let pool: CognitoPool;
@@ -69,6 +72,7 @@ beforeAll(async () => {
   await cognito.createUser(pool.poolId, 'bob', 'Bob-Passw0rd!');
   await cognito.createUser(pool.poolId, 'carol', 'Temp-Passw0rd!', { permanent: false });
   await cognito.createUser(pool.poolId, 'dave', 'Temp-Passw0rd!', { permanent: false });
+  await cognito.createUser(pool.poolId, 'erin', 'Temp-Passw0rd!', { permanent: false });
 });
 
 afterAll(async () => {
@@ -170,6 +174,40 @@ describe('NEW_PASSWORD_REQUIRED', () => {
   it('without --new-password (and no terminal) it names the challenge and the flag', async () => {
     const res = await login('dave', 'Temp-Passw0rd!');
     expectOneLineError(res, /NEW_PASSWORD_REQUIRED: pass --new-password/);
+  });
+});
+
+describe.skipIf(!HAS_SCRIPT)('on a terminal (util-linux script provides the pty)', () => {
+  it('prompts for username and password without echoing the password; the spinner shows', async () => {
+    const { code, screen } = await runInPty(
+      ['login', ...poolFlags(), '--auth-flow', 'USER_PASSWORD_AUTH'],
+      [
+        ['Username: ', 'bob'],
+        ['Password for bob: ', 'Bob-Passw0rd!'],
+      ],
+    );
+    expect(code).toBe(0);
+    expect(screen).not.toContain('Bob-Passw0rd!');
+    expect(screen).toContain('Logging in bob');
+    // the token line follows the spinner's erase-line sequence
+    expect(screen.split(ERASE_LINE).at(-1)).toMatch(/^bob - [\w-]+\.[\w-]+\.[\w-]+\r?\n$/);
+  });
+
+  it('NEW_PASSWORD_REQUIRED prompts twice for the new password, never echoing any of them', async () => {
+    const { code, screen } = await runInPty(
+      ['login', ...poolFlags(), '--auth-flow', 'USER_PASSWORD_AUTH', '-u', 'erin', '--print', 'access'],
+      [
+        ['Password for erin: ', 'Temp-Passw0rd!'],
+        ['New password: ', 'Erins-New-Passw0rd!'],
+        ['New password again: ', 'Erins-New-Passw0rd!'],
+      ],
+    );
+    expect(code).toBe(0);
+    expect(screen).not.toContain('Passw0rd!');
+    expect(screen).toContain('New password again: ');
+    expect(screen.split(ERASE_LINE).at(-1)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\r?\n$/);
+    const again = await login('erin', 'Erins-New-Passw0rd!', '--print', 'access');
+    expect(again.code).toBe(0);
   });
 });
 

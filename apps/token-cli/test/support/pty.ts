@@ -1,0 +1,57 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { BIN } from './run-cli.js';
+
+/** util-linux `script` gives the CLI a real pseudo-terminal; tests that need one skip without it. */
+export const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs the built CLI on a pseudo-terminal (stdin, stdout and stderr are all the terminal) and types each
+ * answer only after its prompt appeared. Returns everything the terminal showed.
+ */
+export function runInPty(
+  args: string[],
+  answers: Array<[prompt: string, answer: string]>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('COGAUTH_') && !k.startsWith('AWS_')) env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env,
+    });
+    let screen = '';
+    let next = 0;
+    let searchFrom = 0;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      screen += d;
+      const pending = answers[next];
+      if (!pending) return;
+      const at = screen.indexOf(pending[0], searchFrom);
+      if (at >= 0) {
+        searchFrom = at + pending[0].length;
+        next += 1;
+        child.stdin.write(`${pending[1]}\r`);
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pty run timed out; screen: ${JSON.stringify(screen)}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
