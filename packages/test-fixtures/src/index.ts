@@ -1,4 +1,15 @@
 export {
+  type CognitoAppClient,
+  type CognitoLocal,
+  type CognitoLocalOptions,
+  type CognitoPool,
+  type CognitoTokens,
+  type CognitoUser,
+  type CreateClientOptions,
+  type CreateUserOptions,
+  startCognitoLocal,
+} from './cognito-local.js';
+export {
   type Jwks,
   type JwksRequestInfo,
   type JwksResponder,
