@@ -27,11 +27,9 @@ export interface MethodArn {
   readonly arn: string;
 }
 
-const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov):execute-api:([a-z0-9-]+):([A-Za-z0-9-]+):(.*)$/;
-const API_ID = /^[A-Za-z0-9-]+$/;
-const STAGE = /^(?:\$default|[A-Za-z0-9_-]+)$/;
-const VERB = /^[A-Z]+$/;
-const ROUTE_KEY = /^\$[A-Za-z0-9_-]+$/;
+const METHOD_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):execute-api:([a-z0-9-]+):([A-Za-z0-9-]+):([A-Za-z0-9-]+)\/(\$default|[\w-]+)\/(?:([A-Z]+)(\/.*)|(\$[\w-]+))$/;
+const ROUTE_KEY = /^\$[\w-]+$/;
 
 /**
  * Parses an API Gateway method or route ARN. Accepts serverless-offline's shape too
@@ -39,31 +37,32 @@ const ROUTE_KEY = /^\$[A-Za-z0-9_-]+$/;
  * not from the caller. Throws a CogauthError for anything else.
  */
 export function parseMethodArn(arn: unknown): MethodArn {
-  if (typeof arn !== 'string' || arn.length > 2048) throw new CogauthError('method ARN is not a string');
-  const m = ARN_PREFIX.exec(arn);
-  if (!m) throw new CogauthError('method ARN is not an execute-api ARN of a supported partition');
-  const [, partition, region, accountId, rest] = m as unknown as [string, Partition, string, string, string];
-  const slash1 = rest.indexOf('/');
-  const slash2 = rest.indexOf('/', slash1 + 1);
-  if (slash1 < 0 || slash2 < 0) throw new CogauthError('method ARN has no stage and route');
-  const apiId = rest.slice(0, slash1);
-  const stage = rest.slice(slash1 + 1, slash2);
-  const resource = rest.slice(slash2 + 1);
-  if (!API_ID.test(apiId) || !STAGE.test(stage))
-    throw new CogauthError('method ARN has an invalid api id or stage');
-  const slash3 = resource.indexOf('/');
-  let method: string;
-  let path: string;
-  if (slash3 < 0) {
-    if (!ROUTE_KEY.test(resource)) throw new CogauthError('method ARN has no verb and path');
-    method = resource;
-    path = '';
-  } else {
-    method = resource.slice(0, slash3);
-    path = resource.slice(slash3);
-    if (!VERB.test(method)) throw new CogauthError('method ARN has an invalid verb');
-  }
-  return { partition, region, accountId, apiId, stage, method, path, resource, arn };
+  const m = typeof arn === 'string' && arn.length <= 2048 ? METHOD_ARN.exec(arn) : null;
+  if (!m) throw new CogauthError('not an execute-api method or route ARN');
+  const [, partition, region, accountId, apiId, stage, verb, path, routeKey] = m as unknown as [
+    string,
+    Partition,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+    string | undefined,
+    string | undefined,
+  ];
+  const method = verb ?? (routeKey as string);
+  const resource = verb === undefined ? method : `${verb}${path}`;
+  return {
+    partition,
+    region,
+    accountId,
+    apiId,
+    stage,
+    method,
+    path: path ?? '',
+    resource,
+    arn: arn as string,
+  };
 }
 
 /** The part of every resource ARN that a policy shares: `arn:…:<apiId>/<stage>/`. */
