@@ -318,3 +318,83 @@ describe('cogauth login runs USER_SRP_AUTH end to end against the server double'
     expect(res.stderr).toMatch(/USER_SRP_AUTH needs --user-pool-id/);
   });
 });
+
+describe('challenges after the password proof (server double)', () => {
+  let mfa: SrpDouble;
+  let sms: SrpDouble;
+  const users = [{ username: 'alice-id', aliases: ['alice@example.com'], password: 'Corr3ct horse!' }];
+  const secret = 'mfa-client-secret';
+
+  beforeAll(async () => {
+    mfa = await startSrpDouble({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      clientSecret: secret,
+      users,
+      totpCode: '123456',
+    });
+    sms = await startSrpDouble({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      users,
+      otherChallenge: 'SMS_MFA',
+    });
+  });
+  afterAll(async () => {
+    await mfa?.close();
+    await sms?.close();
+  });
+
+  const args = (endpoint: string, ...extra: string[]) => [
+    'login',
+    '--endpoint',
+    endpoint,
+    '--user-pool-id',
+    POOL_ID,
+    '--client-id',
+    CLIENT_ID,
+    '-u',
+    'alice@example.com',
+    '--password-stdin',
+    ...extra,
+  ];
+
+  it('SOFTWARE_TOKEN_MFA is answered with --totp-code, as the real username with its SECRET_HASH', async () => {
+    const res = await runCli(
+      [...args(mfa.endpoint, '--totp-code', '123456', '--print', 'access'), '--client-secret', secret],
+      {
+        input: 'Corr3ct horse!',
+      },
+    );
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim().split('.')).toHaveLength(3);
+    const answer = mfa.requests.filter((r) => r.target.endsWith('RespondToAuthChallenge')).at(-1);
+    expect(answer?.body.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
+    expect((answer?.body.ChallengeResponses as Record<string, string>).USERNAME).toBe('alice-id');
+  });
+
+  it('a wrong TOTP code fails in one line; no code and no terminal names the flag', async () => {
+    const wrong = await runCli([...args(mfa.endpoint, '--totp-code', '000000'), '--client-secret', secret], {
+      input: 'Corr3ct horse!',
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe(
+      'cogauth: SOFTWARE_TOKEN_MFA challenge failed: Invalid code received for user (CodeMismatchException)\n',
+    );
+    const none = await runCli([...args(mfa.endpoint), '--client-secret', secret], {
+      input: 'Corr3ct horse!',
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('cogauth: Cognito asks for SOFTWARE_TOKEN_MFA: pass --totp-code\n');
+  });
+
+  it('a challenge the CLI does not handle is named in a clear message', async () => {
+    const res = await runCli(args(sms.endpoint), { input: 'Corr3ct horse!' });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(
+      /^cogauth: Cognito asked for the SMS_MFA challenge, which cogauth does not answer/,
+    );
+  });
+});

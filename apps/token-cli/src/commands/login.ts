@@ -76,12 +76,13 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
     throw cognitoFailure('login failed', error, settings);
   }
 
+  // Cognito identifies the user by the real username once it has said it, even after an alias login.
+  let userId = username;
   for (let round = 0; round < MAX_CHALLENGES; round += 1) {
     if (response.AuthenticationResult) return response.AuthenticationResult;
     const challenge = response.ChallengeName;
     const params = response.ChallengeParameters ?? {};
-    // Cognito identifies the user by the real username from here on, even after an alias login.
-    const userId = params.USER_ID_FOR_SRP ?? params.USERNAME ?? username;
+    userId = params.USER_ID_FOR_SRP ?? params.USERNAME ?? userId;
     let answers: Record<string, string>;
     switch (challenge) {
       case 'PASSWORD_VERIFIER': {

@@ -90,6 +90,10 @@ export interface SrpDoubleOptions {
   b?: bigint;
   salt?: string;
   secretBlock?: string;
+  /** After a correct password proof, ask for this TOTP code (SOFTWARE_TOKEN_MFA) ... */
+  totpCode?: string;
+  /** ... or send this challenge, which the CLI does not answer. */
+  otherChallenge?: string;
   /** Server clock, for TIMESTAMP checks (allowed skew 5 minutes). */
   now?: () => Date;
 }
@@ -134,6 +138,7 @@ export async function startSrpDouble(options: SrpDoubleOptions): Promise<SrpDoub
   const key = generateTestKey({ alg: 'RS256', kid: 'double' });
   const sessions = new Map<string, Pending>();
   const accessTokens = new Map<string, DoubleUser>();
+  const mfaSessions = new Map<string, DoubleUser>();
   const requests: RecordedRequest[] = [];
   const state = { successes: 0 };
 
@@ -150,6 +155,42 @@ export async function startSrpDouble(options: SrpDoubleOptions): Promise<SrpDoub
         'NotAuthorizedException',
         `Unable to verify secret hash for client ${options.clientId}`,
       );
+  };
+
+  const issueTokens = (user: DoubleUser) => {
+    const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${options.userPoolId}`;
+    const common = { issuer, clientId: options.clientId, username: user.username };
+    const accessToken = signJwt(cognitoAccessClaims(common), key);
+    const idToken = signJwt(
+      cognitoIdClaims({ ...common, ...(user.attributes?.email ? { email: user.attributes.email } : {}) }),
+      key,
+    );
+    accessTokens.set(accessToken, user);
+    return {
+      AuthenticationResult: {
+        AccessToken: accessToken,
+        IdToken: idToken,
+        RefreshToken: `refresh-${randomUUID()}`,
+        ExpiresIn: 3600,
+        TokenType: 'Bearer',
+      },
+      ChallengeParameters: {},
+    };
+  };
+
+  const answerMfa = (body: Record<string, unknown>) => {
+    const user = mfaSessions.get(String(body.Session));
+    mfaSessions.delete(String(body.Session));
+    if (!user || body.ChallengeName !== 'SOFTWARE_TOKEN_MFA') {
+      throw new ServiceError('NotAuthorizedException', 'Invalid session for the user.');
+    }
+    const r = (body.ChallengeResponses ?? {}) as Record<string, string>;
+    if (r.USERNAME !== user.username)
+      throw new ServiceError('NotAuthorizedException', 'USERNAME is not the real username');
+    checkSecretHash(user.username, r.SECRET_HASH);
+    if (r.SOFTWARE_TOKEN_MFA_CODE !== options.totpCode)
+      throw new ServiceError('CodeMismatchException', 'Invalid code received for user');
+    return issueTokens(user);
   };
 
   const handlers: Record<string, (body: Record<string, unknown>) => unknown> = {
@@ -190,6 +231,7 @@ export async function startSrpDouble(options: SrpDoubleOptions): Promise<SrpDoub
     RespondToAuthChallenge(body) {
       if (body.ClientId !== options.clientId)
         throw new ServiceError('ResourceNotFoundException', 'User pool client does not exist.');
+      if (mfaSessions.has(String(body.Session))) return answerMfa(body);
       const pending = sessions.get(String(body.Session));
       sessions.delete(String(body.Session));
       if (!pending || body.ChallengeName !== 'PASSWORD_VERIFIER') {
@@ -226,27 +268,16 @@ export async function startSrpDouble(options: SrpDoubleOptions): Promise<SrpDoub
         throw new ServiceError('NotAuthorizedException', 'Incorrect username or password.');
       }
       state.successes += 1;
-      const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${options.userPoolId}`;
-      const common = { issuer, clientId: options.clientId, username: pending.user.username };
-      const accessToken = signJwt(cognitoAccessClaims(common), key);
-      const idToken = signJwt(
-        cognitoIdClaims({
-          ...common,
-          ...(pending.user.attributes?.email ? { email: pending.user.attributes.email } : {}),
-        }),
-        key,
-      );
-      accessTokens.set(accessToken, pending.user);
-      return {
-        AuthenticationResult: {
-          AccessToken: accessToken,
-          IdToken: idToken,
-          RefreshToken: `refresh-${randomUUID()}`,
-          ExpiresIn: 3600,
-          TokenType: 'Bearer',
-        },
-        ChallengeParameters: {},
-      };
+      if (options.otherChallenge || options.totpCode) {
+        const session = randomUUID();
+        mfaSessions.set(session, pending.user);
+        return {
+          ChallengeName: options.otherChallenge ?? 'SOFTWARE_TOKEN_MFA',
+          ChallengeParameters: {},
+          Session: session,
+        };
+      }
+      return issueTokens(pending.user);
     },
     GetUser(body) {
       const user = accessTokens.get(String(body.AccessToken));
