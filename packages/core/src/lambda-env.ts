@@ -31,13 +31,22 @@ function json(name: string, text: string): unknown {
   }
 }
 
+/**
+ * Reads `path` relative to LAMBDA_TASK_ROOT, then to the working directory. serverless-offline sets
+ * LAMBDA_TASK_ROOT to `/var/task`, which does not exist locally, so the fallback keeps offline runs working.
+ */
 function readFile(env: Env, name: string, path: string): string {
-  const root = env.LAMBDA_TASK_ROOT || process.cwd();
-  try {
-    return readFileSync(resolve(root, path), 'utf8');
-  } catch (cause) {
-    throw new ConfigError(name, `cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
+  const roots = [env.LAMBDA_TASK_ROOT, process.cwd()].filter((r): r is string => Boolean(r));
+  let code = 'ENOENT';
+  for (const root of roots) {
+    try {
+      return readFileSync(resolve(root, path), 'utf8');
+    } catch (cause) {
+      code = (cause as NodeJS.ErrnoException).code ?? 'error';
+      if (code !== 'ENOENT') break;
+    }
   }
+  throw new ConfigError(name, `cannot read ${path} (${code}; looked in ${roots.join(', ')})`);
 }
 
 /** Exactly one of `name` (inline JSON) and `fileName` (a path) may be set; returns the parsed JSON. */

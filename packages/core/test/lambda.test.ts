@@ -78,6 +78,20 @@ describe('handlerFromEnv', () => {
     );
   });
 
+  it('falls back to the working directory when LAMBDA_TASK_ROOT lacks the file (serverless-offline sets /var/task)', async () => {
+    const { COGAUTH_RULES: _r, ...rest } = good;
+    await allowsGetMessages(
+      handlerFromEnv({
+        ...rest,
+        LAMBDA_TASK_ROOT: '/var/task',
+        COGAUTH_RULES_FILE: 'test/fixtures/sample-rules.json',
+      }),
+    );
+    expect(() =>
+      handlerFromEnv({ ...rest, LAMBDA_TASK_ROOT: dir, COGAUTH_RULES_FILE: 'nowhere.json' }),
+    ).toThrow(/COGAUTH_RULES_FILE: cannot read nowhere.json \(ENOENT/);
+  });
+
   it('defaults COGAUTH_TOKEN_USE to access, accepts id/any, * for client ids, several issuers', async () => {
     const { COGAUTH_TOKEN_USE: _t, ...rest } = good;
     await allowsGetMessages(handlerFromEnv(rest));
