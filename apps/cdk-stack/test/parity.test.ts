@@ -1,0 +1,376 @@
+/**
+ * The CDK app and the Serverless app must configure the authorizer identically. The Serverless side
+ * is what `osls package` produces (its CloudFormation template and Lambda zips), not serverless.yml
+ * as written; the CDK side is this app's synthesized template and staged assets.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../lib/app.js';
+import { authorizerBundleDir, serverlessAppDir } from '../lib/assets.js';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  logicalIdOf,
+  onlyResourceOfType,
+  propsOf,
+  removeOutdirs,
+  resourcesOfType,
+  restRoutes,
+  tempOutdir,
+} from './support/synth.js';
+import { accessToken, signingKey } from './support/tokens.js';
+import { readZip } from './support/zip.js';
+
+const RUNNER = fileURLToPath(new URL('./support/run-authorizer.mjs', import.meta.url));
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+interface Flavour {
+  template: CfnTemplate;
+  authorizer: Record<string, unknown>;
+  env: Record<string, unknown>;
+  /** Files of the authorizer's deployment package, by path inside it. */
+  authorizerFiles: Map<string, Buffer>;
+  backendFiles: Map<string, Buffer>;
+  /** Where the package is unpacked on disk (the Lambda task root). */
+  taskRoot: string;
+}
+
+let sls: Flavour;
+let cdk: Flavour;
+
+function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(AWS_|CDK_|COGAUTH_)/.test(k)) env[k] = v;
+  return { ...env, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
+}
+
+function unpack(files: Map<string, Buffer>, dir: string): void {
+  for (const [name, data] of files) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), data);
+  }
+}
+
+/** The function the REST authorizer invokes (its URI holds `Fn::GetAtt [<function>, Arn]`). */
+function authorizerFunction(template: CfnTemplate): Record<string, unknown> {
+  const [, authorizer] = onlyResourceOfType(template, 'AWS::ApiGateway::Authorizer');
+  const id = /"Fn::GetAtt":\["([^"]+)","Arn"\]/.exec(
+    JSON.stringify(authorizer.Properties?.AuthorizerUri),
+  )?.[1];
+  if (id === undefined) throw new Error('the REST authorizer URI names no function');
+  return propsOf(template, id);
+}
+
+function packageServerless(): Flavour {
+  const appDir = serverlessAppDir();
+  if (!existsSync(join(appDir, 'dist', 'authorizer', 'index.mjs'))) {
+    throw new Error(
+      'apps/serverless-authorizer/dist is missing: run `pnpm --filter @cogauth/serverless-authorizer build`',
+    );
+  }
+  const out = tempOutdir();
+  const run = spawnSync(
+    process.execPath,
+    [join(appDir, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out],
+    {
+      cwd: appDir,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: offlineEnv({ SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }),
+    },
+  );
+  if (run.status !== 0) throw new Error(`osls package failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  const authorizer = authorizerFunction(template);
+  const zipOf = (name: string) => readZip(readFileSync(join(out, `${name}.zip`)));
+  const authorizerFiles = zipOf('authorizer');
+  const taskRoot = join(out, 'authorizer-unpacked');
+  unpack(authorizerFiles, taskRoot);
+  return {
+    template,
+    authorizer,
+    env: (authorizer.Environment as { Variables: Record<string, unknown> }).Variables,
+    authorizerFiles,
+    backendFiles: zipOf('listMessages'),
+    taskRoot,
+  };
+}
+
+function synthCdk(): Flavour {
+  const outdir = tempOutdir();
+  const { stack } = buildApp({ outdir });
+  const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+  const assetDir = (fn: Record<string, unknown>): string => {
+    const key = (fn.Code as { S3Key: string }).S3Key;
+    return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  };
+  const filesOf = (dir: string) =>
+    new Map(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name))]));
+  const authorizer = authorizerFunction(template);
+  const backend = resourcesOfType(template, 'AWS::Lambda::Function').find(
+    ([, f]) => f.Properties?.Handler === 'index.listMessages',
+  ) as [string, CfnResource];
+  return {
+    template,
+    authorizer,
+    env: (authorizer.Environment as { Variables: Record<string, unknown> }).Variables,
+    authorizerFiles: filesOf(assetDir(authorizer)),
+    backendFiles: filesOf(assetDir(backend[1].Properties ?? {})),
+    taskRoot: assetDir(authorizer),
+  };
+}
+
+beforeAll(() => {
+  sls = packageServerless();
+  cdk = synthCdk();
+}, 120_000);
+afterAll(removeOutdirs);
+
+/** `dist/authorizer/index.handler` -> the file `dist/authorizer/index.mjs` and the export `handler`. */
+function handlerFile(handler: unknown): { file: string; exportName: string } {
+  const match = /^(.+)\.([A-Za-z_$][\w$]*)$/.exec(String(handler));
+  if (!match) throw new Error(`bad handler ${String(handler)}`);
+  return { file: `${match[1]}.mjs`, exportName: match[2] as string };
+}
+
+describe('the same authorizer in both flavours', () => {
+  it('ships the same bundle bytes, the ones @cogauth/core built', () => {
+    const core = sha256(readFileSync(join(authorizerBundleDir(), 'index.mjs')));
+    const slsHandler = handlerFile(sls.authorizer.Handler);
+    const cdkHandler = handlerFile(cdk.authorizer.Handler);
+    expect(slsHandler).toEqual({ file: 'dist/authorizer/index.mjs', exportName: 'handler' });
+    expect(cdkHandler).toEqual({ file: 'index.mjs', exportName: 'handler' });
+    const slsBundle = sls.authorizerFiles.get(slsHandler.file);
+    const cdkBundle = cdk.authorizerFiles.get(cdkHandler.file);
+    const stale =
+      'differs from packages/core/dist: rebuild core, then `pnpm --filter @cogauth/serverless-authorizer build`';
+    expect(slsBundle && sha256(slsBundle), `the Serverless package's bundle ${stale}`).toBe(core);
+    expect(cdkBundle && sha256(cdkBundle)).toBe(core);
+    // The CDK asset is the bundle directory as it is: nothing added, nothing re-bundled.
+    expect([...cdk.authorizerFiles.keys()]).toEqual(['index.mjs']);
+  });
+
+  it('uses the same rule JSON: the Serverless package`s rules.json is the CDK COGAUTH_RULES', () => {
+    expect(sls.env.COGAUTH_RULES_FILE).toBe('rules.json');
+    const slsRules = sls.authorizerFiles.get('rules.json');
+    expect(slsRules).toBeDefined();
+    expect(JSON.parse(String(cdk.env.COGAUTH_RULES))).toEqual(JSON.parse(String(slsRules)));
+    expect(JSON.parse(String(slsRules))).toEqual(
+      JSON.parse(readFileSync(join(serverlessAppDir(), 'rules.json'), 'utf8')),
+    );
+  });
+
+  it('sets only variables the Serverless app also sets, with the same fixed values', () => {
+    const slsNames = Object.keys(sls.env);
+    for (const name of Object.keys(cdk.env)) expect(slsNames, name).toContain(name);
+    for (const name of ['COGAUTH_USER_POOL_ID', 'COGAUTH_CLIENT_IDS']) {
+      expect(slsNames).toContain(name);
+      expect(Object.keys(cdk.env)).toContain(name);
+    }
+    expect(cdk.env.COGAUTH_TOKEN_USE).toBe(sls.env.COGAUTH_TOKEN_USE);
+    expect(cdk.env.COGAUTH_HTTP_API_RESPONSE).toBe(sls.env.COGAUTH_HTTP_API_RESPONSE);
+    // Every other Serverless variable is empty (= unset) unless the deployer passes a value.
+    const fixed = ['COGAUTH_TOKEN_USE', 'COGAUTH_HTTP_API_RESPONSE', 'COGAUTH_RULES_FILE'];
+    for (const [name, value] of Object.entries(sls.env))
+      if (!fixed.includes(name)) expect(value, name).toBe('');
+  });
+
+  it('runs on the same runtime, architecture, memory, timeout and log retention', () => {
+    for (const key of ['Runtime', 'Architectures', 'MemorySize', 'Timeout']) {
+      expect(cdk.authorizer[key], key).toEqual(sls.authorizer[key]);
+    }
+    const retention = (t: CfnTemplate) =>
+      new Set(resourcesOfType(t, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties?.RetentionInDays));
+    expect(retention(cdk.template)).toEqual(retention(sls.template));
+  });
+
+  it('has the same REST TOKEN authorizer: type, identity source, cache TTL', () => {
+    const pick = (t: CfnTemplate) => {
+      const p = onlyResourceOfType(t, 'AWS::ApiGateway::Authorizer')[1].Properties ?? {};
+      return {
+        Type: p.Type,
+        IdentitySource: p.IdentitySource,
+        AuthorizerResultTtlInSeconds: p.AuthorizerResultTtlInSeconds,
+      };
+    };
+    expect(pick(cdk.template)).toEqual(pick(sls.template));
+    expect(pick(cdk.template)).toEqual({
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+  });
+
+  it('has the same HTTP API authorizer: simple responses, identity source incl. route key, payload, TTL', () => {
+    const pick = (t: CfnTemplate) => {
+      const p = onlyResourceOfType(t, 'AWS::ApiGatewayV2::Authorizer')[1].Properties ?? {};
+      const keys = [
+        'AuthorizerType',
+        'IdentitySource',
+        'EnableSimpleResponses',
+        'AuthorizerPayloadFormatVersion',
+      ];
+      return Object.fromEntries([...keys, 'AuthorizerResultTtlInSeconds'].map((k) => [k, p[k]]));
+    };
+    expect(pick(cdk.template)).toEqual(pick(sls.template));
+  });
+
+  it('guards the same REST and HTTP routes, all with the authorizer', () => {
+    const rest = (t: CfnTemplate) =>
+      [...restRoutes(t)].map(([k, v]) => `${k} ${String(v.authorizationType)}`).sort();
+    expect(rest(cdk.template)).toEqual(rest(sls.template));
+    const http = (t: CfnTemplate) =>
+      resourcesOfType(t, 'AWS::ApiGatewayV2::Route')
+        .map(([, r]) => `${String(r.Properties?.RouteKey)} ${String(r.Properties?.AuthorizationType)}`)
+        .sort();
+    expect(http(cdk.template)).toEqual(http(sls.template));
+    expect(rest(cdk.template)).toHaveLength(4);
+  });
+
+  it('serves the routes with the same sample backend bytes and exports', () => {
+    const exportsOf = (t: CfnTemplate) =>
+      resourcesOfType(t, 'AWS::Lambda::Function')
+        .map(([, f]) => handlerFile(f.Properties?.Handler).exportName)
+        .filter((name) => name !== 'handler')
+        .sort();
+    expect(exportsOf(cdk.template)).toEqual(exportsOf(sls.template));
+    const slsBackend = sls.backendFiles.get('dist/backend/index.mjs');
+    const cdkBackend = cdk.backendFiles.get('index.mjs');
+    expect(slsBackend && cdkBackend && sha256(cdkBackend)).toBe(slsBackend && sha256(slsBackend));
+  });
+});
+
+describe('the same decisions in both flavours', () => {
+  const POOL = 'us-east-1_CogauthParity';
+  const CLIENT = 'cogauthparityclient';
+  const ROUTES = ['GET /messages', 'POST /messages', 'DELETE /messages/{id}', 'GET /me', 'PUT /messages'];
+  const key = signingKey();
+  const otherKey = signingKey();
+  const tokens: Record<string, string> = {
+    reader: `Bearer ${accessToken(key, { userPoolId: POOL, clientId: CLIENT, groups: ['readers'] })}`,
+    writer: `Bearer ${accessToken(key, { userPoolId: POOL, clientId: CLIENT, groups: ['writers'] })}`,
+    admin: `Bearer ${accessToken(key, { userPoolId: POOL, clientId: CLIENT, groups: ['admin'] })}`,
+    noGroups: `Bearer ${accessToken(key, { userPoolId: POOL, clientId: CLIENT })}`,
+    otherClient: `Bearer ${accessToken(key, { userPoolId: POOL, clientId: 'someoneelse', groups: ['admin'] })}`,
+    forged: `Bearer ${accessToken(otherKey, { userPoolId: POOL, clientId: CLIENT, groups: ['admin'] })}`,
+    garbage: 'Bearer not-a-jwt',
+  };
+  const events: { label: string; event: Record<string, unknown> }[] = [];
+  for (const [who, header] of Object.entries(tokens)) {
+    for (const route of ROUTES) {
+      const [method, path] = route.split(' ') as [string, string];
+      const resource = path.replace('{id}', '42');
+      events.push({
+        label: `${who} REST ${route}`,
+        event: {
+          type: 'TOKEN',
+          authorizationToken: header,
+          methodArn: `arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/${method}${resource}`,
+        },
+      });
+      events.push({
+        label: `${who} HTTP ${route}`,
+        event: {
+          version: '2.0',
+          type: 'REQUEST',
+          routeKey: route,
+          routeArn: `arn:aws:execute-api:us-east-1:123456789012:abcdef1234/$default/${method}${resource}`,
+          identitySource: [header, route],
+          headers: { authorization: header },
+        },
+      });
+    }
+  }
+
+  /** Runs the deployed bundle of a flavour with its deployed environment (pool and client filled in). */
+  function decide(flavour: Flavour, env: Record<string, string>): { results: unknown[]; logs: string } {
+    const dir = tempOutdir();
+    writeFileSync(join(dir, 'events.json'), JSON.stringify(events.map((e) => e.event)));
+    const bundle = join(flavour.taskRoot, handlerFile(flavour.authorizer.Handler).file);
+    const run = spawnSync(
+      process.execPath,
+      [RUNNER, bundle, join(dir, 'events.json'), join(dir, 'results.json')],
+      {
+        cwd: flavour.taskRoot,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: offlineEnv({ ...env, LAMBDA_TASK_ROOT: flavour.taskRoot }),
+      },
+    );
+    if (run.status !== 0) throw new Error(`authorizer failed to start (${run.status}):\n${run.stderr}`);
+    return {
+      results: JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')),
+      logs: run.stdout + run.stderr,
+    };
+  }
+
+  function deployedEnv(flavour: Flavour): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(flavour.env)) {
+      if (typeof value === 'string') env[name] = value;
+      else {
+        // A CloudFormation reference: to the pool or to the app client.
+        const type = flavour.template.Resources[logicalIdOf(value) ?? '']?.Type;
+        if (type === 'AWS::Cognito::UserPool') env[name] = POOL;
+        else if (type === 'AWS::Cognito::UserPoolClient') env[name] = CLIENT;
+        else throw new Error(`${name}: unexpected value ${JSON.stringify(value)}`);
+      }
+    }
+    // What the deployer passes to the Serverless app (`--param userPoolId=… --param clientIds=…`).
+    if (env.COGAUTH_USER_POOL_ID === '') env.COGAUTH_USER_POOL_ID = POOL;
+    if (env.COGAUTH_CLIENT_IDS === '') env.COGAUTH_CLIENT_IDS = CLIENT;
+    // Cognito's JWKS endpoint cannot be reached here: both get the test key the documented way.
+    env.COGAUTH_JWKS = JSON.stringify(key.jwks);
+    return env;
+  }
+
+  it('answers every token on every route identically, and as the rules say', () => {
+    const fromSls = decide(sls, deployedEnv(sls));
+    const fromCdk = decide(cdk, deployedEnv(cdk));
+    expect(fromCdk.results).toEqual(fromSls.results);
+
+    const answer = (label: string) => {
+      const i = events.findIndex((e) => e.label === label);
+      if (i < 0) throw new Error(`no event ${label}`);
+      return fromCdk.results[i] as {
+        result?: {
+          isAuthorized?: boolean;
+          policyDocument?: { Statement: { Effect: string; Resource: string[] }[] };
+        };
+        error?: string;
+      };
+    };
+    const http = answer;
+    const allowed = (label: string) =>
+      (answer(label).result?.policyDocument?.Statement ?? [])
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => s.Resource);
+    // A REST Allow lists every route the caller may use (the cached policy must hold for all of them).
+    expect(allowed('reader REST GET /messages').some((r) => r.endsWith('/POST/messages'))).toBe(false);
+    expect(allowed('writer REST GET /messages').some((r) => r.endsWith('/POST/messages'))).toBe(true);
+    expect(allowed('writer REST GET /me').some((r) => r.includes('/DELETE/messages/'))).toBe(false);
+    expect(allowed('admin REST GET /me').some((r) => r.includes('/DELETE/messages/'))).toBe(true);
+    expect(answer('forged REST GET /messages').error).toBe('Unauthorized');
+    expect(http('reader HTTP GET /messages').result?.isAuthorized).toBe(true);
+    expect(http('reader HTTP POST /messages').result?.isAuthorized).toBe(false);
+    expect(http('writer HTTP POST /messages').result?.isAuthorized).toBe(true);
+    expect(http('writer HTTP DELETE /messages/{id}').result?.isAuthorized).toBe(false);
+    expect(http('admin HTTP DELETE /messages/{id}').result?.isAuthorized).toBe(true);
+    expect(http('noGroups HTTP GET /me').result?.isAuthorized).toBe(true);
+    expect(http('admin HTTP PUT /messages').result?.isAuthorized).toBe(false);
+    for (const who of ['otherClient', 'forged', 'garbage']) {
+      expect(http(`${who} HTTP GET /messages`).error, who).toBe('Unauthorized');
+    }
+    // No token reaches either flavour's logs.
+    for (const header of Object.values(tokens)) {
+      const token = header.slice('Bearer '.length);
+      expect(fromSls.logs).not.toContain(token);
+      expect(fromCdk.logs).not.toContain(token);
+    }
+  });
+});
