@@ -108,6 +108,13 @@ function oneLine(text: string): string {
 }
 
 function processIo(): Io {
+  // `cogauth decode ... | head`: a closed pipe ends the output, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return {
     stdin: process.stdin,
     stdout: process.stdout,
