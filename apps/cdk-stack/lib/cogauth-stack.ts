@@ -168,7 +168,10 @@ export class CogauthStack extends Stack {
     new CfnOutput(this, 'JwksUri', { value: `${issuer}/.well-known/jwks.json` });
     if (this.pool.machineClient !== undefined && this.pool.domain !== undefined) {
       new CfnOutput(this, 'MachineClientId', { value: this.pool.machineClient.userPoolClientId });
-      new CfnOutput(this, 'TokenEndpoint', { value: `${this.pool.domain.baseUrl()}/oauth2/token` });
+      new CfnOutput(this, 'UserPoolDomainUrl', {
+        value: this.pool.domain.baseUrl(),
+        description: 'For `cogauth m2m --domain`; the token endpoint is <url>/oauth2/token',
+      });
     }
 
     applyNagSuppressions({

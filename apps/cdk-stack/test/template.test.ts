@@ -354,7 +354,7 @@ describe('props', () => {
     const ids = JSON.stringify(authorizerEnv(j).COGAUTH_CLIENT_IDS);
     for (const [id] of clients) expect(ids).toContain(`"${id}"`);
     expect(Object.keys(j.Outputs ?? {})).toEqual(
-      expect.arrayContaining(['MachineClientId', 'TokenEndpoint']),
+      expect.arrayContaining(['MachineClientId', 'UserPoolDomainUrl']),
     );
   });
 
