@@ -230,6 +230,19 @@ describe('the same authorizer in both flavours', () => {
         .sort();
     expect(http(cdk.template)).toEqual(http(sls.template));
     expect(rest(cdk.template)).toHaveLength(4);
+    // The backend reads REST (v1) and HTTP API payload 2.0 events: both flavours must send the same ones.
+    const integrations = (t: CfnTemplate) => [
+      ...new Set([
+        ...resourcesOfType(t, 'AWS::ApiGateway::Method').map(
+          ([, m]) => `REST ${String((m.Properties?.Integration as { Type?: string } | undefined)?.Type)}`,
+        ),
+        ...resourcesOfType(t, 'AWS::ApiGatewayV2::Integration').map(
+          ([, i]) =>
+            `HTTP ${String(i.Properties?.IntegrationType)} ${String(i.Properties?.PayloadFormatVersion)}`,
+        ),
+      ]),
+    ];
+    expect(integrations(cdk.template).sort()).toEqual(integrations(sls.template).sort());
   });
 
   it('serves the routes with the same sample backend bytes and exports', () => {
