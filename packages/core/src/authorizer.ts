@@ -10,8 +10,8 @@ import {
   toAuthorizerContext,
 } from './policy.js';
 import {
-  type CompiledRule,
   compileRules,
+  type Held,
   heldBy,
   parseRules,
   type RouteRule,
@@ -72,11 +72,20 @@ export interface AuthorizerOptions {
   logger?: (entry: DecisionLog) => void;
 }
 
+interface Grant {
+  /** How many rules the caller satisfies. */
+  readonly permitted: number;
+  readonly allowedHere: boolean;
+  readonly resources: readonly string[];
+}
+
 interface Target {
   readonly arn: MethodArn;
   readonly prefix: string;
+  /** What to deny when the route is not permitted; an ARN holding `*` or `?` cannot be denied alone. */
   readonly denyRoute: string | undefined;
-  readonly allow: Map<number | string, string[]>;
+  readonly allowLists: Map<number | string, readonly string[]>;
+  readonly grants: Map<number | string, Grant>;
 }
 
 interface ReadEvent {
@@ -117,43 +126,62 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     throw new ConfigError('httpApiResponse', "must be 'simple' or 'iam'");
   }
   const rules = compileRules(parseRules(options.rules));
-  const log = logger ?? ((entry: DecisionLog) => console.log(JSON.stringify(entry)));
+  const log = logger ?? ((entry: DecisionLog) => console.log(formatDecisionLog(entry)));
   // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, what to deny when the
   // route is not permitted, and the Allow lists per permitted-rule set (a bitmask when it fits).
   const targets = new Map<unknown, Target>();
-  const allowByPrefix = new Map<string, Map<number | string, string[]>>();
+  const allowByPrefix = new Map<string, Map<number | string, readonly string[]>>();
   const targetOf = (value: unknown): Target => {
     let target = targets.get(value);
     if (!target) {
       const arn = parseMethodArn(value);
       const prefix = arnPrefix(arn);
-      // An ARN holding a policy wildcard character cannot be denied alone; the implicit deny answers 403.
-      let allow = allowByPrefix.get(prefix);
-      if (!allow) {
+      let allowLists = allowByPrefix.get(prefix);
+      if (!allowLists) {
         if (allowByPrefix.size >= MEMO_LIMIT) allowByPrefix.clear();
-        allow = new Map();
-        allowByPrefix.set(prefix, allow);
+        allowLists = new Map();
+        allowByPrefix.set(prefix, allowLists);
       }
-      target = { arn, prefix, denyRoute: /[*?]/.test(arn.arn) ? undefined : arn.arn, allow };
+      const denyRoute = /[*?]/.test(arn.arn) ? undefined : arn.arn;
+      target = { arn, prefix, denyRoute, allowLists, grants: new Map() };
       if (targets.size >= MEMO_LIMIT) targets.clear();
       targets.set(value, target);
     }
     return target;
   };
-  const allowedResources = (target: Target, permitted: readonly CompiledRule[]): string[] => {
-    let key: number | string = 0;
-    if (rules.length <= 30) for (const r of permitted) key |= 1 << r.index;
-    else key = permitted.map((r) => r.index).join(',');
-    let resources = target.allow.get(key);
-    if (!resources) {
-      resources = [];
-      for (const r of permitted) for (const suffix of r.resources) resources.push(target.prefix + suffix);
-      // Shared by every answer with this ARN prefix and permitted set, hence frozen.
-      Object.freeze(resources);
-      if (target.allow.size >= MEMO_LIMIT) target.allow.clear();
-      target.allow.set(key, resources);
+
+  // What a caller may do depends only on which rules their claims satisfy (a bitmask when it fits), so
+  // the Allow list (per API/stage prefix) and the decision for this ARN are computed once per set.
+  const bitmask = rules.length <= 30;
+  const grantFor = (target: Target, held: Held): Grant => {
+    let mask = 0;
+    let list = '';
+    for (const r of rules) {
+      if (!satisfies(r, held)) continue;
+      if (bitmask) mask |= 1 << r.index;
+      else list += `${r.index},`;
     }
-    return resources;
+    const key = bitmask ? mask : list;
+    let grant = target.grants.get(key);
+    if (!grant) {
+      const permitted = rules.filter((r) => satisfies(r, held));
+      let resources = target.allowLists.get(key);
+      if (!resources) {
+        resources = Object.freeze(
+          permitted.flatMap((r) => r.resources.map((suffix) => target.prefix + suffix)),
+        );
+        if (target.allowLists.size >= MEMO_LIMIT) target.allowLists.clear();
+        target.allowLists.set(key, resources);
+      }
+      grant = {
+        permitted: permitted.length,
+        allowedHere: permitted.some((r) => ruleMatches(r, target.arn.resource)),
+        resources,
+      };
+      if (target.grants.size >= MEMO_LIMIT) target.grants.clear();
+      target.grants.set(key, grant);
+    }
+    return grant;
   };
 
   const emit = (entry: DecisionLog): void => {
@@ -200,29 +228,19 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
         throw new Refusal('CONTEXT_ERROR', errorName(err));
       }
 
-      const permitted: CompiledRule[] = [];
-      let allowedHere = false;
-      const held = heldBy(claims);
-      for (const r of rules) {
-        if (!satisfies(r, held)) continue;
-        permitted.push(r);
-        if (!allowedHere && ruleMatches(r, arn.resource)) allowedHere = true;
-      }
+      const { permitted, allowedHere, resources } = grantFor(target, heldBy(claims));
 
       let result: AuthorizerResult;
       if (read.kind === 'HTTP_API_V2' && httpApiResponse === 'simple') {
         result = { isAuthorized: allowedHere, context: ctx };
       } else {
         const statements: PolicyStatement[] = [];
-        if (permitted.length > 0) {
-          statements.push({
-            Action: 'execute-api:Invoke',
-            Effect: 'Allow',
-            Resource: allowedResources(target, permitted),
-          });
+        if (permitted > 0) {
+          // The list is shared by every answer with the same grant, hence frozen.
+          statements.push({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resources as string[] });
         }
         // Explicit Deny for this request only, so a cached policy stays right for the other routes.
-        const denied = permitted.length === 0 ? `${target.prefix}*` : target.denyRoute;
+        const denied = permitted === 0 ? `${target.prefix}*` : target.denyRoute;
         if (!allowedHere && denied)
           statements.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [denied] });
         result = {
@@ -234,15 +252,11 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       emit({
         msg: 'cogauth authorizer decision',
         decision: allowedHere ? 'Allow' : 'Deny',
-        reason: allowedHere
-          ? 'ALLOWED'
-          : permitted.length === 0
-            ? 'NO_ROUTE_PERMITTED'
-            : 'ROUTE_NOT_PERMITTED',
+        reason: allowedHere ? 'ALLOWED' : permitted === 0 ? 'NO_ROUTE_PERMITTED' : 'ROUTE_NOT_PERMITTED',
         event: read.kind,
         principal,
         route: routeOf(arn),
-        permittedRules: permitted.length,
+        permittedRules: permitted,
         latencyMs: elapsed(start),
       });
       return result;
@@ -261,6 +275,20 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       throw new Error('Unauthorized');
     }
   };
+}
+
+/**
+ * The default log line: the entry as one line of JSON, written out directly (about three times faster
+ * than JSON.stringify on the object; free-text fields are still escaped by JSON.stringify).
+ */
+export function formatDecisionLog(e: DecisionLog): string {
+  let line = `{"msg":"${e.msg}","decision":"${e.decision}","reason":${JSON.stringify(e.reason)}`;
+  if (e.event !== undefined) line += `,"event":"${e.event}"`;
+  if (e.principal !== undefined) line += `,"principal":${JSON.stringify(e.principal)}`;
+  if (e.route !== undefined) line += `,"route":${JSON.stringify(e.route)}`;
+  if (e.permittedRules !== undefined) line += `,"permittedRules":${e.permittedRules}`;
+  if (e.error !== undefined) line += `,"error":${JSON.stringify(e.error)}`;
+  return `${line},"latencyMs":${e.latencyMs}}`;
 }
 
 function elapsed(start: number): number {

@@ -9,6 +9,7 @@ export {
   type DecisionReason,
   defaultContext,
   type EventKind,
+  formatDecisionLog,
   type SimpleAuthorizerResult,
 } from './authorizer.js';
 export { type BearerResult, parseBearer } from './bearer.js';

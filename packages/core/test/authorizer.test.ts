@@ -3,6 +3,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
   type AuthorizerOptions,
@@ -10,6 +11,8 @@ import {
   type CognitoVerifier,
   ConfigError,
   createAuthorizer,
+  type DecisionLog,
+  formatDecisionLog,
   type SimpleAuthorizerResult,
 } from '../src/index.js';
 import {
@@ -399,6 +402,49 @@ describe('logs', () => {
       expect(JSON.parse(spy.mock.calls[1]?.[0] as string)).toMatchObject({ decision: 'Unauthorized' });
     } finally {
       spy.mockRestore();
+    }
+  });
+});
+
+describe('formatDecisionLog', () => {
+  it('writes the same JSON as JSON.stringify for any entry', () => {
+    const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.record({
+          decision: fc.constantFrom('Allow', 'Deny', 'Unauthorized'),
+          reason: fc.constantFrom('ALLOWED', 'ROUTE_NOT_PERMITTED', 'TOKEN_EXPIRED', 'INTERNAL_ERROR'),
+          event: optional(fc.constantFrom('TOKEN', 'REQUEST', 'HTTP_API_V2', 'WEBSOCKET_CONNECT')),
+          principal: optional(fc.string({ unit: 'binary' })),
+          route: optional(fc.string({ unit: 'binary' })),
+          permittedRules: optional(fc.nat()),
+          error: optional(fc.string()),
+          latencyMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+        }),
+        (fields) => {
+          const entry = { msg: 'cogauth authorizer decision', ...fields } as DecisionLog;
+          const line = formatDecisionLog(entry);
+          expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(entry)));
+          expect(line).not.toContain('\n');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('memoized grants', () => {
+  it('answers each caller by their own claims when callers share an ARN', async () => {
+    const { handler } = authorizer({ verifier: verifier({ cache: false }) });
+    const route = 'DELETE/messages/42';
+    const callers = [['admin'], ['writers'], [], ['admin', 'writers'], ['writers'], ['admin']];
+    for (const groups of callers) {
+      const result = await policyOf(handler(tokenEvent(`Bearer ${access({ groups })}`, route)));
+      expect(evaluatePolicy(result, PREFIX + route)).toBe(groups.includes('admin') ? 'Allow' : 'Deny');
+      expect(evaluatePolicy(result, `${PREFIX}POST/messages`)).toBe(
+        groups.includes('writers') ? 'Allow' : 'Deny',
+      );
+      expect(evaluatePolicy(result, `${PREFIX}GET/me`)).toBe('Allow');
     }
   });
 });
