@@ -72,10 +72,21 @@ function checkTtl(value: number): number {
   return value;
 }
 
+/** Lambda allows 4 KB for all environment variables together; leave room for the others. */
+export const MAX_RULES_BYTES = 3072;
+
 function checkRules(rules: unknown): string {
   // parseRules throws a ConfigError naming the bad rule, e.g. `rules[2].route`; fail the synth with it.
   parseRules(rules);
-  return JSON.stringify(typeof rules === 'string' ? JSON.parse(rules) : rules);
+  const json = JSON.stringify(typeof rules === 'string' ? JSON.parse(rules) : rules);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_RULES_BYTES) {
+    throw new Error(
+      `rules: ${bytes} bytes as COGAUTH_RULES, over the ${MAX_RULES_BYTES} bytes this stack allows within ` +
+        "Lambda's 4 KB environment limit",
+    );
+  }
+  return json;
 }
 
 /**

@@ -307,6 +307,14 @@ describe('props', () => {
     );
   });
 
+  it('refuses rules too large for the Lambda environment instead of failing at deploy', () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({
+      route: `GET /resource${i}/items`,
+      groups: ['admin'],
+    }));
+    expect(() => synthStack({ rules: many })).toThrow(/rules: \d+ bytes as COGAUTH_RULES/);
+  });
+
   it('uses an existing pool: no pool or groups are created and the JWKS URI uses its region', () => {
     const { template: t } = synthStack({ existingUserPoolId: 'eu-west-1_AbC123xyz' });
     const j = t.toJSON() as CfnTemplate;
