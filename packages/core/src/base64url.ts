@@ -23,3 +23,8 @@ export function isCanonicalLength(segment: string): boolean {
 export function isBase64url(segment: string): boolean {
   return SEGMENT.test(segment) && isCanonicalLength(segment);
 }
+
+/** Bytes encoded by an unpadded base64url string of `length` characters (length % 4 !== 1). */
+export function decodedLength(length: number): number {
+  return (length * 3) >>> 2;
+}

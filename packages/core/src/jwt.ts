@@ -1,5 +1,5 @@
 import { type AlgorithmSpec, algorithmSpec, type JwsAlgorithm } from './algorithms.js';
-import { isBase64url, isCanonicalLength } from './base64url.js';
+import { decodedLength, isBase64url, isCanonicalLength } from './base64url.js';
 import { VerifyError } from './errors.js';
 
 /** Tokens longer than this are refused before any decoding (Cognito tokens are 1–4 KB). */
@@ -26,16 +26,18 @@ export interface ParsedToken {
   readonly signature: Buffer;
 }
 
-// Payload and signature segments, matched from just after the first dot to the end: exactly two more
-// segments, each non-empty and in the base64url alphabet. Sticky, so no substring is allocated.
-const BODY = /[\w-]+\.[\w-]+$/y;
-// decodeJwt also shows unsigned (`alg: none`) tokens, whose signature segment is empty.
+// decodeJwt's structure check, from just after the first dot: payload and signature segments in the
+// base64url alphabet, the signature possibly empty so unsigned (`alg: none`) tokens can be shown.
 const BODY_UNSIGNED = /[\w-]+\.[\w-]*$/y;
 
 // Parsed headers keyed by their segment. Every token of a pool shares a handful of headers (one per kid),
 // so this skips a decode + JSON.parse per verification. Only headers that passed the rules are kept.
 const HEADER_CACHE_MAX = 256;
 const headerCache = new Map<string, TokenHeader>();
+// The header seen last: consecutive tokens usually share it, and a prefix compare is cheaper than
+// hashing a fresh segment string for the map.
+let lastSegment = '';
+let lastHeader: TokenHeader | undefined;
 
 function malformed(message: string): VerifyError {
   return new VerifyError('TOKEN_MALFORMED', message);
@@ -56,10 +58,11 @@ function describeBadBody(token: string): VerifyError {
   return malformed('token segments must be non-empty base64url (A-Z a-z 0-9 - _, no padding)');
 }
 
-function jsonObject(segment: string, what: 'header' | 'payload'): Record<string, unknown> {
+function jsonObject(segment: string | Buffer, what: 'header' | 'payload'): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const bytes = typeof segment === 'string' ? Buffer.from(segment, 'base64url') : segment;
+    value = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw malformed(`token ${what} is not valid JSON`);
   }
@@ -112,20 +115,45 @@ export function parseToken(token: unknown): ParsedToken {
   const dot1 = token.indexOf('.');
   if (dot1 <= 0) throw describeBadBody(token);
   // The header goes first so that `alg: none` (whose signature is empty) is reported as an algorithm error.
-  const header = headerOf(token.slice(0, dot1));
-  BODY.lastIndex = dot1 + 1;
-  if (!BODY.test(token)) throw describeBadBody(token);
+  let header: TokenHeader;
+  if (lastHeader !== undefined && dot1 === lastSegment.length && token.startsWith(lastSegment)) {
+    header = lastHeader;
+  } else {
+    const segment = token.slice(0, dot1);
+    header = headerOf(segment);
+    lastSegment = segment;
+    lastHeader = header;
+  }
   const dot2 = token.indexOf('.', dot1 + 1);
+  if (dot2 === -1 || dot2 === dot1 + 1 || dot2 === token.length - 1) throw describeBadBody(token);
+  // Strict base64url for payload and signature without a regex pass over ~1 KB: every character must be
+  // ASCII and not '+' or '/', and then Buffer's decoder, which skips or stops at anything outside the
+  // alphabet ('=', '.', whitespace, ...), must produce exactly the bytes the length promises.
+  if (
+    Buffer.byteLength(token, 'utf8') !== token.length ||
+    token.indexOf('+', dot1) !== -1 ||
+    token.indexOf('/', dot1) !== -1
+  ) {
+    throw describeBadBody(token);
+  }
   const payloadSegment = token.slice(dot1 + 1, dot2);
   const signatureSegment = token.slice(dot2 + 1);
   if (!isCanonicalLength(payloadSegment) || !isCanonicalLength(signatureSegment)) {
     throw malformed('token segments must be canonical base64url');
   }
+  const payloadBytes = Buffer.from(payloadSegment, 'base64url');
+  const signature = Buffer.from(signatureSegment, 'base64url');
+  if (
+    payloadBytes.length !== decodedLength(payloadSegment.length) ||
+    signature.length !== decodedLength(signatureSegment.length)
+  ) {
+    throw describeBadBody(token);
+  }
   return {
     header,
-    payload: jsonObject(payloadSegment, 'payload'),
+    payload: jsonObject(payloadBytes, 'payload'),
     signingInputEnd: dot2,
-    signature: Buffer.from(signatureSegment, 'base64url'),
+    signature,
   };
 }
 

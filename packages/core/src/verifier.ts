@@ -220,9 +220,25 @@ export function createCognitoVerifier(
     pools.push(pool);
   });
 
+  // `iss` is a fresh string in every token; comparing it with a few issuers is cheaper than hashing it.
+  const issuers = [...byIssuer.keys()];
+  const issuerPools = [...byIssuer.values()];
+  const scan = issuers.length <= 8;
+
   function poolOf(parsed: ParsedToken): Pool {
     const iss = parsed.payload.iss;
-    const pool = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
+    if (typeof iss !== 'string') throw new VerifyError('ISSUER_INVALID', 'token has no issuer (iss)');
+    let pool: Pool | undefined;
+    if (scan) {
+      for (let i = 0; i < issuers.length; i++) {
+        if (issuers[i] === iss) {
+          pool = issuerPools[i];
+          break;
+        }
+      }
+    } else {
+      pool = byIssuer.get(iss);
+    }
     if (pool === undefined)
       throw new VerifyError('ISSUER_INVALID', 'token issuer (iss) is not a configured user pool');
     return pool;

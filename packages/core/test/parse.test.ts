@@ -98,6 +98,23 @@ describe('parsing', () => {
     }
   });
 
+  it('rejects every character outside the base64url alphabet, wherever a lenient decoder would skip it', async () => {
+    const token = accessToken();
+    const dot1 = token.indexOf('.');
+    const dot2 = token.lastIndexOf('.');
+    const alphabet = /[A-Za-z0-9_-]/;
+    const codes = [...Array.from({ length: 0x300 }, (_, c) => c), 0x2028, 0xfeff, 0xff0b, 0x1f600];
+    for (const code of codes) {
+      const ch = String.fromCodePoint(code);
+      if (alphabet.test(ch)) continue;
+      // In the payload, in the middle of the signature, and at the very end.
+      for (const at of [dot1 + 5, dot2 + 40, token.length]) {
+        const bad = token.slice(0, at) + ch + token.slice(at);
+        await expectCode(() => verifier.verify(bad), 'TOKEN_MALFORMED');
+      }
+    }
+  });
+
   it('rejects non-canonical trailing bits in the signature (same bytes, different string)', async () => {
     const token = accessToken();
     const dot = token.lastIndexOf('.');
