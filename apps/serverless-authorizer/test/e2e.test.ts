@@ -14,7 +14,7 @@ import {
   startJwksServer,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DIR, type LocalStack, startLocalStack } from '../scripts/local-stack.mjs';
+import { APP_DIR, type LocalStack, startLocalStack, startOffline } from '../scripts/local-stack.mjs';
 
 // cognito-local stands in for Cognito, serverless offline for API Gateway + Lambda; the authorizer is
 // the real core bundle in dist/authorizer. A second pool, served by a local JWKS server whose key we
@@ -310,6 +310,22 @@ describe('the authorizer, seen from outside', () => {
     for (const token of usedTokens) {
       const signature = token.split('.')[2] as string;
       expect(output).not.toContain(signature);
+    }
+  });
+});
+
+describe('a misconfigured authorizer', () => {
+  it('refuses every request and names the missing variable', async () => {
+    const offline = await startOffline({ env: { COGAUTH_POOLS: '', COGAUTH_USER_POOL_ID: '' } });
+    try {
+      const token = bearer(accessToken('admin'));
+      // serverless-offline answers any authorizer error with 401; API Gateway would answer 500.
+      expect((await call(offline.restUrl, 'GET', '/me', token)).status).toBe(401);
+      expect((await call(offline.httpApiUrl, 'GET', '/me', token)).status).toBe(401);
+      expect(offline.output()).toContain('ConfigError: COGAUTH_USER_POOL_ID: is required');
+      expect(offline.output()).not.toContain(token.split('.')[2] as string);
+    } finally {
+      await offline.stop();
     }
   });
 });
