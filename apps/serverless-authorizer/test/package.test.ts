@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, SLS_ENV } from '../scripts/local-stack.mjs';
@@ -23,6 +23,7 @@ interface Resource {
 type Template = { Resources: Record<string, Resource> };
 
 const scratch = mkdtempSync(join(tmpdir(), 'cogauth-sls-package-'));
+const serviceDir = join(scratch, 'service');
 
 /** No credentials anywhere: no AWS_* keys, no profile, shared files pointing at nothing. */
 function credentialFreeEnv(): NodeJS.ProcessEnv {
@@ -43,9 +44,24 @@ function credentialFreeEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * A copy of the service (sources and tests included, node_modules linked). osls stages every zip in
+ * `<service>/.serverless/` before moving it, so packaging the app directory itself would race with
+ * anyone else packaging it at the same time (the CDK app's parity test does).
+ */
+function copyService(): void {
+  const root = resolve(APP_DIR);
+  const skip = new Set(['node_modules', '.serverless', '.serverless-offline', '.local.env']);
+  cpSync(root, serviceDir, {
+    recursive: true,
+    filter: (source) => !skip.has(relative(root, source).split('/')[0] ?? ''),
+  });
+  symlinkSync(join(root, 'node_modules'), join(serviceDir, 'node_modules'), 'dir');
+}
+
 async function slsPackage(args: string[]): Promise<void> {
   await run(process.execPath, [OSLS_BIN, 'package', ...args], {
-    cwd: APP_DIR,
+    cwd: serviceDir,
     env: credentialFreeEnv(),
     timeout: 90_000,
   });
@@ -68,7 +84,7 @@ function ruleRoutes(): string[] {
   return rules.map((rule) => rule.route).sort();
 }
 
-const defaultDir = join(APP_DIR, '.serverless');
+const defaultDir = join(serviceDir, '.serverless');
 const overrideDir = join(scratch, 'prod');
 
 beforeAll(async () => {
@@ -76,7 +92,7 @@ beforeAll(async () => {
     if (!existsSync(file))
       throw new Error(`${file} missing: run \`pnpm --filter @cogauth/serverless-authorizer build\``);
   }
-  rmSync(defaultDir, { recursive: true, force: true });
+  copyService();
   // One at a time: osls builds every zip in .serverless/ before moving it to --package.
   await slsPackage([
     '--stage',
@@ -206,7 +222,7 @@ describe('serverless package with the default parameters', () => {
     const entries = readZip(join(defaultDir, 'authorizer.zip'));
     const expected = ['dist/authorizer/index.mjs', 'rules.json'];
     // jwks.json is shipped when scripts/embed-jwks.mjs has written one (git-ignored).
-    if (existsSync(join(APP_DIR, 'jwks.json'))) expected.push('jwks.json');
+    if (existsSync(join(serviceDir, 'jwks.json'))) expected.push('jwks.json');
     expect(entries.map((e) => e.name).sort()).toEqual(expected.sort());
     const bundle = entries.find((e) => e.name === 'dist/authorizer/index.mjs');
     expect(sha256(bundle?.data ?? Buffer.alloc(0))).toBe(sha256(readFileSync(CORE_BUNDLE)));
