@@ -1,6 +1,15 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -24,6 +33,7 @@ type Template = { Resources: Record<string, Resource> };
 
 const scratch = mkdtempSync(join(tmpdir(), 'cogauth-sls-package-'));
 const serviceDir = join(scratch, 'service');
+const EMBEDDED_JWKS = `${JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', alg: 'RS256', e: 'AQAB', n: 'AQAB' }] })}\n`;
 
 /** No credentials anywhere: no AWS_* keys, no profile, shared files pointing at nothing. */
 function credentialFreeEnv(): NodeJS.ProcessEnv {
@@ -93,7 +103,10 @@ beforeAll(async () => {
       throw new Error(`${file} missing: run \`pnpm --filter @cogauth/serverless-authorizer build\``);
   }
   copyService();
-  // One at a time: osls builds every zip in .serverless/ before moving it to --package.
+  // One at a time, the --package run first: every run stages its zips in .serverless/, and a run
+  // into the default location starts by emptying it.
+  // The embedded run ships what scripts/embed-jwks.mjs writes; the default run ships none.
+  writeFileSync(join(serviceDir, 'jwks.json'), EMBEDDED_JWKS);
   await slsPackage([
     '--stage',
     'prod',
@@ -107,6 +120,7 @@ beforeAll(async () => {
     '--param=authorizerTtl=60',
     '--param=jwksFile=jwks.json',
   ]);
+  rmSync(join(serviceDir, 'jwks.json'));
   await slsPackage(['--stage', 'dev', '--region', 'us-east-1']);
 }, 120_000);
 
@@ -220,10 +234,7 @@ describe('serverless package with the default parameters', () => {
 
   it('zips the authorizer bundle and its rules, nothing else', () => {
     const entries = readZip(join(defaultDir, 'authorizer.zip'));
-    const expected = ['dist/authorizer/index.mjs', 'rules.json'];
-    // jwks.json is shipped when scripts/embed-jwks.mjs has written one (git-ignored).
-    if (existsSync(join(serviceDir, 'jwks.json'))) expected.push('jwks.json');
-    expect(entries.map((e) => e.name).sort()).toEqual(expected.sort());
+    expect(entries.map((e) => e.name).sort()).toEqual(['dist/authorizer/index.mjs', 'rules.json']);
     const bundle = entries.find((e) => e.name === 'dist/authorizer/index.mjs');
     expect(sha256(bundle?.data ?? Buffer.alloc(0))).toBe(sha256(readFileSync(CORE_BUNDLE)));
     const rules = entries.find((e) => e.name === 'rules.json');
@@ -261,5 +272,18 @@ describe('serverless package with parameters', () => {
       service: { provider: { region: string; stage: string } };
     };
     expect(state.service.provider).toMatchObject({ region: 'eu-west-1', stage: 'prod' });
+  });
+
+  it('ships an embedded jwks.json inside the authorizer zip only', () => {
+    const entries = readZip(join(overrideDir, 'authorizer.zip'));
+    expect(entries.map((e) => e.name).sort()).toEqual([
+      'dist/authorizer/index.mjs',
+      'jwks.json',
+      'rules.json',
+    ]);
+    expect(entries.find((e) => e.name === 'jwks.json')?.data.toString('utf8')).toBe(EMBEDDED_JWKS);
+    for (const fn of BACKEND_FUNCTIONS) {
+      expect(readZip(join(overrideDir, `${fn}.zip`)).map((e) => e.name)).toEqual(['dist/backend/index.mjs']);
+    }
   });
 });
