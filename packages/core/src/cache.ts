@@ -39,12 +39,13 @@ export class ResultCache<T> {
     return this.lastKey;
   }
 
-  get(token: string, nowMs: number): T | undefined {
+  /** `now` is only read on a hit: a miss, the common case under load, does not need the time. */
+  get(token: string, now: () => number = Date.now): T | undefined {
     const key = this.keyOf(token);
     const entry = this.entries.get(key);
     if (entry === undefined || entry.token !== token) return undefined;
     this.entries.delete(key);
-    if (nowMs >= entry.expiresAtMs) return undefined;
+    if (now() >= entry.expiresAtMs) return undefined;
     this.entries.set(key, entry);
     return entry.value;
   }

@@ -4,7 +4,8 @@ import type { CognitoClaims } from './types.js';
 /** The claim rules of one pool, normalised from CognitoVerifierOptions. */
 export interface ClaimRules {
   readonly tokenUse: 'access' | 'id' | null;
-  readonly clientIds: ReadonlySet<string> | null;
+  /** A short list: `includes` compares strings, where a Set would hash each token's fresh copy. */
+  readonly clientIds: readonly string[] | null;
   readonly groups: readonly string[] | null;
   readonly scopes: readonly string[] | null;
   readonly graceSeconds: number;
@@ -28,9 +29,9 @@ function numericDate(payload: Record<string, unknown>, name: 'exp' | 'nbf' | 'ia
   return value;
 }
 
-function audienceMatches(aud: unknown, allowed: ReadonlySet<string>): boolean {
-  if (typeof aud === 'string') return allowed.has(aud);
-  if (isStringArray(aud)) return aud.some((a) => allowed.has(a));
+function audienceMatches(aud: unknown, allowed: readonly string[]): boolean {
+  if (typeof aud === 'string') return allowed.includes(aud);
+  if (isStringArray(aud)) return aud.some((a) => allowed.includes(a));
   return false;
 }
 
@@ -67,7 +68,7 @@ export function checkClaims(
   if (rules.clientIds !== null) {
     const ok =
       tokenUse === 'access'
-        ? typeof payload.client_id === 'string' && rules.clientIds.has(payload.client_id)
+        ? typeof payload.client_id === 'string' && rules.clientIds.includes(payload.client_id)
         : audienceMatches(payload.aud, rules.clientIds);
     if (!ok) {
       throw new VerifyError(

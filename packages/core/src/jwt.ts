@@ -21,8 +21,8 @@ export interface TokenHeader {
 export interface ParsedToken {
   readonly header: TokenHeader;
   readonly payload: Record<string, unknown>;
-  /** The signing input is `token.slice(0, signingInputEnd)`. */
-  readonly signingInputEnd: number;
+  /** `<header>.<payload>` as bytes: what the signature covers. */
+  readonly signingInput: Buffer;
   readonly signature: Buffer;
 }
 
@@ -127,17 +127,20 @@ export function parseToken(token: unknown): ParsedToken {
   const dot2 = token.indexOf('.', dot1 + 1);
   if (dot2 === -1 || dot2 === dot1 + 1 || dot2 === token.length - 1) throw describeBadBody(token);
   // Strict base64url for payload and signature without a regex pass over ~1 KB: every character must be
-  // ASCII and not '+' or '/', and then Buffer's decoder, which skips or stops at anything outside the
-  // alphabet ('=', '.', whitespace, ...), must produce exactly the bytes the length promises.
+  // ASCII (the UTF-8 signing input is exactly as long as its string) and not '+' or '/', and then
+  // Buffer's decoder, which skips or stops at anything outside the alphabet ('=', '.', whitespace, ...),
+  // must produce exactly the bytes the segment length promises.
+  const signingInput = Buffer.from(token.slice(0, dot2));
+  const signatureSegment = token.slice(dot2 + 1);
   if (
-    Buffer.byteLength(token, 'utf8') !== token.length ||
+    signingInput.length !== dot2 ||
+    Buffer.byteLength(signatureSegment) !== signatureSegment.length ||
     token.indexOf('+', dot1) !== -1 ||
     token.indexOf('/', dot1) !== -1
   ) {
     throw describeBadBody(token);
   }
   const payloadSegment = token.slice(dot1 + 1, dot2);
-  const signatureSegment = token.slice(dot2 + 1);
   if (!isCanonicalLength(payloadSegment) || !isCanonicalLength(signatureSegment)) {
     throw malformed('token segments must be canonical base64url');
   }
@@ -149,12 +152,7 @@ export function parseToken(token: unknown): ParsedToken {
   ) {
     throw describeBadBody(token);
   }
-  return {
-    header,
-    payload: jsonObject(payloadBytes, 'payload'),
-    signingInputEnd: dot2,
-    signature,
-  };
+  return { header, payload: jsonObject(payloadBytes, 'payload'), signingInput, signature };
 }
 
 /**

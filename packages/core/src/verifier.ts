@@ -149,7 +149,7 @@ function readPool(options: unknown, whole: string, prefix: string): PoolConfig {
       'must be a client id, a list of client ids, or null to skip the check',
     );
   }
-  const clientIds = o.clientId === null ? null : new Set(stringList(o.clientId, `${prefix}clientId`));
+  const clientIds = o.clientId === null ? null : stringList(o.clientId, `${prefix}clientId`);
   const groups = o.groups === undefined ? null : stringList(o.groups, `${prefix}groups`);
   const scopes = o.scopes === undefined ? null : stringList(o.scopes, `${prefix}scopes`);
   const graceSeconds = o.graceSeconds ?? 0;
@@ -251,9 +251,7 @@ export function createCognitoVerifier(
     let valid = spec.signatureBytes === undefined || signature.length === spec.signatureBytes;
     if (valid) {
       try {
-        // The token is ASCII (checked by the parser), so latin1 is an exact and cheap encoding.
-        const data = Buffer.from(token.slice(0, parsed.signingInputEnd), 'latin1');
-        valid = cryptoVerify(spec.hash, data, entry.verifyKey, signature);
+        valid = cryptoVerify(spec.hash, parsed.signingInput, entry.verifyKey, signature);
       } catch {
         valid = false;
       }
@@ -273,7 +271,7 @@ export function createCognitoVerifier(
 
   function cached(token: unknown): CognitoClaims | undefined {
     if (cache === null || typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
-    return cache.get(token, Date.now());
+    return cache.get(token);
   }
 
   return {
