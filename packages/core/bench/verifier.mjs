@@ -1,6 +1,6 @@
 // Verifier benchmark: node:crypto floor vs @cogauth/core vs aws-jwt-verify vs jose, in one process.
 // Run with `pnpm --filter @cogauth/core build && node bench/verifier.mjs` (from packages/core).
-// Options: --rounds=N (default 21), --slice-ms=N (time per contender per round, default 120),
+// Options: --rounds=N (default 101), --slice-ms=N (time per contender per round, default 20),
 //          --cold-runs=N (default 15), --json (also print the raw numbers).
 import { spawnSync } from 'node:child_process';
 import { verify as cryptoVerify, randomUUID } from 'node:crypto';
@@ -28,9 +28,9 @@ const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit === undefined ? fallback : Number(hit.split('=')[1]);
 };
-const ROUNDS = arg('rounds', 21);
-const SLICE_MS = arg('slice-ms', 120);
-const LEAD_IN_MS = 25;
+const ROUNDS = arg('rounds', 101);
+const SLICE_MS = arg('slice-ms', 20);
+const LEAD_IN_MS = 5;
 const COLD_RUNS = arg('cold-runs', 15);
 const DISTINCT = 2000;
 

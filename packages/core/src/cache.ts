@@ -1,5 +1,5 @@
-/** Characters of the token (the end of its signature) that index an entry. */
-const KEY_CHARS = 32;
+/** Characters of the token (the end of its signature: 96 random bits) that index an entry. */
+const KEY_CHARS = 16;
 
 interface Entry<T> {
   readonly token: string;
@@ -11,7 +11,7 @@ interface Entry<T> {
  * A bounded least-recently-used map of verified results, matched on the whole token. An entry carries
  * its own deadline (the token's `exp`) and is never returned at or after it.
  *
- * Entries are indexed by the token's last 32 characters rather than the whole string: V8 hashes a string
+ * Entries are indexed by the token's last 16 characters rather than the whole string: V8 hashes a string
  * key in full, and each request brings a fresh 1 KB token string, so hashing the whole token would cost
  * more than the rest of the cache. A different token that happens to share those characters is simply a
  * miss (the whole token is compared) and never displaces the entry.
