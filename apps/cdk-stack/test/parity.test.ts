@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readZip } from '@cogauth/test-fixtures';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../lib/app.js';
@@ -24,7 +25,6 @@ import {
   tempOutdir,
 } from './support/synth.js';
 import { accessToken, signingKey } from './support/tokens.js';
-import { readZip } from './support/zip.js';
 
 const RUNNER = fileURLToPath(new URL('./support/run-authorizer.mjs', import.meta.url));
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -87,7 +87,12 @@ function packageServerless(): Flavour {
   if (run.status !== 0) throw new Error(`osls package failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   const authorizer = authorizerFunction(template);
-  const zipOf = (name: string) => readZip(readFileSync(join(out, `${name}.zip`)));
+  const zipOf = (name: string) =>
+    new Map(
+      readZip(join(out, `${name}.zip`))
+        .filter((e) => !e.name.endsWith('/'))
+        .map((e) => [e.name, e.data]),
+    );
   const authorizerFiles = zipOf('authorizer');
   const taskRoot = join(out, 'authorizer-unpacked');
   unpack(authorizerFiles, taskRoot);

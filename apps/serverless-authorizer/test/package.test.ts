@@ -14,9 +14,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { readZip } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, SLS_ENV } from '../scripts/local-stack.mjs';
-import { readZip } from './zip.js';
 
 const run = promisify(execFile);
 const OSLS_BIN = join(APP_DIR, 'node_modules', 'osls', 'bin', 'serverless.js');

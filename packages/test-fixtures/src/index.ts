@@ -33,3 +33,4 @@ export {
   type TestKeyOptions,
 } from './keys.js';
 export { freePort } from './ports.js';
+export { readZip, type ZipEntry } from './zip.js';

@@ -10,7 +10,7 @@ const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_DIRECTORY_HEADER = 0x02014b50;
 const LOCAL_FILE_HEADER = 0x04034b50;
 
-/** Reads every entry of a (non-zip64) archive such as the ones `serverless package` writes. */
+/** Reads every entry of a (non-zip64) archive such as the Lambda packages `serverless package` writes. */
 export function readZip(path: string): ZipEntry[] {
   const zip = readFileSync(path);
   let eocd = -1;
