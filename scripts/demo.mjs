@@ -161,6 +161,7 @@ async function main() {
         ? `\nAll ${rows.length * 2} calls answered as expected (${seconds} s).\n`
         : `\n${failures} of ${rows.length} rows differ from the expected status (${seconds} s).\n`,
     );
+    process.stdout.write(`demo: ${rows.length - failures} passed, ${failures} failed\n`);
     return failures === 0 ? 0 : 1;
   } finally {
     await stopAll();

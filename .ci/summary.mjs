@@ -1,0 +1,22 @@
+// Adds up the "Tests  N passed" lines of every vitest run and the demo's line in a `pnpm test` log.
+import { readFileSync } from 'node:fs';
+
+const text = readFileSync(process.argv[2], 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const line of text.split('\n')) {
+  const m = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
+  if (!m) continue;
+  for (const [, n, what] of m[1].matchAll(/(\d+) (passed|failed|skipped)/g)) {
+    if (what === 'passed') passed += Number(n);
+    else if (what === 'failed') failed += Number(n);
+    else skipped += Number(n);
+  }
+}
+const demo = /^demo: (\d+) passed, (\d+) failed$/m.exec(text);
+if (demo) {
+  passed += Number(demo[1]);
+  failed += Number(demo[2]);
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
