@@ -10,10 +10,9 @@ import {
   toAuthorizerContext,
 } from './policy.js';
 import {
-  compileRules,
-  type Held,
+  type CompiledRule,
+  compileParsedRules,
   heldBy,
-  parseRules,
   type RouteRule,
   ruleMatches,
   satisfies,
@@ -82,10 +81,22 @@ interface Grant {
 interface Target {
   readonly arn: MethodArn;
   readonly prefix: string;
+  /** `METHOD /path` (or the route key) for the log line. */
+  readonly route: string;
   /** What to deny when the route is not permitted; an ARN holding `*` or `?` cannot be denied alone. */
   readonly denyRoute: string | undefined;
   readonly allowLists: Map<number | string, readonly string[]>;
   readonly grants: Map<number | string, Grant>;
+}
+
+/** What the handler derives from one verified claims object; see `callerOf`. */
+interface Caller {
+  readonly principal: string;
+  /** Never handed out: each answer gets a copy. */
+  readonly context: Readonly<AuthorizerContext>;
+  /** The permitted-rule set: a bitmask when the rules fit, else the indexes as a string. */
+  readonly key: number | string;
+  readonly permitted: readonly CompiledRule[];
 }
 
 interface ReadEvent {
@@ -102,6 +113,7 @@ class Refusal {
 }
 
 const MEMO_LIMIT = 1024;
+const LOG_MSG = 'cogauth authorizer decision';
 
 /**
  * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers and
@@ -125,10 +137,30 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
     throw new ConfigError('httpApiResponse', "must be 'simple' or 'iam'");
   }
-  const rules = compileRules(parseRules(options.rules));
+  return authorizerOf(
+    verifier,
+    compileParsedRules(options.rules),
+    httpApiResponse,
+    logger,
+    // The conversions live here, so a handler without a hook (the Lambda entry) does not carry them.
+    context && (async (claims) => toAuthorizerContext(await context(claims))),
+  );
+}
+
+/**
+ * The handler behind `createAuthorizer`, for arguments that are already validated (the Lambda entry
+ * validates its own). `extraContext` must return values API Gateway accepts.
+ */
+export function authorizerOf(
+  verifier: CognitoVerifier,
+  rules: readonly CompiledRule[],
+  httpApiResponse: 'simple' | 'iam',
+  logger?: (entry: DecisionLog) => void,
+  extraContext?: (claims: CognitoClaims) => Promise<AuthorizerContext>,
+): AuthorizerHandler {
   const log = logger ?? ((entry: DecisionLog) => console.log(formatDecisionLog(entry)));
   // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, what to deny when the
-  // route is not permitted, and the Allow lists per permitted-rule set (a bitmask when it fits).
+  // route is not permitted, and the Allow lists per permitted-rule set.
   const targets = new Map<unknown, Target>();
   const allowByPrefix = new Map<string, Map<number | string, readonly string[]>>();
   const targetOf = (value: unknown): Target => {
@@ -143,35 +175,61 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
         allowByPrefix.set(prefix, allowLists);
       }
       const denyRoute = /[*?]/.test(arn.arn) ? undefined : arn.arn;
-      target = { arn, prefix, denyRoute, allowLists, grants: new Map() };
+      const route = arn.path === '' ? arn.method : `${arn.method} ${arn.path}`;
+      target = { arn, prefix, route, denyRoute, allowLists, grants: new Map() };
       if (targets.size >= MEMO_LIMIT) targets.clear();
       targets.set(value, target);
     }
     return target;
   };
 
-  // What a caller may do depends only on which rules their claims satisfy (a bitmask when it fits), so
-  // the Allow list (per API/stage prefix) and the decision for this ARN are computed once per set.
+  // The verifier's result cache hands back the same frozen claims object for a repeated token, so what
+  // depends on the claims alone is derived once per claims object. Keyed by identity only: another
+  // token, even with equal claims, is another object and gets its own entry.
+  const callers = new WeakMap<object, Caller | Refusal>();
   const bitmask = rules.length <= 30;
-  const grantFor = (target: Target, held: Held): Grant => {
+  const callerOf = (claims: CognitoClaims): Caller => {
+    let caller = callers.get(claims);
+    if (caller === undefined) {
+      try {
+        caller = newCaller(claims);
+      } catch (err) {
+        caller = err instanceof Refusal ? err : new Refusal('CONTEXT_ERROR', errorName(err));
+      }
+      // Only frozen claims (what createCognitoVerifier returns) cannot change under the memo.
+      if (Object.isFrozen(claims)) callers.set(claims, caller);
+    }
+    if (caller instanceof Refusal) throw caller;
+    return caller;
+  };
+  const newCaller = (claims: CognitoClaims): Caller => {
+    const principal = claims.sub;
+    if (typeof principal !== 'string' || principal === '') throw new Refusal('CLAIM_INVALID');
+    const held = heldBy(claims);
+    const permitted = rules.filter((r) => satisfies(r, held));
     let mask = 0;
     let list = '';
-    for (const r of rules) {
-      if (!satisfies(r, held)) continue;
+    for (const r of permitted) {
       if (bitmask) mask |= 1 << r.index;
       else list += `${r.index},`;
     }
-    const key = bitmask ? mask : list;
-    let grant = target.grants.get(key);
+    const context = defaultContext(claims);
+    return { principal, context, key: bitmask ? mask : list, permitted };
+  };
+
+  // What a caller may do depends only on which rules their claims satisfy, so the Allow list (per
+  // API/stage prefix) and the decision for this ARN are computed once per permitted-rule set.
+  const grantFor = (target: Target, caller: Caller): Grant => {
+    let grant = target.grants.get(caller.key);
     if (!grant) {
-      const permitted = rules.filter((r) => satisfies(r, held));
-      let resources = target.allowLists.get(key);
+      const permitted = caller.permitted;
+      let resources = target.allowLists.get(caller.key);
       if (!resources) {
         resources = Object.freeze(
           permitted.flatMap((r) => r.resources.map((suffix) => target.prefix + suffix)),
         );
         if (target.allowLists.size >= MEMO_LIMIT) target.allowLists.clear();
-        target.allowLists.set(key, resources);
+        target.allowLists.set(caller.key, resources);
       }
       grant = {
         permitted: permitted.length,
@@ -179,7 +237,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
         resources,
       };
       if (target.grants.size >= MEMO_LIMIT) target.grants.clear();
-      target.grants.set(key, grant);
+      target.grants.set(caller.key, grant);
     }
     return grant;
   };
@@ -195,14 +253,12 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   return async function authorize(event: unknown): Promise<AuthorizerResult> {
     const start = performance.now();
     let read: ReadEvent | undefined;
-    let arn: MethodArn | undefined;
+    let target: Target | undefined;
     try {
       read = readEvent(event);
       if (!read) throw new Refusal('EVENT_UNSUPPORTED');
-      let target: Target;
       try {
         target = targetOf(read.arn);
-        arn = target.arn;
       } catch {
         throw new Refusal('ARN_INVALID');
       }
@@ -217,18 +273,20 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
           ? new Refusal(err.code)
           : new Refusal('VERIFIER_ERROR', errorName(err));
       }
-      const principal = claims?.sub;
-      if (typeof principal !== 'string' || principal === '') throw new Refusal('CLAIM_INVALID');
+      if (typeof claims !== 'object' || claims === null) throw new Refusal('CLAIM_INVALID');
+      const caller = callerOf(claims);
 
-      let ctx: AuthorizerContext;
-      try {
-        ctx = defaultContext(claims);
-        if (context) Object.assign(ctx, toAuthorizerContext(await context(claims)));
-      } catch (err) {
-        throw new Refusal('CONTEXT_ERROR', errorName(err));
+      // A fresh object per answer: the memoized one is shared by every request with these claims.
+      const ctx: AuthorizerContext = { ...caller.context };
+      if (extraContext) {
+        try {
+          Object.assign(ctx, await extraContext(claims));
+        } catch (err) {
+          throw new Refusal('CONTEXT_ERROR', errorName(err));
+        }
       }
 
-      const { permitted, allowedHere, resources } = grantFor(target, heldBy(claims));
+      const { permitted, allowedHere, resources } = grantFor(target, caller);
 
       let result: AuthorizerResult;
       if (read.kind === 'HTTP_API_V2' && httpApiResponse === 'simple') {
@@ -244,18 +302,18 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
         if (!allowedHere && denied)
           statements.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [denied] });
         result = {
-          principalId: principal,
+          principalId: caller.principal,
           policyDocument: { Version: '2012-10-17', Statement: statements },
           context: ctx,
         };
       }
       emit({
-        msg: 'cogauth authorizer decision',
+        msg: LOG_MSG,
         decision: allowedHere ? 'Allow' : 'Deny',
         reason: allowedHere ? 'ALLOWED' : permitted === 0 ? 'NO_ROUTE_PERMITTED' : 'ROUTE_NOT_PERMITTED',
         event: read.kind,
-        principal,
-        route: routeOf(arn),
+        principal: caller.principal,
+        route: target.route,
         permittedRules: permitted,
         latencyMs: elapsed(start),
       });
@@ -263,13 +321,13 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     } catch (err) {
       const refusal = err instanceof Refusal ? err : new Refusal('INTERNAL_ERROR', errorName(err));
       const entry: DecisionLog = {
-        msg: 'cogauth authorizer decision',
+        msg: LOG_MSG,
         decision: 'Unauthorized',
         reason: refusal.reason,
         latencyMs: elapsed(start),
       };
       if (read) entry.event = read.kind;
-      if (arn) entry.route = routeOf(arn);
+      if (target) entry.route = target.route;
       if (refusal.error) entry.error = refusal.error;
       emit(entry);
       throw new Error('Unauthorized');
@@ -279,24 +337,28 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
 
 /**
  * The default log line: the entry as one line of JSON, written out directly (about three times faster
- * than JSON.stringify on the object; free-text fields are still escaped by JSON.stringify).
+ * than JSON.stringify on the object; free-text fields are still escaped as JSON.stringify would).
  */
 export function formatDecisionLog(e: DecisionLog): string {
-  let line = `{"msg":"${e.msg}","decision":"${e.decision}","reason":${JSON.stringify(e.reason)}`;
+  let line = `{"msg":"${e.msg}","decision":"${e.decision}","reason":${json(e.reason)}`;
   if (e.event !== undefined) line += `,"event":"${e.event}"`;
-  if (e.principal !== undefined) line += `,"principal":${JSON.stringify(e.principal)}`;
-  if (e.route !== undefined) line += `,"route":${JSON.stringify(e.route)}`;
+  if (e.principal !== undefined) line += `,"principal":${json(e.principal)}`;
+  if (e.route !== undefined) line += `,"route":${json(e.route)}`;
   if (e.permittedRules !== undefined) line += `,"permittedRules":${e.permittedRules}`;
-  if (e.error !== undefined) line += `,"error":${JSON.stringify(e.error)}`;
+  if (e.error !== undefined) line += `,"error":${json(e.error)}`;
   return `${line},"latencyMs":${e.latencyMs}}`;
+}
+
+// Strings JSON.stringify would copy unchanged: no quote, backslash, control character or surrogate.
+const PLAIN = /^[^"\\\x00-\x1f\ud800-\udfff]*$/;
+
+/** A JSON string literal; testing for the common plain case is cheaper than JSON.stringify. */
+function json(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
 function elapsed(start: number): number {
   return Math.round((performance.now() - start) * 1000) / 1000;
-}
-
-function routeOf(arn: MethodArn): string {
-  return arn.path === '' ? arn.method : `${arn.method} ${arn.path}`;
 }
 
 /** The error's class name only: messages of foreign errors might quote the token. */

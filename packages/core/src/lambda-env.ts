@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type AuthorizerHandler, createAuthorizer } from './authorizer.js';
+import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
 import { ConfigError } from './errors.js';
-import { parseRules } from './rules.js';
+import { compileParsedRules } from './rules.js';
 import type { CognitoVerifier, CognitoVerifierOptions, Jwks } from './types.js';
 import { createCognitoVerifier } from './verifier.js';
 
@@ -143,7 +143,7 @@ export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
     throw relabel(err, poolsJson !== undefined ? 'COGAUTH_POOLS' : undefined, env);
   }
   try {
-    return createAuthorizer({ verifier, rules: parseRules(rules), httpApiResponse });
+    return authorizerOf(verifier, compileParsedRules(rules), httpApiResponse);
   } catch (err) {
     throw relabel(err, rulesVar, env);
   }

@@ -34,6 +34,11 @@ const NAME = /^[\x21-\x7e]+$/;
  * API Gateway's wildcard matching would make ineffective (see `checkShadowing`).
  */
 export function parseRules(input: unknown): RouteRule[] {
+  return compileParsedRules(input).map((r) => r.rule);
+}
+
+/** `parseRules` and `compileRules` in one pass. */
+export function compileParsedRules(input: unknown): CompiledRule[] {
   let value = input;
   if (typeof value === 'string') {
     try {
@@ -44,9 +49,9 @@ export function parseRules(input: unknown): RouteRule[] {
   }
   if (!Array.isArray(value)) throw new ConfigError('rules', 'must be an array of route rules');
   if (value.length === 0) throw new ConfigError('rules', 'is empty: it would deny every request');
-  const rules = value.map((raw, i) => parseRule(raw, `rules[${i}]`));
-  checkShadowing(compileRules(rules));
-  return rules;
+  const compiled = compileRules(value.map((raw, i) => parseRule(raw, `rules[${i}]`)));
+  checkShadowing(compiled);
+  return compiled;
 }
 
 function parseRule(raw: unknown, at: string): RouteRule {

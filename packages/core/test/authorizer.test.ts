@@ -449,6 +449,58 @@ describe('memoized grants', () => {
   });
 });
 
+describe('per-claims memo', () => {
+  it('repeated tokens (result cache on) get each route decided by their own claims, interleaved', async () => {
+    const { handler, entries } = authorizer({ verifier: verifier() });
+    const admin = access({ sub: 'admin-1', groups: ['admin'] });
+    const writer = access({ sub: 'writer-1', groups: ['writers'] });
+    const nobody = access({ sub: 'nobody-1' });
+    for (let round = 0; round < 3; round++) {
+      for (const [token, sub, groups] of [
+        [admin, 'admin-1', ['admin']],
+        [writer, 'writer-1', ['writers']],
+        [nobody, 'nobody-1', []],
+      ] as const) {
+        for (const route of ['DELETE/messages/42', 'POST/messages', 'GET/me']) {
+          const result = await policyOf(handler(tokenEvent(`Bearer ${token}`, route)));
+          expect(result.principalId).toBe(sub);
+          expect(result.context?.sub).toBe(sub);
+          expect(result.context?.groups).toBe(groups.join(','));
+          const expected =
+            route === 'GET/me' ||
+            (route === 'POST/messages' && groups.includes('writers' as never)) ||
+            (route.startsWith('DELETE') && groups.includes('admin' as never));
+          expect(evaluatePolicy(result, PREFIX + route)).toBe(expected ? 'Allow' : 'Deny');
+        }
+      }
+    }
+    expect(entries.filter((e) => e.decision === 'Allow')).toHaveLength(3 * 5);
+  });
+
+  it('hands every answer its own context object', async () => {
+    const { handler } = authorizer();
+    const event = tokenEvent(`Bearer ${access({ sub: 'u-ctx' })}`);
+    const first = await policyOf(handler(event));
+    (first.context as Record<string, unknown>).sub = 'tampered';
+    const second = await policyOf(handler(event));
+    expect(second.context?.sub).toBe('u-ctx');
+  });
+
+  it('does not memoize claims that are not frozen (a custom verifier may change them)', async () => {
+    const claims: Record<string, unknown> = { sub: 'u-m', token_use: 'access', 'cognito:groups': [] };
+    const custom: CognitoVerifier = {
+      verify: async () => claims as never,
+      verifySync: () => claims as never,
+      hydrate: async () => {},
+    };
+    const { handler } = authorizer({ verifier: custom });
+    const event = tokenEvent('Bearer a.b.c', 'DELETE/messages/42');
+    expect(evaluatePolicy(await policyOf(handler(event)), `${PREFIX}DELETE/messages/42`)).toBe('Deny');
+    claims['cognito:groups'] = ['admin'];
+    expect(evaluatePolicy(await policyOf(handler(event)), `${PREFIX}DELETE/messages/42`)).toBe('Allow');
+  });
+});
+
 describe('configuration', () => {
   it('rejects bad options at creation, naming the field', () => {
     const v = verifier();
