@@ -350,7 +350,7 @@ export function formatDecisionLog(e: DecisionLog): string {
 }
 
 // Strings JSON.stringify would copy unchanged: no quote, backslash, control character or surrogate.
-const PLAIN = /^[^"\\\x00-\x1f\ud800-\udfff]*$/;
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\ud7ff\ue000-\uffff]*$/;
 
 /** A JSON string literal; testing for the common plain case is cheaper than JSON.stringify. */
 function json(s: string): string {
