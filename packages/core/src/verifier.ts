@@ -53,6 +53,7 @@ function rejectUnknownKeys(value: Record<string, unknown>, known: Set<string>, p
 function httpUrl(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new ConfigError(field, 'must be a non-empty URL string');
+  if (/\s/.test(value)) throw new ConfigError(field, 'must not contain whitespace');
   let url: URL;
   try {
     url = new URL(value);
@@ -203,6 +204,23 @@ export function createCognitoVerifier(
   settings?: VerifierSettings,
 ): CognitoVerifier {
   const { cache, fetch } = readSettings(settings);
+  return verifierOf(options, cache, fetch);
+}
+
+/** The default settings, without the settings checks (the Lambda entry has no settings to check). */
+export function defaultVerifier(options: unknown): CognitoVerifier {
+  return verifierOf(options, new ResultCache(DEFAULT_CACHE_ENTRIES), {
+    timeoutMs: DEFAULT_JWKS_TIMEOUT_MS,
+    maxBytes: DEFAULT_JWKS_MAX_BYTES,
+    penaltyMs: DEFAULT_JWKS_PENALTY_MS,
+  });
+}
+
+function verifierOf(
+  options: unknown,
+  cache: ResultCache<CognitoClaims> | null,
+  fetch: JwksFetchSettings,
+): CognitoVerifier {
   const many = Array.isArray(options);
   const list: unknown[] = many ? options : [options];
   if (list.length === 0) throw new ConfigError('options', 'must list at least one user pool');
