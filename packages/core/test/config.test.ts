@@ -32,6 +32,8 @@ describe('configuration errors name the field, at creation', () => {
     ['empty issuer list', { issuer: [] }, 'issuer'],
     ['jwksUri with credentials', { jwksUri: 'https://u:p@example.com/jwks.json' }, 'jwksUri'],
     ['jwksUri that is a file', { jwksUri: 'file:///etc/passwd' }, 'jwksUri'],
+    ['issuer with whitespace', { issuer: 'http://127.0.0.1:9229/pool x' }, 'issuer'],
+    ['jwksUri with whitespace', { jwksUri: 'https://example.com/jwks .json' }, 'jwksUri'],
     ['missing tokenUse', { tokenUse: undefined }, 'tokenUse'],
     ['unknown tokenUse', { tokenUse: 'refresh' }, 'tokenUse'],
     ['missing clientId', { clientId: undefined }, 'clientId'],
