@@ -2,9 +2,20 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { jwksOf } from '@cogauth/test-fixtures';
+import {
+  cognitoAccessClaims,
+  generateTestKey,
+  jwksOf,
+  signJwt,
+  startJwksServer,
+} from '@cogauth/test-fixtures';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { type AuthorizerHandler, type AuthorizerPolicyResult, ConfigError } from '../src/index.js';
+import {
+  type AuthorizerHandler,
+  type AuthorizerPolicyResult,
+  ConfigError,
+  type DecisionLog,
+} from '../src/index.js';
 import { handlerFromEnv } from '../src/lambda-env.js';
 import {
   access,
@@ -193,5 +204,64 @@ describe('module entry', () => {
     await expect(import(`${pathToFileURL(bundle).href}?bad=${Date.now()}`)).rejects.toThrow(
       /COGAUTH_TOKEN_USE/,
     );
+  });
+  it('the built bundle fetches its JWKS, caches results and refuses bad tokens with the right reason', async () => {
+    const rsa = generateTestKey({ alg: 'RS256', kid: 'bundle-rs' });
+    const ec = generateTestKey({ alg: 'ES256', kid: 'bundle-ec' });
+    const stranger = generateTestKey({ alg: 'RS256', kid: 'bundle-unknown' });
+    const server = await startJwksServer({ jwks: jwksOf(rsa, ec), poolId: POOL });
+    try {
+      for (const [k, v] of Object.entries({
+        COGAUTH_USER_POOL_ID: POOL,
+        COGAUTH_CLIENT_IDS: CLIENT,
+        COGAUTH_RULES: JSON.stringify(SAMPLE_RULES),
+        COGAUTH_ISSUER: server.issuer,
+        COGAUTH_JWKS_URI: server.jwksUrl,
+      })) {
+        vi.stubEnv(k, v);
+      }
+      const bundle = join(import.meta.dirname, '../dist/lambda/index.mjs');
+      const mod = (await import(`${pathToFileURL(bundle).href}?fetch=${Date.now()}`)) as {
+        handler: AuthorizerHandler;
+      };
+      const lines: DecisionLog[] = [];
+      vi.spyOn(console, 'log').mockImplementation((line: string) => lines.push(JSON.parse(line)));
+      const mint = (key: typeof rsa, groups: string[] = [], ttlSeconds = 600) =>
+        signJwt(
+          cognitoAccessClaims({ issuer: server.issuer, poolId: POOL, clientId: CLIENT, groups, ttlSeconds }),
+          key,
+        );
+
+      const writer = mint(rsa, ['writers']);
+      for (let i = 0; i < 3; i++) {
+        const result = (await mod.handler(
+          tokenEvent(`Bearer ${writer}`, 'POST/messages'),
+        )) as AuthorizerPolicyResult;
+        expect(evaluatePolicy(result, `${PREFIX}POST/messages`)).toBe('Allow');
+        expect(evaluatePolicy(result, `${PREFIX}DELETE/messages/1`)).toBe('Deny');
+      }
+      const ecResult = (await mod.handler(
+        tokenEvent(`Bearer ${mint(ec)}`, 'DELETE/messages/1'),
+      )) as AuthorizerPolicyResult;
+      expect(evaluatePolicy(ecResult, `${PREFIX}DELETE/messages/1`)).toBe('Deny');
+      expect(server.requestCount()).toBe(1);
+
+      const ecToken = mint(ec);
+      const tampered = `${ecToken.slice(0, -4)}${ecToken.endsWith('AAAA') ? 'QAAA' : 'AAAA'}`;
+      for (const token of [mint(stranger), mint(rsa, [], -60), tampered]) {
+        await expect(mod.handler(tokenEvent(`Bearer ${token}`))).rejects.toThrow(/^Unauthorized$/);
+      }
+      expect(lines.map((l) => l.reason)).toEqual([
+        'ALLOWED',
+        'ALLOWED',
+        'ALLOWED',
+        'ROUTE_NOT_PERMITTED',
+        'KID_UNKNOWN',
+        'TOKEN_EXPIRED',
+        'SIGNATURE_INVALID',
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });
