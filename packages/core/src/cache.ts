@@ -1,5 +1,5 @@
-/** Characters of the token (the end of its signature: 96 random bits) that index an entry. */
-const KEY_CHARS = 16;
+/** Characters of the token (the end of its signature: random bits) folded into an entry's index. */
+const KEY_CHARS = 7;
 
 interface Entry<T> {
   readonly token: string;
@@ -11,17 +11,17 @@ interface Entry<T> {
  * A bounded least-recently-used map of verified results, matched on the whole token. An entry carries
  * its own deadline (the token's `exp`) and is never returned at or after it.
  *
- * Entries are indexed by the token's last 16 characters rather than the whole string: V8 hashes a string
- * key in full, and each request brings a fresh 1 KB token string, so hashing the whole token would cost
- * more than the rest of the cache. A different token that happens to share those characters is simply a
- * miss (the whole token is compared) and never displaces the entry.
+ * Entries are indexed by a small integer folded from the token's last 7 characters rather than by the
+ * token: V8 hashes a string key in full, and each request brings a fresh 1 KB token string, so hashing
+ * the whole token would cost more than the rest of the cache (and slicing a shorter string key still
+ * allocates). A different token with the same index is simply a miss: the whole token is compared.
  */
 export class ResultCache<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+  private readonly entries = new Map<number, Entry<T>>();
   readonly maxEntries: number;
-  // get() then set() for the same token is the miss path: remember the key instead of slicing twice.
+  // get() then set() for the same token is the miss path: remember the key instead of computing it twice.
   private lastToken = '';
-  private lastKey = '';
+  private lastKey = 0;
 
   constructor(maxEntries: number) {
     this.maxEntries = maxEntries;
@@ -31,10 +31,15 @@ export class ResultCache<T> {
     return this.entries.size;
   }
 
-  private keyOf(token: string): string {
+  private keyOf(token: string): number {
     if (token !== this.lastToken) {
       this.lastToken = token;
-      this.lastKey = token.length > KEY_CHARS ? token.slice(-KEY_CHARS) : token;
+      // Stays a small integer (no heap number) and is seeded with the length, so short keys differ too.
+      let key = token.length;
+      for (let i = Math.max(0, token.length - KEY_CHARS); i < token.length; i++) {
+        key = (Math.imul(key, 61) + token.charCodeAt(i)) & 0x3fffffff;
+      }
+      this.lastKey = key;
     }
     return this.lastKey;
   }
