@@ -12,6 +12,7 @@ import {
 import {
   type CompiledRule,
   compileParsedRules,
+  type Held,
   heldBy,
   type RouteRule,
   ruleMatches,
@@ -96,7 +97,7 @@ interface Caller {
   readonly context: Readonly<AuthorizerContext>;
   /** The permitted-rule set: a bitmask when the rules fit, else the indexes as a string. */
   readonly key: number | string;
-  readonly permitted: readonly CompiledRule[];
+  readonly held: Held;
 }
 
 interface ReadEvent {
@@ -206,15 +207,14 @@ export function authorizerOf(
     const principal = claims.sub;
     if (typeof principal !== 'string' || principal === '') throw new Refusal('CLAIM_INVALID');
     const held = heldBy(claims);
-    const permitted = rules.filter((r) => satisfies(r, held));
     let mask = 0;
     let list = '';
-    for (const r of permitted) {
+    for (const r of rules) {
+      if (!satisfies(r, held)) continue;
       if (bitmask) mask |= 1 << r.index;
       else list += `${r.index},`;
     }
-    const context = defaultContext(claims);
-    return { principal, context, key: bitmask ? mask : list, permitted };
+    return { principal, context: defaultContext(claims), key: bitmask ? mask : list, held };
   };
 
   // What a caller may do depends only on which rules their claims satisfy, so the Allow list (per
@@ -222,7 +222,7 @@ export function authorizerOf(
   const grantFor = (target: Target, caller: Caller): Grant => {
     let grant = target.grants.get(caller.key);
     if (!grant) {
-      const permitted = caller.permitted;
+      const permitted = rules.filter((r) => satisfies(r, caller.held));
       let resources = target.allowLists.get(caller.key);
       if (!resources) {
         resources = Object.freeze(
