@@ -236,20 +236,7 @@ function subset(a: readonly string[] | undefined, b: readonly string[] | undefin
 
 /** Whether the `*`-globs a and b (no `*` inside literals) match at least one common string. */
 export function globsOverlap(a: string, b: string): boolean {
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const key = i * (b.length + 1) + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let r: boolean;
-    if (i === a.length && j === b.length) r = true;
-    else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
-    else if (b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
-    else r = i < a.length && j < b.length && a[i] === b[j] && go(i + 1, j + 1);
-    memo.set(key, r);
-    return r;
-  };
-  return go(0, 0);
+  return globWalk(a, b, false);
 }
 
 /**
@@ -257,15 +244,22 @@ export function globsOverlap(a: string, b: string): boolean {
  * only `outer`'s `*` can consume, which is exact because literals never contain `*`.
  */
 export function globContains(outer: string, inner: string): boolean {
+  return globWalk(outer, inner, true);
+}
+
+/** Both questions as one memoized walk; with `contains`, only `a`'s `*` may consume characters. */
+function globWalk(a: string, b: string, contains: boolean): boolean {
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
-    const key = i * (inner.length + 1) + j;
+    const key = i * (b.length + 1) + j;
     const known = memo.get(key);
     if (known !== undefined) return known;
     let r: boolean;
-    if (i === outer.length) r = j === inner.length;
-    else if (outer[i] === '*') r = go(i + 1, j) || (j < inner.length && go(i, j + 1));
-    else r = j < inner.length && inner[j] !== '*' && outer[i] === inner[j] && go(i + 1, j + 1);
+    if (i === a.length && (contains || j === b.length)) r = j === b.length;
+    else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
+    else if (!contains && b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
+    // With `contains`, a[i] is a literal here, so equal characters also mean b[j] is not `*`.
+    else r = i < a.length && j < b.length && a[i] === b[j] && go(i + 1, j + 1);
     memo.set(key, r);
     return r;
   };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CognitoClaims } from '../src/index.js';
 import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../src/index.js';
@@ -162,5 +163,26 @@ describe('glob helpers', () => {
     expect(globContains('GET/a/*/b', 'GET/a/*')).toBe(false);
     expect(globContains('GET/*/b', 'GET/a/b')).toBe(true);
     expect(globContains('GET/a/b', 'GET/a/*')).toBe(false);
+  });
+
+  it('agree with brute force over every string up to 6 characters of a small alphabet', () => {
+    // `x` never occurs in the globs: it stands for every character a literal does not name.
+    const strings = [''];
+    for (let n = 0; n < strings.length; n++) {
+      const s = strings[n] as string;
+      if (s.length < 6) strings.push(`${s}a`, `${s}/`, `${s}x`);
+    }
+    const matcher = (glob: string) => new RegExp(`^${glob.split('*').join('.*')}$`);
+    const glob = fc.array(fc.constantFrom('a', '/', '*'), { maxLength: 5 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(glob, glob, (a, b) => {
+        const ma = matcher(a);
+        const mb = matcher(b);
+        // Witnesses are short: a common string needs at most one character per literal or star.
+        expect(globsOverlap(a, b)).toBe(strings.some((s) => ma.test(s) && mb.test(s)));
+        expect(globContains(a, b)).toBe(strings.every((s) => !mb.test(s) || ma.test(s)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
