@@ -1,5 +1,6 @@
 import { parseBearer } from './bearer.js';
 import { ConfigError, VerifyError } from './errors.js';
+import { isRecord } from './guards.js';
 import {
   type AuthorizerContext,
   type AuthorizerPolicyResult,
@@ -384,12 +385,8 @@ export function defaultContext(claims: CognitoClaims): AuthorizerContext {
   return ctx;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function readEvent(event: unknown): ReadEvent | undefined {
-  if (!isObject(event)) return undefined;
+  if (!isRecord(event)) return undefined;
   if (event.type === 'TOKEN')
     return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
   if (event.type !== 'REQUEST') return undefined;
@@ -400,7 +397,7 @@ function readEvent(event: unknown): ReadEvent | undefined {
     return { kind: 'HTTP_API_V2', arn: event.routeArn, header };
   }
   const rc = event.requestContext;
-  const kind = isObject(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
+  const kind = isRecord(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
   return { kind, arn: event.methodArn, header: authorizationHeader(event.headers, event.multiValueHeaders) };
 }
 
@@ -412,10 +409,10 @@ const AMBIGUOUS = 'ambiguous';
  */
 function authorizationHeader(headers: unknown, multi: unknown): unknown {
   const found = new Set<unknown>();
-  if (isObject(headers)) {
+  if (isRecord(headers)) {
     for (const k in headers) if (k.toLowerCase() === 'authorization') found.add(headers[k]);
   }
-  if (isObject(multi)) {
+  if (isRecord(multi)) {
     for (const k in multi) {
       if (k.toLowerCase() !== 'authorization') continue;
       const values = multi[k];

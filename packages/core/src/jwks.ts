@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { type AlgorithmSpec, algorithmSpec, MIN_RSA_BITS } from './algorithms.js';
 import { VerifyError } from './errors.js';
+import { isRecord } from './guards.js';
 import type { Jwks } from './types.js';
 
 /** A JWK imported once into a KeyObject, ready for `crypto.verify`. */
@@ -28,10 +29,6 @@ export interface JwksFetchSettings {
 }
 
 const EC_CURVES = new Set(['P-256', 'P-384', 'P-521']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;

@@ -1,4 +1,5 @@
 import { CogauthError, ConfigError } from './errors.js';
+import { isRecord } from './guards.js';
 
 export const HTTP_VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type HttpVerb = (typeof HTTP_VERBS)[number];
@@ -144,9 +145,7 @@ interface StatementSpec {
  * symbols are refused with a ConfigError naming the key.
  */
 export function toAuthorizerContext(input: Readonly<Record<string, unknown>>): AuthorizerContext {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ConfigError('context', 'must be an object');
-  }
+  if (!isRecord(input)) throw new ConfigError('context', 'must be an object');
   const out: AuthorizerContext = {};
   for (const key of Object.keys(input)) {
     const value = contextValue(key, input[key]);

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { isRecord } from './guards.js';
 import { expandVerb, HTTP_VERBS, type HttpVerb, pathToResource } from './policy.js';
 import type { CognitoClaims } from './types.js';
 
@@ -55,8 +56,7 @@ export function compileParsedRules(input: unknown): CompiledRule[] {
 }
 
 function parseRule(raw: unknown, at: string): RouteRule {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new ConfigError(at, 'must be an object');
+  if (!isRecord(raw)) throw new ConfigError(at, 'must be an object');
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!RULE_KEYS.has(key))

@@ -2,6 +2,7 @@ import { verify as cryptoVerify } from 'node:crypto';
 import { ResultCache } from './cache.js';
 import { type ClaimRules, checkClaims } from './claims.js';
 import { ConfigError, VerifyError } from './errors.js';
+import { isRecord } from './guards.js';
 import {
   assertKeyFits,
   importJwk,
@@ -39,10 +40,6 @@ const SETTING_KEYS = new Set(['cache', 'jwksTimeoutMs', 'jwksMaxBytes', 'jwksPen
 // `<region>_<id>`, e.g. us-east-1_AbC123 or cognito-local's local_4vYH1bWa.
 const POOL_ID = /^([a-z0-9-]+)_([0-9A-Za-z]+)$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function rejectUnknownKeys(value: Record<string, unknown>, known: Set<string>, prefix: string): void {
   for (const key of Object.keys(value)) {
