@@ -218,7 +218,8 @@ async function scenario(pick) {
 // Cold start: fresh `node` process to the first verified token, preloaded JWKS, vs `node -e ''`.
 async function coldStart() {
   const dir = mkdtempSync(join(tmpdir(), 'cogauth-cold-'));
-  // How a Lambda ships it: the verifier bundled into one ESM file (dist/ itself is one file per module).
+  // How a Lambda ships it: the verifier alone bundled and minified into one ESM file. dist/index.js is the
+  // package's own unminified esbuild output (an entry plus one shared chunk).
   const bundled = join(dir, 'core-bundle.mjs');
   await build({
     stdin: {
@@ -247,7 +248,7 @@ const k = createPublicKey({ key: jwks.keys[0], format: 'jwk' });
 const d1 = token.indexOf('.'); const d2 = token.lastIndexOf('.');
 if (!verify('sha256', Buffer.from(token.slice(0, d2)), k, Buffer.from(token.slice(d2 + 1), 'base64url'))) process.exit(1);
 if (JSON.parse(Buffer.from(token.slice(d1 + 1, d2), 'base64url').toString()).client_id !== '${CLIENT_ID}') process.exit(1);`,
-    '@cogauth/core (dist/index.js, multi-file ESM)': `import { createCognitoVerifier } from ${JSON.stringify(distUrl)}; ${common}
+    '@cogauth/core (dist/index.js, esbuild ESM, 2 files)': `import { createCognitoVerifier } from ${JSON.stringify(distUrl)}; ${common}
 const v = createCognitoVerifier({ userPoolId: '${POOL_ID}', tokenUse: 'access', clientId: '${CLIENT_ID}', jwks });
 if (v.verifySync(token).client_id !== '${CLIENT_ID}') process.exit(1);`,
     '@cogauth/core (esbuild single file)': `import { createCognitoVerifier } from ${JSON.stringify(bundledUrl)}; ${common}
