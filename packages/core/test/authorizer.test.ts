@@ -486,6 +486,35 @@ describe('per-claims memo', () => {
     expect(second.context?.sub).toBe('u-ctx');
   });
 
+  it('stays right for repeated claims after a long run of new ones (sampled memo)', async () => {
+    const claimsFor = (sub: string, groups: string[]) =>
+      Object.freeze({ sub, token_use: 'access', 'cognito:groups': Object.freeze(groups) });
+    const admin = claimsFor('admin-2', ['admin']);
+    const plain = claimsFor('plain-2', []);
+    let next: () => object = () => claimsFor('x', []);
+    const custom: CognitoVerifier = {
+      verify: async () => next() as never,
+      verifySync: () => next() as never,
+      hydrate: async () => {},
+    };
+    const { handler } = authorizer({ verifier: custom });
+    const event = tokenEvent('Bearer a.b.c', 'DELETE/messages/42');
+    for (let i = 0; i < 1100; i++) {
+      const groups = i % 2 ? ['admin'] : [];
+      next = () => claimsFor(`u-${i}`, groups);
+      const result = await policyOf(handler(event));
+      expect(result.principalId).toBe(`u-${i}`);
+      expect(evaluatePolicy(result, `${PREFIX}DELETE/messages/42`)).toBe(i % 2 ? 'Allow' : 'Deny');
+    }
+    for (let i = 0; i < 64; i++) {
+      const claims = i % 3 ? admin : plain;
+      next = () => claims;
+      const result = await policyOf(handler(event));
+      expect(result.principalId).toBe(claims.sub);
+      expect(evaluatePolicy(result, `${PREFIX}DELETE/messages/42`)).toBe(i % 3 ? 'Allow' : 'Deny');
+    }
+  });
+
   it('does not memoize claims that are not frozen (a custom verifier may change them)', async () => {
     const claims: Record<string, unknown> = { sub: 'u-m', token_use: 'access', 'cognito:groups': [] };
     const custom: CognitoVerifier = {
