@@ -190,9 +190,9 @@ export function authorizerOf(
   // depends on the claims alone is derived once per claims object. Keyed by identity only: another
   // token, even with equal claims, is another object and gets its own entry.
   // An entry costs more than deriving (the object gets an identity hash, the WeakMap an ephemeron for
-  // the GC), which only pays off when claims objects come back. So while fewer than a quarter of the
-  // last 1,024 lookups hit (cache off, or always-new tokens), only every 16th new object is memoized,
-  // enough for repeated ones to be picked up again.
+  // the GC), which only pays off when claims objects come back. So while fewer than 1 in 32 of the last
+  // 1,024 lookups hit (cache off, or always-new tokens), only every 16th new object is memoized: enough
+  // for repeated objects to show up as hits within one window and switch memoizing back on.
   const callers = new WeakMap<object, Caller | Refusal>();
   let lookups = 0;
   let hits = 0;
@@ -201,7 +201,7 @@ export function authorizerOf(
   const bitmask = rules.length <= 30;
   const callerOf = (claims: CognitoClaims): Caller => {
     if (++lookups === MEMO_WINDOW) {
-      memoizeAll = hits * 4 >= MEMO_WINDOW;
+      memoizeAll = hits * 32 >= MEMO_WINDOW;
       lookups = 0;
       hits = 0;
     }
