@@ -102,7 +102,7 @@ function singlePool(env: Env): CognitoVerifierOptions {
 }
 
 /**
- * Builds the authorizer from environment variables (see README.authorizer.md). Throws a ConfigError
+ * Builds the authorizer from environment variables (see "The Lambda entry" in README.md). Throws a ConfigError
  * naming the bad variable.
  */
 export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
