@@ -76,8 +76,7 @@ export function importJwk(jwk: Record<string, unknown>, kid: string): KeyEntry {
  * kid the first key wins. Throws a plain Error describing the problem if the document itself is not a JWKS.
  */
 export function importJwks(jwks: unknown): Map<string, KeyEntry> {
-  if (!isRecord(jwks) || !Array.isArray(jwks.keys))
-    throw new Error('is not a JWKS (an object with a "keys" array)');
+  if (!isJwks(jwks)) throw new Error('is not a JWKS (an object with a "keys" array)');
   const entries = new Map<string, KeyEntry>();
   for (const jwk of jwks.keys) {
     if (!isRecord(jwk) || !nonEmptyString(jwk.kid) || entries.has(jwk.kid)) continue;

@@ -1,6 +1,7 @@
 import { type AlgorithmSpec, algorithmSpec, type JwsAlgorithm } from './algorithms.js';
 import { decodedLength, isBase64url, isCanonicalLength } from './base64url.js';
 import { VerifyError } from './errors.js';
+import { isRecord } from './guards.js';
 
 /** Tokens longer than this are refused before any decoding (Cognito tokens are 1–4 KB). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -66,10 +67,8 @@ function jsonObject(segment: string | Buffer, what: 'header' | 'payload'): Recor
   } catch {
     throw malformed(`token ${what} is not valid JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformed(`token ${what} is not a JSON object`);
-  }
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw malformed(`token ${what} is not a JSON object`);
+  return value;
 }
 
 /** Splits and checks the three segments; returns the dot positions. */
