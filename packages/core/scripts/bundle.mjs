@@ -36,30 +36,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
-// Property names that never leave the package (no option, claim, event, answer or public type has them):
-// the minifier may shorten them in the Lambda bundle. Public names must never be added here.
-const INTERNAL_PROPS = [
-  'allowedHere',
-  'allowLists',
-  'clientIds',
-  'denyRoute',
-  'expiresAtMs',
-  'grants',
-  'inflight',
-  'lastAttempt',
-  'lastError',
-  'lastKey',
-  'lastToken',
-  'maxBytes',
-  'penaltyMs',
-  'permitted',
-  'preloaded',
-  'signatureBytes',
-  'signingInput',
-  'timeoutMs',
-  'verifyKey',
-];
-
 const outfile = join(dist, 'lambda/index.mjs');
 await build({
   ...common,
@@ -67,7 +43,6 @@ await build({
   outfile,
   minify: true,
   target: 'node22',
-  mangleProps: new RegExp(`^(?:${INTERNAL_PROPS.join('|')})$`),
   drop: ['debugger'],
 });
 
