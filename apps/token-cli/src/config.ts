@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '@cogauth/core';
 import { parse as parseYaml } from 'yaml';
+import { UsageError } from './errors.js';
 
 /** Every setting the CLI reads from flags, `COGAUTH_*` variables or a config file. */
 export interface Settings {
@@ -208,4 +209,14 @@ function firstLine(error: unknown): string {
 export function regionOfPoolId(userPoolId: string | undefined): string | undefined {
   const match = userPoolId?.match(/^([a-z]{2}(?:-[a-z]+)+-\d+)_[A-Za-z0-9]+$/);
   return match?.[1];
+}
+
+/** The app client id every Cognito call needs, or a usage error saying where to set it. */
+export function requireClientId(settings: Settings): string {
+  if (!settings.clientId) {
+    throw new UsageError(
+      'no app client id: pass --client-id (or COGAUTH_CLIENT_ID, or clientId in the config)',
+    );
+  }
+  return settings.clientId;
 }

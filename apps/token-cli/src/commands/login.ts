@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type CognitoApi, cognitoFailure, createCognitoClient } from '../cognito.js';
 import { COMMON_HELP, type Command, type CommandContext, POOL_HELP, POOL_OPTIONS } from '../command.js';
-import type { Settings } from '../config.js';
+import { requireClientId, type Settings } from '../config.js';
 import { CliError, UsageError } from '../errors.js';
 import { type Io, startSpinner } from '../output.js';
 import { promptLine, promptSecret, readStdin } from '../prompt.js';
@@ -36,11 +36,7 @@ const MAX_CHALLENGES = 5;
 /** InitiateAuth, then answer challenges until Cognito hands out tokens. */
 export async function authenticate(api: CognitoApi, input: LoginInput): Promise<AuthenticationResultType> {
   const { settings, username } = input;
-  const clientId = settings.clientId;
-  if (!clientId)
-    throw new UsageError(
-      'no app client id: pass --client-id (or COGAUTH_CLIENT_ID, or clientId in the config)',
-    );
+  const clientId = requireClientId(settings);
   const hashFor = (name: string): Record<string, string> =>
     settings.clientSecret ? { SECRET_HASH: secretHash(name, clientId, settings.clientSecret) } : {};
 

@@ -1,7 +1,7 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type CognitoApi, cognitoFailure, createCognitoClient } from '../cognito.js';
 import { COMMON_HELP, type Command, POOL_HELP, POOL_OPTIONS } from '../command.js';
-import type { Settings } from '../config.js';
+import { requireClientId, type Settings } from '../config.js';
 import { UsageError } from '../errors.js';
 import { startSpinner } from '../output.js';
 import { tokenArgument } from '../prompt.js';
@@ -17,11 +17,7 @@ export async function refreshTokens(
   settings: Settings,
   refreshToken: string,
 ): Promise<Tokens> {
-  const clientId = settings.clientId;
-  if (!clientId)
-    throw new UsageError(
-      'no app client id: pass --client-id (or COGAUTH_CLIENT_ID, or clientId in the config)',
-    );
+  const clientId = requireClientId(settings);
   const params: Record<string, string> = { REFRESH_TOKEN: refreshToken };
   if (settings.clientSecret) {
     if (!settings.username) {
