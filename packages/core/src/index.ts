@@ -14,6 +14,22 @@ export {
 } from './authorizer.js';
 export { type BearerResult, parseBearer } from './bearer.js';
 export {
+  cognitoEndpointOf,
+  dnsSuffixOf,
+  type IssuerFormat,
+  isAwsUserPoolId,
+  isRegion,
+  issuerOf,
+  issuersOf,
+  jwksUriOf,
+  openIdConfigurationUriOf,
+  PARTITIONS,
+  type Partition,
+  parseUserPoolId,
+  partitionOfRegion,
+  type UserPoolIdParts,
+} from './cognito.js';
+export {
   CogauthError,
   ConfigError,
   VERIFY_ERROR_CODES,

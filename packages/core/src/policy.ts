@@ -1,3 +1,4 @@
+import type { Partition } from './cognito.js';
 import { CogauthError, ConfigError } from './errors.js';
 import { isRecord } from './guards.js';
 
@@ -6,7 +7,6 @@ export type HttpVerb = (typeof HTTP_VERBS)[number];
 /** `ANY` and `*` both mean every verb. */
 export type PolicyVerb = HttpVerb | 'ANY' | '*';
 
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 export type Effect = 'Allow' | 'Deny';
 
 /**
