@@ -1,4 +1,5 @@
 import { parseBearer } from './bearer.js';
+import { isRouteKeyCacheable } from './cacheable.js';
 import { ConfigError, VerifyError } from './errors.js';
 import { isRecord } from './guards.js';
 import {
@@ -26,6 +27,7 @@ export type EventKind = 'TOKEN' | 'REQUEST' | 'HTTP_API_V2' | 'WEBSOCKET_CONNECT
 export type DecisionReason =
   | 'ALLOWED'
   | 'ROUTE_NOT_PERMITTED'
+  | 'ROUTE_NOT_CACHEABLE'
   | 'NO_ROUTE_PERMITTED'
   | 'TOKEN_MISSING'
   | 'BEARER_MALFORMED'
@@ -67,11 +69,24 @@ export interface AuthorizerOptions {
   context?: (
     claims: CognitoClaims,
   ) => Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
-  /** HTTP API (payload 2.0) answer: `simple` (`{isAuthorized, context}`, default) or `iam` (a policy). */
-  httpApiResponse?: 'simple' | 'iam';
+  /**
+   * HTTP API (payload 2.0) answer: `iam` (default: one policy covering every route the caller may use, safe
+   * to cache by token alone, like REST) or `simple` (`{isAuthorized, context}` for this request only).
+   */
+  httpApiResponse?: HttpApiResponse;
+  /**
+   * Whether API Gateway caches the HTTP API authorizer's answers (`on`, default). With `simple` responses
+   * and the cache on, a route key whose decision differs between the requests it covers (`$default`,
+   * `ANY …`, `{proxy+}`, a route some rule only partly overlaps) is answered `isAuthorized: false` with
+   * reason ROUTE_NOT_CACHEABLE. `off` states that the authorizer's result TTL is 0.
+   */
+  httpApiCache?: HttpApiCache;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
 }
+
+export type HttpApiResponse = 'simple' | 'iam';
+export type HttpApiCache = 'on' | 'off';
 
 interface Grant {
   /** How many rules the caller satisfies. */
@@ -105,6 +120,8 @@ interface ReadEvent {
   kind: EventKind;
   arn: unknown;
   header: unknown;
+  /** HTTP API only: the route key (`GET /messages/{id}`, `$default`). */
+  routeKey?: unknown;
 }
 
 class Refusal {
@@ -136,14 +153,18 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     throw new ConfigError('context', 'must be a function');
   if (logger !== undefined && typeof logger !== 'function')
     throw new ConfigError('logger', 'must be a function');
-  const httpApiResponse = options.httpApiResponse ?? 'simple';
+  const httpApiResponse = options.httpApiResponse ?? 'iam';
   if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
-    throw new ConfigError('httpApiResponse', "must be 'simple' or 'iam'");
+    throw new ConfigError('httpApiResponse', "must be 'iam' or 'simple'");
+  }
+  const httpApiCache = options.httpApiCache ?? 'on';
+  if (httpApiCache !== 'on' && httpApiCache !== 'off') {
+    throw new ConfigError('httpApiCache', "must be 'on' or 'off'");
   }
   return authorizerOf(
     verifier,
     compileParsedRules(options.rules),
-    httpApiResponse,
+    { httpApiResponse, httpApiCache },
     logger,
     // The conversions live here, so a handler without a hook (the Lambda entry) does not carry them.
     context && (async (claims) => toAuthorizerContext(await context(claims))),
@@ -157,7 +178,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
 export function authorizerOf(
   verifier: CognitoVerifier,
   rules: readonly CompiledRule[],
-  httpApiResponse: 'simple' | 'iam',
+  http: { readonly httpApiResponse: HttpApiResponse; readonly httpApiCache: HttpApiCache },
   logger?: (entry: DecisionLog) => void,
   extraContext?: (claims: CognitoClaims) => Promise<AuthorizerContext>,
 ): AuthorizerHandler {
@@ -258,6 +279,18 @@ export function authorizerOf(
     return grant;
   };
 
+  // Per HTTP API route key (API Gateway sends one per route): whether a simple answer may be cached.
+  const cacheable = new Map<unknown, boolean>();
+  const routeKeyCacheable = (routeKey: unknown): boolean => {
+    let known = cacheable.get(routeKey);
+    if (known === undefined) {
+      known = isRouteKeyCacheable(rules, routeKey);
+      if (cacheable.size >= MEMO_LIMIT) cacheable.clear();
+      cacheable.set(routeKey, known);
+    }
+    return known;
+  };
+
   const emit = (entry: DecisionLog): void => {
     try {
       log(entry);
@@ -302,10 +335,21 @@ export function authorizerOf(
         }
       }
 
-      const { permitted, allowedHere, resources } = grantFor(target, caller);
+      const { permitted, resources, allowedHere: permittedHere } = grantFor(target, caller);
+      let allowedHere = permittedHere;
+      let reason: DecisionReason = allowedHere
+        ? 'ALLOWED'
+        : permitted === 0
+          ? 'NO_ROUTE_PERMITTED'
+          : 'ROUTE_NOT_PERMITTED';
 
       let result: AuthorizerResult;
-      if (read.kind === 'HTTP_API_V2' && httpApiResponse === 'simple') {
+      if (read.kind === 'HTTP_API_V2' && http.httpApiResponse === 'simple') {
+        // API Gateway caches this answer for the whole route key: refuse when it would be wrong elsewhere.
+        if (http.httpApiCache === 'on' && !routeKeyCacheable(read.routeKey)) {
+          allowedHere = false;
+          reason = 'ROUTE_NOT_CACHEABLE';
+        }
         result = { isAuthorized: allowedHere, context: ctx };
       } else {
         const statements: PolicyStatement[] = [];
@@ -326,7 +370,7 @@ export function authorizerOf(
       emit({
         msg: LOG_MSG,
         decision: allowedHere ? 'Allow' : 'Deny',
-        reason: allowedHere ? 'ALLOWED' : permitted === 0 ? 'NO_ROUTE_PERMITTED' : 'ROUTE_NOT_PERMITTED',
+        reason,
         event: read.kind,
         principal: caller.principal,
         route: target.route,
@@ -383,21 +427,28 @@ function errorName(err: unknown): string {
 }
 
 /**
- * sub, username, groups (comma-joined, empty when none), scope (access tokens), tokenUse, clientId
- * (`client_id` or `aud`), email (id tokens).
+ * sub, username, groups (a JSON array string, `[]` when none: a group name may hold `,`), scope (access
+ * tokens), tokenUse, clientId (`client_id` or `aud`), email (id tokens whose `email_verified` is true).
  */
 export function defaultContext(claims: CognitoClaims): AuthorizerContext {
   const ctx: AuthorizerContext = { sub: claims.sub };
   const username = claims.token_use === 'id' ? claims['cognito:username'] : claims.username;
   if (typeof username === 'string') ctx.username = username;
   const groups = claims['cognito:groups'];
-  ctx.groups = Array.isArray(groups) ? groups.join(',') : '';
+  ctx.groups = JSON.stringify(Array.isArray(groups) ? groups : []);
   if (typeof claims.scope === 'string') ctx.scope = claims.scope;
   ctx.tokenUse = claims.token_use;
   const clientId = claims.token_use === 'id' ? claims.aud : claims.client_id;
   if (typeof clientId === 'string') ctx.clientId = clientId;
-  if (claims.token_use === 'id' && typeof claims.email === 'string') ctx.email = claims.email;
+  if (claims.token_use === 'id' && typeof claims.email === 'string' && emailVerified(claims))
+    ctx.email = claims.email;
   return ctx;
+}
+
+/** Cognito writes `email_verified` as `true` or `"true"` depending on the token. */
+function emailVerified(claims: CognitoClaims): boolean {
+  const verified: unknown = claims.email_verified;
+  return verified === true || verified === 'true';
 }
 
 function readEvent(event: unknown): ReadEvent | undefined {
@@ -409,7 +460,9 @@ function readEvent(event: unknown): ReadEvent | undefined {
     let header = authorizationHeader(event.headers, undefined);
     const sources = event.identitySource;
     if (header === undefined && Array.isArray(sources) && sources.length === 1) header = sources[0];
-    return { kind: 'HTTP_API_V2', arn: event.routeArn, header };
+    const rc = event.requestContext;
+    const routeKey = event.routeKey ?? (isRecord(rc) ? rc.routeKey : undefined);
+    return { kind: 'HTTP_API_V2', arn: event.routeArn, header, routeKey };
   }
   const rc = event.requestContext;
   const kind = isRecord(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
