@@ -1,6 +1,6 @@
 import { globContains, globsOverlap } from './glob.js';
-import { HTTP_VERBS } from './policy.js';
-import { type CompiledRule, routeResources } from './rules.js';
+import { HTTP_VERBS, routeResources } from './route.js';
+import type { CompiledRule } from './rules.js';
 
 /** Route keys are API Gateway's own (`GET /messages/{id}`); anything longer is not one we can check. */
 const MAX_ROUTE_KEY_LENGTH = 2048;

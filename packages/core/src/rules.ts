@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.js';
 import { globContains, globMatch, globsOverlap } from './glob.js';
 import { isRecord } from './guards.js';
-import { expandVerb, HTTP_VERBS, type HttpVerb, pathToResource } from './policy.js';
+import { HTTP_VERBS, type HttpVerb, routeResources } from './route.js';
 import type { CognitoClaims } from './types.js';
 
 /**
@@ -25,7 +25,6 @@ export interface CompiledRule {
 }
 
 const RULE_KEYS = new Set(['route', 'groups', 'scopes']);
-const ROUTE_KEY_RULE = /^\$connect$/;
 const NAME = /^[\x21-\x7e]+$/;
 
 /**
@@ -86,17 +85,6 @@ function names(value: unknown, at: string): readonly string[] {
     }
   });
   return Object.freeze([...(value as string[])]);
-}
-
-/** `"GET /a/{id}"` → `["GET/a/*"]`; `"ANY /a"` → one per verb; `"$connect"` → `["$connect"]`. */
-export function routeResources(route: string): string[] | undefined {
-  if (ROUTE_KEY_RULE.test(route)) return [route];
-  const m = /^([A-Z]+) (\/\S*)$/.exec(route);
-  if (!m) return undefined;
-  const verbs = expandVerb(m[1] as string);
-  const path = pathToResource(m[2] as string);
-  if (!verbs || path === undefined) return undefined;
-  return verbs.map((v) => `${v}/${path}`);
 }
 
 /** Compiles validated rules. Call `parseRules` first for anything that did not come from code you control. */
