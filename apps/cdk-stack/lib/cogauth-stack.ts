@@ -91,7 +91,7 @@ function checkRules(rules: unknown): string {
 
 /**
  * The CDK flavour of cogauth: a user pool, the shared authorizer bundle, and the sample backend behind
- * a REST API (TOKEN authorizer) and an HTTP API (Lambda authorizer, simple responses).
+ * a REST API (TOKEN authorizer) and an HTTP API (Lambda authorizer, IAM policy responses).
  */
 export class CogauthStack extends Stack {
   readonly pool: CogauthUserPool;
@@ -123,7 +123,7 @@ export class CogauthStack extends Stack {
     this.authorizer = new LoggedFunction(this, 'Authorizer', {
       code: lambda.Code.fromAsset(authorizerBundleDir()),
       handler: 'index.handler',
-      description: 'cogauth Cognito JWT authorizer (REST TOKEN + HTTP API simple responses)',
+      description: 'cogauth Cognito JWT authorizer (REST TOKEN + HTTP API IAM policies)',
       logRetention,
       memorySize: 256,
       timeout: Duration.seconds(10),
@@ -132,7 +132,7 @@ export class CogauthStack extends Stack {
         COGAUTH_CLIENT_IDS: clientIds.join(','),
         COGAUTH_TOKEN_USE: props.tokenUse ?? 'access',
         COGAUTH_RULES: rulesJson,
-        COGAUTH_HTTP_API_RESPONSE: 'simple',
+        COGAUTH_HTTP_API_RESPONSE: 'iam',
       },
     });
 

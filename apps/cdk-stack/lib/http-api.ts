@@ -9,11 +9,10 @@ import { HTTP_ACCESS_LOG_FORMAT } from './access-log.js';
 import type { SampleRoute } from './sample-routes.js';
 
 /**
- * A simple response answers for one route only, and API Gateway caches it under the identity
- * sources for every route of the authorizer: the route key in the cache key keeps a reader's cached
- * "yes" for GET /messages from opening DELETE /messages/{id}.
+ * The authorizer answers with an IAM policy listing every route the caller may use (cogauth's default),
+ * so API Gateway may cache it by token alone, as for REST.
  */
-export const HTTP_IDENTITY_SOURCE = ['$request.header.Authorization', '$context.routeKey'] as const;
+export const HTTP_IDENTITY_SOURCE = ['$request.header.Authorization'] as const;
 
 export interface CogauthHttpApiProps {
   readonly authorizerFunction: lambda.IFunction;
@@ -22,7 +21,7 @@ export interface CogauthHttpApiProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** HTTP API whose every route is guarded by the cogauth Lambda authorizer with simple responses. */
+/** HTTP API whose every route is guarded by the cogauth Lambda authorizer with IAM policy responses. */
 export class CogauthHttpApi extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
@@ -35,7 +34,7 @@ export class CogauthHttpApi extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigwv2.HttpApi(this, 'Api', {
-      description: 'cogauth sample HTTP API (Lambda authorizer, simple responses)',
+      description: 'cogauth sample HTTP API (Lambda authorizer, IAM policy responses)',
       createDefaultStage: false,
     });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
@@ -50,7 +49,7 @@ export class CogauthHttpApi extends Construct {
     });
     const authorizer = new HttpLambdaAuthorizer('Authorizer', props.authorizerFunction, {
       authorizerName: 'cogauth',
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      responseTypes: [HttpLambdaResponseType.IAM],
       identitySource: [...HTTP_IDENTITY_SOURCE],
       resultsCacheTtl: Duration.seconds(props.resultTtlSeconds),
     });
@@ -61,6 +60,14 @@ export class CogauthHttpApi extends Construct {
         integration: new HttpLambdaIntegration(`${route.handler}Integration`, backend),
         authorizer,
       });
+    }
+    // CDK's HttpLambdaAuthorizer sends payload 1.0 with IAM responses; cogauth reads payload 2.0
+    // (routeArn, routeKey) as the Serverless app declares it, so the L1 authorizer is set to match.
+    for (const child of this.api.node.findAll()) {
+      if (child instanceof apigwv2.CfnAuthorizer) {
+        child.authorizerPayloadFormatVersion = '2.0';
+        child.enableSimpleResponses = false;
+      }
     }
   }
 }

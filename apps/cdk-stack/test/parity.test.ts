@@ -211,7 +211,7 @@ describe('the same authorizer in both flavours', () => {
     });
   });
 
-  it('has the same HTTP API authorizer: simple responses, identity source incl. route key, payload, TTL', () => {
+  it('has the same HTTP API authorizer: IAM policy responses, identity source, payload, TTL', () => {
     const pick = (t: CfnTemplate) => {
       const p = onlyResourceOfType(t, 'AWS::ApiGatewayV2::Authorizer')[1].Properties ?? {};
       const keys = [
@@ -298,7 +298,7 @@ describe('the same decisions in both flavours', () => {
           type: 'REQUEST',
           routeKey: route,
           routeArn: `arn:aws:execute-api:us-east-1:123456789012:abcdef1234/$default/${method}${resource}`,
-          identitySource: [header, route],
+          identitySource: [header],
           headers: { authorization: header },
         },
       });
@@ -363,7 +363,21 @@ describe('the same decisions in both flavours', () => {
         error?: string;
       };
     };
-    const http = answer;
+    // What API Gateway decides from an HTTP API policy for the event's routeArn: a Deny wins, then an Allow.
+    const http = (label: string) => {
+      const arn = String(events.find((e) => e.label === label)?.event.routeArn);
+      const matches = (glob: string) =>
+        new RegExp(
+          `^${glob
+            .split('*')
+            .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*')}$`,
+        ).test(arn);
+      const { result, error } = answer(label);
+      const statements = result?.policyDocument?.Statement ?? [];
+      const hit = (effect: string) => statements.some((s) => s.Effect === effect && s.Resource.some(matches));
+      return { error, isAuthorized: result ? !hit('Deny') && hit('Allow') : undefined };
+    };
     const allowed = (label: string) =>
       (answer(label).result?.policyDocument?.Statement ?? [])
         .filter((s) => s.Effect === 'Allow')
@@ -374,13 +388,13 @@ describe('the same decisions in both flavours', () => {
     expect(allowed('writer REST GET /me').some((r) => r.includes('/DELETE/messages/'))).toBe(false);
     expect(allowed('admin REST GET /me').some((r) => r.includes('/DELETE/messages/'))).toBe(true);
     expect(answer('forged REST GET /messages').error).toBe('Unauthorized');
-    expect(http('reader HTTP GET /messages').result?.isAuthorized).toBe(true);
-    expect(http('reader HTTP POST /messages').result?.isAuthorized).toBe(false);
-    expect(http('writer HTTP POST /messages').result?.isAuthorized).toBe(true);
-    expect(http('writer HTTP DELETE /messages/{id}').result?.isAuthorized).toBe(false);
-    expect(http('admin HTTP DELETE /messages/{id}').result?.isAuthorized).toBe(true);
-    expect(http('noGroups HTTP GET /me').result?.isAuthorized).toBe(true);
-    expect(http('admin HTTP PUT /messages').result?.isAuthorized).toBe(false);
+    expect(http('reader HTTP GET /messages').isAuthorized).toBe(true);
+    expect(http('reader HTTP POST /messages').isAuthorized).toBe(false);
+    expect(http('writer HTTP POST /messages').isAuthorized).toBe(true);
+    expect(http('writer HTTP DELETE /messages/{id}').isAuthorized).toBe(false);
+    expect(http('admin HTTP DELETE /messages/{id}').isAuthorized).toBe(true);
+    expect(http('noGroups HTTP GET /me').isAuthorized).toBe(true);
+    expect(http('admin HTTP PUT /messages').isAuthorized).toBe(false);
     for (const who of ['otherClient', 'forged', 'garbage']) {
       expect(http(`${who} HTTP GET /messages`).error, who).toBe('Unauthorized');
     }

@@ -93,16 +93,16 @@ describe('REST API', () => {
 });
 
 describe('HTTP API', () => {
-  it('has one Lambda authorizer with simple responses, keyed by token and route, with a 300 s cache', () => {
+  it('has one Lambda authorizer with IAM policy responses, keyed by token, with a 300 s cache', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
-      EnableSimpleResponses: true,
+      EnableSimpleResponses: false,
       AuthorizerPayloadFormatVersion: '2.0',
-      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
+      IdentitySource: ['$request.header.Authorization'],
       AuthorizerResultTtlInSeconds: 300,
     });
-    expect(HTTP_IDENTITY_SOURCE).toContain('$context.routeKey');
+    expect(HTTP_IDENTITY_SOURCE).toEqual(['$request.header.Authorization']);
   });
 
   it('guards every route, and only the sample routes exist', () => {
@@ -149,7 +149,7 @@ describe('authorizer Lambda', () => {
     expect(env.COGAUTH_USER_POOL_ID).toEqual({ Ref: poolId });
     expect(env.COGAUTH_CLIENT_IDS).toEqual({ Ref: clientId });
     expect(env.COGAUTH_TOKEN_USE).toBe('access');
-    expect(env.COGAUTH_HTTP_API_RESPONSE).toBe('simple');
+    expect(env.COGAUTH_HTTP_API_RESPONSE).toBe('iam');
     expect(JSON.parse(env.COGAUTH_RULES as string)).toEqual(sharedRules());
   });
 

@@ -41,13 +41,18 @@ function optionalString(value: unknown): string | undefined {
   return undefined;
 }
 
-/** `groups` arrives comma-joined (API Gateway context values are scalars). */
+/**
+ * `groups` arrives as a JSON array string (API Gateway context values are scalars), so a group name
+ * holding `,` stays one group. Anything else reads as no groups.
+ */
 function groupList(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return items
-    .filter((item): item is string => typeof item === 'string')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  let items: unknown;
+  try {
+    items = typeof value === 'string' ? JSON.parse(value) : undefined;
+  } catch {
+    return [];
+  }
+  return Array.isArray(items) ? items.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** Undefined when the route is not behind the authorizer (a wiring mistake, never a valid caller). */

@@ -9,7 +9,7 @@ import { callerFromEvent } from '../src/caller.js';
 const context = {
   sub: 'c0ffee00-0000-4000-8000-000000000001',
   username: 'writer',
-  groups: 'readers,writers',
+  groups: '["readers","writers"]',
   scope: 'aws.cognito.signin.user.admin',
   tokenUse: 'access',
   clientId: 'client-1',
@@ -79,7 +79,14 @@ describe('callerFromEvent', () => {
   });
 
   it('reads an empty groups value as no groups', () => {
+    expect(callerFromEvent(restEvent({ ...context, groups: '[]' }))?.groups).toEqual([]);
     expect(callerFromEvent(restEvent({ ...context, groups: '' }))?.groups).toEqual([]);
+  });
+
+  it('reads a group whose name holds "," as one group, not as two', () => {
+    const groups = JSON.stringify(['readers,admin']);
+    expect(callerFromEvent(restEvent({ ...context, groups }))?.groups).toEqual(['readers,admin']);
+    expect(callerFromEvent(httpApiEvent({ ...context, groups }))?.groups).not.toContain('admin');
   });
 });
 

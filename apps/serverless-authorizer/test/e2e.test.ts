@@ -155,7 +155,7 @@ afterAll(async () => {
 
 describe.each([
   { api: 'REST API, TOKEN authorizer', base: () => live().restUrl },
-  { api: 'HTTP API, payload 2.0 simple responses', base: () => live().httpApiUrl },
+  { api: 'HTTP API, payload 2.0 IAM policy responses', base: () => live().httpApiUrl },
 ])('$api', ({ base }) => {
   it('answers 401 without an Authorization header', async () => {
     expect((await call(base(), 'GET', '/messages')).status).toBe(401);

@@ -152,7 +152,7 @@ describe('serverless package with the default parameters', () => {
     }
   });
 
-  it('declares the HTTP API authorizer as REQUEST, payload 2.0, simple responses, keyed by token and route', () => {
+  it('declares the HTTP API authorizer as REQUEST, payload 2.0, IAM policy responses, keyed by token', () => {
     const t = template(defaultDir);
     const authorizers = ofType(t, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
@@ -160,15 +160,11 @@ describe('serverless package with the default parameters', () => {
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
-      EnableSimpleResponses: true,
+      EnableSimpleResponses: false,
       AuthorizerResultTtlInSeconds: 300,
     });
-    // A simple response is cached for every route of the authorizer; without the route key in the
-    // cache key, a "yes" for GET /messages would be replayed for POST /messages.
-    expect(authorizer.Properties.IdentitySource).toEqual([
-      '$request.header.Authorization',
-      '$context.routeKey',
-    ]);
+    // The policy lists every route the caller may use, so caching it by token alone is right.
+    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
 
     const routes = ofType(t, 'AWS::ApiGatewayV2::Route');
@@ -227,7 +223,7 @@ describe('serverless package with the default parameters', () => {
         COGAUTH_JWKS_FILE: '',
         COGAUTH_POOLS: '',
         COGAUTH_GRACE_SECONDS: '',
-        COGAUTH_HTTP_API_RESPONSE: 'simple',
+        COGAUTH_HTTP_API_RESPONSE: 'iam',
       },
     });
   });

@@ -1,15 +1,17 @@
+import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
 import { parseBearer } from './bearer.js';
-import { ConfigError, VerifyError } from './errors.js';
-import { isRecord } from './guards.js';
+import { isRouteKeyCacheable } from './cacheable.js';
+import { type AuthorizerContext, defaultContext, toAuthorizerContext } from './context.js';
 import {
-  type AuthorizerContext,
-  type AuthorizerPolicyResult,
-  arnPrefix,
-  type MethodArn,
-  type PolicyStatement,
-  parseMethodArn,
-  toAuthorizerContext,
-} from './policy.js';
+  DECISION_LOG_MSG,
+  type DecisionLog,
+  type DecisionReason,
+  formatDecisionLog,
+} from './decision-log.js';
+import { ConfigError, VerifyError } from './errors.js';
+import { type ReadEvent, readEvent } from './events.js';
+import { ClaimsMemo, remember } from './memo.js';
+import type { AuthorizerPolicyResult, PolicyStatement } from './policy.js';
 import {
   type CompiledRule,
   compileParsedRules,
@@ -20,35 +22,6 @@ import {
   satisfies,
 } from './rules.js';
 import type { CognitoClaims, CognitoVerifier } from './types.js';
-
-export type EventKind = 'TOKEN' | 'REQUEST' | 'HTTP_API_V2' | 'WEBSOCKET_CONNECT';
-
-export type DecisionReason =
-  | 'ALLOWED'
-  | 'ROUTE_NOT_PERMITTED'
-  | 'NO_ROUTE_PERMITTED'
-  | 'TOKEN_MISSING'
-  | 'BEARER_MALFORMED'
-  | 'EVENT_UNSUPPORTED'
-  | 'ARN_INVALID'
-  | 'CONTEXT_ERROR'
-  | 'VERIFIER_ERROR'
-  | 'INTERNAL_ERROR'
-  | VerifyError['code'];
-
-/** One log line per decision. Never holds the token, a signature or raw claims beyond `sub`. */
-export interface DecisionLog {
-  msg: 'cogauth authorizer decision';
-  decision: 'Allow' | 'Deny' | 'Unauthorized';
-  reason: DecisionReason;
-  event?: EventKind;
-  principal?: string;
-  route?: string;
-  /** How many rules the caller satisfies, i.e. how many routes the returned policy allows. */
-  permittedRules?: number;
-  error?: string;
-  latencyMs: number;
-}
 
 /** HTTP API simple response. */
 export interface SimpleAuthorizerResult {
@@ -67,11 +40,24 @@ export interface AuthorizerOptions {
   context?: (
     claims: CognitoClaims,
   ) => Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
-  /** HTTP API (payload 2.0) answer: `simple` (`{isAuthorized, context}`, default) or `iam` (a policy). */
-  httpApiResponse?: 'simple' | 'iam';
+  /**
+   * HTTP API (payload 2.0) answer: `iam` (default: one policy covering every route the caller may use, safe
+   * to cache by token alone, like REST) or `simple` (`{isAuthorized, context}` for this request only).
+   */
+  httpApiResponse?: HttpApiResponse;
+  /**
+   * Whether API Gateway caches the HTTP API authorizer's answers (`on`, default). With `simple` responses
+   * and the cache on, a route key whose decision differs between the requests it covers (`$default`,
+   * `ANY …`, `{proxy+}`, a route some rule only partly overlaps) is answered `isAuthorized: false` with
+   * reason ROUTE_NOT_CACHEABLE. `off` states that the authorizer's result TTL is 0.
+   */
+  httpApiCache?: HttpApiCache;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
 }
+
+export type HttpApiResponse = 'simple' | 'iam';
+export type HttpApiCache = 'on' | 'off';
 
 interface Grant {
   /** How many rules the caller satisfies. */
@@ -101,22 +87,12 @@ interface Caller {
   readonly held: Held;
 }
 
-interface ReadEvent {
-  kind: EventKind;
-  arn: unknown;
-  header: unknown;
-}
-
 class Refusal {
   constructor(
     readonly reason: DecisionReason,
     readonly error?: string,
   ) {}
 }
-
-const MEMO_LIMIT = 1024;
-const MEMO_WINDOW = 1024;
-const LOG_MSG = 'cogauth authorizer decision';
 
 /**
  * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers and
@@ -136,14 +112,18 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     throw new ConfigError('context', 'must be a function');
   if (logger !== undefined && typeof logger !== 'function')
     throw new ConfigError('logger', 'must be a function');
-  const httpApiResponse = options.httpApiResponse ?? 'simple';
+  const httpApiResponse = options.httpApiResponse ?? 'iam';
   if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
-    throw new ConfigError('httpApiResponse', "must be 'simple' or 'iam'");
+    throw new ConfigError('httpApiResponse', "must be 'iam' or 'simple'");
+  }
+  const httpApiCache = options.httpApiCache ?? 'on';
+  if (httpApiCache !== 'on' && httpApiCache !== 'off') {
+    throw new ConfigError('httpApiCache', "must be 'on' or 'off'");
   }
   return authorizerOf(
     verifier,
     compileParsedRules(options.rules),
-    httpApiResponse,
+    { httpApiResponse, httpApiCache },
     logger,
     // The conversions live here, so a handler without a hook (the Lambda entry) does not carry them.
     context && (async (claims) => toAuthorizerContext(await context(claims))),
@@ -157,7 +137,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
 export function authorizerOf(
   verifier: CognitoVerifier,
   rules: readonly CompiledRule[],
-  httpApiResponse: 'simple' | 'iam',
+  http: { readonly httpApiResponse: HttpApiResponse; readonly httpApiCache: HttpApiCache },
   logger?: (entry: DecisionLog) => void,
   extraContext?: (claims: CognitoClaims) => Promise<AuthorizerContext>,
 ): AuthorizerHandler {
@@ -171,51 +151,25 @@ export function authorizerOf(
     if (!target) {
       const arn = parseMethodArn(value);
       const prefix = arnPrefix(arn);
-      let allowLists = allowByPrefix.get(prefix);
-      if (!allowLists) {
-        if (allowByPrefix.size >= MEMO_LIMIT) allowByPrefix.clear();
-        allowLists = new Map();
-        allowByPrefix.set(prefix, allowLists);
-      }
-      const denyRoute = /[*?]/.test(arn.arn) ? undefined : arn.arn;
+      const allowLists = allowByPrefix.get(prefix) ?? remember(allowByPrefix, prefix, new Map());
+      const denyRoute = arn.arn.includes('*') || arn.arn.includes('?') ? undefined : arn.arn;
       const route = arn.path === '' ? arn.method : `${arn.method} ${arn.path}`;
-      target = { arn, prefix, route, denyRoute, allowLists, grants: new Map() };
-      if (targets.size >= MEMO_LIMIT) targets.clear();
-      targets.set(value, target);
+      target = remember(targets, value, { arn, prefix, route, denyRoute, allowLists, grants: new Map() });
     }
     return target;
   };
 
-  // The verifier's result cache hands back the same frozen claims object for a repeated token, so what
-  // depends on the claims alone is derived once per claims object. Keyed by identity only: another
-  // token, even with equal claims, is another object and gets its own entry.
-  // An entry costs more than deriving (the object gets an identity hash, the WeakMap an ephemeron for
-  // the GC), which only pays off when claims objects come back. So while fewer than 1 in 32 of the last
-  // 1,024 lookups hit (cache off, or always-new tokens), only every 16th new object is memoized: enough
-  // for repeated objects to show up as hits within one window and switch memoizing back on.
-  const callers = new WeakMap<object, Caller | Refusal>();
-  let lookups = 0;
-  let hits = 0;
-  let memoizeAll = true;
-  let sampled = 0;
+  // What depends on the claims alone is derived once per claims object (see ClaimsMemo).
+  const callers = new ClaimsMemo<Caller | Refusal>();
   const bitmask = rules.length <= 30;
   const callerOf = (claims: CognitoClaims): Caller => {
-    if (++lookups === MEMO_WINDOW) {
-      memoizeAll = hits * 32 >= MEMO_WINDOW;
-      lookups = 0;
-      hits = 0;
-    }
-    let caller = callers.get(claims);
-    if (caller !== undefined) hits++;
-    else {
+    const caller = callers.get(claims, () => {
       try {
-        caller = newCaller(claims);
+        return newCaller(claims);
       } catch (err) {
-        caller = err instanceof Refusal ? err : new Refusal('CONTEXT_ERROR', errorName(err));
+        return err instanceof Refusal ? err : new Refusal('CONTEXT_ERROR', errorName(err));
       }
-      // Only frozen claims (what createCognitoVerifier returns) cannot change under the memo.
-      if ((memoizeAll || (++sampled & 15) === 0) && Object.isFrozen(claims)) callers.set(claims, caller);
-    }
+    });
     if (caller instanceof Refusal) throw caller;
     return caller;
   };
@@ -239,23 +193,26 @@ export function authorizerOf(
     let grant = target.grants.get(caller.key);
     if (!grant) {
       const permitted = rules.filter((r) => satisfies(r, caller.held));
-      let resources = target.allowLists.get(caller.key);
-      if (!resources) {
-        resources = Object.freeze(
-          permitted.flatMap((r) => r.resources.map((suffix) => target.prefix + suffix)),
+      const resources =
+        target.allowLists.get(caller.key) ??
+        remember(
+          target.allowLists,
+          caller.key,
+          Object.freeze(permitted.flatMap((r) => r.resources.map((suffix) => target.prefix + suffix))),
         );
-        if (target.allowLists.size >= MEMO_LIMIT) target.allowLists.clear();
-        target.allowLists.set(caller.key, resources);
-      }
-      grant = {
+      grant = remember(target.grants, caller.key, {
         permitted: permitted.length,
         allowedHere: permitted.some((r) => ruleMatches(r, target.arn.resource)),
         resources,
-      };
-      if (target.grants.size >= MEMO_LIMIT) target.grants.clear();
-      target.grants.set(caller.key, grant);
+      });
     }
     return grant;
+  };
+
+  // Per HTTP API route key (API Gateway sends one per route): whether a simple answer may be cached.
+  const cacheable = new Map<unknown, boolean>();
+  const routeKeyCacheable = (routeKey: unknown): boolean => {
+    return cacheable.get(routeKey) ?? remember(cacheable, routeKey, isRouteKeyCacheable(rules, routeKey));
   };
 
   const emit = (entry: DecisionLog): void => {
@@ -302,10 +259,21 @@ export function authorizerOf(
         }
       }
 
-      const { permitted, allowedHere, resources } = grantFor(target, caller);
+      const { permitted, resources, allowedHere: permittedHere } = grantFor(target, caller);
+      let allowedHere = permittedHere;
+      let reason: DecisionReason = allowedHere
+        ? 'ALLOWED'
+        : permitted === 0
+          ? 'NO_ROUTE_PERMITTED'
+          : 'ROUTE_NOT_PERMITTED';
 
       let result: AuthorizerResult;
-      if (read.kind === 'HTTP_API_V2' && httpApiResponse === 'simple') {
+      if (read.kind === 'HTTP_API_V2' && http.httpApiResponse === 'simple') {
+        // API Gateway caches this answer for the whole route key: refuse when it would be wrong elsewhere.
+        if (http.httpApiCache === 'on' && !routeKeyCacheable(read.routeKey)) {
+          allowedHere = false;
+          reason = 'ROUTE_NOT_CACHEABLE';
+        }
         result = { isAuthorized: allowedHere, context: ctx };
       } else {
         const statements: PolicyStatement[] = [];
@@ -324,9 +292,9 @@ export function authorizerOf(
         };
       }
       emit({
-        msg: LOG_MSG,
+        msg: DECISION_LOG_MSG,
         decision: allowedHere ? 'Allow' : 'Deny',
-        reason: allowedHere ? 'ALLOWED' : permitted === 0 ? 'NO_ROUTE_PERMITTED' : 'ROUTE_NOT_PERMITTED',
+        reason,
         event: read.kind,
         principal: caller.principal,
         route: target.route,
@@ -337,7 +305,7 @@ export function authorizerOf(
     } catch (err) {
       const refusal = err instanceof Refusal ? err : new Refusal('INTERNAL_ERROR', errorName(err));
       const entry: DecisionLog = {
-        msg: LOG_MSG,
+        msg: DECISION_LOG_MSG,
         decision: 'Unauthorized',
         reason: refusal.reason,
         latencyMs: elapsed(start),
@@ -351,28 +319,6 @@ export function authorizerOf(
   };
 }
 
-/**
- * The default log line: the entry as one line of JSON, written out directly (about three times faster
- * than JSON.stringify on the object; free-text fields are still escaped as JSON.stringify would).
- */
-export function formatDecisionLog(e: DecisionLog): string {
-  let line = `{"msg":"${e.msg}","decision":"${e.decision}","reason":${json(e.reason)}`;
-  if (e.event !== undefined) line += `,"event":"${e.event}"`;
-  if (e.principal !== undefined) line += `,"principal":${json(e.principal)}`;
-  if (e.route !== undefined) line += `,"route":${json(e.route)}`;
-  if (e.permittedRules !== undefined) line += `,"permittedRules":${e.permittedRules}`;
-  if (e.error !== undefined) line += `,"error":${json(e.error)}`;
-  return `${line},"latencyMs":${e.latencyMs}}`;
-}
-
-// Strings JSON.stringify would copy unchanged: no quote, backslash, control character or surrogate.
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\ud7ff\ue000-\uffff]*$/;
-
-/** A JSON string literal; testing for the common plain case is cheaper than JSON.stringify. */
-function json(s: string): string {
-  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
-}
-
 function elapsed(start: number): number {
   return Math.round((performance.now() - start) * 1000) / 1000;
 }
@@ -380,62 +326,4 @@ function elapsed(start: number): number {
 /** The error's class name only: messages of foreign errors might quote the token. */
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
-}
-
-/**
- * sub, username, groups (comma-joined, empty when none), scope (access tokens), tokenUse, clientId
- * (`client_id` or `aud`), email (id tokens).
- */
-export function defaultContext(claims: CognitoClaims): AuthorizerContext {
-  const ctx: AuthorizerContext = { sub: claims.sub };
-  const username = claims.token_use === 'id' ? claims['cognito:username'] : claims.username;
-  if (typeof username === 'string') ctx.username = username;
-  const groups = claims['cognito:groups'];
-  ctx.groups = Array.isArray(groups) ? groups.join(',') : '';
-  if (typeof claims.scope === 'string') ctx.scope = claims.scope;
-  ctx.tokenUse = claims.token_use;
-  const clientId = claims.token_use === 'id' ? claims.aud : claims.client_id;
-  if (typeof clientId === 'string') ctx.clientId = clientId;
-  if (claims.token_use === 'id' && typeof claims.email === 'string') ctx.email = claims.email;
-  return ctx;
-}
-
-function readEvent(event: unknown): ReadEvent | undefined {
-  if (!isRecord(event)) return undefined;
-  if (event.type === 'TOKEN')
-    return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
-  if (event.type !== 'REQUEST') return undefined;
-  if (event.version === '2.0') {
-    let header = authorizationHeader(event.headers, undefined);
-    const sources = event.identitySource;
-    if (header === undefined && Array.isArray(sources) && sources.length === 1) header = sources[0];
-    return { kind: 'HTTP_API_V2', arn: event.routeArn, header };
-  }
-  const rc = event.requestContext;
-  const kind = isRecord(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
-  return { kind, arn: event.methodArn, header: authorizationHeader(event.headers, event.multiValueHeaders) };
-}
-
-const AMBIGUOUS = 'ambiguous';
-
-/**
- * The `Authorization` value from `headers` and `multiValueHeaders`, any case. Several different values
- * are refused (returned as a value that will not parse as a bearer token).
- */
-function authorizationHeader(headers: unknown, multi: unknown): unknown {
-  const found = new Set<unknown>();
-  if (isRecord(headers)) {
-    for (const k in headers) if (k.toLowerCase() === 'authorization') found.add(headers[k]);
-  }
-  if (isRecord(multi)) {
-    for (const k in multi) {
-      if (k.toLowerCase() !== 'authorization') continue;
-      const values = multi[k];
-      if (Array.isArray(values)) for (const v of values) found.add(v);
-      else found.add(AMBIGUOUS);
-    }
-  }
-  if (found.size === 0) return undefined;
-  if (found.size > 1) return AMBIGUOUS;
-  return found.values().next().value;
 }

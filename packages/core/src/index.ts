@@ -1,15 +1,13 @@
 export type { JwsAlgorithm } from './algorithms.js';
 export { SUPPORTED_ALGORITHMS } from './algorithms.js';
+export { type MethodArn, parseMethodArn } from './arn.js';
 export {
   type AuthorizerHandler,
   type AuthorizerOptions,
   type AuthorizerResult,
   createAuthorizer,
-  type DecisionLog,
-  type DecisionReason,
-  defaultContext,
-  type EventKind,
-  formatDecisionLog,
+  type HttpApiCache,
+  type HttpApiResponse,
   type SimpleAuthorizerResult,
 } from './authorizer.js';
 export { type BearerResult, parseBearer } from './bearer.js';
@@ -30,28 +28,29 @@ export {
   type UserPoolIdParts,
 } from './cognito.js';
 export {
+  type AuthorizerContext,
+  type ContextValue,
+  defaultContext,
+  toAuthorizerContext,
+} from './context.js';
+export { type DecisionLog, type DecisionReason, formatDecisionLog } from './decision-log.js';
+export {
   CogauthError,
   ConfigError,
   VERIFY_ERROR_CODES,
   VerifyError,
   type VerifyErrorCode,
 } from './errors.js';
+export type { EventKind } from './events.js';
 export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
 export {
-  type AuthorizerContext,
   type AuthorizerPolicyResult,
   AuthPolicy,
   type Conditions,
-  type ContextValue,
-  HTTP_VERBS,
-  type HttpVerb,
-  type MethodArn,
   type PolicyDocument,
   type PolicyStatement,
-  type PolicyVerb,
-  parseMethodArn,
-  toAuthorizerContext,
 } from './policy.js';
+export { HTTP_VERBS, type HttpVerb, type PolicyVerb } from './route.js';
 export {
   type CompiledRule,
   claimsSatisfy,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
 import { ConfigError } from './errors.js';
+import { isRecord } from './guards.js';
 import { compileParsedRules } from './rules.js';
 import type { CognitoVerifier, CognitoVerifierOptions, Jwks } from './types.js';
 import { defaultVerifier } from './verifier.js';
@@ -10,6 +11,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const TOKEN_USES = { access: 'access', id: 'id', any: null } as const;
 const MAX_GRACE_SECONDS = 300;
+const GRACE_RULE = `must be an integer from 0 to ${MAX_GRACE_SECONDS}`;
 
 function get(env: Env, name: string): string | undefined {
   const v = env[name];
@@ -92,13 +94,16 @@ function singlePool(env: Env): CognitoVerifierOptions {
   if (jwks !== undefined) options.jwks = jwks as Jwks;
   const grace = get(env, 'COGAUTH_GRACE_SECONDS');
   if (grace !== undefined) {
-    const n = Number(grace);
-    if (!/^\d+$/.test(grace) || n > MAX_GRACE_SECONDS) {
-      throw new ConfigError('COGAUTH_GRACE_SECONDS', `must be an integer from 0 to ${MAX_GRACE_SECONDS}`);
-    }
+    const n = /^\d{1,9}$/.test(grace) ? Number(grace) : Number.NaN;
+    if (!isGraceSeconds(n)) throw new ConfigError('COGAUTH_GRACE_SECONDS', GRACE_RULE);
     options.graceSeconds = n;
   }
   return options;
+}
+
+/** The clock tolerance the Lambda entry accepts, for the single pool and every COGAUTH_POOLS entry alike. */
+function isGraceSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_GRACE_SECONDS;
 }
 
 /**
@@ -113,6 +118,10 @@ export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
     if (!Array.isArray(parsed) || parsed.length === 0) {
       throw new ConfigError('COGAUTH_POOLS', 'must be a non-empty JSON array of verifier options');
     }
+    parsed.forEach((pool: unknown, i) => {
+      if (isRecord(pool) && pool.graceSeconds !== undefined && !isGraceSeconds(pool.graceSeconds))
+        throw new ConfigError('COGAUTH_POOLS', `[${i}].graceSeconds ${GRACE_RULE}`);
+    });
     pools = parsed as CognitoVerifierOptions[];
   } else pools = singlePool(env);
 
@@ -120,9 +129,13 @@ export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
   const rulesVar = get(env, 'COGAUTH_RULES') !== undefined ? 'COGAUTH_RULES' : 'COGAUTH_RULES_FILE';
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
 
-  const httpApiResponse = get(env, 'COGAUTH_HTTP_API_RESPONSE') ?? 'simple';
+  const httpApiResponse = get(env, 'COGAUTH_HTTP_API_RESPONSE') ?? 'iam';
   if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
-    throw new ConfigError('COGAUTH_HTTP_API_RESPONSE', 'must be simple or iam');
+    throw new ConfigError('COGAUTH_HTTP_API_RESPONSE', 'must be iam or simple');
+  }
+  const httpApiCache = get(env, 'COGAUTH_HTTP_API_CACHE') ?? 'on';
+  if (httpApiCache !== 'on' && httpApiCache !== 'off') {
+    throw new ConfigError('COGAUTH_HTTP_API_CACHE', 'must be on or off');
   }
 
   let verifier: CognitoVerifier;
@@ -132,7 +145,7 @@ export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
     throw relabel(err, poolsJson !== undefined ? 'COGAUTH_POOLS' : undefined, env);
   }
   try {
-    return authorizerOf(verifier, compileParsedRules(rules), httpApiResponse);
+    return authorizerOf(verifier, compileParsedRules(rules), { httpApiResponse, httpApiCache });
   } catch (err) {
     throw relabel(err, rulesVar, env);
   }

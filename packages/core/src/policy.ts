@@ -1,116 +1,15 @@
-import type { Partition } from './cognito.js';
+import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
+import type { AuthorizerContext } from './context.js';
+import { toAuthorizerContext } from './context.js';
 import { CogauthError, ConfigError } from './errors.js';
-import { isRecord } from './guards.js';
-
-export const HTTP_VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-export type HttpVerb = (typeof HTTP_VERBS)[number];
-/** `ANY` and `*` both mean every verb. */
-export type PolicyVerb = HttpVerb | 'ANY' | '*';
+import { expandVerb, HTTP_VERBS, type PolicyVerb, pathToResource } from './route.js';
 
 export type Effect = 'Allow' | 'Deny';
-
-/**
- * A parsed `methodArn` (REST, WebSocket) or `routeArn` (HTTP API):
- * `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<VERB>/<path>` or `…/<stage>/$connect`.
- * `resource` is everything after the stage (`GET/messages/42`, `GET/` for the root, `$connect`).
- */
-export interface MethodArn {
-  readonly partition: Partition;
-  readonly region: string;
-  readonly accountId: string;
-  readonly apiId: string;
-  readonly stage: string;
-  /** HTTP verb, or the WebSocket route key such as `$connect`. */
-  readonly method: string;
-  /** Request path with a leading `/` (`/` for the root); empty for a WebSocket route key. */
-  readonly path: string;
-  readonly resource: string;
-  readonly arn: string;
-}
-
-const METHOD_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov):execute-api:([a-z0-9-]+):([A-Za-z0-9-]+):([A-Za-z0-9-]+)\/(\$default|[\w-]+)\/(?:([A-Z]+)(\/.*)|(\$[\w-]+))$/;
-const ROUTE_KEY = /^\$[\w-]+$/;
-
-/**
- * Parses an API Gateway method or route ARN. Accepts serverless-offline's shape too
- * (`random-account-id`, route template instead of the request path), since the ARN comes from API Gateway,
- * not from the caller. Throws a CogauthError for anything else.
- */
-export function parseMethodArn(arn: unknown): MethodArn {
-  const m = typeof arn === 'string' && arn.length <= 2048 ? METHOD_ARN.exec(arn) : null;
-  if (!m) throw new CogauthError('not an execute-api method or route ARN');
-  const [, partition, region, accountId, apiId, stage, verb, path, routeKey] = m as unknown as [
-    string,
-    Partition,
-    string,
-    string,
-    string,
-    string,
-    string | undefined,
-    string | undefined,
-    string | undefined,
-  ];
-  const method = verb ?? (routeKey as string);
-  const resource = verb === undefined ? method : `${verb}${path}`;
-  return {
-    partition,
-    region,
-    accountId,
-    apiId,
-    stage,
-    method,
-    path: path ?? '',
-    resource,
-    arn: arn as string,
-  };
-}
-
-/** The part of every resource ARN that a policy shares: `arn:…:<apiId>/<stage>/`. */
-export function arnPrefix(arn: MethodArn): string {
-  return `arn:${arn.partition}:execute-api:${arn.region}:${arn.accountId}:${arn.apiId}/${arn.stage}/`;
-}
-
-const PARAM = /^\{[A-Za-z0-9._-]+\}$/;
-const GREEDY = /^\{[A-Za-z0-9._-]+\+\}$/;
-const LITERAL = /^[A-Za-z0-9._~!$&'()+,;=:@%-]+$/;
-
-/**
- * Converts a route path to the path part of a resource ARN. `{param}`, `{proxy+}` and a `*` segment become
- * the IAM wildcard `*`, which API Gateway matches against any characters, `/` included. Literal segments may
- * hold letters, digits, `_`, `-`, `.`, `~`, `%` and the other RFC 3986 sub-delimiters, never `*` or `?`.
- * Returns undefined for a path API Gateway cannot have.
- */
-export function pathToResource(path: string): string | undefined {
-  if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
-  if (path === '/') return '';
-  const segments = path.slice(1).split('/');
-  const out: string[] = [];
-  for (let i = 0; i < segments.length; i++) {
-    const s = segments[i] as string;
-    if (s === '*' || PARAM.test(s)) out.push('*');
-    else if (GREEDY.test(s)) {
-      if (i !== segments.length - 1) return undefined;
-      out.push('*');
-    } else if (LITERAL.test(s)) out.push(s);
-    else return undefined;
-  }
-  return out.join('/');
-}
-
-/** The verbs a policy verb stands for. `ANY` expands to every verb: a `*` verb would also match across `/`. */
-export function expandVerb(verb: string): readonly HttpVerb[] | undefined {
-  if (verb === 'ANY' || verb === '*') return HTTP_VERBS;
-  return (HTTP_VERBS as readonly string[]).includes(verb) ? [verb as HttpVerb] : undefined;
-}
 
 /** IAM condition values are strings (`"true"`, `"42"`) or lists of strings. */
 export type ConditionValue = string | string[];
 /** IAM condition block, e.g. `{ IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } }`. */
 export type Conditions = Readonly<Record<string, Readonly<Record<string, ConditionValue>>>>;
-
-export type ContextValue = string | number | boolean;
-export type AuthorizerContext = Record<string, ContextValue>;
 
 export interface PolicyStatement {
   Action: 'execute-api:Invoke';
@@ -138,63 +37,6 @@ interface StatementSpec {
   readonly conditions: Conditions | undefined;
 }
 
-/**
- * Converts values to what API Gateway accepts in an authorizer `context`: strings, finite numbers and
- * booleans pass; `null`/`undefined` are dropped; arrays are joined with `,` (elements converted with
- * `String`, objects JSON-encoded); plain objects are JSON-encoded. NaN/Infinity, bigint, functions and
- * symbols are refused with a ConfigError naming the key.
- */
-export function toAuthorizerContext(input: Readonly<Record<string, unknown>>): AuthorizerContext {
-  if (!isRecord(input)) throw new ConfigError('context', 'must be an object');
-  const out: AuthorizerContext = {};
-  for (const key of Object.keys(input)) {
-    const value = contextValue(key, input[key]);
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
-}
-
-function contextValue(key: string, value: unknown): ContextValue | undefined {
-  const field = `context.${key}`;
-  if (key === '') throw new ConfigError('context', 'keys must not be empty');
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      if (!Number.isFinite(value)) throw new ConfigError(field, 'must be a finite number');
-      return value;
-    case 'undefined':
-      return undefined;
-    case 'object':
-      if (value === null) return undefined;
-      if (Array.isArray(value)) return value.map((v) => arrayElement(field, v)).join(',');
-      return json(field, value);
-    default:
-      throw new ConfigError(field, `a ${typeof value} cannot be passed in an authorizer context`);
-  }
-}
-
-function arrayElement(field: string, value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return json(field, value);
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new ConfigError(field, 'must be finite');
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return String(value);
-  throw new ConfigError(field, `a ${typeof value} cannot be passed in an authorizer context`);
-}
-
-function json(field: string, value: unknown): string {
-  try {
-    return JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('non-finite number');
-      return v;
-    });
-  } catch (cause) {
-    throw new ConfigError(field, `cannot be JSON-encoded (${(cause as Error).message})`);
-  }
-}
-
 function checkConditions(conditions: Conditions | undefined): Conditions | undefined {
   if (conditions === undefined) return undefined;
   const operators = typeof conditions === 'object' && conditions !== null ? Object.keys(conditions) : [];
@@ -207,6 +49,8 @@ function checkConditions(conditions: Conditions | undefined): Conditions | undef
   }
   return structuredClone(conditions);
 }
+
+const ROUTE_KEY = /^\$[\w-]+$/;
 
 /**
  * An immutable IAM policy builder for API Gateway Lambda authorizers, scoped to the API and stage of a

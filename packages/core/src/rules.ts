@@ -1,6 +1,7 @@
 import { ConfigError } from './errors.js';
+import { globContains, globMatch, globsOverlap } from './glob.js';
 import { isRecord } from './guards.js';
-import { expandVerb, HTTP_VERBS, type HttpVerb, pathToResource } from './policy.js';
+import { HTTP_VERBS, type HttpVerb, routeResources } from './route.js';
 import type { CognitoClaims } from './types.js';
 
 /**
@@ -21,11 +22,9 @@ export interface CompiledRule {
   readonly resources: readonly string[];
   readonly groups: readonly string[] | undefined;
   readonly scopes: readonly string[] | undefined;
-  readonly pattern: RegExp;
 }
 
 const RULE_KEYS = new Set(['route', 'groups', 'scopes']);
-const ROUTE_KEY_RULE = /^\$connect$/;
 const NAME = /^[\x21-\x7e]+$/;
 
 /**
@@ -88,26 +87,6 @@ function names(value: unknown, at: string): readonly string[] {
   return Object.freeze([...(value as string[])]);
 }
 
-/** `"GET /a/{id}"` → `["GET/a/*"]`; `"ANY /a"` → one per verb; `"$connect"` → `["$connect"]`. */
-function routeResources(route: string): string[] | undefined {
-  if (ROUTE_KEY_RULE.test(route)) return [route];
-  const m = /^([A-Z]+) (\/\S*)$/.exec(route);
-  if (!m) return undefined;
-  const verbs = expandVerb(m[1] as string);
-  const path = pathToResource(m[2] as string);
-  if (!verbs || path === undefined) return undefined;
-  return verbs.map((v) => `${v}/${path}`);
-}
-
-function globToRegExp(globs: readonly string[]): RegExp {
-  const alternatives = globs.map((g) => g.split('*').map(escapeRegExp).join('.*'));
-  return new RegExp(`^(?:${alternatives.join('|')})$`);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Compiles validated rules. Call `parseRules` first for anything that did not come from code you control. */
 export function compileRules(rules: readonly RouteRule[]): CompiledRule[] {
   return rules.map((rule, index) => {
@@ -120,7 +99,6 @@ export function compileRules(rules: readonly RouteRule[]): CompiledRule[] {
       resources: Object.freeze(resources),
       groups: rule.groups,
       scopes: rule.scopes,
-      pattern: globToRegExp(resources),
     });
   });
 }
@@ -176,7 +154,8 @@ export function claimsSatisfy(rule: CompiledRule, claims: CognitoClaims): boolea
  * and API Gateway's evaluation of the policy built from the same rules are the same.
  */
 export function ruleMatches(rule: CompiledRule, resource: string): boolean {
-  return rule.pattern.test(resource);
+  for (const glob of rule.resources) if (globMatch(glob, resource)) return true;
+  return false;
 }
 
 /** The rules the claims satisfy, i.e. every route the caller may use. */
@@ -232,36 +211,4 @@ function subset(a: readonly string[] | undefined, b: readonly string[] | undefin
   if (!b) return true;
   if (!a) return false;
   return a.every((x) => b.includes(x));
-}
-
-/** Whether the `*`-globs a and b (no `*` inside literals) match at least one common string. */
-export function globsOverlap(a: string, b: string): boolean {
-  return globWalk(a, b, false);
-}
-
-/**
- * Whether glob `outer` matches every string glob `inner` matches: `inner`'s `*`s are treated as a symbol
- * only `outer`'s `*` can consume, which is exact because literals never contain `*`.
- */
-export function globContains(outer: string, inner: string): boolean {
-  return globWalk(outer, inner, true);
-}
-
-/** Both questions as one memoized walk; with `contains`, only `a`'s `*` may consume characters. */
-function globWalk(a: string, b: string, contains: boolean): boolean {
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const key = i * (b.length + 1) + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let r: boolean;
-    if (i === a.length && (contains || j === b.length)) r = j === b.length;
-    else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
-    else if (!contains && b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
-    // With `contains`, a[i] is a literal here, so equal characters also mean b[j] is not `*`.
-    else r = i < a.length && j < b.length && a[i] === b[j] && go(i + 1, j + 1);
-    memo.set(key, r);
-    return r;
-  };
-  return go(0, 0);
 }

@@ -65,7 +65,7 @@ describe('REST TOKEN events', () => {
     expect(result.context).toEqual({
       sub: 'user-1',
       username: 'alice',
-      groups: 'writers',
+      groups: '["writers"]',
       scope: 'aws.cognito.signin.user.admin',
       tokenUse: 'access',
       clientId: 'authzclient0123456789abcd',
@@ -271,7 +271,7 @@ describe('REST REQUEST events', () => {
 
 describe('HTTP API payload 2.0', () => {
   it('answers simple responses: isAuthorized true / false with context', async () => {
-    const { handler, entries } = authorizer();
+    const { handler, entries } = authorizer({ httpApiResponse: 'simple' });
     const token = access({ sub: 'u-2', groups: ['admin'] });
     const ok = (await handler(
       httpApiEvent(`Bearer ${token}`, 'DELETE/messages/7'),
@@ -282,11 +282,11 @@ describe('HTTP API payload 2.0', () => {
     };
     expect(typed).toEqual({
       isAuthorized: true,
-      context: expect.objectContaining({ sub: 'u-2', groups: 'admin' }),
+      context: expect.objectContaining({ sub: 'u-2', groups: '["admin"]' }),
     });
     expect(await handler(httpApiEvent(`Bearer ${access()}`, 'DELETE/messages/7'))).toEqual({
       isAuthorized: false,
-      context: expect.objectContaining({ groups: '' }),
+      context: expect.objectContaining({ groups: '[]' }),
     });
     expect(entries.map((e) => [e.event, e.decision])).toEqual([
       ['HTTP_API_V2', 'Allow'],
@@ -301,7 +301,7 @@ describe('HTTP API payload 2.0', () => {
   });
 
   it('keeps header case as serverless-offline does and falls back to identitySource', async () => {
-    const { handler } = authorizer();
+    const { handler } = authorizer({ httpApiResponse: 'simple' });
     expect(await handler(httpApiEvent(`Bearer ${access()}`, 'GET/me', 'Authorization'))).toMatchObject({
       isAuthorized: true,
     });
@@ -343,11 +343,36 @@ describe('context', () => {
     expect(result.context).toEqual({
       sub: 'u-3',
       username: 'bob',
-      groups: 'a,b',
+      groups: '["a","b"]',
       tokenUse: 'id',
       clientId: 'authzclient0123456789abcd',
       email: 'bob@example.com',
     });
+  });
+
+  it('passes groups as a JSON array string, so a group name holding "," stays one group', async () => {
+    const { handler } = authorizer();
+    const token = access({ groups: ['readers,admin', 'x"y'] });
+    const result = await policyOf(handler(tokenEvent(`Bearer ${token}`)));
+    expect(JSON.parse(String(result.context?.groups))).toEqual(['readers,admin', 'x"y']);
+    const none = await policyOf(handler(tokenEvent(`Bearer ${access()}`)));
+    expect(JSON.parse(String(none.context?.groups))).toEqual([]);
+  });
+
+  it.each([
+    [true, true],
+    ['true', true],
+    [false, false],
+    ['false', false],
+    [undefined, false],
+    ['TRUE', false],
+  ])('forwards email only when email_verified is true (email_verified %j)', async (verified, forwarded) => {
+    const { handler } = authorizer({ verifier: verifier({ tokenUse: 'id' }) });
+    const token = id({ email: 'eve@example.com', overrides: { email_verified: verified } });
+    const result = await policyOf(handler(tokenEvent(`Bearer ${token}`)));
+    if (forwarded) expect(result.context?.email).toBe('eve@example.com');
+    else expect(result.context).not.toHaveProperty('email');
+    expect(result.context).not.toHaveProperty('emailVerified');
   });
 
   it('merges the hook over the defaults with the context conversions applied', async () => {
@@ -465,7 +490,7 @@ describe('per-claims memo', () => {
           const result = await policyOf(handler(tokenEvent(`Bearer ${token}`, route)));
           expect(result.principalId).toBe(sub);
           expect(result.context?.sub).toBe(sub);
-          expect(result.context?.groups).toBe(groups.join(','));
+          expect(result.context?.groups).toBe(JSON.stringify(groups));
           const expected =
             route === 'GET/me' ||
             (route === 'POST/messages' && groups.includes('writers' as never)) ||

@@ -122,10 +122,39 @@ describe('handlerFromEnv', () => {
 
   it('answers HTTP API events per COGAUTH_HTTP_API_RESPONSE', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
-    const simple = handlerFromEnv(good);
+    const byDefault = handlerFromEnv(good);
+    expect(await byDefault(httpApiEvent(`Bearer ${access()}`, 'GET/me'))).toHaveProperty('policyDocument');
+    const simple = handlerFromEnv({ ...good, COGAUTH_HTTP_API_RESPONSE: 'simple' });
     expect(await simple(httpApiEvent(`Bearer ${access()}`, 'GET/me'))).toMatchObject({ isAuthorized: true });
-    const iam = handlerFromEnv({ ...good, COGAUTH_HTTP_API_RESPONSE: 'iam' });
-    expect(await iam(httpApiEvent(`Bearer ${access()}`, 'GET/me'))).toHaveProperty('policyDocument');
+  });
+
+  it('caps graceSeconds at 300 in COGAUTH_POOLS as in COGAUTH_GRACE_SECONDS: one rule', () => {
+    const pool = { userPoolId: POOL, clientId: CLIENT, tokenUse: 'access', jwks: JSON.parse(JWKS) };
+    const withGrace = (graceSeconds: unknown) =>
+      handlerFromEnv({
+        COGAUTH_POOLS: JSON.stringify([pool, { ...pool, userPoolId: 'us-east-1_OtherPool2', graceSeconds }]),
+        COGAUTH_RULES: good.COGAUTH_RULES,
+      });
+    for (const bad of [3600, 301, 1.5, -1]) {
+      expect(() => withGrace(bad)).toThrow(
+        /^COGAUTH_POOLS: \[1\]\.graceSeconds must be an integer from 0 to 300$/,
+      );
+      expect(() => handlerFromEnv({ ...good, COGAUTH_GRACE_SECONDS: String(bad) })).toThrow(
+        /^COGAUTH_GRACE_SECONDS: must be an integer from 0 to 300$/,
+      );
+    }
+    expect(withGrace(300)).toBeTypeOf('function');
+    expect(handlerFromEnv({ ...good, COGAUTH_GRACE_SECONDS: '300' })).toBeTypeOf('function');
+  });
+
+  it('COGAUTH_HTTP_API_CACHE=off lets simple responses answer coarse route keys', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const e = { ...httpApiEvent(`Bearer ${access()}`, 'GET/me'), routeKey: '$default' };
+    const simple = { ...good, COGAUTH_HTTP_API_RESPONSE: 'simple' };
+    expect(await handlerFromEnv(simple)(e)).toMatchObject({ isAuthorized: false });
+    expect(await handlerFromEnv({ ...simple, COGAUTH_HTTP_API_CACHE: 'off' })(e)).toMatchObject({
+      isAuthorized: true,
+    });
   });
 
   it('COGAUTH_POOLS overrides the single-pool variables', async () => {
@@ -164,6 +193,7 @@ describe('handlerFromEnv', () => {
     [{ COGAUTH_GRACE_SECONDS: 'soon' }, 'COGAUTH_GRACE_SECONDS'],
     [{ COGAUTH_GRACE_SECONDS: '3600' }, 'COGAUTH_GRACE_SECONDS'],
     [{ COGAUTH_HTTP_API_RESPONSE: 'xml' }, 'COGAUTH_HTTP_API_RESPONSE'],
+    [{ COGAUTH_HTTP_API_CACHE: 'maybe' }, 'COGAUTH_HTTP_API_CACHE'],
     [{ COGAUTH_POOLS: '{}' }, 'COGAUTH_POOLS'],
     [{ COGAUTH_POOLS: '[]' }, 'COGAUTH_POOLS'],
     [{ COGAUTH_POOLS: 'nope' }, 'COGAUTH_POOLS'],

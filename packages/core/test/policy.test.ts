@@ -1,6 +1,14 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AuthPolicy, CogauthError, ConfigError, parseMethodArn, toAuthorizerContext } from '../src/index.js';
+import {
+  AuthPolicy,
+  CogauthError,
+  ConfigError,
+  PARTITIONS,
+  parseMethodArn,
+  toAuthorizerContext,
+} from '../src/index.js';
 import { evaluatePolicy } from './authorizer-fixtures.js';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/messages/42';
@@ -11,6 +19,7 @@ describe('parseMethodArn', () => {
     ['aws', 'us-east-1'],
     ['aws-cn', 'cn-north-1'],
     ['aws-us-gov', 'us-gov-west-1'],
+    ['aws-eusc', 'eusc-de-east-1'],
   ])('parses partition %s', (partition, region) => {
     const arn = `arn:${partition}:execute-api:${region}:123456789012:abc/dev/POST/a/b_c/{id}`;
     expect(parseMethodArn(arn)).toEqual({
@@ -60,8 +69,56 @@ describe('parseMethodArn', () => {
     'arn:aws:execute-api:us-east-1:123456789012:a*c/dev/GET/x',
     'arn:aws:execute-api:us-east-1:123456789012:abc/d*v/GET/x',
     `arn:aws:execute-api:us-east-1:123456789012:abc/dev/GET/${'x'.repeat(3000)}`,
+    `arn:aws:execute-api:us-east-1:123456789012:abc/dev/GET/a\nb`,
   ])('refuses %s', (arn) => {
     expect(() => parseMethodArn(arn)).toThrow(CogauthError);
+  });
+
+  it('agrees with the ARN grammar written as a RegExp (the former parser, partitions from PARTITIONS)', () => {
+    const grammar = new RegExp(
+      `^arn:(${PARTITIONS.join('|')}):execute-api:([a-z0-9-]+):([A-Za-z0-9-]+):([A-Za-z0-9-]+)\\/(\\$default|[\\w-]+)\\/(?:([A-Z]+)(\\/.*)|(\\$[\\w-]+))$`,
+    );
+    const piece = fc.constantFrom(
+      'arn:',
+      'aws',
+      'aws-eusc',
+      'aws-iso',
+      ':',
+      'execute-api',
+      'us-east-1',
+      '123',
+      'Ab-1',
+      '/',
+      '$default',
+      'dev',
+      'GET',
+      'get',
+      '$connect',
+      '$',
+      '{id}',
+      '*',
+      '\n',
+      'x_y',
+      '',
+    );
+    const arn = fc.oneof(
+      fc.array(piece, { maxLength: 16 }).map((p) => p.join('')),
+      fc
+        .tuple(fc.constantFrom(...PARTITIONS), fc.array(piece, { maxLength: 6 }))
+        .map(([p, rest]) => `arn:${p}:execute-api:eu-1:acc:api/dev/${rest.join('')}`),
+    );
+    fc.assert(
+      fc.property(arn, (a) => {
+        let parsed: unknown;
+        try {
+          parsed = parseMethodArn(a);
+        } catch {
+          parsed = undefined;
+        }
+        expect(parsed !== undefined, a).toBe(grammar.test(a));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

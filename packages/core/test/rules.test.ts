@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { globContains, globsOverlap } from '../src/glob.js';
 import type { CognitoClaims } from '../src/index.js';
 import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../src/index.js';
-import { globContains, globsOverlap } from '../src/rules.js';
 import { SAMPLE_RULES } from './authorizer-fixtures.js';
 
 function configError(fn: () => unknown): ConfigError {

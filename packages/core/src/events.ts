@@ -1,0 +1,56 @@
+import { isRecord } from './guards.js';
+
+/** The authorizer events cogauth reads. */
+export type EventKind = 'TOKEN' | 'REQUEST' | 'HTTP_API_V2' | 'WEBSOCKET_CONNECT';
+
+/** What the handler needs from an event, whatever its kind. */
+export interface ReadEvent {
+  kind: EventKind;
+  arn: unknown;
+  header: unknown;
+  /** HTTP API only: the route key (`GET /messages/{id}`, `$default`). */
+  routeKey?: unknown;
+}
+
+/** Reads the ARN, the Authorization value and (HTTP API) the route key; undefined for an unknown event. */
+export function readEvent(event: unknown): ReadEvent | undefined {
+  if (!isRecord(event)) return undefined;
+  if (event.type === 'TOKEN')
+    return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
+  if (event.type !== 'REQUEST') return undefined;
+  if (event.version === '2.0') {
+    let header = authorizationHeader(event.headers, undefined);
+    const sources = event.identitySource;
+    if (header === undefined && Array.isArray(sources) && sources.length === 1) header = sources[0];
+    const rc = event.requestContext;
+    const routeKey = event.routeKey ?? (isRecord(rc) ? rc.routeKey : undefined);
+    return { kind: 'HTTP_API_V2', arn: event.routeArn, header, routeKey };
+  }
+  const rc = event.requestContext;
+  const kind = isRecord(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
+  return { kind, arn: event.methodArn, header: authorizationHeader(event.headers, event.multiValueHeaders) };
+}
+
+const AMBIGUOUS = 'ambiguous';
+
+/**
+ * The `Authorization` value from `headers` and `multiValueHeaders`, any case. Several different values
+ * are refused (returned as a value that will not parse as a bearer token).
+ */
+function authorizationHeader(headers: unknown, multi: unknown): unknown {
+  const found = new Set<unknown>();
+  if (isRecord(headers)) {
+    for (const k in headers) if (k.toLowerCase() === 'authorization') found.add(headers[k]);
+  }
+  if (isRecord(multi)) {
+    for (const k in multi) {
+      if (k.toLowerCase() !== 'authorization') continue;
+      const values = multi[k];
+      if (Array.isArray(values)) for (const v of values) found.add(v);
+      else found.add(AMBIGUOUS);
+    }
+  }
+  if (found.size === 0) return undefined;
+  if (found.size > 1) return AMBIGUOUS;
+  return found.values().next().value;
+}

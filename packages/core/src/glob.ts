@@ -1,0 +1,93 @@
+/**
+ * `*`-globs as API Gateway evaluates them in an authorizer policy: `*` stands for any run of characters,
+ * `/` included; every other character is literal. Rule and route resources (`GET/messages/*`) are such
+ * globs, and literals never hold `*`.
+ */
+
+const STAR = 42;
+
+/** Counts the steps of `globMatch` (tests bound them: matching must stay linear in text × pattern). */
+export interface StepCounter {
+  steps: number;
+}
+
+/**
+ * Whether `text` matches `pattern`, in O(|text| × |pattern|) steps at worst and O(|text|) for the usual
+ * shapes: no RegExp, no recursion, one backtrack point. On a mismatch after a `*`, only the latest `*` is
+ * retried one character further; earlier ones never need to be, because a `*` already absorbs anything
+ * a retry of an earlier one could.
+ */
+export function globMatch(pattern: string, text: string, counter?: StepCounter): boolean {
+  const pl = pattern.length;
+  const tl = text.length;
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  let steps = 0;
+  let matched = true;
+  while (t < tl) {
+    steps++;
+    const c = p < pl ? pattern.charCodeAt(p) : -1;
+    if (c === STAR) {
+      star = p++;
+      resume = t;
+    } else if (c === text.charCodeAt(t)) {
+      p++;
+      t++;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      matched = false;
+      break;
+    }
+  }
+  if (matched) {
+    while (p < pl && pattern.charCodeAt(p) === STAR) {
+      steps++;
+      p++;
+    }
+    matched = p === pl;
+  }
+  if (counter) counter.steps += steps;
+  return matched;
+}
+
+/** Whether the globs a and b match at least one common string. */
+export function globsOverlap(a: string, b: string): boolean {
+  return globWalk(a, b, false);
+}
+
+/**
+ * Whether glob `outer` matches every string glob `inner` matches: `inner`'s `*`s are treated as a symbol
+ * only `outer`'s `*` can consume, which is exact because literals never contain `*`.
+ */
+export function globContains(outer: string, inner: string): boolean {
+  return globWalk(outer, inner, true);
+}
+
+/**
+ * Both questions as one dynamic program over (i, j) in O(|a| × |b|) time and O(|b|) memory, row by row
+ * from the ends; with `contains`, only `a`'s `*` may consume characters.
+ */
+function globWalk(a: string, b: string, contains: boolean): boolean {
+  const n = a.length;
+  const m = b.length;
+  // next[j] holds go(i + 1, j), row[j] go(i, j), where go(i, j) answers for a.slice(i), b.slice(j).
+  let next = new Uint8Array(m + 1);
+  let row = new Uint8Array(m + 1);
+  for (let i = n; i >= 0; i--) {
+    for (let j = m; j >= 0; j--) {
+      let r: boolean;
+      if (i === n && (contains || j === m)) r = j === m;
+      else if (a.charCodeAt(i) === STAR) r = next[j] === 1 || (j < m && row[j + 1] === 1);
+      else if (!contains && b.charCodeAt(j) === STAR) r = row[j + 1] === 1 || (i < n && next[j] === 1);
+      // With `contains`, a[i] is a literal here, so equal characters also mean b[j] is not `*`.
+      else r = i < n && j < m && a.charCodeAt(i) === b.charCodeAt(j) && next[j + 1] === 1;
+      row[j] = r ? 1 : 0;
+    }
+    [next, row] = [row, next];
+  }
+  return next[0] === 1;
+}
