@@ -157,6 +157,35 @@ describe('JWKS over HTTP (real server on 127.0.0.1)', () => {
     await expect(remoteVerifier().verify(token())).resolves.toBeDefined();
   });
 
+  it('refuses a redirect instead of following it', async () => {
+    server.setResponder((req, res) => {
+      if (req.url?.startsWith('/moved')) res.writeHead(200).end(JSON.stringify(jwksOf(key())));
+      else res.writeHead(302, { location: `http://127.0.0.1:${server.port}/moved` }).end();
+    });
+    const error = await expectCode(() => remoteVerifier().verify(token()), 'JWKS_UNAVAILABLE');
+    expect(error.message).toMatch(/HTTP 302 \(redirects are not followed\)/);
+    expect(server.requestCount()).toBe(1);
+  });
+
+  it('fails a body cut short of its content-length', async () => {
+    server.setResponder((req, res) => {
+      res.writeHead(200, { 'content-length': 5_000 });
+      res.write('{"keys":[', () => req.socket.destroy());
+    });
+    const error = await expectCode(() => remoteVerifier().verify(token()), 'JWKS_UNAVAILABLE');
+    expect(error.message).toContain(server.jwksUrl);
+  });
+
+  it("downloads with node:http, not the global fetch (which costs undici's cold start)", async () => {
+    const original = globalThis.fetch;
+    globalThis.fetch = () => Promise.reject(new Error('global fetch used'));
+    try {
+      await expect(remoteVerifier().verify(token())).resolves.toBeDefined();
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
   it('gives JWKS_UNAVAILABLE when nothing listens', async () => {
     const closed = await startJwksServer({ poolId: POOL_ID });
     await closed.close();
