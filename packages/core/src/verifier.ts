@@ -91,7 +91,10 @@ function verifierOf(
     const prefix = many ? `options[${i}].` : '';
     const config = readPool(entry, many ? `options[${i}]` : 'options', prefix);
     if (jwksSettings.offline && config.preloaded === undefined)
-      throw new ConfigError(`${prefix}jwks`, 'is required when settings.jwksOffline is true');
+      throw new ConfigError(
+        `${prefix}jwks`,
+        'is required offline (settings.jwksOffline, COGAUTH_JWKS_OFFLINE=true)',
+      );
     const pool: Pool = {
       userPoolId: config.userPoolId,
       issuers: config.issuers,
