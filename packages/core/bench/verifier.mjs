@@ -2,7 +2,7 @@
 // Run with `pnpm --filter @cogauth/core build && node bench/verifier.mjs` (from packages/core).
 // Options: --rounds=N (default 101), --slice-ms=N (time per contender per round, default 20),
 //          --cold-runs=N (default 15), --json (also print the raw numbers).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { verify as cryptoVerify, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -33,6 +33,7 @@ const SLICE_MS = arg('slice-ms', 20);
 const LEAD_IN_MS = 5;
 const COLD_RUNS = arg('cold-runs', 15);
 const DISTINCT = 2000;
+const FETCHED = 'fetched: ';
 
 const POOL_ID = 'us-east-1_BenchPool1';
 const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
@@ -215,9 +216,55 @@ async function scenario(pick) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cold start: fresh `node` process to the first verified token, preloaded JWKS, vs `node -e ''`.
+// The JWKS over https from 127.0.0.1 for the fetched cold-start rows, as Cognito serves it (TLS, its own
+// process so spawnSync does not block it). A throwaway self-signed certificate reaches the children
+// through NODE_EXTRA_CA_CERTS. Without openssl those rows are skipped, with a note.
+async function startHttpsJwks(dir) {
+  const keyFile = join(dir, 'tls-key.pem');
+  const certFile = join(dir, 'tls-cert.pem');
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+    ].concat(['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']),
+    { stdio: 'ignore' },
+  );
+  if (made.error !== undefined || made.status !== 0) return undefined;
+  const serverScript = `import { createServer } from 'node:https'; import { readFileSync } from 'node:fs';
+const body = ${JSON.stringify(JSON.stringify(jwks))};
+const server = createServer({ key: readFileSync(${JSON.stringify(keyFile)}), cert: readFileSync(${JSON.stringify(certFile)}) },
+  (req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body));
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', serverScript], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`https JWKS server exited with ${code}`)));
+    child.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim())));
+  });
+  return {
+    url: `https://127.0.0.1:${port}/${POOL_ID}/.well-known/jwks.json`,
+    certFile,
+    stop: () => child.kill(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cold start: fresh `node` process to the first verified token, preloaded JWKS, vs `node -e ''`; then the
+// same with the JWKS fetched over https from 127.0.0.1.
 async function coldStart() {
   const dir = mkdtempSync(join(tmpdir(), 'cogauth-cold-'));
+  const https = await startHttpsJwks(dir);
   // How a Lambda ships it: the verifier alone bundled and minified into one ESM file. dist/index.js is the
   // package's own unminified esbuild output (an entry plus one shared chunk).
   const bundled = join(dir, 'core-bundle.mjs');
@@ -262,6 +309,23 @@ if (v.verifySync(token).client_id !== '${CLIENT_ID}') process.exit(1);`,
 const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: '${ISSUER}', algorithms: ['RS256'] });
 if (payload.client_id !== '${CLIENT_ID}') process.exit(1);`,
   };
+  if (https !== undefined) {
+    const awsEsm = (file) =>
+      JSON.stringify(pathToFileURL(join(pkgRoot, 'node_modules/aws-jwt-verify/dist/esm', file)).href);
+    const coreFetched = (url) => `import { createCognitoVerifier } from ${JSON.stringify(url)}; ${common}
+const v = createCognitoVerifier({ userPoolId: '${POOL_ID}', tokenUse: 'access', clientId: '${CLIENT_ID}', jwksUri: '${https.url}' });
+if ((await v.verify(token)).client_id !== '${CLIENT_ID}') process.exit(1);`;
+    scripts[`${FETCHED}@cogauth/core (dist/index.js)`] = coreFetched(distUrl);
+    scripts[`${FETCHED}@cogauth/core (esbuild single file)`] = coreFetched(bundledUrl);
+    // CognitoJwtVerifier fetches only from Cognito's own URL: its own https fetcher is pointed at 127.0.0.1.
+    scripts[`${FETCHED}aws-jwt-verify 5.2.1 (its SimpleFetcher)`] =
+      `import { CognitoJwtVerifier } from ${awsEsm('index.js')};
+import { SimpleJwksCache } from ${awsEsm('jwk.js')}; import { SimpleFetcher } from ${awsEsm('https.js')}; ${common}
+const fetcher = new SimpleFetcher();
+const v = CognitoJwtVerifier.create({ userPoolId: '${POOL_ID}', tokenUse: 'access', clientId: '${CLIENT_ID}' },
+  { jwksCache: new SimpleJwksCache({ fetcher: { fetch: () => fetcher.fetch('${https.url}') } }) });
+if ((await v.verify(token)).client_id !== '${CLIENT_ID}') process.exit(1);`;
+  }
   // Every script ends by printing its own CPU time (µs) so far: unlike wall time, that does not grow
   // when other processes compete for the machine.
   const report = 'const u = process.cpuUsage(); process.stdout.write(String(u.user + u.system));';
@@ -275,7 +339,8 @@ if (payload.client_id !== '${CLIENT_ID}') process.exit(1);`,
   const run = (name) => {
     const args = scripts[name] === null ? ['-e', report] : [files[name]];
     const t0 = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = https === undefined ? process.env : { ...process.env, NODE_EXTRA_CA_CERTS: https.certFile };
+    const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (result.status !== 0) throw new Error(`${name} cold start failed: ${result.stderr}`);
     return { ms, cpuMs: Number(result.stdout) / 1000 };
@@ -292,7 +357,10 @@ if (payload.client_id !== '${CLIENT_ID}') process.exit(1);`,
       cpu[n].push(cpuMs);
     }
   }
+  https?.stop();
   rmSync(dir, { recursive: true, force: true });
+  if (https === undefined)
+    console.error('openssl not found: the cold-start rows with a fetched JWKS are skipped');
   const empty = names[0];
   return names.map((n) => ({
     name: n,
@@ -390,13 +458,23 @@ lines.push(
   `| cold start: fresh \`node\` to first verified token, preloaded JWKS (median of ${COLD_RUNS}) | wall ms | vs empty node | CPU ms | vs empty node |`,
 );
 lines.push('|---|---:|---:|---:|---:|');
-for (const c of cold) {
+const coldRow = (c, name) => {
   const base = c.name === cold[0].name;
   lines.push(
-    `| ${c.name} | ${c.ms.toFixed(1)} | ${base ? '-' : signed(c.delta)} | ${c.cpuMs.toFixed(1)} | ${base ? '-' : signed(c.cpuDelta)} |`,
+    `| ${name} | ${c.ms.toFixed(1)} | ${base ? '-' : signed(c.delta)} | ${c.cpuMs.toFixed(1)} | ${base ? '-' : signed(c.cpuDelta)} |`,
   );
-}
+};
+for (const c of cold) if (!c.name.startsWith(FETCHED)) coldRow(c, c.name);
 lines.push('');
+const fetchedRows = cold.filter((c) => c.name.startsWith(FETCHED));
+if (fetchedRows.length > 0) {
+  lines.push(
+    `| cold start: fresh \`node\` to first verified token, JWKS fetched over https from 127.0.0.1 (median of ${COLD_RUNS}, same runs) | wall ms | vs empty node | CPU ms | vs empty node |`,
+  );
+  lines.push('|---|---:|---:|---:|---:|');
+  for (const c of fetchedRows) coldRow(c, c.name.slice(FETCHED.length));
+  lines.push('');
+}
 lines.push('| bundle (esbuild --bundle --minify --format=esm --platform=node) | bytes | gzip |');
 lines.push('|---|---:|---:|');
 for (const b of bundles)

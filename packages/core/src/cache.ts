@@ -44,13 +44,12 @@ export class ResultCache<T> {
     return this.lastKey;
   }
 
-  /** `now` is only read on a hit: a miss, the common case under load, does not need the time. */
-  get(token: string, now: () => number = Date.now): T | undefined {
+  get(token: string, nowMs: number): T | undefined {
     const key = this.keyOf(token);
     const entry = this.entries.get(key);
     if (entry === undefined || entry.token !== token) return undefined;
     this.entries.delete(key);
-    if (now() >= entry.expiresAtMs) return undefined;
+    if (nowMs >= entry.expiresAtMs) return undefined;
     this.entries.set(key, entry);
     return entry.value;
   }

@@ -8,8 +8,16 @@ export interface ClaimRules {
   readonly clientIds: readonly string[] | null;
   readonly groups: readonly string[] | null;
   readonly scopes: readonly string[] | null;
+  /** Resource-server audiences, checked against an access token's `aud`. */
+  readonly audience: readonly string[] | null;
   readonly graceSeconds: number;
 }
+
+/**
+ * How far in the future `iat` and `nbf` may lie (or graceSeconds, if larger): a Lambda whose clock lags
+ * Cognito's by a few seconds must still accept a token issued just now. `exp` gets no such tolerance.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
 
 function isStringArray(value: unknown): value is string[] {
   if (!Array.isArray(value)) return false;
@@ -47,11 +55,12 @@ export function checkClaims(
   const grace = rules.graceSeconds;
   const exp = numericDate(payload, 'exp') as number;
   if (nowSeconds >= exp + grace) throw new VerifyError('TOKEN_EXPIRED', 'token has expired');
+  const latest = nowSeconds + Math.max(grace, CLOCK_SKEW_SECONDS);
   const nbf = numericDate(payload, 'nbf');
-  if (nbf !== undefined && nbf > nowSeconds + grace)
+  if (nbf !== undefined && nbf > latest)
     throw new VerifyError('TOKEN_NOT_YET_VALID', 'token is not valid yet (nbf)');
   const iat = numericDate(payload, 'iat');
-  if (iat !== undefined && iat > nowSeconds + grace) {
+  if (iat !== undefined && iat > latest) {
     throw new VerifyError('TOKEN_NOT_YET_VALID', 'token was issued in the future (iat)');
   }
   if (typeof payload.sub !== 'string')
@@ -76,6 +85,13 @@ export function checkClaims(
         tokenUse === 'access' ? 'client_id is not an allowed client' : 'aud is not an allowed client',
       );
     }
+  }
+
+  if (rules.audience !== null && tokenUse === 'access' && !audienceMatches(payload.aud, rules.audience)) {
+    throw new VerifyError(
+      'AUDIENCE_INVALID',
+      payload.aud === undefined ? 'access token has no aud' : 'aud is not an allowed audience',
+    );
   }
 
   const groups = payload['cognito:groups'];

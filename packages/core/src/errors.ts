@@ -27,6 +27,7 @@ export const VERIFY_ERROR_CODES = [
   'SCOPE_NOT_ALLOWED',
   'JWKS_UNAVAILABLE',
   'CLAIM_INVALID',
+  'CUSTOM_CHECK_FAILED',
 ] as const;
 
 export type VerifyErrorCode = (typeof VERIFY_ERROR_CODES)[number];

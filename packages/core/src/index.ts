@@ -62,12 +62,16 @@ export {
   ruleMatches,
 } from './rules.js';
 export type {
+  ClaimChecks,
   CognitoClaims,
   CognitoVerifier,
   CognitoVerifierOptions,
+  CustomCheck,
+  CustomCheckInput,
   Jwk,
   Jwks,
   JwksInput,
   VerifierSettings,
+  VerifyOverrides,
 } from './types.js';
 export { createCognitoVerifier } from './verifier.js';

@@ -1,190 +1,53 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { type AlgorithmSpec, algorithmSpec, MIN_RSA_BITS } from './algorithms.js';
 import { VerifyError } from './errors.js';
-import { isRecord } from './guards.js';
-import type { Jwks } from './types.js';
+import { type KeyEntry, sameKey } from './jwk.js';
+import { fetchJwks, type JwksFetchSettings } from './jwks-fetch.js';
 
-/** A JWK imported once into a KeyObject, ready for `crypto.verify`. */
-export interface UsableKey {
-  readonly kid: string;
-  readonly kty: 'RSA' | 'EC';
-  readonly alg: string | undefined;
-  readonly crv: string | undefined;
-  /** What `crypto.verify` takes: the KeyObject, or for EC the KeyObject with JOSE's r||s encoding. */
-  readonly verifyKey: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' };
-}
-
-/** A published key this verifier refuses to use (weak RSA, unknown kty, ...), kept so errors can say why. */
-export interface RefusedKey {
-  readonly kid: string;
-  readonly refused: string;
-}
-
-export type KeyEntry = UsableKey | RefusedKey;
-
-export interface JwksFetchSettings {
-  timeoutMs: number;
-  maxBytes: number;
+export interface JwksSettings extends JwksFetchSettings {
+  /** After a failed lookup (the kid is still unknown after a fetch), unknown kids do not refetch for this long. */
   penaltyMs: number;
+  /** A key set older than this is refreshed by the next verification. */
+  maxAgeMs: number;
+  /** The preloaded keys are the only truth: nothing is ever fetched. */
+  offline: boolean;
 }
 
-const EC_CURVES = new Set(['P-256', 'P-384', 'P-521']);
-
-function nonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
-
-/** Imports one JWK or explains why it is unusable. Never throws. */
-export function importJwk(jwk: Record<string, unknown>, kid: string): KeyEntry {
-  const refuse = (refused: string): RefusedKey => ({ kid, refused });
-  if (jwk.use !== undefined && jwk.use !== 'sig') return refuse('its "use" is not "sig"');
-  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
-    return refuse('its "key_ops" does not include "verify"');
-  }
-  const kty = jwk.kty;
-  let alg: AlgorithmSpec | undefined;
-  if (jwk.alg !== undefined) {
-    alg = algorithmSpec(jwk.alg);
-    if (alg === undefined || alg.kty !== kty)
-      return refuse('its "alg" is not an allowed algorithm for its kty');
-  }
-  try {
-    if (kty === 'RSA') {
-      if (!nonEmptyString(jwk.n) || !nonEmptyString(jwk.e)) return refuse('RSA key without n/e');
-      // Only the public members are passed on, so a published private JWK can never become a signing key here.
-      const key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' });
-      const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-      if (bits < MIN_RSA_BITS) return refuse(`RSA key has ${bits} bits, fewer than ${MIN_RSA_BITS}`);
-      return { kid, kty: 'RSA', alg: alg?.name, crv: undefined, verifyKey: key };
-    }
-    if (kty === 'EC') {
-      const crv = jwk.crv;
-      if (typeof crv !== 'string' || !EC_CURVES.has(crv)) return refuse('EC key on an unsupported curve');
-      if (alg !== undefined && alg.crv !== crv) return refuse('its "alg" does not match its curve');
-      if (!nonEmptyString(jwk.x) || !nonEmptyString(jwk.y)) return refuse('EC key without x/y');
-      const key = createPublicKey({ key: { kty: 'EC', crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
-      return { kid, kty: 'EC', alg: alg?.name, crv, verifyKey: { key, dsaEncoding: 'ieee-p1363' } };
-    }
-  } catch {
-    return refuse('its key material is invalid');
-  }
-  return refuse('its kty is not RSA or EC');
-}
+/** First retry after a failed fetch; each further failure doubles it, up to MAX_RETRY_MS. */
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 60_000;
+const NO_KEYS: ReadonlyMap<string, KeyEntry> = new Map();
 
 /**
- * Imports a whole JWKS. Keys without a kid are skipped (a token must name its key); for a duplicated
- * kid the first key wins. Throws a plain Error describing the problem if the document itself is not a JWKS.
- */
-export function importJwks(jwks: unknown): Map<string, KeyEntry> {
-  if (!isJwks(jwks)) throw new Error('is not a JWKS (an object with a "keys" array)');
-  const entries = new Map<string, KeyEntry>();
-  for (const jwk of jwks.keys) {
-    if (!isRecord(jwk) || !nonEmptyString(jwk.kid) || entries.has(jwk.kid)) continue;
-    entries.set(jwk.kid, importJwk(jwk, jwk.kid));
-  }
-  return entries;
-}
-
-/** Checks the token's header alg against the key. */
-export function assertKeyFits(entry: KeyEntry, spec: AlgorithmSpec): asserts entry is UsableKey {
-  if ('refused' in entry) {
-    throw new VerifyError(
-      'ALG_NOT_ALLOWED',
-      `the JWKS key for this token's kid is refused: ${entry.refused}`,
-    );
-  }
-  if (
-    entry.kty !== spec.kty ||
-    (entry.alg !== undefined && entry.alg !== spec.name) ||
-    entry.crv !== spec.crv
-  ) {
-    throw new VerifyError('ALG_NOT_ALLOWED', `token alg ${spec.name} does not match the key for its kid`);
-  }
-}
-
-function reason(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof Error && 'code' in cause) return `${error.message} (${String(cause.code)})`;
-    return error.message;
-  }
-  return String(error);
-}
-
-async function readCapped(response: Response, maxBytes: number): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new Error(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body !== null) {
-    for await (const chunk of response.body) {
-      size += chunk.byteLength;
-      if (size > maxBytes) throw new Error(`response exceeds the ${maxBytes}-byte limit`);
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks, size);
-}
-
-/** GETs and parses a JWKS with node's fetch; every failure becomes JWKS_UNAVAILABLE. */
-export async function fetchJwks(uri: string, settings: JwksFetchSettings): Promise<Map<string, KeyEntry>> {
-  let body: Buffer;
-  try {
-    const response = await fetch(uri, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new Error(`HTTP ${response.status}`);
-    }
-    body = await readCapped(response, settings.maxBytes);
-  } catch (error) {
-    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS fetch from ${uri} failed: ${reason(error)}`, {
-      cause: error,
-    });
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS from ${uri} is not valid JSON`);
-  }
-  try {
-    return importJwks(document);
-  } catch (error) {
-    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS from ${uri} ${(error as Error).message}`);
-  }
-}
-
-/** Retry interval while no JWKS has ever loaded (the endpoint is down at start-up). */
-const INITIAL_RETRY_MS = 1000;
-
-/**
- * The keys of one JWKS URI: preloaded keys plus the last successful fetch, one KeyObject per kid.
- * Fetches are merged while in flight; a kid that is not known triggers at most one refetch per
- * penalty window; a failed fetch leaves every cached key in place.
+ * The keys of one JWKS URI. Preloaded keys seed the set; once the endpoint answers, its set replaces
+ * them (offline: the preloaded set stays the only one). A set older than maxAgeMs is refreshed by the
+ * next verification; a failed fetch keeps the old set and is retried with back-off. An unknown kid
+ * refetches at once, but after a lookup that still misses, unknown kids wait out the penalty window.
+ * Fetches are single-flight.
  */
 export class JwksStore {
   readonly uri: string;
-  private readonly settings: JwksFetchSettings;
-  private readonly preloaded: Map<string, KeyEntry>;
-  private keys: Map<string, KeyEntry>;
-  private loaded: boolean;
+  private readonly settings: JwksSettings;
+  /** Called when a new set drops or changes a key, so results verified with it can be forgotten. */
+  private readonly onKeysRevoked: () => void;
+  private keys: ReadonlyMap<string, KeyEntry> = NO_KEYS;
+  private loaded = false;
+  /** Verifications at or after this time refresh the set first. Infinity while none is loaded or offline. */
+  staleAt = Number.POSITIVE_INFINITY;
   private inflight: Promise<void> | undefined;
-  private lastAttempt = Number.NEGATIVE_INFINITY;
+  private failures = 0;
+  private retryAt = Number.NEGATIVE_INFINITY;
+  private penaltyUntil = Number.NEGATIVE_INFINITY;
   private lastError: VerifyError | undefined;
 
-  constructor(uri: string, settings: JwksFetchSettings, preloaded?: Map<string, KeyEntry>) {
+  constructor(
+    uri: string,
+    settings: JwksSettings,
+    preloaded: Map<string, KeyEntry> | undefined,
+    onKeysRevoked: () => void,
+  ) {
     this.uri = uri;
     this.settings = settings;
-    this.preloaded = preloaded ?? new Map();
-    this.keys = new Map(this.preloaded);
-    this.loaded = preloaded !== undefined;
+    this.onKeysRevoked = onKeysRevoked;
+    if (preloaded !== undefined) this.replace(preloaded, Date.now());
   }
 
   /** The key for `kid` if it is in memory. */
@@ -192,7 +55,34 @@ export class JwksStore {
     return this.keys.get(kid);
   }
 
-  /** The error for a kid that is not in memory when fetching is not an option (verifySync). */
+  /** Swaps in a new key set, loaded at `now`. */
+  replace(keys: Map<string, KeyEntry>, now: number): void {
+    const old = this.keys;
+    this.keys = keys;
+    this.loaded = true;
+    this.staleAt = this.settings.offline ? Number.POSITIVE_INFINITY : now + this.settings.maxAgeMs;
+    for (const [kid, entry] of old) {
+      const next = keys.get(kid);
+      if (next === undefined || !sameKey(entry, next)) {
+        this.onKeysRevoked();
+        return;
+      }
+    }
+  }
+
+  /** Forgets every key and every back-off, so the next verification fetches anew. */
+  drop(): void {
+    this.keys = NO_KEYS;
+    this.loaded = false;
+    this.staleAt = Number.POSITIVE_INFINITY;
+    this.failures = 0;
+    this.retryAt = Number.NEGATIVE_INFINITY;
+    this.penaltyUntil = Number.NEGATIVE_INFINITY;
+    this.lastError = undefined;
+    this.onKeysRevoked();
+  }
+
+  /** The error for a kid that is not in memory and will not be fetched now. */
   missing(kid: string): VerifyError {
     if (!this.loaded) {
       return new VerifyError(
@@ -203,18 +93,20 @@ export class JwksStore {
     return new VerifyError('KID_UNKNOWN', `no key in the JWKS for this token's kid (${safeKid(kid)})`);
   }
 
-  /** Fetch now (merged with a fetch already in flight). Rejects with JWKS_UNAVAILABLE. */
+  /** Fetch now, merged with a fetch already in flight. Rejects with JWKS_UNAVAILABLE. Offline: no-op. */
   refresh(): Promise<void> {
+    if (this.settings.offline) return Promise.resolve();
     if (this.inflight !== undefined) return this.inflight;
-    this.lastAttempt = Date.now();
     const attempt = fetchJwks(this.uri, this.settings).then(
       (fetched) => {
-        for (const [kid, entry] of this.preloaded) fetched.set(kid, entry);
-        this.keys = fetched;
-        this.loaded = true;
+        this.replace(fetched, Date.now());
+        this.failures = 0;
+        this.retryAt = Number.NEGATIVE_INFINITY;
         this.lastError = undefined;
       },
       (error: VerifyError) => {
+        this.failures += 1;
+        this.retryAt = Date.now() + Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
         this.lastError = error;
         throw error;
       },
@@ -225,21 +117,42 @@ export class JwksStore {
     return this.inflight;
   }
 
-  /** The key for `kid`, fetching the JWKS if allowed. */
-  async resolve(kid: string): Promise<KeyEntry> {
+  /** Whether a fetch may start at `now` (one in flight can always be joined). */
+  private mayFetch(now: number): boolean {
+    return !this.settings.offline && (this.inflight !== undefined || now >= this.retryAt);
+  }
+
+  /** For verifySync, which cannot wait: past the max age, start a refresh and keep using the current set. */
+  refreshInBackground(now: number): void {
+    if (now >= this.staleAt && this.inflight === undefined && this.mayFetch(now)) {
+      this.refresh().catch(() => {});
+    }
+  }
+
+  /** The key for `kid`: refreshes a stale set first, and fetches for an unknown kid if allowed. */
+  async resolve(kid: string, now: number): Promise<KeyEntry> {
+    let refreshed = false;
+    if (now >= this.staleAt && this.mayFetch(now)) {
+      // An outage must not lock everyone out: on failure the old set stays in use.
+      refreshed = await this.refresh().then(
+        () => true,
+        () => false,
+      );
+    }
     const known = this.keys.get(kid);
     if (known !== undefined) return known;
-    const wait = this.loaded ? this.settings.penaltyMs : Math.min(this.settings.penaltyMs, INITIAL_RETRY_MS);
-    if (this.inflight === undefined && Date.now() - this.lastAttempt < wait) throw this.missing(kid);
-    await this.refresh();
-    return this.keys.get(kid) ?? Promise.reject(this.missing(kid));
+    if (!refreshed) {
+      if (!this.mayFetch(now) || now < this.penaltyUntil) throw this.missing(kid);
+      await this.refresh();
+      const fetched = this.keys.get(kid);
+      if (fetched !== undefined) return fetched;
+    }
+    // A lookup that failed right after a fetch: the kid is not published, so unknown kids wait a while.
+    this.penaltyUntil = Date.now() + this.settings.penaltyMs;
+    throw this.missing(kid);
   }
 }
 
 function safeKid(kid: string): string {
   return /^[\w.:=+/-]{1,64}$/.test(kid) ? kid : 'unprintable';
-}
-
-export function isJwks(value: unknown): value is Jwks {
-  return isRecord(value) && Array.isArray(value.keys);
 }

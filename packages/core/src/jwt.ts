@@ -93,7 +93,9 @@ function headerRules(segment: string): TokenHeader {
   // understand. This verifier implements none, so any `crit` is refused.
   if (header.crit !== undefined)
     throw malformed('token header has a crit parameter this verifier does not support');
-  if (typeof header.kid !== 'string' || header.kid.length === 0) throw malformed('token header has no kid');
+  if (typeof header.kid !== 'string') throw malformed('token header has no kid');
+  // A well-formed token that names no published key: the JWKS never holds an empty kid, so no fetch.
+  if (header.kid.length === 0) throw new VerifyError('KID_UNKNOWN', 'token header kid is empty');
   // jku, x5u, x5c and jwk are deliberately never read: keys come only from the configured JWKS.
   return { alg: spec.name, spec, kid: header.kid };
 }
@@ -106,6 +108,14 @@ function headerOf(segment: string): TokenHeader {
     headerCache.set(segment, header);
   }
   return header;
+}
+
+/** The checked header of a token that already verified (a cache hit), for customCheck. */
+export function verifiedHeader(token: string): TokenHeader {
+  const dot1 = token.indexOf('.');
+  if (lastHeader !== undefined && dot1 === lastSegment.length && token.startsWith(lastSegment))
+    return lastHeader;
+  return headerOf(token.slice(0, dot1));
 }
 
 /** Strict parse for verification: size cap, 3 segments, base64url, JSON objects, algorithm rules. */

@@ -4,7 +4,7 @@ import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
 import { ConfigError } from './errors.js';
 import { isRecord } from './guards.js';
 import { compileParsedRules } from './rules.js';
-import type { CognitoVerifier, CognitoVerifierOptions, Jwks } from './types.js';
+import type { CognitoVerifier, CognitoVerifierOptions, Jwks, VerifierSettings } from './types.js';
 import { defaultVerifier } from './verifier.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -106,6 +106,31 @@ function isGraceSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_GRACE_SECONDS;
 }
 
+const MAX_JWKS_AGE_SECONDS = 86_400;
+
+/** JWKS lifecycle settings, for every pool: COGAUTH_JWKS_MAX_AGE_SECONDS and COGAUTH_JWKS_OFFLINE. */
+function jwksSettings(env: Env): VerifierSettings {
+  const settings: VerifierSettings = {};
+  const maxAge = get(env, 'COGAUTH_JWKS_MAX_AGE_SECONDS');
+  if (maxAge !== undefined) {
+    const n = Number(maxAge);
+    if (!/^\d{1,6}$/.test(maxAge) || n < 1 || n > MAX_JWKS_AGE_SECONDS) {
+      throw new ConfigError(
+        'COGAUTH_JWKS_MAX_AGE_SECONDS',
+        `must be an integer from 1 to ${MAX_JWKS_AGE_SECONDS}`,
+      );
+    }
+    settings.jwksMaxAgeMs = n * 1000;
+  }
+  const offline = get(env, 'COGAUTH_JWKS_OFFLINE');
+  if (offline !== undefined) {
+    if (offline !== 'true' && offline !== 'false')
+      throw new ConfigError('COGAUTH_JWKS_OFFLINE', 'must be true or false');
+    settings.jwksOffline = offline === 'true';
+  }
+  return settings;
+}
+
 /**
  * Builds the authorizer from environment variables (see "The Lambda entry" in README.md). Throws a ConfigError
  * naming the bad variable.
@@ -138,9 +163,10 @@ export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
     throw new ConfigError('COGAUTH_HTTP_API_CACHE', 'must be on or off');
   }
 
+  const settings = jwksSettings(env);
   let verifier: CognitoVerifier;
   try {
-    verifier = defaultVerifier(pools);
+    verifier = defaultVerifier(pools, settings);
   } catch (err) {
     throw relabel(err, poolsJson !== undefined ? 'COGAUTH_POOLS' : undefined, env);
   }

@@ -1,3 +1,5 @@
+import type { JwsAlgorithm } from './algorithms.js';
+
 /** A JSON Web Key as published in a Cognito JWKS (RSA or EC public key). */
 export interface Jwk {
   kty: string;
@@ -47,25 +49,52 @@ export interface CognitoClaims {
   [claim: string]: unknown;
 }
 
-export interface CognitoVerifierOptions {
-  /** e.g. `us-east-1_AbC123`; derives region, issuer and jwksUri. */
-  userPoolId: string;
+/** What a {@link CustomCheck} receives: the verified token's header and claims. */
+export interface CustomCheckInput {
+  header: { alg: JwsAlgorithm; kid: string };
+  payload: CognitoClaims;
+}
+
+/**
+ * Runs after every standard check passed (also for a result served from the cache). Throw, or return a
+ * rejecting promise, to refuse the token: the verifier then throws VerifyError `CUSTOM_CHECK_FAILED`
+ * with the error as `cause`. verifySync needs a check that does not return a promise.
+ */
+export type CustomCheck = (input: CustomCheckInput) => void | Promise<void>;
+
+/** The claim checks, shared by the options and the per-call overrides of verify(). */
+export interface ClaimChecks {
+  tokenUse: 'access' | 'id' | null;
+  /** Checked against `aud` (id tokens) or `client_id` (access tokens); null disables the check. */
+  clientId: string | string[] | null;
+  /** Any-of on `cognito:groups`; null or absent: no check. */
+  groups?: string | string[] | null;
+  /** Any-of on the space-separated `scope`; null or absent: no check. */
+  scopes?: string | string[] | null;
+  /** Any-of on an access token's `aud` (Cognito resource binding); null or absent: no check. */
+  audience?: string | string[] | null;
+  /** Tolerance in seconds for `exp`; `iat`/`nbf` get at least 60 s (default 0). */
+  graceSeconds?: number;
+  /** Your own check, run after the standard ones; null or absent: none. */
+  customCheck?: CustomCheck | null;
+}
+
+export interface CognitoVerifierOptions extends ClaimChecks {
+  /** e.g. `us-east-1_AbC123`; derives issuer and jwksUri. Required unless `issuer` is given. */
+  userPoolId?: string;
   /** Overrides the derived issuer(s), e.g. cognito-local `http://127.0.0.1:9229/local_abc`. */
   issuer?: string | string[];
   /** Overrides the derived JWKS URI. */
   jwksUri?: string;
-  tokenUse: 'access' | 'id' | null;
-  /** Checked against `aud` (id tokens) or `client_id` (access tokens); null disables the check. */
-  clientId: string | string[] | null;
-  /** Any-of on `cognito:groups`. */
-  groups?: string | string[];
-  /** Any-of on the space-separated `scope`. */
-  scopes?: string | string[];
-  /** Clock tolerance in seconds for exp/nbf/iat (default 0). */
-  graceSeconds?: number;
-  /** Preloaded JWKS: no network call needed for its keys. */
+  /** Preloaded JWKS: the keys in use until the endpoint first answers (offline: for good). */
   jwks?: Jwks | JwksInput;
 }
+
+/**
+ * Per-call overrides for verify()/verifySync(), as in aws-jwt-verify: a key that is present replaces the
+ * pool's value for this call (null turns a check off); an absent or undefined key keeps it.
+ */
+export type VerifyOverrides = Partial<ClaimChecks>;
 
 export interface VerifierSettings {
   /** Verified-result cache; on by default. `false` disables it. */
@@ -74,14 +103,25 @@ export interface VerifierSettings {
   jwksTimeoutMs?: number;
   /** Max JWKS response size in bytes (default 64 KiB). */
   jwksMaxBytes?: number;
-  /** Minimum interval between refetches caused by an unknown kid, in ms (default 10000). */
+  /** After an unknown kid is still unknown after a fetch, unknown kids do not refetch for this long (ms, default 10000). */
   jwksPenaltyMs?: number;
+  /** A key set older than this (ms, default 3600000) is refreshed by the next verification. */
+  jwksMaxAgeMs?: number;
+  /** Never fetch: every pool's preloaded `jwks` is the only key set (default false). */
+  jwksOffline?: boolean;
 }
 
 export interface CognitoVerifier {
-  verify(token: string): Promise<CognitoClaims>;
-  /** Needs the key in memory (preloaded `jwks` or after `hydrate()`); never fetches. */
-  verifySync(token: string): CognitoClaims;
+  verify(token: string, overrides?: VerifyOverrides): Promise<CognitoClaims>;
+  /** Needs the key in memory (preloaded `jwks` or after `hydrate()`); never waits for the network. */
+  verifySync(token: string, overrides?: VerifyOverrides): CognitoClaims;
   /** Fetch every pool's JWKS now, e.g. during a Lambda's init phase. */
   hydrate(): Promise<void>;
+  /**
+   * Replaces a pool's keys with `jwks` (validated like the `jwks` option). `pool` is a userPoolId or
+   * issuer, needed only with several pools. Cached results are forgotten if a key is dropped or changed.
+   */
+  cacheJwks(jwks: Jwks | JwksInput, pool?: string): void;
+  /** Forgets a pool's keys (all pools' without `pool`) and the cached results: the next verification fetches. */
+  dropJwks(pool?: string): void;
 }

@@ -194,6 +194,8 @@ describe('authentication failures throw exactly Error("Unauthorized")', () => {
         throw new TypeError('boom');
       },
       hydrate: () => Promise.resolve(),
+      cacheJwks: () => {},
+      dropJwks: () => {},
     };
     const { handler, entries, lines } = authorizer({ verifier: broken });
     await expect(handler(tokenEvent(`Bearer ${access()}`))).rejects.toThrow(/^Unauthorized$/);
@@ -521,6 +523,8 @@ describe('per-claims memo', () => {
       verify: async () => next() as never,
       verifySync: () => next() as never,
       hydrate: async () => {},
+      cacheJwks: () => {},
+      dropJwks: () => {},
     };
     const { handler } = authorizer({ verifier: custom });
     const event = tokenEvent('Bearer a.b.c', 'DELETE/messages/42');
@@ -546,6 +550,8 @@ describe('per-claims memo', () => {
       verify: async () => claims as never,
       verifySync: () => claims as never,
       hydrate: async () => {},
+      cacheJwks: () => {},
+      dropJwks: () => {},
     };
     const { handler } = authorizer({ verifier: custom });
     const event = tokenEvent('Bearer a.b.c', 'DELETE/messages/42');

@@ -60,7 +60,8 @@ describe('verified-result cache', () => {
 
   it('never caches failures', async () => {
     const advance = fakeClock();
-    const nbf = Math.floor(Date.now() / 1000) + 30;
+    // nbf 90 s ahead: beyond the 60 s clock-skew tolerance, then within it 31 s later.
+    const nbf = Math.floor(Date.now() / 1000) + 90;
     const token = signJwt(cognitoAccessClaims({ poolId: POOL_ID, overrides: { nbf } }), key());
     const verifier = localVerifier();
     await expectCode(() => verifier.verify(token), 'TOKEN_NOT_YET_VALID', token);
@@ -95,35 +96,35 @@ describe('ResultCache', () => {
     const cache = new ResultCache<number>(3);
     for (let i = 0; i < 100; i++) cache.set(`k${i}`, i, 10_000, 0);
     expect(cache.size).toBe(3);
-    expect(cache.get('k99', () => 0)).toBe(99);
-    expect(cache.get('k96', () => 0)).toBeUndefined();
+    expect(cache.get('k99', 0)).toBe(99);
+    expect(cache.get('k96', 0)).toBeUndefined();
   });
 
   it('never exceeds maxEntries, and evicts the least recently used first', () => {
     const cache = new ResultCache<number>(100);
     for (let i = 0; i < 1_000; i++) {
       cache.set(`token-${i}`, i, 10_000, 0);
-      if (i === 50) cache.get('token-0', () => 0); // touch: token-0 becomes the most recent
+      if (i === 50) cache.get('token-0', 0); // touch: token-0 becomes the most recent
       expect(cache.size).toBeLessThanOrEqual(100);
     }
-    expect(cache.get('token-999', () => 0)).toBe(999);
-    expect(cache.get('token-0', () => 0)).toBeUndefined();
-    expect(cache.get('token-500', () => 0)).toBeUndefined();
+    expect(cache.get('token-999', 0)).toBe(999);
+    expect(cache.get('token-0', 0)).toBeUndefined();
+    expect(cache.get('token-500', 0)).toBeUndefined();
   });
 
   it('a different token sharing the indexed tail is a miss and keeps the entry', () => {
     const cache = new ResultCache<string>(10);
     const tail = 'x'.repeat(40);
     cache.set(`aaaa.${tail}`, 'A', 10_000, 0);
-    expect(cache.get(`bbbb.${tail}`, () => 0)).toBeUndefined();
-    expect(cache.get(`aaaa.${tail}`, () => 0)).toBe('A');
+    expect(cache.get(`bbbb.${tail}`, 0)).toBeUndefined();
+    expect(cache.get(`aaaa.${tail}`, 0)).toBe('A');
   });
 
   it('drops an entry once its deadline is reached and refuses already-expired entries', () => {
     const cache = new ResultCache<string>(10);
     cache.set('a', 'A', 1_000, 0);
-    expect(cache.get('a', () => 999)).toBe('A');
-    expect(cache.get('a', () => 1_000)).toBeUndefined();
+    expect(cache.get('a', 999)).toBe('A');
+    expect(cache.get('a', 1_000)).toBeUndefined();
     expect(cache.size).toBe(0);
     cache.set('b', 'B', 500, 500);
     expect(cache.size).toBe(0);

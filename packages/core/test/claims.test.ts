@@ -37,17 +37,28 @@ describe('time claims', () => {
     await expectCode(() => verifier.verify(token), 'TOKEN_EXPIRED', token);
   });
 
-  it('rejects nbf in the future beyond grace', async () => {
-    const token = withClaims({ nbf: now() + 60 });
+  it('tolerates a lagging clock: iat and nbf up to 60 s ahead verify with default settings', async () => {
+    for (const ahead of [1, 2, 30, 59]) {
+      await expect(verifier.verify(withClaims({ iat: now() + ahead }))).resolves.toBeDefined();
+      await expect(verifier.verify(withClaims({ nbf: now() + ahead }))).resolves.toBeDefined();
+    }
+    // exp gets no such tolerance.
+    await expectCode(() => verifier.verify(withClaims({ exp: now() - 1 })), 'TOKEN_EXPIRED');
+  });
+
+  it('rejects nbf in the future beyond the skew tolerance or grace', async () => {
+    const token = withClaims({ nbf: now() + 120 });
     await expectCode(() => verifier.verify(token), 'TOKEN_NOT_YET_VALID', token);
-    await expect(localVerifier({ graceSeconds: 120 }).verify(token)).resolves.toBeDefined();
+    await expect(localVerifier({ graceSeconds: 180 }).verify(token)).resolves.toBeDefined();
     await expectCode(() => verifier.verify(withClaims({ nbf: 'soon' })), 'CLAIM_INVALID');
   });
 
-  it('rejects iat in the future beyond grace', async () => {
-    const token = withClaims({ iat: now() + 60 });
+  it('rejects iat in the future beyond the skew tolerance or grace', async () => {
+    const token = withClaims({ iat: now() + 120 });
     await expectCode(() => verifier.verify(token), 'TOKEN_NOT_YET_VALID', token);
-    await expect(localVerifier({ graceSeconds: 120 }).verify(token)).resolves.toBeDefined();
+    await expect(localVerifier({ graceSeconds: 180 }).verify(token)).resolves.toBeDefined();
+    const hourAhead = withClaims({ iat: now() + 3600 });
+    await expectCode(() => verifier.verify(hourAhead), 'TOKEN_NOT_YET_VALID', hourAhead);
     await expectCode(() => verifier.verify(withClaims({ iat: '1' })), 'CLAIM_INVALID');
   });
 });

@@ -51,6 +51,10 @@ describe('configuration errors name the field, at creation', () => {
       'jwks.keys[0]',
     ],
     ['misspelled option', { userpoolId: POOL_ID }, 'userpoolId'],
+    ['no pool id and no issuer', { userPoolId: undefined }, 'userPoolId'],
+    ['ISO region pool id', { userPoolId: 'us-iso-east-1_AbC123' }, 'userPoolId'],
+    ['audience that is not a string', { audience: 42 }, 'audience'],
+    ['customCheck that is not a function', { customCheck: 'x' }, 'customCheck'],
   ])('%s', (_name, patch, field) => {
     const error = configError(() => createCognitoVerifier({ ...base, ...patch } as CognitoVerifierOptions));
     expect(error.field).toBe(field);
@@ -63,6 +67,9 @@ describe('configuration errors name the field, at creation', () => {
     ['timeout as a string', { jwksTimeoutMs: '3000' }, 'settings.jwksTimeoutMs'],
     ['negative penalty', { jwksPenaltyMs: -1 }, 'settings.jwksPenaltyMs'],
     ['unknown setting', { cacheSize: 3 }, 'settings.cacheSize'],
+    ['max age 0', { jwksMaxAgeMs: 0 }, 'settings.jwksMaxAgeMs'],
+    ['max age as a string', { jwksMaxAgeMs: '3600000' }, 'settings.jwksMaxAgeMs'],
+    ['offline as a string', { jwksOffline: 'true' }, 'settings.jwksOffline'],
   ])('settings: %s', (_name, settings, field) => {
     expect(configError(() => createCognitoVerifier(base, settings as VerifierSettings)).field).toBe(field);
   });
@@ -79,6 +86,31 @@ describe('configuration errors name the field, at creation', () => {
     expect(() =>
       createCognitoVerifier({ ...base, userPoolId: 'us-gov-west-1_AbC123', graceSeconds: 5 }),
     ).not.toThrow();
+  });
+});
+
+describe('userPoolId: undefined is absent', () => {
+  it('an issuer alone configures the pool', async () => {
+    const issuer = 'http://127.0.0.1:9229/local_4vYH1bWa';
+    const verifier = createCognitoVerifier({ ...base, userPoolId: undefined, issuer, jwks: jwksOf(key()) });
+    await expect(verifier.verify(accessToken(key(), { issuer }))).resolves.toMatchObject({ iss: issuer });
+  });
+});
+
+describe('every partition, both issuer formats (from cognito.ts)', () => {
+  it.each([
+    ['us-east-1_AbC123', 'us-east-1.amazonaws.com'],
+    ['cn-north-1_AbC123', 'cn-north-1.amazonaws.com.cn'],
+    ['us-gov-west-1_AbC123', 'us-gov-west-1.amazonaws.com'],
+    ['eusc-de-east-1_AbC123', 'eusc-de-east-1.amazonaws.eu'],
+  ])('%s', async (userPoolId, host) => {
+    const verifier = createCognitoVerifier({ ...base, userPoolId, jwks: jwksOf(key()) });
+    for (const prefix of ['cognito-idp', 'issuer-cognito-idp']) {
+      const issuer = `https://${prefix}.${host}/${userPoolId}`;
+      await expect(verifier.verify(accessToken(key(), { issuer }))).resolves.toMatchObject({ iss: issuer });
+    }
+    const foreign = `https://cognito-idp.${host}.evil.example/${userPoolId}`;
+    await expectCode(() => verifier.verify(accessToken(key(), { issuer: foreign })), 'ISSUER_INVALID');
   });
 });
 

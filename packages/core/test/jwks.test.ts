@@ -54,16 +54,16 @@ describe('JWKS over HTTP (real server on 127.0.0.1)', () => {
     expect(server.jwksRequestCount()).toBe(1);
   });
 
-  it('refetches for an unknown kid at most once per penalty window', async () => {
+  it('refetches for an unknown kid at most once per penalty window after a failed lookup', async () => {
     const advance = fakeClock();
     const verifier = remoteVerifier();
     await verifier.verify(token());
     expect(server.jwksRequestCount()).toBe(1);
-    // The initial fetch opened a window too: an unknown kid right after it does not refetch.
+    // A successful fetch opens no window: the first unknown kid refetches once, and its failed lookup
+    // opens the window.
     await expectCode(() => verifier.verify(randomKid()), 'KID_UNKNOWN');
-    expect(server.jwksRequestCount()).toBe(1);
-    advance(10_000);
-    // A flood of random kids, concurrent and sequential: one refetch in total.
+    expect(server.jwksRequestCount()).toBe(2);
+    // A flood of random kids, concurrent and sequential, inside the window: no request.
     await Promise.all(
       Array.from({ length: 50 }, () => expectCode(() => verifier.verify(randomKid()), 'KID_UNKNOWN')),
     );
@@ -73,7 +73,10 @@ describe('JWKS over HTTP (real server on 127.0.0.1)', () => {
     await expectCode(() => verifier.verify(randomKid()), 'KID_UNKNOWN');
     expect(server.jwksRequestCount()).toBe(2);
     advance(1_001);
-    await expectCode(() => verifier.verify(randomKid()), 'KID_UNKNOWN');
+    // The next window: a concurrent flood costs one request in total.
+    await Promise.all(
+      Array.from({ length: 50 }, () => expectCode(() => verifier.verify(randomKid()), 'KID_UNKNOWN')),
+    );
     expect(server.jwksRequestCount()).toBe(3);
   });
 
@@ -154,6 +157,35 @@ describe('JWKS over HTTP (real server on 127.0.0.1)', () => {
     await expect(remoteVerifier().verify(token())).resolves.toBeDefined();
   });
 
+  it('refuses a redirect instead of following it', async () => {
+    server.setResponder((req, res) => {
+      if (req.url?.startsWith('/moved')) res.writeHead(200).end(JSON.stringify(jwksOf(key())));
+      else res.writeHead(302, { location: `http://127.0.0.1:${server.port}/moved` }).end();
+    });
+    const error = await expectCode(() => remoteVerifier().verify(token()), 'JWKS_UNAVAILABLE');
+    expect(error.message).toMatch(/HTTP 302 \(redirects are not followed\)/);
+    expect(server.requestCount()).toBe(1);
+  });
+
+  it('fails a body cut short of its content-length', async () => {
+    server.setResponder((req, res) => {
+      res.writeHead(200, { 'content-length': 5_000 });
+      res.write('{"keys":[', () => req.socket.destroy());
+    });
+    const error = await expectCode(() => remoteVerifier().verify(token()), 'JWKS_UNAVAILABLE');
+    expect(error.message).toContain(server.jwksUrl);
+  });
+
+  it("downloads with node:http, not the global fetch (which costs undici's cold start)", async () => {
+    const original = globalThis.fetch;
+    globalThis.fetch = () => Promise.reject(new Error('global fetch used'));
+    try {
+      await expect(remoteVerifier().verify(token())).resolves.toBeDefined();
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
   it('gives JWKS_UNAVAILABLE when nothing listens', async () => {
     const closed = await startJwksServer({ poolId: POOL_ID });
     await closed.close();
@@ -194,7 +226,7 @@ describe('JWKS over HTTP (real server on 127.0.0.1)', () => {
     await expectCode(() => remoteVerifier().hydrate(), 'JWKS_UNAVAILABLE');
   });
 
-  it('a preloaded JWKS needs no request; an unknown kid fetches, and preloaded keys survive', async () => {
+  it('a preloaded JWKS needs no request; once the endpoint answers, its set replaces the preloaded one', async () => {
     const preloaded = generateTestKey({ alg: 'ES256', kid: 'embedded' });
     const verifier = createCognitoVerifier({
       userPoolId: POOL_ID,
@@ -204,10 +236,14 @@ describe('JWKS over HTTP (real server on 127.0.0.1)', () => {
       clientId: CLIENT_ID,
       jwks: jwksOf(preloaded),
     });
-    expect(verifier.verifySync(token(preloaded)).token_use).toBe('access');
+    const embedded = token(preloaded);
+    expect(verifier.verifySync(embedded).token_use).toBe('access');
     expect(server.jwksRequestCount()).toBe(0);
     await expect(verifier.verify(token())).resolves.toBeDefined();
     expect(server.jwksRequestCount()).toBe(1);
-    await expect(verifier.verify(token(preloaded))).resolves.toBeDefined();
+    // The endpoint does not publish "embedded": it no longer verifies, not even from the result cache.
+    await expectCode(() => verifier.verify(embedded), 'KID_UNKNOWN');
+    await expectCode(() => verifier.verify(token(preloaded)), 'KID_UNKNOWN');
+    expect(server.jwksRequestCount()).toBe(2);
   });
 });
