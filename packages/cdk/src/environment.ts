@@ -61,6 +61,9 @@ export function checkSize(s: AuthorizerSettings): void {
   );
 }
 
+/** Environments the bundle accepted in this process: the answer depends only on the bundle and them. */
+const accepted = new Set<string>();
+
 // Imports the bundle the way Lambda does; its module scope builds the handler from the environment and
 // throws the ConfigError a deployed function would throw at init.
 const PROBE = `
@@ -82,6 +85,8 @@ export function checkWithBundle(s: AuthorizerSettings, bundleFile: string): void
         : `cogauthsynthplaceholder${i}`
       : t.value,
   );
+  const key = JSON.stringify([bundleFile, env]);
+  if (accepted.has(key)) return;
   const run = spawnSync(
     process.execPath,
     ['--input-type=module', '-e', PROBE, pathToFileURL(bundleFile).href],
@@ -92,7 +97,10 @@ export function checkWithBundle(s: AuthorizerSettings, bundleFile: string): void
       env: { ...env, PATH: process.env.PATH ?? '' },
     },
   );
-  if (run.status === 0) return;
+  if (run.status === 0) {
+    accepted.add(key);
+    return;
+  }
   if (run.status === 3) {
     const refusal = JSON.parse(run.stdout) as { name?: string; field?: string; message: string };
     const prop = (refusal.field !== undefined && PROP_OF[refusal.field]) || 'props';

@@ -1,3 +1,4 @@
+export type { RouteRule } from '@cogauth/core';
 export {
   type ApiAuthorizerOptions,
   CogauthAuthorizer,
@@ -6,6 +7,5 @@ export {
 export { LAMBDA_ENVIRONMENT_MAX_BYTES } from './environment.js';
 export { CogauthJwks } from './jwks.js';
 export { NAG_REASONS } from './nag.js';
-export type { RouteRule } from '@cogauth/core';
 export type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 export { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS } from './settings.js';
