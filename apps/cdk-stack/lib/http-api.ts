@@ -1,6 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,21 +7,14 @@ import { Construct } from 'constructs';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log.js';
 import type { SampleRoute } from './sample-routes.js';
 
-/**
- * A simple response answers for one route only, and API Gateway caches it under the identity
- * sources for every route of the authorizer: the route key in the cache key keeps a reader's cached
- * "yes" for GET /messages from opening DELETE /messages/{id}.
- */
-export const HTTP_IDENTITY_SOURCE = ['$request.header.Authorization', '$context.routeKey'] as const;
-
 export interface CogauthHttpApiProps {
-  readonly authorizerFunction: lambda.IFunction;
+  /** `CogauthAuthorizer.httpApiAuthorizer()`: guards every route. */
+  readonly authorizer: apigwv2.IHttpRouteAuthorizer;
   readonly routes: readonly { readonly route: SampleRoute; readonly backend: lambda.IFunction }[];
-  readonly resultTtlSeconds: number;
   readonly logRetention: logs.RetentionDays;
 }
 
-/** HTTP API whose every route is guarded by the cogauth Lambda authorizer with simple responses. */
+/** HTTP API whose every route is guarded by the cogauth Lambda authorizer. */
 export class CogauthHttpApi extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
@@ -35,7 +27,7 @@ export class CogauthHttpApi extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigwv2.HttpApi(this, 'Api', {
-      description: 'cogauth sample HTTP API (Lambda authorizer, simple responses)',
+      description: 'cogauth sample HTTP API (Lambda authorizer, IAM policy responses)',
       createDefaultStage: false,
     });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
@@ -48,12 +40,7 @@ export class CogauthHttpApi extends Construct {
       },
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
-    const authorizer = new HttpLambdaAuthorizer('Authorizer', props.authorizerFunction, {
-      authorizerName: 'cogauth',
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: [...HTTP_IDENTITY_SOURCE],
-      resultsCacheTtl: Duration.seconds(props.resultTtlSeconds),
-    });
+    const { authorizer } = props;
     for (const { route, backend } of props.routes) {
       this.api.addRoutes({
         path: route.path,
