@@ -56,15 +56,6 @@ describe('README snippets', () => {
       const routes = resources.filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
       expect(methods.length + routes.length).toBeGreaterThan(0);
       for (const r of [...methods, ...routes]) {
-        if (r.Properties?.RouteKey === '$disconnect' || r.Properties?.RouteKey === '$default') {
-          if (
-            r.Properties?.ApiId !== undefined &&
-            resources.some(
-              (x) => x.Type === 'AWS::ApiGatewayV2::Api' && x.Properties?.ProtocolType === 'WEBSOCKET',
-            )
-          )
-            continue;
-        }
         expect(
           r.Properties?.AuthorizationType,
           JSON.stringify(r.Properties?.RouteKey ?? r.Properties?.HttpMethod),
