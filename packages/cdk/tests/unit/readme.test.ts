@@ -1,10 +1,19 @@
 /**
  * Every TypeScript snippet in README.md runs as a user would run it: as its own CDK app (tsx, with
- * CDK_OUTDIR set so the App synthesizes on exit), importing `@cogauth/cdk` by name (the package's own
- * exports, i.e. the built dist/). Each template must hold the authorizer and guard every route.
+ * CDK_OUTDIR set so the App synthesizes on exit) in a directory outside the workspace, importing
+ * `@cogauth/cdk` by name (the package's exports, i.e. the built dist/). Each template must hold the authorizer and guard every route.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,9 +21,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
 const SNIPPETS = [...README.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
-// Inside the package, so `@cogauth/cdk` resolves to this package by its own name.
-const work = mkdtempSync(join(PACKAGE_DIR, '.readme-'));
+// Outside the workspace; its node_modules links `@cogauth/cdk` (this package, by its name and exports) and the
+// CDK libraries a user's app has. Node follows the links to one real copy of each.
+const work = mkdtempSync(join(tmpdir(), 'cogauth-cdk-readme-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+mkdirSync(join(work, 'node_modules', '@cogauth'), { recursive: true });
+symlinkSync(PACKAGE_DIR, join(work, 'node_modules', '@cogauth', 'cdk'), 'dir');
+for (const name of ['aws-cdk-lib', 'constructs']) {
+  symlinkSync(join(PACKAGE_DIR, 'node_modules', name), join(work, 'node_modules', name), 'dir');
+}
+writeFileSync(join(work, 'package.json'), '{"type":"module"}');
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 
@@ -24,9 +40,9 @@ function synth(index: number, code: string): Resource[] {
   mkdirSync(outdir);
   writeFileSync(file, code);
   const run = spawnSync(process.execPath, [join(PACKAGE_DIR, 'node_modules/tsx/dist/cli.mjs'), file], {
-    cwd: PACKAGE_DIR,
+    cwd: work,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 90_000,
     env: { ...process.env, CDK_OUTDIR: outdir },
   });
   if (run.status !== 0) throw new Error(`README snippet ${index} failed:\n${run.stdout}\n${run.stderr}`);
