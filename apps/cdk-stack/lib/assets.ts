@@ -1,31 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { RouteRule } from '@cogauth/cdk';
 
 const require = createRequire(import.meta.url);
 
-/** The file names inside the asset directories below that the stack points Lambda at. */
-export const AUTHORIZER_BUNDLE_FILE = 'index.mjs';
+/** The file name inside the backend asset directory that the stack points Lambda at. */
 export const BACKEND_BUNDLE_FILE = 'index.mjs';
 
 function packageDir(name: string): string {
   return dirname(require.resolve(`${name}/package.json`));
-}
-
-/**
- * The directory holding @cogauth/core's one Lambda bundle (`index.mjs`, handler `index.handler`).
- * The stack deploys this directory as it is, so the CDK and Serverless flavours ship the same bytes.
- */
-export function authorizerBundleDir(): string {
-  let file: string;
-  try {
-    file = require.resolve('@cogauth/core/lambda-bundle');
-  } catch {
-    throw new Error(
-      '@cogauth/core/lambda-bundle (packages/core/dist/lambda/index.mjs) is missing: run `pnpm --filter @cogauth/core build`',
-    );
-  }
-  return dirname(file);
 }
 
 /** The Serverless app's directory: its rules file and its built sample backend are shared with this stack. */
@@ -52,8 +36,8 @@ export function sharedRulesPath(): string {
   return join(serverlessAppDir(), 'rules.json');
 }
 
-/** Reads a rule file as JSON; the stack validates it with `parseRules`. */
-export function readRulesFile(path: string): unknown {
+/** Reads a rule file as JSON; `CogauthAuthorizer` checks the rules at synth time. */
+export function readRulesFile(path: string): readonly RouteRule[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -63,7 +47,7 @@ export function readRulesFile(path: string): unknown {
     );
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as RouteRule[];
   } catch (cause) {
     throw new Error(`the rule file ${path} is not valid JSON (${(cause as Error).message})`);
   }

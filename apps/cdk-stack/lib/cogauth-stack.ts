@@ -1,9 +1,9 @@
-import { parseRules } from '@cogauth/core';
+import { CogauthAuthorizer, type RouteRule } from '@cogauth/cdk';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { authorizerBundleDir, backendBundleDir } from './assets.js';
+import { backendBundleDir } from './assets.js';
 import { CogauthHttpApi } from './http-api.js';
 import { LoggedFunction } from './logged-function.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
@@ -21,10 +21,10 @@ export const MAX_AUTHORIZER_TTL_SECONDS = 3600;
 
 export interface CogauthStackProps extends StackProps {
   /**
-   * The route rules as JSON (the array in apps/serverless-authorizer/rules.json). Validated with
-   * @cogauth/core's `parseRules` at synth time and passed to the authorizer as `COGAUTH_RULES`.
+   * The route rules (the array in apps/serverless-authorizer/rules.json). `CogauthAuthorizer` checks them
+   * at synth time and passes them to the authorizer as `COGAUTH_RULES`.
    */
-  readonly rules: unknown;
+  readonly rules: readonly RouteRule[];
   /** Use this existing user pool (e.g. `eu-west-1_AbC123`) instead of creating one. No groups are created. */
   readonly existingUserPoolId?: string;
   /** With `existingUserPoolId`: accept tokens of these app clients instead of creating one. */
@@ -72,37 +72,20 @@ function checkTtl(value: number): number {
   return value;
 }
 
-/** Lambda allows 4 KB for all environment variables together; leave room for the others. */
-export const MAX_RULES_BYTES = 3072;
-
-function checkRules(rules: unknown): string {
-  // parseRules throws a ConfigError naming the bad rule, e.g. `rules[2].route`; fail the synth with it.
-  parseRules(rules);
-  const json = JSON.stringify(typeof rules === 'string' ? JSON.parse(rules) : rules);
-  const bytes = Buffer.byteLength(json);
-  if (bytes > MAX_RULES_BYTES) {
-    throw new Error(
-      `rules: ${bytes} bytes as COGAUTH_RULES, over the ${MAX_RULES_BYTES} bytes this stack allows within ` +
-        "Lambda's 4 KB environment limit",
-    );
-  }
-  return json;
-}
-
 /**
- * The CDK flavour of cogauth: a user pool, the shared authorizer bundle, and the sample backend behind
- * a REST API (TOKEN authorizer) and an HTTP API (Lambda authorizer, IAM policy responses).
+ * The CDK flavour of cogauth, built from `@cogauth/cdk` as a user would: a user pool, the
+ * `CogauthAuthorizer`, and the sample backend behind a REST API (TOKEN authorizer) and an HTTP API
+ * (Lambda authorizer answering with IAM policies, the HTTP API default).
  */
 export class CogauthStack extends Stack {
   readonly pool: CogauthUserPool;
-  readonly authorizer: LoggedFunction;
+  readonly authorizer: CogauthAuthorizer;
   readonly backends: ReadonlyMap<string, LoggedFunction>;
   readonly restApi: CogauthRestApi;
   readonly httpApi: CogauthHttpApi;
 
   constructor(scope: Construct, id: string, props: CogauthStackProps) {
     super(scope, id, props);
-    const rulesJson = checkRules(props.rules);
     const ttl = checkTtl(props.authorizerResultTtlSeconds ?? DEFAULT_AUTHORIZER_TTL_SECONDS);
     const logRetention = props.logRetention ?? logs.RetentionDays.TWO_WEEKS;
     const threatProtection = props.threatProtection ?? 'off';
@@ -120,20 +103,13 @@ export class CogauthStack extends Stack {
     const clientIds = [...this.pool.appClientIds];
     if (this.pool.machineClient !== undefined) clientIds.push(this.pool.machineClient.userPoolClientId);
 
-    this.authorizer = new LoggedFunction(this, 'Authorizer', {
-      code: lambda.Code.fromAsset(authorizerBundleDir()),
-      handler: 'index.handler',
-      description: 'cogauth Cognito JWT authorizer (REST TOKEN + HTTP API IAM policies)',
+    this.authorizer = new CogauthAuthorizer(this, 'Authorizer', {
+      userPool: this.pool.userPool,
+      clientIds,
+      tokenUse: props.tokenUse ?? 'access',
+      rules: props.rules,
+      resultsCacheTtl: Duration.seconds(ttl),
       logRetention,
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      environment: {
-        COGAUTH_USER_POOL_ID: this.pool.userPool.userPoolId,
-        COGAUTH_CLIENT_IDS: clientIds.join(','),
-        COGAUTH_TOKEN_USE: props.tokenUse ?? 'access',
-        COGAUTH_RULES: rulesJson,
-        COGAUTH_HTTP_API_RESPONSE: 'iam',
-      },
     });
 
     const backendCode = lambda.Code.fromAsset(backendBundleDir());
@@ -151,18 +127,16 @@ export class CogauthStack extends Stack {
     this.backends = backends;
 
     this.restApi = new CogauthRestApi(this, 'Rest', {
-      authorizerFunction: this.authorizer.function,
+      authorizer: this.authorizer.restApiAuthorizer(),
       routes,
-      resultTtlSeconds: ttl,
       stageName: props.stageName ?? 'dev',
       logRetention,
       cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
       ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
     });
     this.httpApi = new CogauthHttpApi(this, 'Http', {
-      authorizerFunction: this.authorizer.function,
+      authorizer: this.authorizer.httpApiAuthorizer(),
       routes,
-      resultTtlSeconds: ttl,
       logRetention,
     });
 
@@ -186,8 +160,7 @@ export class CogauthStack extends Stack {
     }
 
     applyNagSuppressions({
-      functions: [this.authorizer, ...backends.values()],
-      restApi: this.restApi.api,
+      functions: [...backends.values()],
       restCloudWatchRole: this.restApi.api.node.tryFindChild('CloudWatchRole'),
       poolWithoutPlusPlan: threatProtection === 'off' ? this.pool.createdPool : undefined,
       poolWithOptionalMfa: mfa === 'optional' ? this.pool.createdPool : undefined,

@@ -7,14 +7,9 @@ import type { IConstruct } from 'constructs';
  */
 export const NAG_REASONS = {
   runtime:
-    'nodejs22.x on purpose: the shared @cogauth/core bundle is built for node22 and the Serverless flavour ' +
-    'deploys the same bytes on nodejs22.x; both flavours move to a newer runtime together. Node.js 22 is an ' +
-    'LTS line supported by Lambda.',
-  lambdaAuthorizer:
-    'The method is guarded by the cogauth Lambda TOKEN authorizer, which verifies the Cognito user pool JWT ' +
-    '(signature against the pool JWKS, issuer, token_use, client id, expiry) and also enforces per-route ' +
-    'group and scope rules that a COGNITO_USER_POOLS authorizer cannot express. That authorizer is what this ' +
-    'stack deploys.',
+    'nodejs22.x on purpose: the sample backend is built for node22, like the authorizer bundle it runs ' +
+    'beside, and the Serverless flavour deploys the same bytes on nodejs22.x; both flavours move to a newer ' +
+    'runtime together. Node.js 22 is an LTS line supported by Lambda.',
   apiGatewayLogsRole:
     'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy for the account-level role API Gateway ' +
     'uses to write REST API access and execution logs (AWS::ApiGateway::Account); it grants only CloudWatch ' +
@@ -36,8 +31,8 @@ export const AWS_MANAGED_LOGS_POLICY =
   'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
 
 export interface NagScopes {
+  /** The sample backends (the authorizer's own acknowledgements come from @cogauth/cdk). */
   readonly functions: readonly IConstruct[];
-  readonly restApi: IConstruct;
   readonly restCloudWatchRole: IConstruct | undefined;
   /** The created pool when it is not on the Plus plan; undefined otherwise. */
   readonly poolWithoutPlusPlan: IConstruct | undefined;
@@ -51,10 +46,6 @@ export function applyNagSuppressions(scopes: NagScopes): void {
   for (const fn of scopes.functions) {
     Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: NAG_REASONS.runtime });
   }
-  Validations.of(scopes.restApi).acknowledge({
-    id: 'AwsSolutions-COG4',
-    reason: NAG_REASONS.lambdaAuthorizer,
-  });
   if (scopes.restCloudWatchRole !== undefined) {
     Validations.of(scopes.restCloudWatchRole).acknowledge({
       id: `AwsSolutions-IAM4[${AWS_MANAGED_LOGS_POLICY}]`,

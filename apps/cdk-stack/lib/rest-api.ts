@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,9 +8,9 @@ import { REST_ACCESS_LOG_FORMAT } from './access-log.js';
 import { pathParameters, type SampleRoute } from './sample-routes.js';
 
 export interface CogauthRestApiProps {
-  readonly authorizerFunction: lambda.IFunction;
+  /** `CogauthAuthorizer.restApiAuthorizer()`: guards every method. */
+  readonly authorizer: apigw.IAuthorizer;
   readonly routes: readonly { readonly route: SampleRoute; readonly backend: lambda.IFunction }[];
-  readonly resultTtlSeconds: number;
   readonly stageName: string;
   readonly logRetention: logs.RetentionDays;
   /** Create the account-wide role API Gateway needs to write CloudWatch logs. */
@@ -22,7 +22,6 @@ export interface CogauthRestApiProps {
 /** REST API whose every method is guarded by the cogauth TOKEN authorizer. */
 export class CogauthRestApi extends Construct {
   readonly api: apigw.RestApi;
-  readonly authorizer: apigw.TokenAuthorizer;
   readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: CogauthRestApiProps) {
@@ -49,12 +48,6 @@ export class CogauthRestApi extends Construct {
     });
     // The stack exports the URL as RestApiUrl; drop RestApi's own duplicate output.
     this.api.node.tryRemoveChild('Endpoint');
-    this.authorizer = new apigw.TokenAuthorizer(this, 'Authorizer', {
-      authorizerName: 'cogauth',
-      handler: props.authorizerFunction,
-      identitySource: apigw.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.seconds(props.resultTtlSeconds),
-    });
     if (props.webAclArn !== undefined) {
       new wafv2.CfnWebACLAssociation(this, 'WebAcl', {
         resourceArn: this.api.deploymentStage.stageArn,
@@ -80,8 +73,7 @@ export class CogauthRestApi extends Construct {
       this.api.root
         .resourceForPath(route.path)
         .addMethod(route.method, new apigw.LambdaIntegration(backend, { allowTestInvoke: false }), {
-          authorizer: this.authorizer,
-          authorizationType: apigw.AuthorizationType.CUSTOM,
+          authorizer: props.authorizer,
           requestValidator: validator,
           requestParameters,
           ...(requestModels === undefined ? {} : { requestModels }),

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../lib/app.js';
-import { authorizerBundleDir } from '../lib/assets.js';
 import {
+  authorizerBundleDir,
   type CfnTemplate,
   onlyResourceOfType,
   removeOutdirs,

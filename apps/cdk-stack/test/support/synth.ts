@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { RouteRule } from '@cogauth/cdk';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readRulesFile, sharedRulesPath } from '../../lib/assets.js';
@@ -19,8 +21,16 @@ export function removeOutdirs(): void {
   for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-export function sharedRules(): unknown {
+export function sharedRules(): readonly RouteRule[] {
   return readRulesFile(sharedRulesPath());
+}
+
+/**
+ * The directory of @cogauth/core's Lambda bundle, which `@cogauth/cdk` deploys: the tests compare the
+ * staged asset with it byte for byte.
+ */
+export function authorizerBundleDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@cogauth/core/lambda-bundle'));
 }
 
 /** Synthesizes a bare stack (no cdk-nag plugin) with the shared rules unless `rules` is given. */

@@ -1,0 +1,11 @@
+export type { RouteRule } from '@cogauth/core';
+export {
+  type ApiAuthorizerOptions,
+  CogauthAuthorizer,
+  type RestApiAuthorizerOptions,
+} from './cogauth-authorizer.js';
+export { LAMBDA_ENVIRONMENT_MAX_BYTES } from './environment.js';
+export { CogauthJwks } from './jwks.js';
+export { NAG_REASONS } from './nag.js';
+export type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
+export { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS } from './settings.js';

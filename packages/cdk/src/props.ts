@@ -1,0 +1,59 @@
+import type { RouteRule } from '@cogauth/core';
+import type { Duration } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { CogauthJwks } from './jwks.js';
+
+/** Which Cognito token the authorizer accepts; `any` accepts access and ID tokens. */
+export type TokenUse = 'access' | 'id' | 'any';
+
+/**
+ * How the authorizer answers HTTP API (payload 2.0) requests.
+ * - `iam` (default): an IAM policy listing every route the caller may use, like REST. Safe to cache for any
+ *   route shape (`$default`, `ANY /x`, `/{proxy+}`).
+ * - `simple`: `{ isAuthorized }` for the current route only. API Gateway caches it per token and route key,
+ *   so the authorizer refuses (403) route keys whose answer could differ between the requests they cover,
+ *   unless `httpApiCache` is `'off'`.
+ */
+export type HttpApiResponse = 'iam' | 'simple';
+
+export interface CogauthAuthorizerProps {
+  /** The user pool whose tokens are accepted. Give this or `userPoolId`. */
+  readonly userPool?: cognito.IUserPool;
+  /** An existing pool by id (`us-east-1_AbC123`, or a CloudFormation token). Give this or `userPool`. */
+  readonly userPoolId?: string;
+  /** App clients whose tokens are accepted (`client_id` / `aud`). At least one client in all. */
+  readonly userPoolClients?: readonly cognito.IUserPoolClient[];
+  /** App client ids (literal or CloudFormation tokens), added to `userPoolClients`. */
+  readonly clientIds?: readonly string[];
+  /** @default 'access' */
+  readonly tokenUse?: TokenUse;
+  /**
+   * Who may call which route: `{ route: 'GET /messages/{id}', groups?: [...], scopes?: [...] }`, or
+   * `{ route: '$connect' }` for WebSocket APIs. Checked with `@cogauth/core` when the construct is created;
+   * a bad rule throws a ConfigError naming it (`rules[2].route`).
+   */
+  readonly rules: readonly RouteRule[];
+  /** API Gateway result cache for REST and HTTP API authorizers, 0 (off) to 3600 s. @default 300 s */
+  readonly resultsCacheTtl?: Duration;
+  /** @default 'iam' */
+  readonly httpApiResponse?: HttpApiResponse;
+  /**
+   * `'off'` turns the HTTP API authorizer cache off (TTL 0) and tells the authorizer so; only then may
+   * `simple` responses serve coarse route keys such as `$default`, `ANY /x` or `/{proxy+}`. @default 'on'
+   */
+  readonly httpApiCache?: 'on' | 'off';
+  /** Embed the pool's JWKS at synth time (no JWKS download at cold start). @default fetched at runtime */
+  readonly jwks?: CogauthJwks;
+  /** @default two weeks */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default ARM_64 */
+  readonly architecture?: lambda.Architecture;
+  /** A Node.js runtime, 22 or later (the bundle targets Node 22). @default NODEJS_22_X */
+  readonly runtime?: lambda.Runtime;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+}

@@ -1,0 +1,128 @@
+import { ConfigError, isAwsUserPoolId, parseRules, type RouteRule } from '@cogauth/core';
+import { Duration, Token } from 'aws-cdk-lib';
+import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
+
+export const DEFAULT_TTL_SECONDS = 300;
+export const MAX_TTL_SECONDS = 3600;
+
+/** Cognito's ClientIdType: 1–128 word characters or `+`. */
+const CLIENT_ID = /^[\w+]{1,128}$/;
+const TOKEN_USES: readonly string[] = ['access', 'id', 'any'];
+
+/** A value that is either known at synth time or a CloudFormation token resolved at deploy time. */
+export interface MaybeToken {
+  readonly value: string;
+  readonly isToken: boolean;
+}
+
+/** The validated configuration the Lambda environment is built from. */
+export interface AuthorizerSettings {
+  readonly userPoolId: MaybeToken;
+  /** The prop the pool came from, for error messages. */
+  readonly poolField: 'userPool' | 'userPoolId';
+  readonly clientIds: readonly MaybeToken[];
+  readonly tokenUse: TokenUse;
+  readonly rules: readonly RouteRule[];
+  readonly ttlSeconds: number;
+  readonly httpApiResponse: HttpApiResponse;
+  readonly httpApiCacheOff: boolean;
+  readonly jwks: string | undefined;
+}
+
+function maybeToken(value: string): MaybeToken {
+  return { value, isToken: Token.isUnresolved(value) };
+}
+
+function pool(props: CogauthAuthorizerProps): Pick<AuthorizerSettings, 'userPoolId' | 'poolField'> {
+  if (props.userPool !== undefined && props.userPoolId !== undefined) {
+    throw new ConfigError('userPoolId', 'give userPool or userPoolId, not both');
+  }
+  const poolField = props.userPool !== undefined ? 'userPool' : 'userPoolId';
+  const id = props.userPool?.userPoolId ?? props.userPoolId;
+  if (id === undefined) throw new ConfigError('userPool', 'is required (or give userPoolId)');
+  if (typeof id !== 'string') throw new ConfigError(poolField, 'must be a user pool id string');
+  const userPoolId = maybeToken(id);
+  if (!userPoolId.isToken && !isAwsUserPoolId(id)) {
+    throw new ConfigError(poolField, `${JSON.stringify(id)} is not a user pool id like us-east-1_AbC123`);
+  }
+  return { userPoolId, poolField };
+}
+
+function clients(props: CogauthAuthorizerProps): MaybeToken[] {
+  const ids: { field: string; id: unknown }[] = [
+    ...(props.userPoolClients ?? []).map((c, i) => ({
+      field: `userPoolClients[${i}]`,
+      id: c.userPoolClientId,
+    })),
+    ...(props.clientIds ?? []).map((id, i) => ({ field: `clientIds[${i}]`, id })),
+  ];
+  if (ids.length === 0) {
+    throw new ConfigError('clientIds', 'name at least one app client (userPoolClients or clientIds)');
+  }
+  const seen = new Set<string>();
+  const result: MaybeToken[] = [];
+  for (const { field, id } of ids) {
+    if (typeof id !== 'string') throw new ConfigError(field, 'must be an app client id string');
+    const client = maybeToken(id);
+    if (!client.isToken && !CLIENT_ID.test(id)) {
+      throw new ConfigError(
+        field,
+        `${JSON.stringify(id)} is not an app client id (1–128 letters, digits, _ or +)`,
+      );
+    }
+    if (seen.has(id)) continue;
+    seen.add(id);
+    result.push(client);
+  }
+  return result;
+}
+
+function rules(value: unknown): RouteRule[] {
+  if (Token.isUnresolved(JSON.stringify(value ?? null))) {
+    throw new ConfigError('rules', 'must be known at synth time: no CloudFormation tokens in rules');
+  }
+  // parseRules throws a ConfigError naming the bad rule, e.g. `rules[2].route`.
+  return parseRules(value);
+}
+
+function ttl(value: Duration | undefined): number {
+  if (value === undefined) return DEFAULT_TTL_SECONDS;
+  if (!(value instanceof Duration)) throw new ConfigError('resultsCacheTtl', 'must be a Duration');
+  let seconds: number;
+  try {
+    seconds = value.toSeconds();
+  } catch {
+    throw new ConfigError('resultsCacheTtl', 'must be whole seconds known at synth time');
+  }
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_TTL_SECONDS) {
+    throw new ConfigError(
+      'resultsCacheTtl',
+      `must be whole seconds from 0 to ${MAX_TTL_SECONDS} (API Gateway's range), got ${seconds}`,
+    );
+  }
+  return seconds;
+}
+
+function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(field, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return value as T;
+}
+
+/** Checks every prop the Lambda environment depends on; a ConfigError names the first bad one. */
+export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
+  if (typeof props !== 'object' || props === null) throw new ConfigError('props', 'are required');
+  const tokenUse = oneOf('tokenUse', props.tokenUse, TOKEN_USES as TokenUse[], 'access');
+  return {
+    ...pool(props),
+    clientIds: clients(props),
+    tokenUse,
+    rules: rules(props.rules),
+    ttlSeconds: ttl(props.resultsCacheTtl),
+    httpApiResponse: oneOf('httpApiResponse', props.httpApiResponse, ['iam', 'simple'], 'iam'),
+    httpApiCacheOff: oneOf('httpApiCache', props.httpApiCache, ['on', 'off'], 'on') === 'off',
+    jwks: props.jwks?.json,
+  };
+}

@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@cogauth/core';
+import { generateTestKey, jwksOf } from '@cogauth/test-fixtures';
+import { Duration, Fn } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CogauthJwks, LAMBDA_ENVIRONMENT_MAX_BYTES } from '../../src/index.js';
+import { authorizerEnv, authorizerStack, only, templateOf } from './support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cogauth-cdk-props-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function refusal(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('rules', () => {
+  it('fails the synth on a bad rule, naming it', () => {
+    const bad = refusal(() => authorizerStack({ rules: [{ route: 'GET /ok' }, { route: 'FETCH /x' }] }));
+    expect(bad.field).toBe('rules[1].route');
+    const typo = refusal(() =>
+      authorizerStack({ rules: [{ route: 'GET /me', group: ['admin'] } as unknown as { route: string }] }),
+    );
+    expect(typo.field).toBe('rules[0].group');
+    expect(refusal(() => authorizerStack({ rules: [] })).field).toBe('rules');
+  });
+
+  it('refuses rules too large for the 4 KB Lambda environment, naming the prop', () => {
+    const many = Array.from({ length: 120 }, (_, i) => ({
+      route: `GET /resource${i}/items`,
+      groups: ['admin'],
+    }));
+    const err = refusal(() => authorizerStack({ rules: many }));
+    expect(err.field).toBe('rules');
+    expect(err.message).toMatch(new RegExp(`over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}-byte limit`));
+  });
+
+  it('counts a token at its longest value: rules that fit with literal ids can be refused with tokens', () => {
+    // ~3,900 bytes of rules: fit beside a short literal pool and client id, not beside 55 + 128 bytes of ids.
+    const rules: { route: string }[] = [];
+    while (JSON.stringify(rules).length < 3880) rules.push({ route: `GET /r${rules.length}/items` });
+    expect(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['c1'], rules })).not.toThrow();
+    expect(refusal(() => authorizerStack({ rules })).field).toBe('rules');
+  });
+});
+
+describe('result cache TTL', () => {
+  it('refuses a TTL outside 0–3600 whole seconds, naming the prop', () => {
+    for (const ttl of [Duration.seconds(3601), Duration.hours(2), Duration.millis(1500)]) {
+      expect(refusal(() => authorizerStack({ resultsCacheTtl: ttl })).field).toBe('resultsCacheTtl');
+    }
+  });
+
+  it('passes 0 and 3600 through to the REST authorizer', () => {
+    const { auth } = authorizerStack({ resultsCacheTtl: Duration.seconds(0) });
+    expect(auth.resultsCacheTtl.toSeconds()).toBe(0);
+    const { auth: max } = authorizerStack({ resultsCacheTtl: Duration.hours(1) });
+    expect(max.resultsCacheTtl.toSeconds()).toBe(3600);
+  });
+});
+
+describe('user pool and clients', () => {
+  it('refuses a missing, empty or malformed pool id, naming the prop', () => {
+    const { pool } = authorizerStack();
+    expect(
+      refusal(() => authorizerStack({ userPool: undefined, userPoolId: '', clientIds: ['c1'] })).field,
+    ).toBe('userPoolId');
+    expect(refusal(() => authorizerStack({ userPoolId: 'my-pool', clientIds: ['c1'] })).field).toBe(
+      'userPoolId',
+    );
+    expect(refusal(() => authorizerStack({ userPoolId: 'local_abc', clientIds: ['c1'] })).field).toBe(
+      'userPoolId',
+    );
+    expect(refusal(() => authorizerStack({ userPool: pool, userPoolId: 'us-east-1_Ab1' })).field).toBe(
+      'userPoolId',
+    );
+    const imported = (id: string) => cognito.UserPool.fromUserPoolId(pool.stack, `P${id.length}`, id);
+    expect(refusal(() => authorizerStack({ userPool: imported('nope'), clientIds: ['c1'] })).field).toBe(
+      'userPool',
+    );
+  });
+
+  it('refuses bad or missing client ids, naming the prop', () => {
+    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [] })).field).toBe(
+      'clientIds',
+    );
+    expect(
+      refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['ok', 'a,b'] })).field,
+    ).toBe('clientIds[1]');
+    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['*'] })).field).toBe(
+      'clientIds[0]',
+    );
+    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [''] })).field).toBe(
+      'clientIds[0]',
+    );
+  });
+
+  it('accepts an existing pool by id and CloudFormation tokens for the pool and clients', () => {
+    const literal = templateOf(
+      authorizerStack({ userPoolId: 'eu-west-1_AbC123', clientIds: ['a1', 'b2', 'a1'] }).stack,
+    );
+    expect(authorizerEnv(literal)).toMatchObject({
+      COGAUTH_USER_POOL_ID: 'eu-west-1_AbC123',
+      COGAUTH_CLIENT_IDS: 'a1,b2',
+    });
+    const tokens = templateOf(
+      authorizerStack({ userPoolId: Fn.importValue('PoolId'), clientIds: [Fn.importValue('ClientId')] })
+        .stack,
+    );
+    expect(authorizerEnv(tokens)).toMatchObject({
+      COGAUTH_USER_POOL_ID: { 'Fn::ImportValue': 'PoolId' },
+      COGAUTH_CLIENT_IDS: { 'Fn::ImportValue': 'ClientId' },
+    });
+  });
+
+  it('refuses a tokenUse, httpApiResponse or httpApiCache it does not know', () => {
+    type Props = Parameters<typeof authorizerStack>[0];
+    expect(refusal(() => authorizerStack({ tokenUse: 'refresh' } as unknown as Props)).field).toBe(
+      'tokenUse',
+    );
+    expect(refusal(() => authorizerStack({ httpApiResponse: 'policy' } as unknown as Props)).field).toBe(
+      'httpApiResponse',
+    );
+    expect(refusal(() => authorizerStack({ httpApiCache: 'no' } as unknown as Props)).field).toBe(
+      'httpApiCache',
+    );
+  });
+});
+
+describe('embedded JWKS', () => {
+  const key = generateTestKey({ alg: 'RS256' });
+
+  it('embeds a JWKS from a file or a document as COGAUTH_JWKS', () => {
+    const file = join(dir, 'jwks.json');
+    writeFileSync(file, JSON.stringify(jwksOf(key), null, 2));
+    const fromFile = authorizerEnv(templateOf(authorizerStack({ jwks: CogauthJwks.fromFile(file) }).stack));
+    expect(JSON.parse(fromFile.COGAUTH_JWKS as string)).toEqual(jwksOf(key));
+    const fromDoc = authorizerEnv(
+      templateOf(authorizerStack({ jwks: CogauthJwks.fromDocument(jwksOf(key)) }).stack),
+    );
+    expect(fromDoc.COGAUTH_JWKS).toBe(fromFile.COGAUTH_JWKS);
+  });
+
+  it('refuses a missing file, a non-JWKS and private key material', () => {
+    expect(refusal(() => CogauthJwks.fromFile(join(dir, 'missing.json'))).field).toBe('jwks');
+    expect(refusal(() => CogauthJwks.fromDocument({ keys: [] })).field).toBe('jwks');
+    const priv = key.privateKey.export({ format: 'jwk' });
+    expect(refusal(() => CogauthJwks.fromDocument({ keys: [priv] })).field).toBe('jwks.keys[0]');
+  });
+
+  it('refuses a JWKS the authorizer bundle would refuse at cold start (checked by running the bundle)', () => {
+    // Well-formed JSON that only core's key import rejects (an RSA modulus far below 2048 bits).
+    const weak = CogauthJwks.fromDocument({
+      keys: [{ kty: 'RSA', kid: 'k', alg: 'RS256', n: 'AQAB', e: 'AQAB' }],
+    });
+    const err = refusal(() => authorizerStack({ jwks: weak }));
+    expect(err.field).toBe('jwks');
+    expect(err.message).toContain('the authorizer bundle refuses this configuration');
+  });
+});
+
+describe('function', () => {
+  it('defaults to nodejs22.x on arm64 and takes another Node.js 22+ runtime and architecture', () => {
+    const t = templateOf(
+      authorizerStack({ runtime: lambda.Runtime.NODEJS_24_X, architecture: lambda.Architecture.X86_64 })
+        .stack,
+    );
+    expect(only(t, 'AWS::Lambda::Function')[1]).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['x86_64'],
+    });
+  });
+
+  it('refuses a runtime the bundle cannot run on', () => {
+    expect(refusal(() => authorizerStack({ runtime: lambda.Runtime.NODEJS_20_X })).field).toBe('runtime');
+    expect(refusal(() => authorizerStack({ runtime: lambda.Runtime.PYTHON_3_13 })).field).toBe('runtime');
+  });
+});
