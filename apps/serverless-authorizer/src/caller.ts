@@ -41,9 +41,21 @@ function optionalString(value: unknown): string | undefined {
   return undefined;
 }
 
-/** `groups` arrives comma-joined (API Gateway context values are scalars). */
+/**
+ * `groups` arrives as a JSON array string (`'["readers","admin"]'`: API Gateway context values are
+ * scalars, and a group name may hold a comma). A comma list is read only from an authorizer that predates
+ * the JSON encoding.
+ */
 function groupList(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  let items: unknown = Array.isArray(value) ? value : [];
+  if (typeof value === 'string' && value.trimStart().startsWith('[')) {
+    try {
+      items = JSON.parse(value);
+    } catch {
+      items = [];
+    }
+  } else if (typeof value === 'string') items = value.split(',');
+  if (!Array.isArray(items)) return [];
   return items
     .filter((item): item is string => typeof item === 'string')
     .map((item) => item.trim())

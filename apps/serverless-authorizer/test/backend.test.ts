@@ -9,7 +9,7 @@ import { callerFromEvent } from '../src/caller.js';
 const context = {
   sub: 'c0ffee00-0000-4000-8000-000000000001',
   username: 'writer',
-  groups: 'readers,writers',
+  groups: '["readers","writers"]',
   scope: 'aws.cognito.signin.user.admin',
   tokenUse: 'access',
   clientId: 'client-1',
@@ -80,6 +80,13 @@ describe('callerFromEvent', () => {
 
   it('reads an empty groups value as no groups', () => {
     expect(callerFromEvent(restEvent({ ...context, groups: '' }))?.groups).toEqual([]);
+    expect(callerFromEvent(restEvent({ ...context, groups: '[]' }))?.groups).toEqual([]);
+  });
+
+  it('reads groups as a JSON array: a comma inside a group name is not a second group', () => {
+    const caller = callerFromEvent(restEvent({ ...context, groups: '["readers,admin"]' }));
+    expect(caller?.groups).toEqual(['readers,admin']);
+    expect(callerFromEvent(restEvent({ ...context, groups: '["readers",' }))?.groups).toEqual([]);
   });
 });
 
