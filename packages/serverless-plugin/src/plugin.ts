@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type Jwks } from '@cogauth/core';
 import { type CogauthSettings, readJsonFile, readSettings } from './config.js';
@@ -29,7 +29,7 @@ export class CogauthServerlessPlugin {
 
   constructor(
     private readonly serverless: Serverless,
-    private readonly options: ServerlessOptions = {},
+    _options: ServerlessOptions = {},
     private readonly utils: PluginUtils = {},
   ) {
     serverless.configSchemaHandler?.defineCustomProperties?.(cogauthSchema);
@@ -93,11 +93,11 @@ export class CogauthServerlessPlugin {
         : Buffer.from(JSON.stringify(rules));
     files.push({ name: RULES_FILE, data: rulesData });
     if (jwks !== undefined) files.push({ name: JWKS_FILE, data: Buffer.from(JSON.stringify(jwks)) });
-    const packagePath = this.options.package ?? service.package?.path ?? '.serverless';
-    const artifact = join(packagePath, `${settings.functionKey}.zip`);
-    const artifactFile = resolve(this.serviceDir(), artifact);
-    mkdirSync(dirname(artifactFile), { recursive: true });
-    writeFileSync(artifactFile, zip(files));
+    // Where osls stages every zip (it moves .serverless/ to --package afterwards), and where
+    // serverless offline reads the artifact from.
+    const artifact = join(this.serviceDir(), '.serverless', `${settings.functionKey}.zip`);
+    mkdirSync(dirname(artifact), { recursive: true });
+    writeFileSync(artifact, zip(files));
 
     const runtime = String(service.provider.runtime ?? '');
     const version = Number(NODE_RUNTIME.exec(runtime)?.[1] ?? 0);
