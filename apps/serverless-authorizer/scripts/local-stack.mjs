@@ -29,7 +29,8 @@ function killGroup(child, signal) {
 }
 
 /**
- * Starts `serverless offline` in the app directory and resolves once its HTTP server is ready.
+ * Starts `serverless offline` in the app directory (or `options.serviceDir`, run by `options.oslsBin`)
+ * and resolves once its HTTP server is ready.
  * `env` is added to the process environment; COGAUTH_* variables reach the authorizer through
  * serverless.yml's params (custom.cogauth). A bad configuration stops serverless offline before it is
  * ready: the rejection carries the plugin's message.
@@ -51,7 +52,7 @@ async function startOfflineOnce(options) {
   const args = [
     '--require',
     WATCHDOG,
-    OSLS_BIN,
+    options.oslsBin ?? OSLS_BIN,
     'offline',
     'start',
     '--host',
@@ -67,7 +68,7 @@ async function startOfflineOnce(options) {
     '--noSponsor',
   ];
   const child = spawn(process.execPath, args, {
-    cwd: APP_DIR,
+    cwd: options.serviceDir ?? APP_DIR,
     env: {
       ...process.env,
       ...SLS_ENV,
@@ -131,6 +132,8 @@ async function startOfflineOnce(options) {
     restUrl: `${baseUrl}/${stage}`,
     /** HTTP API routes ($default stage: no prefix). */
     httpApiUrl: baseUrl,
+    /** The WebSocket API ($connect runs on the upgrade). */
+    websocketUrl: `ws://127.0.0.1:${websocketPort}`,
     output: () => output,
     stop,
   };
