@@ -5,8 +5,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readZip } from '@cogauth/test-fixtures';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -66,19 +74,40 @@ function authorizerFunction(template: CfnTemplate): Record<string, unknown> {
   return propsOf(template, id);
 }
 
+const POOL = 'us-east-1_CogauthParity';
+const CLIENT = 'cogauthparityclient';
+
+/**
+ * A copy of the Serverless app (node_modules linked): osls and the plugin stage zips in
+ * `<service>/.serverless/`, which the app's own e2e (serverless offline) reads at the same time.
+ */
+function copyOfServerlessApp(): string {
+  const appDir = serverlessAppDir();
+  const dir = join(tempOutdir(), 'service');
+  const skip = new Set(['node_modules', '.serverless', '.serverless-offline', '.local.env', 'jwks.json']);
+  cpSync(appDir, dir, {
+    recursive: true,
+    filter: (src) => !skip.has(relative(appDir, src).split('/')[0] ?? ''),
+  });
+  symlinkSync(join(appDir, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
 function packageServerless(): Flavour {
   const appDir = serverlessAppDir();
-  if (!existsSync(join(appDir, 'dist', 'authorizer', 'index.mjs'))) {
+  if (!existsSync(join(appDir, 'dist', 'backend', 'index.mjs'))) {
     throw new Error(
       'apps/serverless-authorizer/dist is missing: run `pnpm --filter @cogauth/serverless-authorizer build`',
     );
   }
   const out = tempOutdir();
+  // The deployer names the pool and client (packaging without them is refused, as the authorizer would).
+  const params = [`--param=userPoolId=${POOL}`, `--param=clientIds=${CLIENT}`];
   const run = spawnSync(
     process.execPath,
-    [join(appDir, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out],
+    [join(appDir, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out, ...params],
     {
-      cwd: appDir,
+      cwd: copyOfServerlessApp(),
       encoding: 'utf8',
       timeout: 120_000,
       env: offlineEnv({ SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }),
@@ -93,7 +122,7 @@ function packageServerless(): Flavour {
         .filter((e) => !e.name.endsWith('/'))
         .map((e) => [e.name, e.data]),
     );
-  const authorizerFiles = zipOf('authorizer');
+  const authorizerFiles = zipOf('cogauthAuthorizer');
   const taskRoot = join(out, 'authorizer-unpacked');
   unpack(authorizerFiles, taskRoot);
   return {
@@ -133,10 +162,10 @@ function synthCdk(): Flavour {
 beforeAll(() => {
   sls = packageServerless();
   cdk = synthCdk();
-}, 120_000);
+}, 180_000);
 afterAll(removeOutdirs);
 
-/** `dist/authorizer/index.handler` -> the file `dist/authorizer/index.mjs` and the export `handler`. */
+/** `index.handler` -> the file `index.mjs` and the export `handler`. */
 function handlerFile(handler: unknown): { file: string; exportName: string } {
   const match = /^(.+)\.([A-Za-z_$][\w$]*)$/.exec(String(handler));
   if (!match) throw new Error(`bad handler ${String(handler)}`);
@@ -148,16 +177,16 @@ describe('the same authorizer in both flavours', () => {
     const core = sha256(readFileSync(join(authorizerBundleDir(), 'index.mjs')));
     const slsHandler = handlerFile(sls.authorizer.Handler);
     const cdkHandler = handlerFile(cdk.authorizer.Handler);
-    expect(slsHandler).toEqual({ file: 'dist/authorizer/index.mjs', exportName: 'handler' });
+    expect(slsHandler).toEqual({ file: 'index.mjs', exportName: 'handler' });
     expect(cdkHandler).toEqual({ file: 'index.mjs', exportName: 'handler' });
     const slsBundle = sls.authorizerFiles.get(slsHandler.file);
     const cdkBundle = cdk.authorizerFiles.get(cdkHandler.file);
-    const stale =
-      'differs from packages/core/dist: rebuild core, then `pnpm --filter @cogauth/serverless-authorizer build`';
-    expect(slsBundle && sha256(slsBundle), `the Serverless package's bundle ${stale}`).toBe(core);
+    expect(slsBundle && sha256(slsBundle)).toBe(core);
     expect(cdkBundle && sha256(cdkBundle)).toBe(core);
     // The CDK asset is the bundle directory as it is: nothing added, nothing re-bundled.
     expect([...cdk.authorizerFiles.keys()]).toEqual(['index.mjs']);
+    // The plugin's zip: the bundle and the rules, nothing else.
+    expect([...sls.authorizerFiles.keys()].sort()).toEqual(['index.mjs', 'rules.json']);
   });
 
   it('uses the same rule JSON: the Serverless package`s rules.json is the CDK COGAUTH_RULES', () => {
@@ -170,19 +199,28 @@ describe('the same authorizer in both flavours', () => {
     );
   });
 
-  it('sets only variables the Serverless app also sets, with the same fixed values', () => {
+  it('sets the same variables (the rules aside), the Serverless ones without empty placeholders', () => {
     const slsNames = Object.keys(sls.env);
-    for (const name of Object.keys(cdk.env)) expect(slsNames, name).toContain(name);
+    // The rules are the one setting carried differently: inline in the CDK stack, a file in the zip.
+    const names = (env: Record<string, unknown>) =>
+      Object.keys(env).filter((name) => !['COGAUTH_RULES', 'COGAUTH_RULES_FILE'].includes(name));
+    expect(names(cdk.env).sort()).toEqual(names(sls.env).sort());
     for (const name of ['COGAUTH_USER_POOL_ID', 'COGAUTH_CLIENT_IDS']) {
       expect(slsNames).toContain(name);
       expect(Object.keys(cdk.env)).toContain(name);
     }
     expect(cdk.env.COGAUTH_TOKEN_USE).toBe(sls.env.COGAUTH_TOKEN_USE);
-    expect(cdk.env.COGAUTH_HTTP_API_RESPONSE).toBe(sls.env.COGAUTH_HTTP_API_RESPONSE);
-    // Every other Serverless variable is empty (= unset) unless the deployer passes a value.
-    const fixed = ['COGAUTH_TOKEN_USE', 'COGAUTH_HTTP_API_RESPONSE', 'COGAUTH_RULES_FILE'];
-    for (const [name, value] of Object.entries(sls.env))
-      if (!fixed.includes(name)) expect(value, name).toBe('');
+    // The HTTP API answer mode may differ while the flavours move to the IAM-policy default one at a
+    // time; each must configure its HTTP authorizer to match its own mode (checked below).
+    for (const env of [cdk.env, sls.env]) expect(['iam', 'simple']).toContain(env.COGAUTH_HTTP_API_RESPONSE);
+    // The plugin writes only what is set: the deployer's pool and client, no empty placeholders.
+    expect(sls.env).toEqual({
+      COGAUTH_USER_POOL_ID: POOL,
+      COGAUTH_CLIENT_IDS: CLIENT,
+      COGAUTH_TOKEN_USE: 'access',
+      COGAUTH_RULES_FILE: 'rules.json',
+      COGAUTH_HTTP_API_RESPONSE: 'iam',
+    });
   });
 
   it('runs on the same runtime, architecture, memory, timeout and log retention', () => {
@@ -211,18 +249,31 @@ describe('the same authorizer in both flavours', () => {
     });
   });
 
-  it('has the same HTTP API authorizer: simple responses, identity source incl. route key, payload, TTL', () => {
+  it('has HTTP API authorizers that match each flavour`s answer mode, with the same payload and TTL', () => {
+    const props = (t: CfnTemplate) =>
+      onlyResourceOfType(t, 'AWS::ApiGatewayV2::Authorizer')[1].Properties ?? {};
     const pick = (t: CfnTemplate) => {
-      const p = onlyResourceOfType(t, 'AWS::ApiGatewayV2::Authorizer')[1].Properties ?? {};
-      const keys = [
-        'AuthorizerType',
-        'IdentitySource',
-        'EnableSimpleResponses',
-        'AuthorizerPayloadFormatVersion',
-      ];
-      return Object.fromEntries([...keys, 'AuthorizerResultTtlInSeconds'].map((k) => [k, p[k]]));
+      const p = props(t);
+      return Object.fromEntries(
+        ['AuthorizerType', 'AuthorizerPayloadFormatVersion', 'AuthorizerResultTtlInSeconds'].map((k) => [
+          k,
+          p[k],
+        ]),
+      );
     };
     expect(pick(cdk.template)).toEqual(pick(sls.template));
+    // The HTTP API decision: IAM policies keyed by the token; simple answers keyed by token and route.
+    for (const flavour of [cdk, sls]) {
+      const p = props(flavour.template);
+      if (flavour.env.COGAUTH_HTTP_API_RESPONSE === 'iam') {
+        expect(p.EnableSimpleResponses ?? false).toBe(false);
+        expect(p.IdentitySource).toEqual(['$request.header.Authorization']);
+      } else {
+        expect(p.EnableSimpleResponses).toBe(true);
+        expect(p.IdentitySource).toEqual(['$request.header.Authorization', '$context.routeKey']);
+      }
+    }
+    expect(sls.env.COGAUTH_HTTP_API_RESPONSE).toBe('iam');
   });
 
   it('guards the same REST and HTTP routes, all with the authorizer', () => {
@@ -263,9 +314,38 @@ describe('the same authorizer in both flavours', () => {
   });
 });
 
+/** Whether an IAM policy resource (with `*` wildcards) covers `arn`; a linear left-to-right scan. */
+function covers(pattern: string, arn: string): boolean {
+  const parts = pattern.split('*');
+  if (!arn.startsWith(parts[0] as string)) return false;
+  let at = (parts[0] as string).length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const found = arn.indexOf(parts[i] as string, at);
+    if (found < 0) return false;
+    at = found + (parts[i] as string).length;
+  }
+  const last = parts.length > 1 ? (parts[parts.length - 1] as string) : '';
+  return parts.length === 1 ? arn === pattern : arn.length - last.length >= at && arn.endsWith(last);
+}
+
+/** An HTTP API answer as API Gateway applies it: a simple answer, or an IAM policy for this route ARN. */
+function httpDecision(answer: unknown, routeArn: string): 'allow' | 'deny' | string {
+  const a = answer as {
+    result?: {
+      isAuthorized?: boolean;
+      policyDocument?: { Statement: { Effect: string; Resource: string[] | string }[] };
+    };
+    error?: string;
+  };
+  if (a.error !== undefined) return a.error;
+  if (typeof a.result?.isAuthorized === 'boolean') return a.result.isAuthorized ? 'allow' : 'deny';
+  const statements = a.result?.policyDocument?.Statement ?? [];
+  const matches = (effect: string) =>
+    statements.some((s) => s.Effect === effect && [s.Resource].flat().some((r) => covers(r, routeArn)));
+  return matches('Allow') && !matches('Deny') ? 'allow' : 'deny';
+}
+
 describe('the same decisions in both flavours', () => {
-  const POOL = 'us-east-1_CogauthParity';
-  const CLIENT = 'cogauthparityclient';
   const ROUTES = ['GET /messages', 'POST /messages', 'DELETE /messages/{id}', 'GET /me', 'PUT /messages'];
   const key = signingKey();
   const otherKey = signingKey();
@@ -339,9 +419,6 @@ describe('the same decisions in both flavours', () => {
         else throw new Error(`${name}: unexpected value ${JSON.stringify(value)}`);
       }
     }
-    // What the deployer passes to the Serverless app (`--param userPoolId=… --param clientIds=…`).
-    if (env.COGAUTH_USER_POOL_ID === '') env.COGAUTH_USER_POOL_ID = POOL;
-    if (env.COGAUTH_CLIENT_IDS === '') env.COGAUTH_CLIENT_IDS = CLIENT;
     // Cognito's JWKS endpoint cannot be reached here: both get the test key the documented way.
     env.COGAUTH_JWKS = JSON.stringify(key.jwks);
     return env;
@@ -350,7 +427,13 @@ describe('the same decisions in both flavours', () => {
   it('answers every token on every route identically, and as the rules say', () => {
     const fromSls = decide(sls, deployedEnv(sls));
     const fromCdk = decide(cdk, deployedEnv(cdk));
-    expect(fromCdk.results).toEqual(fromSls.results);
+    // REST answers are the same policies; HTTP answers the same decisions, whichever mode each flavour uses.
+    const normal = (results: unknown[]) =>
+      results.map((r, i) => {
+        const e = events[i] as { label: string; event: Record<string, unknown> };
+        return e.label.includes(' HTTP ') ? httpDecision(r, String(e.event.routeArn)) : r;
+      });
+    expect(normal(fromCdk.results)).toEqual(normal(fromSls.results));
 
     const answer = (label: string) => {
       const i = events.findIndex((e) => e.label === label);
@@ -363,7 +446,10 @@ describe('the same decisions in both flavours', () => {
         error?: string;
       };
     };
-    const http = answer;
+    const http = (label: string) => {
+      const i = events.findIndex((e) => e.label === label);
+      return httpDecision(fromCdk.results[i], String(events[i]?.event.routeArn));
+    };
     const allowed = (label: string) =>
       (answer(label).result?.policyDocument?.Statement ?? [])
         .filter((s) => s.Effect === 'Allow')
@@ -374,15 +460,15 @@ describe('the same decisions in both flavours', () => {
     expect(allowed('writer REST GET /me').some((r) => r.includes('/DELETE/messages/'))).toBe(false);
     expect(allowed('admin REST GET /me').some((r) => r.includes('/DELETE/messages/'))).toBe(true);
     expect(answer('forged REST GET /messages').error).toBe('Unauthorized');
-    expect(http('reader HTTP GET /messages').result?.isAuthorized).toBe(true);
-    expect(http('reader HTTP POST /messages').result?.isAuthorized).toBe(false);
-    expect(http('writer HTTP POST /messages').result?.isAuthorized).toBe(true);
-    expect(http('writer HTTP DELETE /messages/{id}').result?.isAuthorized).toBe(false);
-    expect(http('admin HTTP DELETE /messages/{id}').result?.isAuthorized).toBe(true);
-    expect(http('noGroups HTTP GET /me').result?.isAuthorized).toBe(true);
-    expect(http('admin HTTP PUT /messages').result?.isAuthorized).toBe(false);
+    expect(http('reader HTTP GET /messages')).toBe('allow');
+    expect(http('reader HTTP POST /messages')).toBe('deny');
+    expect(http('writer HTTP POST /messages')).toBe('allow');
+    expect(http('writer HTTP DELETE /messages/{id}')).toBe('deny');
+    expect(http('admin HTTP DELETE /messages/{id}')).toBe('allow');
+    expect(http('noGroups HTTP GET /me')).toBe('allow');
+    expect(http('admin HTTP PUT /messages')).toBe('deny');
     for (const who of ['otherClient', 'forged', 'garbage']) {
-      expect(http(`${who} HTTP GET /messages`).error, who).toBe('Unauthorized');
+      expect(http(`${who} HTTP GET /messages`), who).toBe('Unauthorized');
     }
     // No token reaches either flavour's logs.
     for (const header of Object.values(tokens)) {
