@@ -72,7 +72,7 @@ async function slsPackage(args: string[]): Promise<void> {
   await run(process.execPath, [OSLS_BIN, 'package', ...args], {
     cwd: serviceDir,
     env: credentialFreeEnv(),
-    timeout: 90_000,
+    timeout: 150_000,
   });
 }
 
@@ -126,7 +126,7 @@ beforeAll(async () => {
     '--param=userPoolId=us-east-1_AbC123',
     '--param=clientIds=sample-client',
   ]);
-}, 120_000);
+}, 300_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

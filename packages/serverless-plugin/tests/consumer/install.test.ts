@@ -70,7 +70,7 @@ beforeAll(async () => {
         ...tarballs,
         `osls@${OSLS_VERSION}`,
       ],
-      { cwd: serviceDir, env, timeout: 100_000 },
+      { cwd: serviceDir, env, timeout: 180_000 },
     ),
   );
   await timed('osls package', () =>
@@ -80,12 +80,12 @@ beforeAll(async () => {
       {
         cwd: serviceDir,
         env,
-        timeout: 60_000,
+        timeout: 150_000,
       },
     ),
   );
   template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-}, 180_000);
+}, 360_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

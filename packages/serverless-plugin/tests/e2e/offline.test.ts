@@ -101,7 +101,7 @@ beforeAll(async () => {
     await stopAll();
     throw error;
   }
-}, 180_000);
+}, 240_000);
 
 async function stopAll(): Promise<void> {
   await offline?.stop().catch(() => undefined);

@@ -63,10 +63,10 @@ beforeAll(async () => {
   await run(process.execPath, [OSLS_BIN, 'package', '--stage', 'test', '--package', outDir], {
     cwd: service.serviceDir,
     env: cleanEnv(service.root, { FIXTURE_JWKS_FILE: 'jwks.json' }),
-    timeout: 170_000,
+    timeout: 230_000,
   });
   template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-}, 180_000);
+}, 240_000);
 
 afterAll(() => service?.remove());
 
