@@ -5,8 +5,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readZip } from '@cogauth/test-fixtures';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -67,19 +75,40 @@ function authorizerFunction(template: CfnTemplate): Record<string, unknown> {
   return propsOf(template, id);
 }
 
+const POOL = 'us-east-1_CogauthParity';
+const CLIENT = 'cogauthparityclient';
+
+/**
+ * A copy of the Serverless app (node_modules linked): osls and the plugin stage zips in
+ * `<service>/.serverless/`, which the app's own e2e (serverless offline) reads at the same time.
+ */
+function copyOfServerlessApp(): string {
+  const appDir = serverlessAppDir();
+  const dir = join(tempOutdir(), 'service');
+  const skip = new Set(['node_modules', '.serverless', '.serverless-offline', '.local.env', 'jwks.json']);
+  cpSync(appDir, dir, {
+    recursive: true,
+    filter: (src) => !skip.has(relative(appDir, src).split('/')[0] ?? ''),
+  });
+  symlinkSync(join(appDir, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
 function packageServerless(): Flavour {
   const appDir = serverlessAppDir();
-  if (!existsSync(join(appDir, 'dist', 'authorizer', 'index.mjs'))) {
+  if (!existsSync(join(appDir, 'dist', 'backend', 'index.mjs'))) {
     throw new Error(
       'apps/serverless-authorizer/dist is missing: run `pnpm --filter @cogauth/serverless-authorizer build`',
     );
   }
   const out = tempOutdir();
+  // The deployer names the pool and client (packaging without them is refused, as the authorizer would).
+  const params = [`--param=userPoolId=${POOL}`, `--param=clientIds=${CLIENT}`];
   const run = spawnSync(
     process.execPath,
-    [join(appDir, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out],
+    [join(appDir, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out, ...params],
     {
-      cwd: appDir,
+      cwd: copyOfServerlessApp(),
       encoding: 'utf8',
       timeout: 120_000,
       env: offlineEnv({ SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }),
@@ -94,7 +123,7 @@ function packageServerless(): Flavour {
         .filter((e) => !e.name.endsWith('/'))
         .map((e) => [e.name, e.data]),
     );
-  const authorizerFiles = zipOf('authorizer');
+  const authorizerFiles = zipOf('cogauthAuthorizer');
   const taskRoot = join(out, 'authorizer-unpacked');
   unpack(authorizerFiles, taskRoot);
   return {
@@ -134,10 +163,10 @@ function synthCdk(): Flavour {
 beforeAll(() => {
   sls = packageServerless();
   cdk = synthCdk();
-}, 120_000);
+}, 180_000);
 afterAll(removeOutdirs);
 
-/** `dist/authorizer/index.handler` -> the file `dist/authorizer/index.mjs` and the export `handler`. */
+/** `index.handler` -> the file `index.mjs` and the export `handler`. */
 function handlerFile(handler: unknown): { file: string; exportName: string } {
   const match = /^(.+)\.([A-Za-z_$][\w$]*)$/.exec(String(handler));
   if (!match) throw new Error(`bad handler ${String(handler)}`);
@@ -149,16 +178,16 @@ describe('the same authorizer in both flavours', () => {
     const core = sha256(readFileSync(join(authorizerBundleDir(), 'index.mjs')));
     const slsHandler = handlerFile(sls.authorizer.Handler);
     const cdkHandler = handlerFile(cdk.authorizer.Handler);
-    expect(slsHandler).toEqual({ file: 'dist/authorizer/index.mjs', exportName: 'handler' });
+    expect(slsHandler).toEqual({ file: 'index.mjs', exportName: 'handler' });
     expect(cdkHandler).toEqual({ file: 'index.mjs', exportName: 'handler' });
     const slsBundle = sls.authorizerFiles.get(slsHandler.file);
     const cdkBundle = cdk.authorizerFiles.get(cdkHandler.file);
-    const stale =
-      'differs from packages/core/dist: rebuild core, then `pnpm --filter @cogauth/serverless-authorizer build`';
-    expect(slsBundle && sha256(slsBundle), `the Serverless package's bundle ${stale}`).toBe(core);
+    expect(slsBundle && sha256(slsBundle)).toBe(core);
     expect(cdkBundle && sha256(cdkBundle)).toBe(core);
     // The CDK asset is the bundle directory as it is: nothing added, nothing re-bundled.
     expect([...cdk.authorizerFiles.keys()]).toEqual(['index.mjs']);
+    // The plugin's zip: the bundle and the rules, nothing else.
+    expect([...sls.authorizerFiles.keys()].sort()).toEqual(['index.mjs', 'rules.json']);
   });
 
   it('uses the same rule JSON: the Serverless package`s rules.json is the CDK COGAUTH_RULES', () => {
@@ -171,9 +200,12 @@ describe('the same authorizer in both flavours', () => {
     );
   });
 
-  it('sets only variables the Serverless app also sets, with the same fixed values', () => {
+  it('sets the same variables (the rules aside), the Serverless ones without empty placeholders', () => {
     const slsNames = Object.keys(sls.env);
-    for (const name of Object.keys(cdk.env)) expect(slsNames, name).toContain(name);
+    // The rules are the one setting carried differently: inline in the CDK stack, a file in the zip.
+    const names = (env: Record<string, unknown>) =>
+      Object.keys(env).filter((name) => !['COGAUTH_RULES', 'COGAUTH_RULES_FILE'].includes(name));
+    expect(names(cdk.env).sort()).toEqual(names(sls.env).sort());
     for (const name of ['COGAUTH_USER_POOL_ID', 'COGAUTH_CLIENT_IDS']) {
       expect(slsNames).toContain(name);
       expect(Object.keys(cdk.env)).toContain(name);
@@ -182,10 +214,14 @@ describe('the same authorizer in both flavours', () => {
     // The HTTP API answer mode may differ while the flavours move to the IAM-policy default one at a
     // time; each must configure its HTTP authorizer to match its own mode (checked below).
     for (const env of [cdk.env, sls.env]) expect(['iam', 'simple']).toContain(env.COGAUTH_HTTP_API_RESPONSE);
-    // Every other Serverless variable is empty (= unset) unless the deployer passes a value.
-    const fixed = ['COGAUTH_TOKEN_USE', 'COGAUTH_HTTP_API_RESPONSE', 'COGAUTH_RULES_FILE'];
-    for (const [name, value] of Object.entries(sls.env))
-      if (!fixed.includes(name)) expect(value, name).toBe('');
+    // The plugin writes only what is set: the deployer's pool and client, no empty placeholders.
+    expect(sls.env).toEqual({
+      COGAUTH_USER_POOL_ID: POOL,
+      COGAUTH_CLIENT_IDS: CLIENT,
+      COGAUTH_TOKEN_USE: 'access',
+      COGAUTH_RULES_FILE: 'rules.json',
+      COGAUTH_HTTP_API_RESPONSE: 'iam',
+    });
   });
 
   it('runs on the same runtime, architecture, memory, timeout and log retention', () => {
@@ -239,6 +275,7 @@ describe('the same authorizer in both flavours', () => {
       }
     }
     expect(cdk.env.COGAUTH_HTTP_API_RESPONSE).toBe('iam');
+    expect(sls.env.COGAUTH_HTTP_API_RESPONSE).toBe('iam');
   });
 
   it('guards the same REST and HTTP routes, all with the authorizer', () => {
@@ -311,8 +348,6 @@ function httpDecision(answer: unknown, routeArn: string): 'allow' | 'deny' | str
 }
 
 describe('the same decisions in both flavours', () => {
-  const POOL = 'us-east-1_CogauthParity';
-  const CLIENT = 'cogauthparityclient';
   const ROUTES = ['GET /messages', 'POST /messages', 'DELETE /messages/{id}', 'GET /me', 'PUT /messages'];
   const key = signingKey();
   const otherKey = signingKey();
@@ -386,9 +421,6 @@ describe('the same decisions in both flavours', () => {
         else throw new Error(`${name}: unexpected value ${JSON.stringify(value)}`);
       }
     }
-    // What the deployer passes to the Serverless app (`--param userPoolId=… --param clientIds=…`).
-    if (env.COGAUTH_USER_POOL_ID === '') env.COGAUTH_USER_POOL_ID = POOL;
-    if (env.COGAUTH_CLIENT_IDS === '') env.COGAUTH_CLIENT_IDS = CLIENT;
     // Cognito's JWKS endpoint cannot be reached here: both get the test key the documented way.
     env.COGAUTH_JWKS = JSON.stringify(key.jwks);
     return env;

@@ -14,6 +14,10 @@ export interface OfflineOptions {
   env?: Record<string, string>;
   /** Default 60000. */
   startTimeoutMs?: number;
+  /** The service to run; default this app. */
+  serviceDir?: string;
+  /** The osls bin (`node_modules/osls/bin/serverless.js`) to run it with; default this app's. */
+  oslsBin?: string;
 }
 
 export interface Offline {
@@ -25,6 +29,8 @@ export interface Offline {
   restUrl: string;
   /** `http://127.0.0.1:<port>`: the HTTP API routes. */
   httpApiUrl: string;
+  /** `ws://127.0.0.1:<port>`: the WebSocket API. */
+  websocketUrl: string;
   /** Everything serverless offline printed so far (stdout and stderr). */
   output(): string;
   /** Kills the process group (SIGTERM, SIGKILL after 5 s). Idempotent. */

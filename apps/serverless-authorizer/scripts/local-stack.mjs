@@ -1,10 +1,9 @@
 // The local stack the e2e test (and `pnpm demo`) run on: cognito-local standing in for Cognito,
 // `serverless offline` (osls + serverless-offline) standing in for API Gateway + Lambda, and the real
-// authorizer bundle in dist/authorizer. Everything listens on 127.0.0.1 on free ports; stop() ends
+// authorizer bundle, added by @cogauth/serverless-plugin. Everything listens on 127.0.0.1 on free ports; stop() ends
 // each process it started by killing its process group. Types: local-stack.d.mts.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startCognitoLocal } from '@cogauth/test-fixtures';
 
@@ -30,10 +29,11 @@ function killGroup(child, signal) {
 }
 
 /**
- * Starts `serverless offline` in the app directory and resolves once its HTTP server is ready.
+ * Starts `serverless offline` in the app directory (or `options.serviceDir`, run by `options.oslsBin`)
+ * and resolves once its HTTP server is ready.
  * `env` is added to the process environment; COGAUTH_* variables reach the authorizer through
- * serverless.yml's params. COGAUTH_RULES_FILE defaults to the absolute path of rules.json:
- * serverless-offline sets LAMBDA_TASK_ROOT=/var/task, where a relative path would be looked up.
+ * serverless.yml's params (custom.cogauth). A bad configuration stops serverless offline before it is
+ * ready: the rejection carries the plugin's message.
  */
 export async function startOffline(options = {}) {
   // freePort() only proves a port was free a moment ago: another process may take it first.
@@ -52,7 +52,7 @@ async function startOfflineOnce(options) {
   const args = [
     '--require',
     WATCHDOG,
-    OSLS_BIN,
+    options.oslsBin ?? OSLS_BIN,
     'offline',
     'start',
     '--host',
@@ -68,11 +68,10 @@ async function startOfflineOnce(options) {
     '--noSponsor',
   ];
   const child = spawn(process.execPath, args, {
-    cwd: APP_DIR,
+    cwd: options.serviceDir ?? APP_DIR,
     env: {
       ...process.env,
       ...SLS_ENV,
-      COGAUTH_RULES_FILE: join(APP_DIR, 'rules.json'),
       ...options.env,
       COGAUTH_PARENT_PID: String(process.pid),
     },
@@ -133,6 +132,8 @@ async function startOfflineOnce(options) {
     restUrl: `${baseUrl}/${stage}`,
     /** HTTP API routes ($default stage: no prefix). */
     httpApiUrl: baseUrl,
+    /** The WebSocket API ($connect runs on the upgrade). */
+    websocketUrl: `ws://127.0.0.1:${websocketPort}`,
     output: () => output,
     stop,
   };

@@ -83,6 +83,12 @@ describe('callerFromEvent', () => {
     expect(callerFromEvent(restEvent({ ...context, groups: '' }))?.groups).toEqual([]);
   });
 
+  it('reads groups as a JSON array: a comma inside a group name is not a second group', () => {
+    const caller = callerFromEvent(restEvent({ ...context, groups: '["readers,admin"]' }));
+    expect(caller?.groups).toEqual(['readers,admin']);
+    expect(callerFromEvent(restEvent({ ...context, groups: '["readers",' }))?.groups).toEqual([]);
+  });
+
   it('reads a group whose name holds "," as one group, not as two', () => {
     const groups = JSON.stringify(['readers,admin']);
     expect(callerFromEvent(restEvent({ ...context, groups }))?.groups).toEqual(['readers,admin']);

@@ -14,13 +14,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { readZip } from '@cogauth/test-fixtures';
+import { generateTestKey, jwksOf, readZip } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, SLS_ENV } from '../scripts/local-stack.mjs';
 
 const run = promisify(execFile);
 const OSLS_BIN = join(APP_DIR, 'node_modules', 'osls', 'bin', 'serverless.js');
-const AUTHORIZER_BUNDLE = join(APP_DIR, 'dist', 'authorizer', 'index.mjs');
 const BACKEND_BUNDLE = join(APP_DIR, 'dist', 'backend', 'index.mjs');
 const CORE_BUNDLE = createRequire(import.meta.url).resolve('@cogauth/core/lambda-bundle');
 const BACKEND_FUNCTIONS = ['listMessages', 'postMessage', 'deleteMessage', 'me'];
@@ -33,7 +32,7 @@ type Template = { Resources: Record<string, Resource> };
 
 const scratch = mkdtempSync(join(tmpdir(), 'cogauth-sls-package-'));
 const serviceDir = join(scratch, 'service');
-const EMBEDDED_JWKS = `${JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', alg: 'RS256', e: 'AQAB', n: 'AQAB' }] })}\n`;
+const EMBEDDED_JWKS = `${JSON.stringify(jwksOf(generateTestKey({ kid: 'k1' })))}\n`;
 
 /** No credentials anywhere: no AWS_* keys, no profile, shared files pointing at nothing. */
 function credentialFreeEnv(): NodeJS.ProcessEnv {
@@ -73,7 +72,7 @@ async function slsPackage(args: string[]): Promise<void> {
   await run(process.execPath, [OSLS_BIN, 'package', ...args], {
     cwd: serviceDir,
     env: credentialFreeEnv(),
-    timeout: 90_000,
+    timeout: 150_000,
   });
 }
 
@@ -98,14 +97,12 @@ const defaultDir = join(serviceDir, '.serverless');
 const overrideDir = join(scratch, 'prod');
 
 beforeAll(async () => {
-  for (const file of [AUTHORIZER_BUNDLE, BACKEND_BUNDLE]) {
-    if (!existsSync(file))
-      throw new Error(`${file} missing: run \`pnpm --filter @cogauth/serverless-authorizer build\``);
-  }
+  if (!existsSync(BACKEND_BUNDLE))
+    throw new Error(`${BACKEND_BUNDLE} missing: run \`pnpm --filter @cogauth/serverless-authorizer build\``);
   copyService();
   // One at a time, the --package run first: every run stages its zips in .serverless/, and a run
   // into the default location starts by emptying it.
-  // The embedded run ships what scripts/embed-jwks.mjs writes; the default run ships none.
+  // The embedded run ships a jwks.json named by jwksFile; the default run ships none.
   writeFileSync(join(serviceDir, 'jwks.json'), EMBEDDED_JWKS);
   await slsPackage([
     '--stage',
@@ -121,18 +118,19 @@ beforeAll(async () => {
     '--param=jwksFile=jwks.json',
   ]);
   rmSync(join(serviceDir, 'jwks.json'));
-  await slsPackage(['--stage', 'dev', '--region', 'us-east-1']);
-}, 120_000);
+  await slsPackage([
+    '--stage',
+    'dev',
+    '--region',
+    'us-east-1',
+    '--param=userPoolId=us-east-1_AbC123',
+    '--param=clientIds=sample-client',
+  ]);
+}, 300_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe('the authorizer bundle', () => {
-  it('is a byte-identical copy of @cogauth/core/lambda-bundle', () => {
-    expect(sha256(readFileSync(AUTHORIZER_BUNDLE))).toBe(sha256(readFileSync(CORE_BUNDLE)));
-  });
-});
-
-describe('serverless package with the default parameters', () => {
+describe('serverless package with a pool and a client', () => {
   it('declares the authorizer as a REST TOKEN authorizer on the Authorization header, cached 300 s', () => {
     const t = template(defaultDir);
     const authorizers = ofType(t, 'AWS::ApiGateway::Authorizer');
@@ -143,7 +141,7 @@ describe('serverless package with the default parameters', () => {
       IdentitySource: 'method.request.header.Authorization',
       AuthorizerResultTtlInSeconds: 300,
     });
-    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain('CogauthAuthorizerLambdaFunction');
 
     const methods = ofType(t, 'AWS::ApiGateway::Method');
     expect(methods).toHaveLength(BACKEND_FUNCTIONS.length);
@@ -152,7 +150,7 @@ describe('serverless package with the default parameters', () => {
     }
   });
 
-  it('declares the HTTP API authorizer as REQUEST, payload 2.0, IAM policy responses, keyed by token', () => {
+  it('declares the HTTP API authorizer as REQUEST, payload 2.0, IAM policy answers, keyed by the token', () => {
     const t = template(defaultDir);
     const authorizers = ofType(t, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
@@ -163,9 +161,9 @@ describe('serverless package with the default parameters', () => {
       EnableSimpleResponses: false,
       AuthorizerResultTtlInSeconds: 300,
     });
-    // The policy lists every route the caller may use, so caching it by token alone is right.
+    // The policy covers every route the caller may use, so the token alone is a safe cache key.
     expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
-    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain('CogauthAuthorizerLambdaFunction');
 
     const routes = ofType(t, 'AWS::ApiGatewayV2::Route');
     for (const [, route] of routes) {
@@ -194,7 +192,9 @@ describe('serverless package with the default parameters', () => {
   it('lets both APIs invoke the authorizer', () => {
     const t = template(defaultDir);
     const invokers = ofType(t, 'AWS::Lambda::Permission')
-      .filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes('AuthorizerLambdaFunction'))
+      .filter(([, p]) =>
+        JSON.stringify(p.Properties.FunctionName).includes('CogauthAuthorizerLambdaFunction'),
+      )
       .map(([, p]) => JSON.stringify(p.Properties.SourceArn));
     expect(invokers).toHaveLength(2);
     expect(invokers.some((arn) => arn.includes('"ApiGatewayRestApi"'))).toBe(true);
@@ -208,34 +208,27 @@ describe('serverless package with the default parameters', () => {
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     }
-    const authorizer = t.Resources.AuthorizerLambdaFunction as Resource;
-    expect(authorizer.Properties.Handler).toBe('dist/authorizer/index.handler');
+    const authorizer = t.Resources.CogauthAuthorizerLambdaFunction as Resource;
+    expect(authorizer.Properties.Handler).toBe('index.handler');
     expect(authorizer.Properties.Environment).toEqual({
       Variables: {
-        COGAUTH_USER_POOL_ID: '',
-        COGAUTH_CLIENT_IDS: '',
+        COGAUTH_USER_POOL_ID: 'us-east-1_AbC123',
+        COGAUTH_CLIENT_IDS: 'sample-client',
         COGAUTH_TOKEN_USE: 'access',
         COGAUTH_RULES_FILE: 'rules.json',
-        COGAUTH_RULES: '',
-        COGAUTH_ISSUER: '',
-        COGAUTH_JWKS_URI: '',
-        COGAUTH_JWKS: '',
-        COGAUTH_JWKS_FILE: '',
-        COGAUTH_POOLS: '',
-        COGAUTH_GRACE_SECONDS: '',
         COGAUTH_HTTP_API_RESPONSE: 'iam',
       },
     });
   });
 
   it('zips the authorizer bundle and its rules, nothing else', () => {
-    const entries = readZip(join(defaultDir, 'authorizer.zip'));
-    expect(entries.map((e) => e.name).sort()).toEqual(['dist/authorizer/index.mjs', 'rules.json']);
-    const bundle = entries.find((e) => e.name === 'dist/authorizer/index.mjs');
+    const entries = readZip(join(defaultDir, 'cogauthAuthorizer.zip'));
+    expect(entries.map((e) => e.name).sort()).toEqual(['index.mjs', 'rules.json']);
+    const bundle = entries.find((e) => e.name === 'index.mjs');
     expect(sha256(bundle?.data ?? Buffer.alloc(0))).toBe(sha256(readFileSync(CORE_BUNDLE)));
     const rules = entries.find((e) => e.name === 'rules.json');
     expect(rules?.data.toString('utf8')).toBe(readFileSync(join(APP_DIR, 'rules.json'), 'utf8'));
-    console.log(`authorizer.zip: ${statSync(join(defaultDir, 'authorizer.zip')).size} bytes`);
+    console.log(`cogauthAuthorizer.zip: ${statSync(join(defaultDir, 'cogauthAuthorizer.zip')).size} bytes`);
   });
 
   it('zips each backend function with the backend bundle only', () => {
@@ -250,8 +243,8 @@ describe('serverless package with the default parameters', () => {
 describe('serverless package with parameters', () => {
   it('passes stage, region and every --param through to the template', () => {
     const t = template(overrideDir);
-    const authorizer = t.Resources.AuthorizerLambdaFunction as Resource;
-    expect(authorizer.Properties.FunctionName).toBe('cogauth-sample-prod-authorizer');
+    const authorizer = t.Resources.CogauthAuthorizerLambdaFunction as Resource;
+    expect(authorizer.Properties.FunctionName).toBe('cogauth-sample-prod-cogauthAuthorizer');
     expect(authorizer.Properties.Environment).toMatchObject({
       Variables: {
         COGAUTH_USER_POOL_ID: 'eu-west-1_AbC123',
@@ -271,13 +264,11 @@ describe('serverless package with parameters', () => {
   });
 
   it('ships an embedded jwks.json inside the authorizer zip only', () => {
-    const entries = readZip(join(overrideDir, 'authorizer.zip'));
-    expect(entries.map((e) => e.name).sort()).toEqual([
-      'dist/authorizer/index.mjs',
-      'jwks.json',
-      'rules.json',
-    ]);
-    expect(entries.find((e) => e.name === 'jwks.json')?.data.toString('utf8')).toBe(EMBEDDED_JWKS);
+    const entries = readZip(join(overrideDir, 'cogauthAuthorizer.zip'));
+    expect(entries.map((e) => e.name).sort()).toEqual(['index.mjs', 'jwks.json', 'rules.json']);
+    expect(JSON.parse(entries.find((e) => e.name === 'jwks.json')?.data.toString('utf8') ?? '')).toEqual(
+      JSON.parse(EMBEDDED_JWKS),
+    );
     for (const fn of BACKEND_FUNCTIONS) {
       expect(readZip(join(overrideDir, `${fn}.zip`)).map((e) => e.name)).toEqual(['dist/backend/index.mjs']);
     }

@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ConfigError } from '@cogauth/core';
+
+/** A CloudFormation intrinsic such as `{Ref: UserPool}` or `!GetAtt UserPool.Arn` (as osls loads it). */
+export type CfnValue = { Ref: unknown } | { [fn: `Fn::${string}`]: unknown };
+
+export type TokenUse = 'access' | 'id' | 'any';
+export type HttpApiResponse = 'iam' | 'simple';
+
+/** `custom.cogauth` after validation: every field typed, defaults applied. */
+export interface CogauthSettings {
+  /** The authorizer function's key in `functions` (default `cogauthAuthorizer`). */
+  functionKey: string;
+  /** Single pool: the pool id and client ids (strings or CloudFormation references). */
+  userPoolId?: string | CfnValue;
+  clientIds?: (string | CfnValue)[];
+  tokenUse: TokenUse;
+  issuer?: string[];
+  jwksUri?: string;
+  graceSeconds?: number;
+  /** Several pools: core's verifier options, one object per pool. */
+  pools?: unknown[];
+  /** The rules as given (inline array or the parsed file), and where they came from. */
+  rules: unknown;
+  rulesSource: { kind: 'inline' } | { kind: 'file'; path: string; display: string };
+  /** A JWKS file to embed, or `true` to fetch the pool's JWKS at package time. */
+  jwksFile?: { path: string; display: string };
+  fetchJwks: boolean;
+  resultTtlSeconds: number;
+  restAuthorizerType: 'token' | 'request';
+  httpApiResponse: HttpApiResponse;
+  httpApiCache: 'on' | 'off';
+}
+
+const KNOWN_KEYS = new Set([
+  'functionName',
+  'userPoolId',
+  'clientIds',
+  'tokenUse',
+  'issuer',
+  'jwksUri',
+  'graceSeconds',
+  'pools',
+  'rules',
+  'rulesFile',
+  'jwksFile',
+  'fetchJwks',
+  'resultTtlSeconds',
+  'restAuthorizerType',
+  'httpApiResponse',
+  'httpApiCache',
+]);
+const SINGLE_POOL_KEYS = ['userPoolId', 'clientIds', 'tokenUse', 'issuer', 'jwksUri', 'graceSeconds'];
+const FUNCTION_KEY = /^[a-zA-Z0-9-_]{1,64}$/;
+
+const fail = (field: string, message: string): never => {
+  throw new ConfigError(`custom.cogauth.${field}`, message);
+};
+
+export function isCfnValue(value: unknown): value is CfnValue {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || (keys[0] as string).startsWith('Fn::'));
+}
+
+/** `''` and `null` mean "not set", so `${param:x, ''}` and `${env:X, ''}` work as defaults. */
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+function oneOf<T extends string>(raw: Record<string, unknown>, key: string, allowed: T[], fallback: T): T {
+  const value = raw[key];
+  if (!given(value)) return fallback;
+  if (typeof value !== 'string' || !(allowed as string[]).includes(value))
+    fail(key, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function integer(raw: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const value = raw[key];
+  if (!given(value)) return undefined;
+  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+    fail(key, `must be an integer from ${min} to ${max}`);
+  return n as number;
+}
+
+/** A path the user named, resolved against the service directory; it must stay inside it. */
+function servicePath(serviceDir: string, key: string, value: unknown): { path: string; display: string } {
+  if (typeof value !== 'string') return fail(key, 'must be a file path (a string)');
+  const path = resolve(serviceDir, value);
+  const rel = relative(serviceDir, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    fail(key, `must be a file inside the service directory, got ${JSON.stringify(value)}`);
+  return { path, display: value };
+}
+
+export function readJsonFile(file: { path: string; display: string }, key: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file.path, 'utf8');
+  } catch (cause) {
+    return fail(key, `cannot read ${file.display} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    return fail(key, `${file.display} is not valid JSON (${(cause as Error).message})`);
+  }
+}
+
+function clientIds(value: unknown): (string | CfnValue)[] {
+  if (isCfnValue(value)) return [value];
+  if (typeof value === 'string') {
+    const ids = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (ids.length === 0) fail('clientIds', 'lists no client id');
+    return ids;
+  }
+  if (!Array.isArray(value) || value.length === 0)
+    return fail('clientIds', 'must be a client id, a list of them, a CloudFormation reference, or "*"');
+  return value.map((id, i) => {
+    if (isCfnValue(id)) return id;
+    if (typeof id !== 'string' || id.trim() === '' || id.includes(','))
+      fail(`clientIds[${i}]`, 'must be a non-empty client id or a CloudFormation reference');
+    return (id as string).trim();
+  });
+}
+
+function issuers(value: unknown): string[] {
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((s) => typeof s !== 'string' || s === ''))
+    return fail('issuer', 'must be an issuer URL or a list of them');
+  return list as string[];
+}
+
+function pools(value: unknown): unknown[] {
+  const parsed = typeof value === 'string' ? parseJson('pools', value) : value;
+  if (!Array.isArray(parsed) || parsed.length === 0)
+    fail('pools', 'must be a non-empty list of verifier options (one per user pool)');
+  return parsed as unknown[];
+}
+
+function parseJson(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    return fail(key, `is not valid JSON (${(cause as Error).message})`);
+  }
+}
+
+/**
+ * Reads `custom.cogauth`: shapes, exclusive choices and defaults. What a setting means to the authorizer
+ * (pool id grammar, URLs, JWKS keys, rule syntax) is checked by @cogauth/core afterwards (validate.ts).
+ */
+export function readSettings(raw: unknown, serviceDir: string): CogauthSettings {
+  if (raw === undefined || raw === null)
+    throw new ConfigError('custom.cogauth', 'is missing: the plugin needs a user pool and rules');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError('custom.cogauth', 'must be an object');
+  const c = raw as Record<string, unknown>;
+  for (const key of Object.keys(c)) if (!KNOWN_KEYS.has(key)) fail(key, 'is not a known setting');
+
+  const functionKey = given(c.functionName) ? c.functionName : 'cogauthAuthorizer';
+  if (typeof functionKey !== 'string' || !FUNCTION_KEY.test(functionKey))
+    fail('functionName', 'must be a function key of letters, digits, - and _');
+
+  const settings: CogauthSettings = {
+    functionKey: functionKey as string,
+    tokenUse: oneOf(c, 'tokenUse', ['access', 'id', 'any'], 'access'),
+    rules: undefined,
+    rulesSource: { kind: 'inline' },
+    fetchJwks: false,
+    resultTtlSeconds: integer(c, 'resultTtlSeconds', 0, 3600) ?? 300,
+    restAuthorizerType: oneOf(c, 'restAuthorizerType', ['token', 'request'], 'token'),
+    httpApiResponse: oneOf(c, 'httpApiResponse', ['iam', 'simple'], 'iam'),
+    httpApiCache: oneOf(c, 'httpApiCache', ['on', 'off'], 'on'),
+  };
+  if (settings.httpApiCache === 'off' && settings.httpApiResponse !== 'simple')
+    fail('httpApiCache', 'applies only to httpApiResponse: simple (iam answers are cache-safe)');
+
+  if (given(c.pools)) {
+    const mixed = SINGLE_POOL_KEYS.find((key) => given(c[key]));
+    if (mixed !== undefined) fail(mixed, 'cannot be combined with pools (set it inside each pool)');
+    settings.pools = pools(c.pools);
+  } else {
+    if (!given(c.userPoolId))
+      fail(
+        'userPoolId',
+        'is required: a pool id like us-east-1_AbC123 or a reference such as {Ref: UserPool}',
+      );
+    if (typeof c.userPoolId !== 'string' && !isCfnValue(c.userPoolId))
+      fail('userPoolId', 'must be a pool id string or a CloudFormation reference');
+    settings.userPoolId = isCfnValue(c.userPoolId) ? c.userPoolId : (c.userPoolId as string).trim();
+    if (!given(c.clientIds)) fail('clientIds', 'is required: app client ids, a reference, or "*" to skip');
+    settings.clientIds = clientIds(c.clientIds);
+    if (given(c.issuer)) settings.issuer = issuers(c.issuer);
+    if (given(c.jwksUri)) {
+      if (typeof c.jwksUri !== 'string') fail('jwksUri', 'must be a URL string');
+      settings.jwksUri = c.jwksUri as string;
+    }
+    settings.graceSeconds = integer(c, 'graceSeconds', 0, 300);
+  }
+
+  if (given(c.rules) === given(c.rulesFile))
+    fail('rules', 'set exactly one of rules (inline list) and rulesFile (a JSON file path)');
+  if (given(c.rules)) {
+    if (!Array.isArray(c.rules)) fail('rules', 'must be a list of rules (use rulesFile for a file path)');
+    settings.rules = c.rules;
+  } else {
+    const file = servicePath(serviceDir, 'rulesFile', c.rulesFile);
+    settings.rulesSource = { kind: 'file', ...file };
+    settings.rules = readJsonFile(file, 'rulesFile');
+  }
+
+  const fetchJwks = c.fetchJwks;
+  if (given(fetchJwks) && typeof fetchJwks !== 'boolean') fail('fetchJwks', 'must be true or false');
+  settings.fetchJwks = fetchJwks === true;
+  if (given(c.jwksFile)) {
+    if (settings.fetchJwks) fail('jwksFile', 'set either jwksFile or fetchJwks, not both');
+    if (settings.pools) fail('jwksFile', 'cannot be combined with pools (put jwks inside each pool)');
+    settings.jwksFile = servicePath(serviceDir, 'jwksFile', c.jwksFile);
+  }
+  if (settings.fetchJwks) {
+    if (settings.pools) fail('fetchJwks', 'cannot be combined with pools (put jwks inside each pool)');
+    if (isCfnValue(settings.userPoolId) && settings.jwksUri === undefined)
+      fail(
+        'fetchJwks',
+        'needs a literal userPoolId or a jwksUri: a CloudFormation reference has no JWKS yet',
+      );
+  }
+  return settings;
+}

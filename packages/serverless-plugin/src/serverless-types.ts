@@ -1,0 +1,33 @@
+// The few parts of the Serverless Framework (v3 / osls) plugin API this plugin uses.
+
+export interface ServerlessFunction {
+  name?: string;
+  handler?: string;
+  events?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface Serverless {
+  serviceDir?: string;
+  config: { servicePath: string };
+  service: {
+    service: string;
+    custom?: Record<string, unknown>;
+    provider: { runtime?: string; httpApi?: unknown; [key: string]: unknown };
+    package?: { path?: string };
+    functions?: Record<string, ServerlessFunction>;
+  };
+  classes: { Error: new (message: string, code?: string) => Error };
+  configSchemaHandler?: { defineCustomProperties?: (schema: object) => void };
+  getProvider(name: 'aws'): { getStage(): string };
+}
+
+export interface ServerlessOptions {
+  package?: string;
+  stage?: string;
+  [key: string]: unknown;
+}
+
+export interface PluginUtils {
+  log?: { info?: (message: string) => void; warning?: (message: string) => void };
+}

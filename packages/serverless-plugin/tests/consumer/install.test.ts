@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readZip } from '@cogauth/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, PACKAGE_DIR } from '../helpers/fixture-service.js';
+
+// What a user installs: core and the plugin packed as tarballs, installed with npm into a service outside
+// the workspace whose serverless.yml and rules.json are the README's own snippets, packaged by osls.
+
+const run = promisify(execFile);
+const OSLS_VERSION = '4.3.1'; // the version the workspace tests with (package.json devDependencies)
+const CORE_DIR = join(PACKAGE_DIR, '..', 'core');
+const README = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
+
+/** The first fenced block of `lang` in the README, as a user would copy it. */
+function readmeSnippet(lang: string): string {
+  const open = README.indexOf(`\n\`\`\`${lang}\n`);
+  if (open < 0) throw new Error(`README.md has no ${lang} block`);
+  const start = open + lang.length + 5;
+  const end = README.indexOf('\n```', start);
+  return README.slice(start, end + 1);
+}
+
+const root = mkdtempSync(join(tmpdir(), 'cogauth-plugin-consumer-'));
+const serviceDir = join(root, 'service');
+const outDir = join(root, 'out');
+const handler = 'export const hello = async () => ({ statusCode: 200 });\nexport const connect = hello;\n';
+let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+async function pack(dir: string): Promise<string> {
+  const before = new Set(readdirSync(root));
+  await run('pnpm', ['pack', '--pack-destination', root], { cwd: dir, timeout: 60_000 });
+  const tarball = readdirSync(root).find((name) => name.endsWith('.tgz') && !before.has(name));
+  if (tarball === undefined) throw new Error(`pnpm pack wrote no tarball for ${dir}`);
+  return join(root, tarball);
+}
+
+/** Runs `step`, logging how long it took (the suite must stay under 2 minutes in CI). */
+async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await step();
+  console.log(`consumer: ${label} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+beforeAll(async () => {
+  const tarballs = await timed('pnpm pack', async () => [await pack(CORE_DIR), await pack(PACKAGE_DIR)]);
+  mkdirSync(serviceDir);
+  writeFileSync(
+    join(serviceDir, 'package.json'),
+    '{ "name": "my-service", "private": true, "type": "module" }\n',
+  );
+  writeFileSync(join(serviceDir, 'serverless.yml'), readmeSnippet('yaml'));
+  writeFileSync(join(serviceDir, 'rules.json'), readmeSnippet('json'));
+  writeFileSync(join(serviceDir, 'handler.mjs'), handler);
+  const env = cleanEnv(root);
+  await timed('npm install', () =>
+    run(
+      'npm',
+      [
+        'install',
+        '--save-dev',
+        '--save-exact',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        ...tarballs,
+        `osls@${OSLS_VERSION}`,
+      ],
+      { cwd: serviceDir, env, timeout: 180_000 },
+    ),
+  );
+  await timed('osls package', () =>
+    run(
+      process.execPath,
+      [join('node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', outDir],
+      {
+        cwd: serviceDir,
+        env,
+        timeout: 150_000,
+      },
+    ),
+  );
+  template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 360_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the README’s service, with the packed tarballs installed by npm', () => {
+  it('gets the authorizer function from the installed core bundle, configured from custom.cogauth', () => {
+    const fn = template.Resources.CogauthAuthorizerLambdaFunction;
+    expect(fn?.Properties).toMatchObject({
+      Handler: 'index.handler',
+      Runtime: 'nodejs22.x',
+      Environment: {
+        Variables: {
+          COGAUTH_USER_POOL_ID: 'us-east-1_AbC123',
+          COGAUTH_CLIENT_IDS: '1example23456789',
+          COGAUTH_TOKEN_USE: 'access',
+          COGAUTH_RULES_FILE: 'rules.json',
+          COGAUTH_HTTP_API_RESPONSE: 'iam',
+        },
+      },
+    });
+  });
+
+  it('guards the marked REST, HTTP API and WebSocket $connect events', () => {
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    expect(types.filter((t) => t === 'AWS::ApiGateway::Authorizer')).toHaveLength(1);
+    expect(types.filter((t) => t === 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(2);
+    const guarded = Object.values(template.Resources).filter(
+      (r) =>
+        ['AWS::ApiGateway::Method', 'AWS::ApiGatewayV2::Route'].includes(r.Type) &&
+        r.Properties.AuthorizationType === 'CUSTOM',
+    );
+    expect(guarded.map((r) => r.Properties.HttpMethod ?? r.Properties.RouteKey).sort()).toEqual([
+      '$connect',
+      'GET',
+      'GET /hello',
+    ]);
+  });
+
+  it('zips the installed core bundle and the README’s rules, and keeps the plugin out of the service zip', () => {
+    const entries = readZip(join(outDir, 'cogauthAuthorizer.zip'));
+    expect(entries.map((e) => e.name).sort()).toEqual(['index.mjs', 'rules.json']);
+    const installedBundle = join(
+      serviceDir,
+      'node_modules',
+      '@cogauth',
+      'core',
+      'dist',
+      'lambda',
+      'index.mjs',
+    );
+    expect(entries.find((e) => e.name === 'index.mjs')?.data.equals(readFileSync(installedBundle))).toBe(
+      true,
+    );
+    expect(entries.find((e) => e.name === 'rules.json')?.data.toString('utf8')).toBe(readmeSnippet('json'));
+    const service = readZip(join(outDir, 'my-service.zip')).map((e) => e.name);
+    expect(service).toContain('handler.mjs');
+    // Dev dependencies stay out (osls keeps npm's own node_modules/.package-lock.json only).
+    const modules = service.filter((name) => name.startsWith('node_modules/'));
+    expect(modules.filter((name) => name !== 'node_modules/.package-lock.json')).toEqual([]);
+  });
+});
