@@ -1,10 +1,8 @@
 export type { JwsAlgorithm } from './algorithms.js';
 export { SUPPORTED_ALGORITHMS } from './algorithms.js';
 export {
-  type AuthorizerHandler,
   type AuthorizerOptions,
   type AuthorizerResult,
-  createAuthorizer,
   type DecisionLog,
   type DecisionReason,
   defaultContext,
@@ -36,6 +34,13 @@ export {
   VerifyError,
   type VerifyErrorCode,
 } from './errors.js';
+export {
+  type AuthorizerHandler,
+  createAuthorizer,
+  type HttpApiAuthorizerEvent,
+  type RequestAuthorizerEvent,
+  type TokenAuthorizerEvent,
+} from './handler-types.js';
 export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
 export {
   type AuthorizerContext,
