@@ -185,7 +185,9 @@ describe('module entry', () => {
     vi.resetModules();
     const mod: Record<string, unknown> = await import('../src/lambda.js');
     expect(Object.keys(mod).sort()).toEqual(['handlerFromEnv']);
-    expect(() => (mod.handlerFromEnv as typeof handlerFromEnv)()).toThrow(ConfigError);
+    expect(() => (mod.handlerFromEnv as typeof handlerFromEnv)()).toThrow(
+      /^COGAUTH_USER_POOL_ID: is required/,
+    );
   });
 
   it('src/lambda-entry.ts (the bundle entry) configures `handler` from process.env at import and throws a ConfigError when unset', async () => {
