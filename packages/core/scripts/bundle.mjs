@@ -1,26 +1,31 @@
 // Writes the package's JavaScript; `tsc -p tsconfig.build.json` writes only the .d.ts files next to it.
-// - dist/index.js and dist/lambda.js (the `.` and `./lambda` exports): esbuild ESM bundles, one shared chunk,
-//   so importing the package loads two files instead of one per module (cold start), and both exports
-//   share one copy of every class (`instanceof ConfigError` holds across them).
-// - dist/lambda/index.mjs (`./lambda-bundle`): the env-configured Lambda entry as one minified ESM file
-//   that both deploy apps ship as is.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// - dist/index.js and dist/lambda.js (the `.` and `./lambda` exports for `import`): esbuild ESM bundles,
+//   one shared chunk, so importing the package loads two files instead of one per module (cold start),
+//   and both exports share one copy of every class (`instanceof ConfigError` holds across them).
+// - dist/cjs/index.cjs and dist/cjs/lambda.cjs (the same exports for `require`, which Node 20.0–20.18
+//   cannot do on ESM): lambda.cjs takes the error classes from index.cjs for the same reason, and
+//   dist/cjs/*.d.cts are the .d.ts files with their relative imports pointed at the .cjs files.
+// - dist/lambda/index.mjs (`./lambda-bundle`): src/lambda-entry.ts, the env-configured Lambda entry, as
+//   one minified ESM file that both deploy apps ship as is.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
+const cjs = join(dist, 'cjs');
 
 // JavaScript left over from earlier builds (tsc used to emit one .js per module) must not linger.
 for (const name of readdirSync(dist)) {
-  if (name.endsWith('.js') || name === 'chunks') rmSync(join(dist, name), { recursive: true, force: true });
+  if (name.endsWith('.js') || name === 'chunks' || name === 'cjs') {
+    rmSync(join(dist, name), { recursive: true, force: true });
+  }
 }
 
 const common = {
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: false,
@@ -30,16 +35,54 @@ const common = {
 
 await build({
   ...common,
+  format: 'esm',
   entryPoints: { index: join(root, 'src/index.ts'), lambda: join(root, 'src/lambda.ts') },
   outdir: dist,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
 
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: [join(root, 'src/index.ts')],
+  outfile: join(cjs, 'index.cjs'),
+});
+
+/** In lambda.cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
+const errorsFile = join(root, 'src/errors.ts');
+const errorsFromIndex = {
+  name: 'errors-from-index',
+  setup(b) {
+    b.onResolve({ filter: /errors\.js$/ }, (args) =>
+      resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === errorsFile
+        ? { path: './index.cjs', external: true }
+        : undefined,
+    );
+  },
+};
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: [join(root, 'src/lambda.ts')],
+  outfile: join(cjs, 'lambda.cjs'),
+  plugins: [errorsFromIndex],
+});
+
+// tsc's own output, so the specifiers are known: `from './x.js'` and `import('./x.js')`.
+const RELATIVE_JS = /(from |import\()'(\.\/[\w.-]+)\.js'/g;
+for (const name of readdirSync(dist)) {
+  if (!name.endsWith('.d.ts')) continue;
+  const text = readFileSync(join(dist, name), 'utf8').replace(RELATIVE_JS, "$1'$2.cjs'");
+  mkdirSync(cjs, { recursive: true });
+  writeFileSync(join(cjs, name.replace(/\.d\.ts$/, '.d.cts')), text);
+}
+
 const outfile = join(dist, 'lambda/index.mjs');
 await build({
   ...common,
-  entryPoints: [join(root, 'src/lambda.ts')],
+  format: 'esm',
+  entryPoints: [join(root, 'src/lambda-entry.ts')],
   outfile,
   minify: true,
   target: 'node22',

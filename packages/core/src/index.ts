@@ -2,10 +2,8 @@ export type { JwsAlgorithm } from './algorithms.js';
 export { SUPPORTED_ALGORITHMS } from './algorithms.js';
 export { type MethodArn, parseMethodArn } from './arn.js';
 export {
-  type AuthorizerHandler,
   type AuthorizerOptions,
   type AuthorizerResult,
-  createAuthorizer,
   type HttpApiCache,
   type HttpApiResponse,
   type SimpleAuthorizerResult,
@@ -42,6 +40,13 @@ export {
   type VerifyErrorCode,
 } from './errors.js';
 export type { EventKind } from './events.js';
+export {
+  type AuthorizerHandler,
+  createAuthorizer,
+  type HttpApiAuthorizerEvent,
+  type RequestAuthorizerEvent,
+  type TokenAuthorizerEvent,
+} from './handler-types.js';
 export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
 export {
   type AuthorizerPolicyResult,

@@ -1,10 +1,16 @@
-import type { AuthorizerHandler } from './authorizer.js';
-import { handlerFromEnv } from './lambda-env.js';
+import { type AuthorizerHandler, typedHandler } from './handler-types.js';
+import { handlerFromEnv as fromEnv } from './lambda-env.js';
 
-export { handlerFromEnv } from './lambda-env.js';
+export type { AuthorizerHandler } from './handler-types.js';
+
+/** The environment `handlerFromEnv` reads: `process.env` or any map of variable names to values. */
+export type LambdaEnv = Readonly<Record<string, string | undefined>>;
 
 /**
- * The Lambda entry (`index.handler` in the bundle), configured once per cold start from the COGAUTH_*
- * environment variables; a bad variable throws a ConfigError naming it during init.
+ * Builds the authorizer from COGAUTH_* variables (see "The Lambda entry" in README.md); throws a
+ * ConfigError naming the bad variable. Importing this module does nothing: call it at module scope of
+ * your handler file so a bad variable stops the cold start.
  */
-export const handler: AuthorizerHandler = handlerFromEnv();
+export function handlerFromEnv(env?: LambdaEnv): AuthorizerHandler {
+  return typedHandler(fromEnv(env));
+}

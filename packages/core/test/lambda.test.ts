@@ -16,7 +16,7 @@ import {
   ConfigError,
   type DecisionLog,
 } from '../src/index.js';
-import { handlerFromEnv } from '../src/lambda-env.js';
+import { handlerFromEnv } from '../src/lambda.js';
 import {
   access,
   CLIENT,
@@ -210,14 +210,24 @@ describe('handlerFromEnv', () => {
 });
 
 describe('module entry', () => {
-  it('src/lambda.ts configures `handler` from process.env at import and throws a ConfigError when unset', async () => {
+  it('src/lambda.ts (`@cogauth/core/lambda`) has no import-time effects: it imports without any COGAUTH_* variable', async () => {
+    for (const k of Object.keys(good)) vi.stubEnv(k, '');
+    vi.resetModules();
+    const mod: Record<string, unknown> = await import('../src/lambda.js');
+    expect(Object.keys(mod).sort()).toEqual(['handlerFromEnv']);
+    expect(() => (mod.handlerFromEnv as typeof handlerFromEnv)()).toThrow(
+      /^COGAUTH_USER_POOL_ID: is required/,
+    );
+  });
+
+  it('src/lambda-entry.ts (the bundle entry) configures `handler` from process.env at import and throws a ConfigError when unset', async () => {
     for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
     vi.resetModules();
-    const mod = await import('../src/lambda.js');
+    const mod = await import('../src/lambda-entry.js');
     await allowsGetMessages(mod.handler);
     vi.stubEnv('COGAUTH_CLIENT_IDS', '');
     vi.resetModules();
-    await expect(import('../src/lambda.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
+    await expect(import('../src/lambda-entry.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
   });
 
   it('the built bundle dist/lambda/index.mjs authorizes a TOKEN event', async () => {

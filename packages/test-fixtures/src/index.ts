@@ -10,6 +10,20 @@ export {
   startCognitoLocal,
 } from './cognito-local.js';
 export {
+  attwTarball,
+  type ConsumerProject,
+  cleanEnv,
+  type LintFinding,
+  type PackAndInstallOptions,
+  type PackedPackage,
+  packAndInstall,
+  packWorkspacePackage,
+  publintInstalled,
+  type RunResult,
+  type TypeScriptCompiler,
+  typeScriptCompilers,
+} from './consumer.js';
+export {
   type Jwks,
   type JwksRequestInfo,
   type JwksResponder,

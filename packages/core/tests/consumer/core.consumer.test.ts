@@ -1,0 +1,308 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  attwTarball,
+  type ConsumerProject,
+  cognitoAccessClaims,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  type PackedPackage,
+  packAndInstall,
+  publintInstalled,
+  signJwt,
+  startJwksServer,
+  type TypeScriptCompiler,
+  typeScriptCompilers,
+} from '@cogauth/test-fixtures';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AuthorizerPolicyResult } from '../../src/index.js';
+import {
+  CLIENT,
+  evaluatePolicy,
+  httpApiEvent,
+  POOL,
+  PREFIX,
+  requestEvent,
+  tokenEvent,
+} from '../../test/authorizer-fixtures.js';
+
+// @cogauth/core as a user gets it: `pnpm pack`, `npm install` of the tarball into a project in the OS
+// temp dir (no workspace links), then every way a user loads it.
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const TYPES_AWS_LAMBDA = '@types/aws-lambda@8.10.164';
+const TYPES_NODE = '@types/node@20.19.25';
+
+let consumer: ConsumerProject;
+let core: PackedPackage;
+
+beforeAll(() => {
+  consumer = packAndInstall({
+    packages: [join(import.meta.dirname, '../..')],
+    dependencies: [TYPES_AWS_LAMBDA, TYPES_NODE],
+    prefix: 'cogauth-core-consumer-',
+  });
+  core = consumer.packed[0] as PackedPackage;
+  for (const name of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, name), join(consumer.dir, name));
+}, 180_000);
+afterAll(() => consumer?.cleanup());
+
+function runNode(args: string[]): Record<string, unknown> {
+  const r = consumer.run(process.execPath, args);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe('the tarball', () => {
+  it('holds the licence, the README, ESM + CJS JavaScript and their types, nothing else', () => {
+    expect(core.name).toBe('@cogauth/core');
+    expect(core.files).toContain('LICENSE');
+    expect(core.files).toContain('README.md');
+    const unexpected = core.files.filter(
+      (f) =>
+        !['LICENSE', 'README.md', 'package.json'].includes(f) &&
+        !/^dist\/([\w-]+\.(js|d\.ts)|chunks\/chunk-\w+\.js|cjs\/[\w-]+\.(cjs|d\.cts)|lambda\/index\.mjs)$/.test(
+          f,
+        ),
+    );
+    expect(unexpected).toEqual([]);
+    for (const f of [
+      'dist/index.js',
+      'dist/cjs/index.cjs',
+      'dist/cjs/index.d.cts',
+      'dist/lambda/index.mjs',
+    ]) {
+      expect(core.files).toContain(f);
+    }
+    // The bundle entry is not an export: no declarations for it.
+    expect(core.files.filter((f) => f.includes('lambda-entry'))).toEqual([]);
+    expect(readFileSync(join(consumer.packageDir('@cogauth/core'), 'LICENSE'), 'utf8')).toMatch(
+      /Apache License\s+Version 2\.0/,
+    );
+  });
+
+  it('publint finds nothing', async () => {
+    expect(await publintInstalled(consumer.packageDir('@cogauth/core'))).toEqual([]);
+  });
+
+  it('are-the-types-wrong: no problem but the two explained ones', () => {
+    // `./lambda-bundle` is excluded: it is the deployable file that deploy tools locate with
+    // require.resolve and copy, not a module to import, so it has no types on purpose.
+    const found = attwTarball(core.tarball, ['--exclude-entrypoints', './lambda-bundle']).map(
+      (f) => f.message,
+    );
+    // node10 (`moduleResolution: node`/`node10`) ignores `exports`, so no subpath resolves there; the root
+    // does (through `main`/`types`). TypeScript 5 deprecates node10 and TypeScript 7 removes it.
+    expect(found).toEqual(['NoResolution ./lambda node10']);
+  });
+});
+
+describe('loading the installed package', () => {
+  it('imports as ESM; `@cogauth/core/lambda` has no import-time effects and shares the error classes', () => {
+    const out = runNode(['esm-check.mjs']);
+    expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/index\.js$/);
+    expect(out.lambdaResolved).toMatch(/\/dist\/lambda\.js$/);
+    expect(out).toMatchObject({
+      lambdaExports: ['handlerFromEnv'],
+      hasCreateAuthorizer: true,
+      sameConfigError: true,
+      field: 'COGAUTH_USER_POOL_ID',
+    });
+  });
+
+  it('requires as CommonJS where require(esm) is unavailable (Node 20.0–20.18), sharing the error classes', () => {
+    const out = runNode(['--no-experimental-require-module', 'cjs-check.cjs']);
+    expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/cjs\/index\.cjs$/);
+    expect(out.lambdaResolved).toMatch(/\/dist\/cjs\/lambda\.cjs$/);
+    expect(out).toMatchObject({
+      lambdaExports: ['handlerFromEnv'],
+      hasCreateAuthorizer: true,
+      sameConfigError: true,
+      field: 'COGAUTH_USER_POOL_ID',
+    });
+  });
+});
+
+describe('type-checking a consumer', () => {
+  const base = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    target: 'es2022',
+    lib: ['es2022'],
+    types: ['aws-lambda', 'node'],
+  };
+  const modes = [
+    { name: 'node16', options: { module: 'node16', moduleResolution: 'node16' }, files: ['cts', 'mts'] },
+    {
+      name: 'nodenext',
+      options: { module: 'nodenext', moduleResolution: 'nodenext' },
+      files: ['cts', 'mts'],
+    },
+    { name: 'bundler', options: { module: 'preserve', moduleResolution: 'bundler' }, files: ['ts'] },
+  ];
+
+  beforeAll(() => {
+    const source = readFileSync(join(FIXTURES, 'handlers.ts'), 'utf8');
+    for (const mode of modes) {
+      const dir = join(consumer.dir, `types-${mode.name}`);
+      mkdirSync(dir);
+      for (const ext of mode.files) writeFileSync(join(dir, `handlers.${ext}`), source);
+      writeFileSync(
+        join(consumer.dir, `tsconfig.${mode.name}.json`),
+        JSON.stringify({ compilerOptions: { ...base, ...mode.options }, include: [`types-${mode.name}`] }),
+      );
+    }
+  });
+
+  // TypeScript 7 (native) checks every mode with skipLibCheck: false; TypeScript 5.9 (what most users run)
+  // checks the strictest mode again with skipLibCheck on: the same answers, at a tenth of its run time.
+  const [ts5, ts7] = typeScriptCompilers() as [TypeScriptCompiler, TypeScriptCompiler];
+  for (const mode of modes) {
+    it(`TypeScript ${ts7.version}, moduleResolution ${mode.name} (${mode.files.join(', ')})`, () => {
+      const r = consumer.run(process.execPath, [...ts7.command, '-p', `tsconfig.${mode.name}.json`]);
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  }
+  it(`TypeScript ${ts5.version}, moduleResolution nodenext (cts, mts), skipLibCheck`, () => {
+    const r = consumer.run(process.execPath, [
+      ...ts5.command,
+      '-p',
+      'tsconfig.nodenext.json',
+      '--skipLibCheck',
+    ]);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('the .d.ts files need @types/node in one place only: jwt.d.ts (internal ParsedToken holds Buffers)', () => {
+    // Without @types/node (and without @types/aws-lambda, whose handler.d.ts imports node:stream), a
+    // consumer with skipLibCheck: false sees only this. Fix it in src/jwt.ts (Uint8Array); then this list
+    // becomes empty and the optional peer dependency on @types/node can go.
+    const source = [
+      "import { createAuthorizer, createCognitoVerifier } from '@cogauth/core';",
+      "import { handlerFromEnv } from '@cogauth/core/lambda';",
+      "const verifier = createCognitoVerifier({ userPoolId: 'us-east-1_AbC123', clientId: 'c', tokenUse: 'id' });",
+      "export const a = createAuthorizer({ verifier, rules: [{ route: 'GET /a' }] });",
+      'export const b = handlerFromEnv({});',
+    ].join('\n');
+    mkdirSync(join(consumer.dir, 'types-no-node'));
+    for (const ext of ['mts', 'cts']) writeFileSync(join(consumer.dir, `types-no-node/plain.${ext}`), source);
+    writeFileSync(
+      join(consumer.dir, 'tsconfig.no-node.json'),
+      JSON.stringify({
+        compilerOptions: { ...base, types: [], module: 'nodenext', moduleResolution: 'nodenext' },
+        include: ['types-no-node'],
+      }),
+    );
+    const r = consumer.run(process.execPath, [...ts7.command, '-p', 'tsconfig.no-node.json']);
+    const errors = r.stdout.split('\n').filter((l) => /error TS/.test(l));
+    const files = new Set(errors.map((l) => /^node_modules\/@cogauth\/core\/(\S+?)\(/.exec(l)?.[1] ?? l));
+    expect([...files].sort()).toEqual(['dist/cjs/jwt.d.cts', 'dist/jwt.d.ts']);
+    expect(errors.every((l) => /Cannot find name 'Buffer'/.test(l))).toBe(true);
+  });
+});
+
+describe('a consumer Lambda bundled with esbuild, run against real-shaped events', () => {
+  const key = generateTestKey({ alg: 'RS256', kid: 'consumer-key' });
+  let server: JwksServer;
+  let reader: string;
+  let writer: string;
+
+  beforeAll(async () => {
+    server = await startJwksServer({ jwks: jwksOf(key), poolId: POOL });
+    const mint = (groups: string[]) =>
+      signJwt(cognitoAccessClaims({ issuer: server.issuer, poolId: POOL, clientId: CLIENT, groups }), key);
+    reader = mint([]);
+    writer = mint(['writers']);
+  });
+  afterAll(() => server?.close());
+
+  type Handlers = Record<
+    'token' | 'request' | 'httpApi' | 'httpApiIam' | 'fromEnv',
+    (e: unknown) => Promise<unknown>
+  >;
+
+  async function bundleAndLoad(format: 'esm' | 'cjs'): Promise<Handlers> {
+    const outfile = join(consumer.dir, `out/lambda.${format === 'esm' ? 'mjs' : 'cjs'}`);
+    await build({
+      entryPoints: [join(consumer.dir, 'lambda.ts')],
+      absWorkingDir: consumer.dir,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format,
+      outfile,
+      logLevel: 'error',
+    });
+    const settings = { userPoolId: POOL, clientId: CLIENT, issuer: server.issuer, jwksUri: server.jwksUrl };
+    vi.stubEnv('CONSUMER_SETTINGS', JSON.stringify(settings));
+    vi.stubEnv('COGAUTH_USER_POOL_ID', POOL);
+    vi.stubEnv('COGAUTH_CLIENT_IDS', CLIENT);
+    vi.stubEnv('COGAUTH_ISSUER', server.issuer);
+    vi.stubEnv('COGAUTH_JWKS_URI', server.jwksUrl);
+    vi.stubEnv('COGAUTH_RULES', '[{"route":"GET /messages"}]');
+    try {
+      return format === 'esm'
+        ? ((await import(pathToFileURL(outfile).href)) as Handlers)
+        : (createRequire(import.meta.url)(outfile) as Handlers);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }
+
+  for (const format of ['esm', 'cjs'] as const) {
+    it(`${format}: TOKEN, REQUEST and HTTP API v2 events get the documented answers`, async () => {
+      vi.spyOn(console, 'log').mockImplementation(() => {});
+      const h = await bundleAndLoad(format);
+      const tokenResult = await h.token(tokenEvent(`Bearer ${reader}`));
+      expect(evaluatePolicy(tokenResult as AuthorizerPolicyResult, `${PREFIX}GET/messages`)).toBe('Allow');
+      expect(evaluatePolicy(tokenResult as AuthorizerPolicyResult, `${PREFIX}POST/messages`)).toBe('Deny');
+      const requestResult = await h.request(
+        requestEvent({ Authorization: `Bearer ${writer}` }, 'POST/messages'),
+      );
+      expect(evaluatePolicy(requestResult as AuthorizerPolicyResult, `${PREFIX}POST/messages`)).toBe('Allow');
+      // The default HTTP API answer must be the one the types promise (handlers.ts `byDefault`).
+      expect(await h.httpApi(httpApiEvent(`Bearer ${reader}`, 'POST/messages'))).toMatchObject({
+        isAuthorized: false,
+      });
+      expect(await h.httpApi(httpApiEvent(`Bearer ${reader}`))).toMatchObject({ isAuthorized: true });
+      expect(await h.httpApiIam(httpApiEvent(`Bearer ${writer}`))).toMatchObject({
+        principalId: expect.any(String),
+      });
+      expect(
+        evaluatePolicy(
+          (await h.fromEnv(tokenEvent(`Bearer ${reader}`))) as AuthorizerPolicyResult,
+          `${PREFIX}GET/messages`,
+        ),
+      ).toBe('Allow');
+      await expect(h.token(tokenEvent('Bearer not-a-token'))).rejects.toThrow(/^Unauthorized$/);
+      await expect(h.httpApi(httpApiEvent(undefined))).rejects.toThrow(/^Unauthorized$/);
+      vi.restoreAllMocks();
+    });
+  }
+
+  it('the installed zero-code bundle (`@cogauth/core/lambda-bundle`) is configured from the environment', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const bundle = join(consumer.packageDir('@cogauth/core'), 'dist/lambda/index.mjs');
+    vi.stubEnv('COGAUTH_USER_POOL_ID', POOL);
+    vi.stubEnv('COGAUTH_CLIENT_IDS', CLIENT);
+    vi.stubEnv('COGAUTH_ISSUER', server.issuer);
+    vi.stubEnv('COGAUTH_JWKS_URI', server.jwksUrl);
+    vi.stubEnv('COGAUTH_RULES', '[{"route":"GET /messages"}]');
+    try {
+      const mod = (await import(pathToFileURL(bundle).href)) as { handler: (e: unknown) => Promise<unknown> };
+      const result = await mod.handler(tokenEvent(`Bearer ${reader}`));
+      expect(evaluatePolicy(result as AuthorizerPolicyResult, `${PREFIX}GET/messages`)).toBe('Allow');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.restoreAllMocks();
+    }
+  });
+});
