@@ -110,7 +110,12 @@ export function packWorkspacePackage(packageDir: string, destination: string): P
  */
 export function packAndInstall(options: PackAndInstallOptions): ConsumerProject {
   const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'cogauth-consumer-'));
-  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  const cleanup = (): void => {
+    process.off('exit', cleanup);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Also when the run ends without afterAll (turbo stopping the task after another package failed).
+  process.once('exit', cleanup);
   try {
     const tarballs = join(dir, 'tarballs');
     mkdirSync(tarballs);
