@@ -61,3 +61,10 @@ export function duration(seconds: number): string {
   if (m > 0) return `${m}m ${s}s`;
   return `${s}s`;
 }
+
+/** argv shows in `ps` and shell history: say so whenever a secret arrives that way. */
+export function warnSecretOnArgv(io: Io, flag: string, instead: string): void {
+  io.stderr.write(
+    `cogauth: warning: ${flag} on the command line is visible in "ps" and your shell history; use ${instead}\n`,
+  );
+}

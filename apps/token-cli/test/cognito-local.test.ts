@@ -13,7 +13,9 @@ import {
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SCRIPT, runInPty } from './support/pty.js';
-import { type CliResult, runCli } from './support/run-cli.js';
+import { type CliResult, type RunOptions, runCli as runRaw } from './support/run-cli.js';
+
+const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
 
 const RULES = [
   { route: 'GET /messages' },
@@ -441,43 +443,48 @@ describe('check runs the real authorizer on a REST TOKEN event', () => {
 });
 
 describe('configuration file, profiles and environment end to end', () => {
-  it('finds cogauth.config.yaml up the tree and uses the named profile', async () => {
+  it('a profile in the user config file, rules from the project file up the tree', async () => {
     const project = join(dir, 'project');
     const nested = join(project, 'src', 'deep');
+    const xdg = join(dir, 'xdg');
     mkdirSync(nested, { recursive: true });
+    mkdirSync(join(xdg, 'cogauth'), { recursive: true });
     writeFileSync(
-      join(project, 'cogauth.config.yaml'),
+      join(xdg, 'cogauth', 'config.yaml'),
       [
-        'authFlow: USER_PASSWORD_AUTH',
+        'defaultProfile: broken',
         'profiles:',
         '  local:',
         `    endpoint: ${cognito.endpoint}`,
         `    userPoolId: ${pool.poolId}`,
         `    clientId: ${clientId}`,
-        '    rules: ../rules.json',
+        '    authFlow: USER_PASSWORD_AUTH',
         '  broken:',
         '    endpoint: http://127.0.0.1:1',
         '',
       ].join('\n'),
     );
-    const res = await runCli(
+    writeFileSync(join(project, 'cogauth.config.yaml'), 'rules: ../rules.json\n');
+    const env = { XDG_CONFIG_HOME: xdg };
+    const res = await runRaw(
       ['login', '--profile', 'local', '-u', 'bob', '--password-stdin', '--print', 'access'],
-      {
-        cwd: nested,
-        input: 'Bob-Passw0rd!',
-      },
+      { cwd: nested, input: 'Bob-Passw0rd!', env },
     );
-    expect(res.stderr).toBe('');
+    expect(res.stderr).toBe(
+      `cogauth: using config ${join(project, 'cogauth.config.yaml')}, profile local; endpoint ${cognito.endpoint} (not AWS)\n`,
+    );
     expect(res.code).toBe(0);
     // rules path is relative to the config file; the env picks the profile
     const check = await runCli(['check', '--route', 'GET /me', res.stdout.trim()], {
       cwd: nested,
-      env: { COGAUTH_PROFILE: 'local' },
+      env: { ...env, COGAUTH_PROFILE: 'local' },
     });
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/^decision: 200 Allow/);
-    const missing = await runCli(['login', '--profile', 'nope', '-u', 'bob', '--password', 'x'], {
+    const missing = await runCli(['login', '--profile', 'nope', '-u', 'bob', '--password-stdin'], {
       cwd: nested,
+      env,
+      input: 'x',
     });
     expectOneLineError(missing, /config error: profile: no profile "nope" .*known: local, broken/);
   });
@@ -505,9 +512,9 @@ describe('emulator down', () => {
         `^cogauth: login failed: cannot reach http://127.0.0.1:${port} \\(ECONNREFUSED\\) — is the emulator running\\?\\n$`,
       ),
     );
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(3); // could not reach Cognito: its own exit code
     const debug = await runCli([...args, '--debug'], { input: 'pw' });
-    expect(debug.code).toBe(1);
+    expect(debug.code).toBe(3);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
 

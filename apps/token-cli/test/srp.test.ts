@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cognitoTimestamp, g, k, N, padHex, SrpSession } from '../src/srp.js';
-import { runCli } from './support/run-cli.js';
+import { type RunOptions, runCli as runRaw } from './support/run-cli.js';
+
+const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
+
 import { type SrpDouble, startSrpDouble } from './support/srp-double.js';
 
 // The oracle: amazon-cognito-identity-js (dev dependency only), AWS's own SRP client.

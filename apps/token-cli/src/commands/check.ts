@@ -15,7 +15,7 @@ import {
 } from '@cogauth/core';
 import { parse as parseYaml } from 'yaml';
 import { COMMON_HELP, type Command } from '../command.js';
-import { regionOfPoolId, type Settings } from '../config.js';
+import { regionOf, type Settings } from '../config.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 import { tokenArgument } from '../prompt.js';
@@ -197,7 +197,7 @@ function safePayload(token: string): Record<string, unknown> | undefined {
 }
 
 function regionFor(settings: Settings): string {
-  return settings.region ?? regionOfPoolId(settings.userPoolId) ?? 'us-east-1';
+  return regionOf(settings) ?? 'us-east-1';
 }
 
 export const check: Command = {

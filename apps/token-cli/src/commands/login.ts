@@ -1,18 +1,13 @@
-import {
-  type AuthenticationResultType,
-  type ChallengeNameType,
-  InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { AuthenticationResultType, ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
 import { type CognitoApi, cognitoFailure, createCognitoClient } from '../cognito.js';
 import { COMMON_HELP, type Command, type CommandContext, POOL_HELP, POOL_OPTIONS } from '../command.js';
 import { requireClientId, type Settings } from '../config.js';
 import { CliError, UsageError } from '../errors.js';
-import { type Io, startSpinner } from '../output.js';
+import { type Io, startSpinner, warnSecretOnArgv } from '../output.js';
 import { promptLine, promptSecret, readStdin } from '../prompt.js';
 import { secretHash } from '../secret-hash.js';
-import { parsePrintChoice, printSession, tokensOf } from '../session.js';
 import { SrpSession } from '../srp.js';
+import { parsePrintChoice, printSession, tokensOf } from '../tokens.js';
 
 export type AuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
 
@@ -61,13 +56,11 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
     Session?: string;
   };
   try {
-    response = await api.send(
-      new InitiateAuthCommand({
-        AuthFlow: input.authFlow,
-        ClientId: clientId,
-        AuthParameters: authParameters,
-      }),
-    );
+    response = await api.call('InitiateAuth', {
+      AuthFlow: input.authFlow,
+      ClientId: clientId,
+      AuthParameters: authParameters,
+    });
   } catch (error) {
     throw cognitoFailure('login failed', error, settings);
   }
@@ -128,14 +121,12 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
         );
     }
     try {
-      response = await api.send(
-        new RespondToAuthChallengeCommand({
-          ClientId: clientId,
-          ChallengeName: challenge,
-          ChallengeResponses: { ...answers, ...hashFor(userId) },
-          Session: response.Session,
-        }),
-      );
+      response = await api.call('RespondToAuthChallenge', {
+        ClientId: clientId,
+        ChallengeName: challenge as ChallengeNameType,
+        ChallengeResponses: { ...answers, ...hashFor(userId) },
+        Session: response.Session,
+      });
     } catch (error) {
       throw cognitoFailure(`${challenge} challenge failed`, error, settings);
     }
@@ -183,7 +174,10 @@ export async function readPassword(
   if (typeof fromFlag === 'string' && values['password-stdin']) {
     throw new UsageError('use either --password or --password-stdin, not both');
   }
-  if (typeof fromFlag === 'string') return fromFlag;
+  if (typeof fromFlag === 'string') {
+    warnSecretOnArgv(io, '--password', 'the prompt or --password-stdin');
+    return fromFlag;
+  }
   if (values['password-stdin']) {
     const text = (await readStdin(io)).replace(/\r?\n$/, '');
     if (!text) throw new UsageError('--password-stdin: stdin was empty');
@@ -256,7 +250,7 @@ Examples:
       settings.username ?? (await promptLine(io, 'Username: ', 'pass --username (or COGAUTH_USERNAME)'));
     if (!username) throw new UsageError('no username given');
     const password = await readPassword(io, values, username);
-    const api = createCognitoClient(settings);
+    const api = await createCognitoClient(settings);
     try {
       return await runLogin(ctx, api, { settings, authFlow, attributes, username, password, json, print });
     } finally {

@@ -1,7 +1,8 @@
 import { COMMON_HELP, type Command } from '../command.js';
-import type { Settings } from '../config.js';
+import { domainUrl, type Settings } from '../config.js';
 import { CliError, UsageError } from '../errors.js';
 import { printJson, startSpinner } from '../output.js';
+import { checkedUrl } from '../url-policy.js';
 
 export interface M2mToken {
   accessToken: string;
@@ -11,14 +12,15 @@ export interface M2mToken {
 
 /** `my-domain.auth.eu-west-1.amazoncognito.com` or a full URL -> `<origin+path>/oauth2/token`. */
 export function tokenEndpoint(domain: string): string {
-  const withScheme = /^https?:\/\//i.test(domain) ? domain : `https://${domain}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new UsageError(`--domain "${domain}" is not a host name or URL`);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/oauth2/token`;
+  return oauthEndpoint(domain, 'token');
+}
+
+/** `<domain>/oauth2/<name>`; https, or http to a loopback host only. */
+export function oauthEndpoint(domain: string, name: 'token' | 'authorize' | 'revoke'): string {
+  const url = checkedUrl('domain', domainUrl(domain));
+  let path = url.pathname;
+  while (path.endsWith('/')) path = path.slice(0, -1);
+  return `${url.origin}${path}/oauth2/${name}`;
 }
 
 /** OAuth 2.0 client_credentials grant against the pool domain's token endpoint. */

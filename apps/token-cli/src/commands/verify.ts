@@ -3,10 +3,11 @@ import {
   type CognitoVerifier,
   type CognitoVerifierOptions,
   createCognitoVerifier,
+  isAwsUserPoolId,
   VerifyError,
 } from '@cogauth/core';
 import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
-import { regionOfPoolId, type Settings } from '../config.js';
+import type { Settings } from '../config.js';
 import { CliError, UsageError } from '../errors.js';
 import { describeExpiry, note, printJson } from '../output.js';
 import { tokenArgument } from '../prompt.js';
@@ -43,7 +44,7 @@ export function verifierOptions(settings: Settings): CognitoVerifierOptions {
   const clientId =
     settings.clientId === undefined || settings.clientId === '*' ? null : settings.clientId.split(',');
   let issuer = settings.issuer?.split(',');
-  if (!issuer && settings.endpoint && !regionOfPoolId(userPoolId)) {
+  if (!issuer && settings.endpoint && !isAwsUserPoolId(userPoolId)) {
     issuer = [`${settings.endpoint.replace(/\/+$/, '')}/${userPoolId}`];
   }
   return {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { BIN } from './run-cli.js';
+import { BIN, cleanEnv } from './run-cli.js';
 
 /** util-linux `script` gives the CLI a real pseudo-terminal; tests that need one skip without it. */
 export const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -18,10 +18,7 @@ export function runInPty(
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('COGAUTH_') && !k.startsWith('AWS_')) env[k] = v;
-  }
+  const env = cleanEnv();
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { type AuthenticationResultType, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from '@cogauth/core';
 import { type CognitoApi, cognitoFailure } from './cognito.js';
 import type { Settings } from './config.js';
@@ -62,7 +62,7 @@ export async function printSession(
   }
   let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
   try {
-    user = await api.send(new GetUserCommand({ AccessToken: tokens.accessToken }));
+    user = await api.call('GetUser', { AccessToken: tokens.accessToken });
   } catch (error) {
     throw cognitoFailure('GetUser failed', error, settings);
   }
