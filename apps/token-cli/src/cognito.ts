@@ -9,7 +9,7 @@ import type {
   RevokeTokenCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { regionOf, type Settings } from './config.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, EXIT_UNREACHABLE, UsageError } from './errors.js';
 import { checkedUrl } from './url-policy.js';
 
 interface Calls {
@@ -25,9 +25,6 @@ export interface CognitoApi {
   call<A extends CognitoAction>(action: A, input: Calls[A][0]): Promise<Calls[A][1]>;
   destroy(): void;
 }
-
-/** Exit code for "could not reach Cognito, the pool domain or the JWKS", distinct from a refusal (1). */
-export const EXIT_UNREACHABLE = 3;
 
 /**
  * InitiateAuth, RespondToAuthChallenge, GetUser and RevokeToken are unauthenticated Cognito calls, so no

@@ -77,8 +77,13 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       sources[key] = 'file';
     }
   }
-  if (settings.rules !== undefined && settings.rulesJson !== undefined && sources.rules !== 'file') {
-    throw new ConfigError('COGAUTH_RULES_FILE', 'set either COGAUTH_RULES or COGAUTH_RULES_FILE');
+  if (settings.rules !== undefined && settings.rulesJson !== undefined) {
+    if (sources.rules !== 'file') {
+      throw new ConfigError('COGAUTH_RULES_FILE', 'set either COGAUTH_RULES or COGAUTH_RULES_FILE');
+    }
+    // COGAUTH_RULES (env) beats a rules file from a config file, like any variable beats the file.
+    delete settings.rules;
+    delete sources.rules;
   }
   const defaultRegion = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   if (defaultRegion !== undefined) settings.defaultRegion = defaultRegion;

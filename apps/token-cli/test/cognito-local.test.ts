@@ -242,6 +242,8 @@ describe('refresh, verify and decode of the printed tokens', () => {
         pool.issuer,
         '--jwks-uri',
         pool.jwksUri,
+        '--token-use',
+        'id',
         '--json',
       ],
       { input: `Bearer ${tokens.idToken}\n` },
@@ -518,7 +520,7 @@ describe('emulator down', () => {
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
 
-  it('verify when the JWKS cannot be fetched: JWKS_UNAVAILABLE, exit 1', async () => {
+  it('verify when the JWKS cannot be fetched: JWKS_UNAVAILABLE, exit 3', async () => {
     const port = await freePort();
     const token = signJwt(
       cognitoAccessClaims({ issuer: `http://127.0.0.1:${port}/local_x` }),
@@ -532,10 +534,10 @@ describe('emulator down', () => {
       `http://127.0.0.1:${port}`,
       token,
     ]);
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(3);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(
-      /^cogauth: note: no --client-id.*\ncogauth: invalid token: JWKS_UNAVAILABLE: /,
+      /^cogauth: note: not checked: client_id\/aud .*\ncogauth: cannot check the token: JWKS_UNAVAILABLE: /,
     );
   });
 });
