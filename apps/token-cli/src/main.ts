@@ -4,13 +4,26 @@ import { COMMON_OPTIONS, type Command, makeContext } from './command.js';
 import { check } from './commands/check.js';
 import { decode } from './commands/decode.js';
 import { login } from './commands/login.js';
+import { logout } from './commands/logout.js';
 import { m2m } from './commands/m2m.js';
 import { refresh } from './commands/refresh.js';
+import { token } from './commands/token.js';
 import { verify } from './commands/verify.js';
+import { whoami } from './commands/whoami.js';
 import { CliError, UsageError } from './errors.js';
 import type { Io } from './output.js';
 
-export const COMMANDS: readonly Command[] = [login, refresh, m2m, verify, decode, check];
+export const COMMANDS: readonly Command[] = [
+  login,
+  token,
+  whoami,
+  logout,
+  refresh,
+  m2m,
+  verify,
+  decode,
+  check,
+];
 
 const GENERAL_HELP = `cogauth: get, inspect and verify Amazon Cognito tokens
 

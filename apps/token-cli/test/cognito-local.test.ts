@@ -83,15 +83,12 @@ afterAll(async () => {
 });
 
 describe('login (USER_PASSWORD_AUTH) against cognito-local', () => {
-  it('prints "username email_verified access_token" by default, and nothing on stderr', async () => {
+  it('piped, prints the bare access token, and nothing on stderr', async () => {
     const res = await login('alice', 'Alice-Passw0rd!');
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    const parts = res.stdout.trimEnd().split(' ');
-    expect(parts).toHaveLength(3);
-    expect(parts[0]).toBe('alice');
-    expect(parts[1]).toBe('true');
-    const payload = JSON.parse(Buffer.from(String(parts[2]).split('.')[1] ?? '', 'base64url').toString());
+    expect(res.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const payload = JSON.parse(Buffer.from(res.stdout.split('.')[1] ?? '', 'base64url').toString());
     expect(payload.iss).toBe(pool.issuer);
     expect(payload.token_use).toBe('access');
   });
@@ -191,8 +188,13 @@ describe.skipIf(!HAS_SCRIPT)('on a terminal (util-linux script provides the pty)
     expect(code).toBe(0);
     expect(screen).not.toContain('Bob-Passw0rd!');
     expect(screen).toContain('Logging in bob');
-    // the token line follows the spinner's erase-line sequence
-    expect(screen.split(ERASE_LINE).at(-1)).toMatch(/^bob - [\w-]+\.[\w-]+\.[\w-]+\r?\n$/);
+    // on a terminal: who logged in and where the session went, after the spinner's erase-line sequence
+    const summary = screen.split(ERASE_LINE).at(-1) ?? '';
+    expect(summary).toMatch(/^user: {5}\u001b\[1mbob\u001b\[0m\r?\ngroups: /);
+    expect(summary).toMatch(
+      /\r?\nsession: {2}saved to \S+default\.json; "cogauth token" prints a fresh token\r?\n$/,
+    );
+    expect(summary).not.toMatch(/[\w-]{20,}\.[\w-]{20,}\./);
   });
 
   it('NEW_PASSWORD_REQUIRED prompts twice for the new password, never echoing any of them', async () => {

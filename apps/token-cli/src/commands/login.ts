@@ -6,6 +6,8 @@ import { CliError, UsageError } from '../errors.js';
 import { type Io, startSpinner, warnSecretOnArgv } from '../output.js';
 import { promptLine, promptSecret, readStdin } from '../prompt.js';
 import { secretHash } from '../secret-hash.js';
+import { cognitoSessionBase, sessionOf } from '../session-flow.js';
+import { saveSession } from '../session-store.js';
 import { SrpSession } from '../srp.js';
 import { parsePrintChoice, printSession, tokensOf } from '../tokens.js';
 
@@ -212,11 +214,14 @@ export const login: Command = {
     attribute: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     print: { type: 'string' },
+    'no-save': { type: 'boolean' },
   },
   help: `Usage: cogauth login [options]
 
 Logs a user in with InitiateAuth, answers challenges, then calls GetUser.
-Prints "username email_verified access_token" (as the old script did), or --json, or one --print value.
+Saves the session (profile "default" unless --profile) for "cogauth token", "whoami" and "logout":
+a 0600 file in your state directory (~/.local/state/cogauth/sessions, or $XDG_STATE_HOME/cogauth).
+On a terminal it then shows who logged in; piped, it prints the bare access token (or --json, --print).
 
 Options:
   -u, --username <name>     user name or alias (COGAUTH_USERNAME; prompted on a terminal)
@@ -229,6 +234,7 @@ Options:
   --totp-code <code>        answer SOFTWARE_TOKEN_MFA without a prompt
   --json                    {username, attributes, tokens: {accessToken, idToken, refreshToken, expiresIn}}
   --print <what>            print only access | id | refresh | header ("Authorization: Bearer ...")
+  --no-save                 do not save the session
 
 ${POOL_HELP}
 
@@ -302,6 +308,13 @@ async function runLogin(
   } finally {
     spinner.stop();
   }
-  await printSession(io, api, settings, tokensOf(result), { json, print });
+  const tokens = tokensOf(result);
+  let savedTo: string | undefined;
+  if (!values['no-save']) {
+    const profile = ctx.config().profile ?? 'default';
+    const base = cognitoSessionBase(profile, settings, requireClientId(settings));
+    savedTo = saveSession(io.env, sessionOf(base, tokens));
+  }
+  await printSession(io, api, settings, tokens, { json, print, savedTo });
   return 0;
 }
