@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { CliError } from './errors.js';
+import { CliError, EXIT_INTERRUPTED } from './errors.js';
 import type { Io } from './output.js';
 
 /** Asks on stderr and reads a line from a TTY stdin; fails (never hangs) when stdin is not a terminal. */
@@ -11,6 +11,7 @@ export async function promptLine(io: Io, question: string, howToAvoid: string): 
     return await new Promise<string>((resolveLine, reject) => {
       onClose = () => reject(new CliError('cancelled'));
       rl.once('close', onClose);
+      rl.once('SIGINT', () => reject(new CliError('interrupted', { exitCode: EXIT_INTERRUPTED })));
       rl.question(question, (answer) => resolveLine(answer.trim()));
     });
   } finally {
@@ -41,7 +42,7 @@ export async function promptSecret(io: Io, question: string, howToAvoid: string)
           }
           if (ch === '\u0003') {
             stdin.off('data', onData);
-            reject(new CliError('cancelled'));
+            reject(new CliError('interrupted', { exitCode: EXIT_INTERRUPTED }));
             return;
           }
           if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);

@@ -17,7 +17,7 @@ import { COMMON_HELP, type Command } from '../command.js';
 import { regionOf, type Settings } from '../config.js';
 import { EXIT_UNREACHABLE, UsageError } from '../errors.js';
 import { expectedVsActual } from '../mismatch.js';
-import { printJson } from '../output.js';
+import { type Io, printJson, style } from '../output.js';
 import { tokenArgument } from '../prompt.js';
 import { buildVerifier, VERIFIER_HELP, VERIFIER_OPTIONS } from './verify.js';
 
@@ -160,16 +160,14 @@ function requirement(rule: RouteRule): string {
   return parts.length ? parts.join(' and ') : 'any valid token';
 }
 
-function printOutcome(
-  io: { stdout: NodeJS.WritableStream },
-  outcome: CheckOutcome,
-  token: string,
-  details: string | undefined,
-): void {
+function printOutcome(io: Io, outcome: CheckOutcome, token: string, details: string | undefined): void {
   const out: string[] = [];
-  const label = { Allow: '200 Allow', Deny: '403 Forbidden (Deny)', Unauthorized: '401 Unauthorized' }[
-    outcome.decision
-  ];
+  const s = style(io);
+  const label = {
+    Allow: s.good('200 Allow'),
+    Deny: s.bad('403 Forbidden (Deny)'),
+    Unauthorized: s.bad('401 Unauthorized'),
+  }[outcome.decision];
   out.push(`decision: ${label}`);
   out.push(`reason:   ${outcome.reason}`);
   out.push(`route:    ${outcome.route}`);

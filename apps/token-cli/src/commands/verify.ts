@@ -10,7 +10,7 @@ import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
 import type { Settings } from '../config.js';
 import { CliError, EXIT_UNREACHABLE, UsageError } from '../errors.js';
 import { expectedVsActual } from '../mismatch.js';
-import { describeExpiry, note, printJson } from '../output.js';
+import { describeExpiry, note, printJson, style } from '../output.js';
 import { tokenArgument } from '../prompt.js';
 
 export const VERIFIER_OPTIONS = {
@@ -121,7 +121,7 @@ Example:
       });
       return 0;
     }
-    io.stdout.write(`valid ${claims.token_use} token\n`);
+    io.stdout.write(`${style(io).good(`valid ${claims.token_use} token`)}\n`);
     io.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
     io.stdout.write(`expires: ${describeExpiry(claims.exp)}\n`);
     return 0;
