@@ -153,7 +153,10 @@ function processIo(): Io {
     });
   }
   return {
-    stdin: process.stdin,
+    // process.stdin builds a net.Socket or tty stream on first access: only commands that read it pay.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -1,10 +1,11 @@
-import { createInterface } from 'node:readline';
 import { CliError, EXIT_INTERRUPTED } from './errors.js';
 import type { Io } from './output.js';
 
 /** Asks on stderr and reads a line from a TTY stdin; fails (never hangs) when stdin is not a terminal. */
 export async function promptLine(io: Io, question: string, howToAvoid: string): Promise<string> {
   requireTty(io, howToAvoid);
+  // readline costs a few ms to load: only when a prompt is really shown.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
   let onClose: (() => void) | undefined;
   try {

@@ -11,6 +11,8 @@ export interface Settings {
   scopes?: string;
   issuer?: string;
   jwksUri?: string;
+  /** A JWKS saved to a file (preloaded: no fetch while its keys match), as COGAUTH_JWKS_FILE in the Lambda. */
+  jwksFile?: string;
   tokenUse?: string;
   rules?: string;
   /** Inline rules JSON (COGAUTH_RULES, as the Lambda reads it); never from a file or flag. */
@@ -50,6 +52,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'scopes', flag: 'scope', env: 'COGAUTH_SCOPES' },
   { key: 'issuer', flag: 'issuer', env: 'COGAUTH_ISSUER', trusted: true },
   { key: 'jwksUri', flag: 'jwks-uri', env: 'COGAUTH_JWKS_URI', trusted: true },
+  { key: 'jwksFile', flag: 'jwks-file', env: 'COGAUTH_JWKS_FILE', trusted: true, path: true },
   { key: 'tokenUse', flag: 'token-use', env: 'COGAUTH_TOKEN_USE', trusted: true },
   { key: 'rules', flag: 'rules', env: 'COGAUTH_RULES_FILE', path: true },
   { key: 'rulesJson', flag: undefined, env: 'COGAUTH_RULES', envOnly: true },

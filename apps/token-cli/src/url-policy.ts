@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { dnsSuffixOf, PARTITIONS } from '@cogauth/core';
 import { UsageError } from './errors.js';
 
@@ -6,9 +5,12 @@ import { UsageError } from './errors.js';
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  // WHATWG URL parsing has already normalised IPv4 hosts to dotted-decimal (127.1 -> 127.0.0.1).
+  const parts = host.split('.');
+  return (
+    parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) < 256)
+  );
 }
 
 /**

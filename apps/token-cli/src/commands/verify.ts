@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import {
   type CognitoClaims,
   type CognitoVerifier,
   type CognitoVerifierOptions,
   createCognitoVerifier,
   isAwsUserPoolId,
+  type Jwks,
   VerifyError,
 } from '@cogauth/core';
 import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
@@ -19,6 +21,7 @@ export const VERIFIER_OPTIONS = {
   'token-use': { type: 'string' },
   issuer: { type: 'string' },
   'jwks-uri': { type: 'string' },
+  'jwks-file': { type: 'string' },
   endpoint: { type: 'string' },
   region: { type: 'string' },
 } as const;
@@ -29,6 +32,7 @@ export const VERIFIER_HELP = `Verifier options (flag > env > config file):
   --token-use <use>     access (default, as the deployed authorizer) | id | any (COGAUTH_TOKEN_USE)
   --issuer <url>        issuer override, e.g. http://127.0.0.1:9229/local_abc (COGAUTH_ISSUER)
   --jwks-uri <url>      JWKS override (COGAUTH_JWKS_URI; default <issuer>/.well-known/jwks.json)
+  --jwks-file <file>    preloaded JWKS, e.g. saved with curl: no fetch while its keys match (COGAUTH_JWKS_FILE)
   --endpoint <url>      with a region-less pool id (cognito-local), the issuer defaults to <endpoint>/<poolId>`;
 
 /** Verifier options from the resolved settings; an emulator pool (`local_x`) gets its issuer from --endpoint. */
@@ -55,7 +59,24 @@ export function verifierOptions(settings: Settings): CognitoVerifierOptions {
     clientId,
     ...(issuer ? { issuer } : {}),
     ...(settings.jwksUri ? { jwksUri: settings.jwksUri } : {}),
+    ...(settings.jwksFile ? { jwks: readJwksFile(settings.jwksFile) } : {}),
   };
+}
+
+function readJwksFile(path: string): Jwks {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--jwks-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as Jwks;
+  } catch {
+    throw new UsageError(`--jwks-file: ${path} is not valid JSON`);
+  }
 }
 
 export function buildVerifier(ctx: CommandContext): {
