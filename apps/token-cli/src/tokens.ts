@@ -52,7 +52,7 @@ export function parsePrintChoice(value: unknown, json: boolean): PrintChoice | u
  */
 export async function printSession(
   io: Io,
-  api: CognitoApi,
+  api: CognitoApi | undefined,
   settings: Settings,
   tokens: Tokens,
   mode: { json: boolean; print: PrintChoice | undefined; savedTo?: string | undefined },
@@ -69,6 +69,10 @@ export async function printSession(
     const lines = describeIdentity(tokens, style(io));
     if (mode.savedTo) lines.push(`session:  saved to ${mode.savedTo}; "cogauth token" prints a fresh token`);
     io.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
+  if (api === undefined) {
+    printJson(io, { tokens });
     return;
   }
   let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };

@@ -4,7 +4,7 @@ import { type CognitoApi, createCognitoClient } from '../cognito.js';
 import { COMMON_HELP, type Command, type CommandContext, POOL_HELP, POOL_OPTIONS } from '../command.js';
 import { requireClientId, type Settings } from '../config.js';
 import { UsageError } from '../errors.js';
-import { type Io, startSpinner, warnSecretOnArgv } from '../output.js';
+import { type Io, printJson, startSpinner, warnSecretOnArgv } from '../output.js';
 import { promptLine, promptSecret, readStdin } from '../prompt.js';
 import { cognitoSessionBase, sessionOf } from '../session-flow.js';
 import { saveSession } from '../session-store.js';
@@ -59,6 +59,12 @@ export const login: Command = {
     json: { type: 'boolean' },
     print: { type: 'string' },
     'no-save': { type: 'boolean' },
+    browser: { type: 'boolean' },
+    domain: { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    port: { type: 'string' },
+    'no-browser': { type: 'boolean' },
+    'identity-provider': { type: 'string' },
   },
   help: `Usage: cogauth login [options]
 
@@ -80,6 +86,16 @@ Options:
   --print <what>            print only access | id | refresh | header ("Authorization: Bearer ...")
   --no-save                 do not save the session
 
+Browser login (hosted UI, federated identity providers such as Google or SAML):
+  --browser                 authorization code + PKCE at <domain>/oauth2/authorize, redirect caught on
+                            http://127.0.0.1:<random port>/callback; opens a browser where there is one,
+                            otherwise prints the URL
+  --domain <host|url>       the pool domain, e.g. my-app.auth.eu-west-1.amazoncognito.com (COGAUTH_DOMAIN)
+  --scope <scope>           repeatable (default: openid email profile)
+  --port <n>                fixed port, when the app client's callback URL names one
+  --identity-provider <n>   go straight to this provider (Cognito identity_provider), e.g. Google
+  --no-browser              only print the URL
+
 ${POOL_HELP}
 
 ${COMMON_HELP}
@@ -94,6 +110,7 @@ Examples:
     const json = values.json === true;
     const print = parsePrintChoice(values.print, json);
     const { settings } = ctx.config();
+    if (values.browser) return runBrowserLogin(ctx, settings, { json, print });
     const authFlow = parseAuthFlow(settings.authFlow);
     const attributes = parseAttributes(values);
     const username =
@@ -108,6 +125,40 @@ Examples:
     }
   },
 };
+
+async function runBrowserLogin(
+  ctx: CommandContext,
+  settings: Settings,
+  mode: { json: boolean; print: ReturnType<typeof parsePrintChoice> },
+): Promise<number> {
+  const { io, values } = ctx;
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535)) {
+    throw new UsageError('--port must be a port number from 1 to 65535');
+  }
+  const { browserLogin } = await import('../browser-login.js');
+  const tokens = await browserLogin(io, settings, {
+    ...(port === undefined ? {} : { port }),
+    ...(values['no-browser'] ? { noBrowser: true } : {}),
+    ...(typeof values['identity-provider'] === 'string'
+      ? { identityProvider: values['identity-provider'] }
+      : {}),
+  });
+  let savedTo: string | undefined;
+  if (!values['no-save']) {
+    const profile = ctx.config().profile ?? 'default';
+    const base = {
+      profile,
+      kind: 'oauth' as const,
+      clientId: requireClientId(settings),
+      domain: settings.domain as string,
+    };
+    savedTo = saveSession(io.env, sessionOf(base, tokens));
+  }
+  if (mode.json) printJson(io, { tokens });
+  else await printSession(io, undefined, settings, tokens, { ...mode, savedTo });
+  return 0;
+}
 
 async function runLogin(
   ctx: CommandContext,
