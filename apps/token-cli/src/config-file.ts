@@ -15,9 +15,12 @@ export interface ConfigFile {
 // `yaml` costs ~30 ms to import: load it only when a YAML file is actually read.
 const requireLazy = createRequire(import.meta.url);
 
+export function loadYaml(): typeof import('yaml') {
+  return requireLazy('yaml') as typeof import('yaml');
+}
+
 export function parseYamlText(text: string): unknown {
-  const yaml = requireLazy('yaml') as typeof import('yaml');
-  return yaml.parse(text);
+  return loadYaml().parse(text);
 }
 
 /**
