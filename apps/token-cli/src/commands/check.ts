@@ -10,6 +10,7 @@ import {
   type PolicyDocument,
   parseMethodArn,
   parseRules,
+  partitionOfRegion,
   type RouteRule,
   ruleMatches,
 } from '@cogauth/core';
@@ -81,7 +82,7 @@ export function methodArnFor(route: string, region: string): string {
       `--route needs a concrete request path such as /messages/42, not a template (got "${path}")`,
     );
   }
-  return `arn:aws:execute-api:${region}:${ACCOUNT}:${API_ID}/${STAGE}/${method}${path}`;
+  return `arn:${partitionOfRegion(region) ?? 'aws'}:execute-api:${region}:${ACCOUNT}:${API_ID}/${STAGE}/${method}${path}`;
 }
 
 /** Runs the real core authorizer on a synthesized REST TOKEN event. */
