@@ -45,6 +45,7 @@ async function cliLogin(stack, username, password) {
       '--password-stdin',
       '--print',
       'access',
+      '--no-save',
     ],
     { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
   );

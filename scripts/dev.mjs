@@ -4,6 +4,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '../apps/serverless-authorizer/scripts/local-stack.mjs';
+import { writeUserProfile } from '../apps/token-cli/dist/user-config.js';
 
 const COGAUTH = relative(
   process.cwd(),
@@ -26,6 +27,37 @@ const login = (user) =>
   `--user-pool-id ${stack.pool.poolId} --client-id ${stack.client.clientId} ` +
   `--auth-flow USER_PASSWORD_AUTH -u ${user.username} --password-stdin --print access`;
 
+// A `local` profile in the user's own cogauth config (trusted, unlike a file in the repository), so
+// `cogauth login --profile local` and `cogauth token --profile local` need no flags.
+const profile = writeUserProfile(process.env, 'local', {
+  endpoint: stack.cognito.endpoint,
+  userPoolId: stack.pool.poolId,
+  clientId: stack.client.clientId,
+  authFlow: 'USER_PASSWORD_AUTH',
+});
+
+// The authorizer's decision line for every call as it happens (decision, reason, route, principal: the
+// authorizer never logs the token).
+let seen = stack.offline.output().length;
+setInterval(() => {
+  const output = stack.offline.output();
+  const fresh = output.slice(seen);
+  const end = fresh.lastIndexOf('\n');
+  if (end < 0) return;
+  seen += end + 1;
+  for (const line of fresh.slice(0, end).split('\n')) {
+    if (!line.includes('cogauth authorizer decision')) continue;
+    try {
+      const d = JSON.parse(line.slice(line.indexOf('{')));
+      process.stdout.write(
+        `authorizer: ${d.decision} ${d.reason} ${d.route ?? '-'} principal=${d.principal ?? '-'} (${d.latencyMs} ms)\n`,
+      );
+    } catch {
+      // not a complete decision line
+    }
+  }
+}, 200).unref();
+
 const { reader, writer, admin } = stack.users;
 const pool = `--endpoint ${stack.cognito.endpoint} --user-pool-id ${stack.pool.poolId} --client-id ${stack.client.clientId}`;
 process.stdout.write(`
@@ -39,7 +71,13 @@ cogauth local stack is up (Ctrl-C stops everything)
   HTTP API                 ${stack.httpApiUrl}
   users                    reader (readers), writer (readers, writers), admin (readers, writers, admin)
 
-Log in (the token goes to stdout only):
+A cogauth profile "local" for this pool is in ${profile.path}${profile.madeDefault ? ' (now your default profile)' : ''}:
+  node ${COGAUTH} login --profile local -u writer          # password: ${writer.password}
+  curl -H "Authorization: Bearer $(node ${COGAUTH} token --profile local)" ${stack.restUrl}/messages
+  node ${COGAUTH} whoami --profile local
+Every call's authorizer decision is printed below as it happens.
+
+Or log in without a session (the token goes to stdout only):
   READER=$(${login(reader)})
   WRITER=$(${login(writer)})
   ADMIN=$(${login(admin)})

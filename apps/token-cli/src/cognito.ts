@@ -1,31 +1,65 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { regionOfPoolId, type Settings } from './config.js';
-import { CliError, UsageError } from './errors.js';
+import type {
+  GetUserCommandInput,
+  GetUserCommandOutput,
+  InitiateAuthCommandInput,
+  InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommandInput,
+  RespondToAuthChallengeCommandOutput,
+  RevokeTokenCommandInput,
+  RevokeTokenCommandOutput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { regionOf, type Settings } from './config.js';
+import { CliError, EXIT_UNREACHABLE, UsageError } from './errors.js';
+import { checkedUrl } from './url-policy.js';
 
-/** The one SDK method the CLI uses; tests may pass any object with it. */
+interface Calls {
+  InitiateAuth: [InitiateAuthCommandInput, InitiateAuthCommandOutput];
+  RespondToAuthChallenge: [RespondToAuthChallengeCommandInput, RespondToAuthChallengeCommandOutput];
+  GetUser: [GetUserCommandInput, GetUserCommandOutput];
+  RevokeToken: [RevokeTokenCommandInput, RevokeTokenCommandOutput];
+}
+export type CognitoAction = keyof Calls;
+
+/** The Cognito calls the CLI makes; tests may pass any object with `call`. */
 export interface CognitoApi {
-  send: CognitoIdentityProviderClient['send'];
+  call<A extends CognitoAction>(action: A, input: Calls[A][0]): Promise<Calls[A][1]>;
+  destroy(): void;
 }
 
 /**
- * InitiateAuth, RespondToAuthChallenge and GetUser are unauthenticated Cognito calls, so no AWS
- * credentials are needed — also not for cognito-local.
+ * InitiateAuth, RespondToAuthChallenge, GetUser and RevokeToken are unauthenticated Cognito calls, so no
+ * AWS credentials are needed — also not for cognito-local. The SDK (~150 ms to import) loads only here.
  */
-export function createCognitoClient(settings: Settings): CognitoIdentityProviderClient {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const region =
-    settings.region ?? regionOfPoolId(settings.userPoolId) ?? (settings.endpoint ? 'us-east-1' : undefined);
+export async function createCognitoClient(settings: Settings): Promise<CognitoApi> {
+  const region = regionOf(settings) ?? (settings.endpoint ? 'us-east-1' : undefined);
   if (!region) {
-    throw new UsageError('no region: pass --region (or COGAUTH_REGION), or a pool id that names it');
+    throw new UsageError(
+      'no region: pass --region (or COGAUTH_REGION / AWS_REGION), or a pool id that names it',
+    );
   }
-  if (settings.endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(settings.endpoint)) {
-    throw new UsageError(`--endpoint "${settings.endpoint}" is not an http(s) URL`);
-  }
-  return new CognitoIdentityProviderClient({
+  if (settings.endpoint !== undefined) checkedUrl('endpoint', settings.endpoint);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
+  const client = new sdk.CognitoIdentityProviderClient({
     region,
     maxAttempts: 2,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   });
+  const commands = {
+    InitiateAuth: sdk.InitiateAuthCommand,
+    RespondToAuthChallenge: sdk.RespondToAuthChallengeCommand,
+    GetUser: sdk.GetUserCommand,
+    RevokeToken: sdk.RevokeTokenCommand,
+  };
+  return {
+    call(action, input) {
+      const Command = commands[action] as unknown as new (
+        i: typeof input,
+      ) => Parameters<typeof client.send>[0];
+      return client.send(new Command(input)) as never;
+    },
+    destroy: () => client.destroy(),
+  };
 }
 
 const NETWORK_CODES = new Set([
@@ -42,10 +76,12 @@ export function cognitoFailure(action: string, error: unknown, settings: Setting
   const err = error as { name?: string; message?: string; code?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code;
   if (code && NETWORK_CODES.has(code)) {
-    const where =
-      settings.endpoint ?? `Cognito in ${settings.region ?? regionOfPoolId(settings.userPoolId) ?? '?'}`;
+    const where = settings.endpoint ?? `Cognito in ${regionOf(settings) ?? '?'}`;
     const hint = settings.endpoint ? ' — is the emulator running?' : ' — check your network and --region';
-    return new CliError(`${action}: cannot reach ${where} (${code})${hint}`, { cause: error });
+    return new CliError(`${action}: cannot reach ${where} (${code})${hint}`, {
+      cause: error,
+      exitCode: EXIT_UNREACHABLE,
+    });
   }
   const name = err.name && err.name !== 'Error' ? ` (${err.name})` : '';
   const hint = HINTS[err.name ?? ''] ?? '';

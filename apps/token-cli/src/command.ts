@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
-import { type ResolvedConfig, resolveConfig } from './config.js';
-import type { Io } from './output.js';
+import { domainUrl, type ResolvedConfig, resolveConfig } from './config.js';
+import { type Io, warnSecretOnArgv } from './output.js';
+import { isAwsUrl } from './url-policy.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -32,7 +33,8 @@ export const COMMON_OPTIONS: OptionSpec = {
 };
 
 export const COMMON_HELP = `Common options:
-  --config <file>       config file (default: nearest cogauth.config.yaml|yml|json up the tree)
+  --config <file>       config file (COGAUTH_CONFIG; default: your own config file, then the nearest
+                        cogauth.config.yaml|yml|json up the tree, which may not set pools, clients or URLs)
   --profile <name>      profile in the config file (env COGAUTH_PROFILE)
   --debug               print stack traces and where each setting came from
   -h, --help            this help`;
@@ -48,9 +50,9 @@ export const POOL_OPTIONS: OptionSpec = {
 
 export const POOL_HELP = `Pool options (flag > env > config file):
   --user-pool-id <id>   e.g. us-east-1_AbC123 or local_4vYH1bWa   (COGAUTH_USER_POOL_ID)
-  --client-id <id>      app client id                             (COGAUTH_CLIENT_ID)
+  --client-id <id>      app client id                             (COGAUTH_CLIENT_IDS)
   --client-secret <s>   app client secret, when the client has one (COGAUTH_CLIENT_SECRET)
-  --region <region>     optional when the pool id names it        (COGAUTH_REGION)
+  --region <region>     optional when the pool id names it        (COGAUTH_REGION, AWS_REGION)
   --endpoint <url>      Cognito API endpoint, e.g. cognito-local   (COGAUTH_ENDPOINT)`;
 
 export function makeContext(io: Io, values: CommandContext['values'], positionals: string[]): CommandContext {
@@ -62,6 +64,10 @@ export function makeContext(io: Io, values: CommandContext['values'], positional
     config() {
       if (!cached) {
         cached = resolveConfig({ flags: values, env: io.env, cwd: io.cwd });
+        announce(io, cached);
+        if (typeof values['client-secret'] === 'string') {
+          warnSecretOnArgv(io, '--client-secret', 'COGAUTH_CLIENT_SECRET');
+        }
         if (values.debug) {
           // Names and sources only: values may be secrets.
           const where = Object.entries(cached.sources).map(([key, source]) => `${key}=${source}`);
@@ -74,4 +80,30 @@ export function makeContext(io: Io, values: CommandContext['values'], positional
       return cached;
     },
   };
+}
+
+/**
+ * One stderr line naming a config file that is not the user's own and every non-AWS URL in use, so a
+ * surprising file or endpoint is never silent. Never a value that could be secret.
+ */
+function announce(io: Io, config: ResolvedConfig): void {
+  const parts: string[] = [];
+  const foreign = config.files.filter((f) => f.origin !== 'user');
+  if (foreign.length > 0) {
+    const profile = config.profile === undefined ? '' : `, profile ${config.profile}`;
+    parts.push(`config ${foreign.map((f) => f.path).join(' + ')}${profile}`);
+  }
+  const { endpoint, domain, issuer, jwksUri } = config.settings;
+  const urls: Array<[string, string | undefined]> = [
+    ['endpoint', endpoint],
+    ['domain', domain === undefined ? undefined : domainUrl(domain)],
+    ['issuer', issuer],
+    ['jwks-uri', jwksUri],
+  ];
+  for (const [name, value] of urls) {
+    if (value === undefined) continue;
+    const outside = value.split(',').filter((one) => !isAwsUrl(new URL(one.trim())));
+    if (outside.length > 0) parts.push(`${name} ${outside.join(',')} (not AWS)`);
+  }
+  if (parts.length > 0) io.stderr.write(`cogauth: using ${parts.join('; ')}\n`);
 }

@@ -1,55 +1,33 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ConfigError } from '@cogauth/core';
-import { parse as parseYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, parseUserPoolId } from '@cogauth/core';
+import { type ConfigFile, readConfigFile } from './config-file.js';
 import { UsageError } from './errors.js';
+import { userConfigDir } from './paths.js';
+import { SETTINGS, type SettingKey, type Settings, TRUSTED_KEYS } from './settings.js';
+import { checkedUrl } from './url-policy.js';
 
-/** Every setting the CLI reads from flags, `COGAUTH_*` variables or a config file. */
-export interface Settings {
-  userPoolId?: string;
-  clientId?: string;
-  clientSecret?: string;
-  region?: string;
-  endpoint?: string;
-  username?: string;
-  authFlow?: string;
-  domain?: string;
-  scopes?: string;
-  issuer?: string;
-  jwksUri?: string;
-  tokenUse?: string;
-  rules?: string;
-}
-
-export type SettingKey = keyof Settings;
-
-/** Setting name, its flag and its environment variable. Flags use the kebab-case form. */
-export const SETTINGS: ReadonlyArray<{ key: SettingKey; flag: string; env: string; path?: true }> = [
-  { key: 'userPoolId', flag: 'user-pool-id', env: 'COGAUTH_USER_POOL_ID' },
-  { key: 'clientId', flag: 'client-id', env: 'COGAUTH_CLIENT_ID' },
-  { key: 'clientSecret', flag: 'client-secret', env: 'COGAUTH_CLIENT_SECRET' },
-  { key: 'region', flag: 'region', env: 'COGAUTH_REGION' },
-  { key: 'endpoint', flag: 'endpoint', env: 'COGAUTH_ENDPOINT' },
-  { key: 'username', flag: 'username', env: 'COGAUTH_USERNAME' },
-  { key: 'authFlow', flag: 'auth-flow', env: 'COGAUTH_AUTH_FLOW' },
-  { key: 'domain', flag: 'domain', env: 'COGAUTH_DOMAIN' },
-  { key: 'scopes', flag: 'scope', env: 'COGAUTH_SCOPES' },
-  { key: 'issuer', flag: 'issuer', env: 'COGAUTH_ISSUER' },
-  { key: 'jwksUri', flag: 'jwks-uri', env: 'COGAUTH_JWKS_URI' },
-  { key: 'tokenUse', flag: 'token-use', env: 'COGAUTH_TOKEN_USE' },
-  { key: 'rules', flag: 'rules', env: 'COGAUTH_RULES_FILE', path: true },
-];
-
-const KNOWN_KEYS = new Set<string>(SETTINGS.map((s) => s.key));
+export type { SettingKey, Settings } from './settings.js';
 
 export const CONFIG_FILE_NAMES = ['cogauth.config.yaml', 'cogauth.config.yml', 'cogauth.config.json'];
+export const USER_CONFIG_NAMES = ['config.yaml', 'config.yml', 'config.json'];
 
 export type Source = 'flag' | 'env' | 'file';
+
+/**
+ * How a config file was chosen. `named`: --config / COGAUTH_CONFIG. `user`: the user's own config
+ * directory. `discovered`: the nearest cogauth.config.* up from the working directory — anyone who can
+ * write a repository can put one there, so it may not set a trusted setting.
+ */
+export type ConfigOrigin = 'named' | 'user' | 'discovered';
 
 export interface ResolvedConfig {
   settings: Settings;
   /** Where each setting came from, for `--debug`. */
   sources: Partial<Record<SettingKey, Source>>;
+  /** The files read, strongest last. */
+  files: Array<{ path: string; origin: ConfigOrigin }>;
+  /** The first file read, for messages. */
   configPath: string | undefined;
   profile: string | undefined;
 }
@@ -63,28 +41,31 @@ export interface ResolveInput {
 
 /** Flags beat `COGAUTH_*` variables, which beat the profile, which beats the file's top level. */
 export function resolveConfig(input: ResolveInput): ResolvedConfig {
-  const explicitPath = stringFlag(input.flags.config) ?? nonEmpty(input.env.COGAUTH_CONFIG);
-  const configPath = explicitPath ? resolve(input.cwd, explicitPath) : findConfigFile(input.cwd);
-  if (explicitPath && configPath && !existsSync(configPath)) {
-    throw new ConfigError('--config', `config file ${configPath} does not exist`);
-  }
-  const wantedProfile = stringFlag(input.flags.profile) ?? nonEmpty(input.env.COGAUTH_PROFILE);
-  const fromFile: { settings: Settings; profile: string | undefined } = configPath
-    ? readConfigFile(configPath, wantedProfile)
-    : { settings: {}, profile: undefined };
-  if (!configPath && wantedProfile) {
+  const { env } = input;
+  if (nonEmpty(env.COGAUTH_CLIENT_ID) !== undefined) {
     throw new ConfigError(
-      'profile',
-      `profile "${wantedProfile}" requested but no ${CONFIG_FILE_NAMES[0]} found (use --config)`,
+      'COGAUTH_CLIENT_ID',
+      'was renamed COGAUTH_CLIENT_IDS (the name the authorizer Lambda reads); the CLI uses its first id',
     );
+  }
+  const files = configFiles(input);
+  const wantedProfile = stringFlag(input.flags.profile) ?? nonEmpty(env.COGAUTH_PROFILE);
+  const profile = chooseProfile(files, wantedProfile);
+
+  for (const { file, origin } of files) {
+    if (origin === 'discovered') refuseTrustedKeys(file);
+  }
+  const fromFiles: Settings = {};
+  for (const { file } of files) {
+    Object.assign(fromFiles, file.top, profile === undefined ? {} : file.profiles[profile]);
   }
 
   const settings: Settings = {};
   const sources: Partial<Record<SettingKey, Source>> = {};
-  for (const { key, flag, env } of SETTINGS) {
-    const flagValue = flagSetting(input.flags[flag]);
-    const envValue = nonEmpty(input.env[env]);
-    const fileValue = fromFile.settings[key];
+  for (const { key, flag, env: variable } of SETTINGS) {
+    const flagValue = flag === undefined ? undefined : flagSetting(input.flags[flag]);
+    const envValue = nonEmpty(env[variable]);
+    const fileValue = fromFiles[key];
     if (flagValue !== undefined) {
       settings[key] = flagValue;
       sources[key] = 'flag';
@@ -96,90 +77,119 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       sources[key] = 'file';
     }
   }
-  return { settings, sources, configPath, profile: fromFile.profile };
+  if (settings.rules !== undefined && settings.rulesJson !== undefined) {
+    if (sources.rules !== 'file') {
+      throw new ConfigError('COGAUTH_RULES_FILE', 'set either COGAUTH_RULES or COGAUTH_RULES_FILE');
+    }
+    // COGAUTH_RULES (env) beats a rules file from a config file, like any variable beats the file.
+    delete settings.rules;
+    delete sources.rules;
+  }
+  const defaultRegion = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  if (defaultRegion !== undefined) settings.defaultRegion = defaultRegion;
+  for (const key of ['endpoint', 'issuer', 'jwksUri'] as const) {
+    const value = settings[key];
+    if (value !== undefined) for (const one of value.split(',')) checkedUrl(key, one.trim());
+  }
+  if (settings.domain !== undefined) checkedUrl('domain', domainUrl(settings.domain));
+  return {
+    settings,
+    sources,
+    files: files.map(({ file, origin }) => ({ path: file.path, origin })),
+    configPath: files[0]?.file.path,
+    profile,
+  };
+}
+
+/** --config / COGAUTH_CONFIG alone; otherwise the user's own file, then the nearest project file. */
+function configFiles(input: ResolveInput): Array<{ file: ConfigFile; origin: ConfigOrigin }> {
+  const named = stringFlag(input.flags.config) ?? nonEmpty(input.env.COGAUTH_CONFIG);
+  if (named !== undefined) {
+    const path = resolve(input.cwd, named);
+    if (!existsSync(path)) throw new ConfigError('--config', `config file ${path} does not exist`);
+    return [{ file: readConfigFile(path), origin: 'named' }];
+  }
+  const out: Array<{ file: ConfigFile; origin: ConfigOrigin }> = [];
+  const userDir = userConfigDir(input.env);
+  const userFile = firstExisting(userDir, USER_CONFIG_NAMES);
+  if (userFile) out.push({ file: readConfigFile(userFile), origin: 'user' });
+  const found = findConfigFile(input.cwd);
+  if (found && dirname(found) !== userDir) out.push({ file: readConfigFile(found), origin: 'discovered' });
+  return out;
+}
+
+function chooseProfile(
+  files: Array<{ file: ConfigFile; origin: ConfigOrigin }>,
+  wanted: string | undefined,
+): string | undefined {
+  if (wanted !== undefined) {
+    if (files.some(({ file }) => Object.hasOwn(file.profiles, wanted))) return wanted;
+    if (files.length === 0) {
+      throw new ConfigError(
+        'profile',
+        `profile "${wanted}" requested but no config file found (use --config)`,
+      );
+    }
+    const known = [...new Set(files.flatMap(({ file }) => Object.keys(file.profiles)))];
+    throw new ConfigError(
+      'profile',
+      `no profile "${wanted}" in ${files.map(({ file }) => file.path).join(' or ')} (known: ${known.length ? known.join(', ') : 'none'})`,
+    );
+  }
+  for (const { file } of [...files].reverse())
+    if (file.defaultProfile !== undefined) return file.defaultProfile;
+  const withProfiles = files.find(({ file }) => Object.keys(file.profiles).length > 0);
+  if (withProfiles) {
+    throw new ConfigError(
+      'defaultProfile',
+      `${withProfiles.file.path} has profiles but no defaultProfile: set one, or pass --profile (or COGAUTH_PROFILE)`,
+    );
+  }
+  return undefined;
+}
+
+/** A discovered file names no server, pool, client, key source or token use: see SETTINGS `trusted`. */
+function refuseTrustedKeys(file: ConfigFile): void {
+  const sections: Array<[string, Settings]> = [
+    ['', file.top],
+    ...Object.entries(file.profiles).map(([name, s]): [string, Settings] => [`profiles.${name}.`, s]),
+  ];
+  for (const [prefix, settings] of sections) {
+    for (const key of Object.keys(settings)) {
+      if (!TRUSTED_KEYS.has(key)) continue;
+      throw new ConfigError(
+        `${prefix}${key}`,
+        `${file.path} was found by searching up from the current directory, so it may not set ${key} ` +
+          '(it decides where credentials go or which keys are trusted). If you trust this file, name it with ' +
+          '--config or COGAUTH_CONFIG, or move the setting to your own config file (cogauth help config)',
+      );
+    }
+  }
 }
 
 /** The nearest config file from `start` up to the file-system root. */
 export function findConfigFile(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
+    const found = firstExisting(dir, CONFIG_FILE_NAMES);
+    if (found) return found;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
 }
 
-/**
- * Config file shape (YAML or JSON):
- *   defaultProfile: dev        # optional
- *   region: eu-west-1          # top-level settings apply to every profile
- *   profiles:
- *     dev: { userPoolId: ..., clientId: ..., endpoint: http://127.0.0.1:9229 }
- */
-export function readConfigFile(
-  path: string,
-  wantedProfile: string | undefined,
-): { settings: Settings; profile: string | undefined } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError('--config', `cannot read ${path}: ${(error as Error).message}`);
+function firstExisting(dir: string, names: string[]): string | undefined {
+  for (const name of names) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
   }
-  let doc: unknown;
-  try {
-    doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(path, `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine(error)}`);
-  }
-  if (doc === null || doc === undefined) doc = {};
-  if (!isRecord(doc)) throw new ConfigError(path, 'must be a mapping of settings');
-
-  const { profiles, defaultProfile, ...top } = doc;
-  const base = readSettings(top, '', path);
-  if (defaultProfile !== undefined && typeof defaultProfile !== 'string') {
-    throw new ConfigError('defaultProfile', `must be a string (in ${path})`);
-  }
-  if (profiles !== undefined && !isRecord(profiles)) {
-    throw new ConfigError('profiles', `must be a mapping of profile names to settings (in ${path})`);
-  }
-  const profile = wantedProfile ?? defaultProfile;
-  if (profile === undefined) return { settings: base, profile: undefined };
-  const chosen = profiles?.[profile];
-  if (chosen === undefined) {
-    const known = Object.keys(profiles ?? {});
-    throw new ConfigError(
-      'profile',
-      `no profile "${profile}" in ${path} (known: ${known.length ? known.join(', ') : 'none'})`,
-    );
-  }
-  if (!isRecord(chosen)) throw new ConfigError(`profiles.${profile}`, `must be a mapping (in ${path})`);
-  return { settings: { ...base, ...readSettings(chosen, `profiles.${profile}.`, path) }, profile };
+  return undefined;
 }
 
-function readSettings(raw: Record<string, unknown>, prefix: string, path: string): Settings {
-  const out: Settings = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const field = `${prefix}${key}`;
-    if (!KNOWN_KEYS.has(key)) {
-      throw new ConfigError(field, `unknown setting in ${path} (known: ${[...KNOWN_KEYS].join(', ')})`);
-    }
-    const settingKey = key as SettingKey;
-    let text: string;
-    if (typeof value === 'string') text = value;
-    else if (settingKey === 'scopes' && Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-      text = value.join(' ');
-    } else {
-      throw new ConfigError(field, `must be a string (in ${path})`);
-    }
-    const meta = SETTINGS.find((s) => s.key === settingKey);
-    out[settingKey] = meta?.path && !isAbsolute(text) ? resolve(dirname(path), text) : text;
-  }
-  return out;
+/** A pool domain given as a bare host means https. */
+export function domainUrl(domain: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
 }
 
 function flagSetting(value: unknown): string | undefined {
@@ -197,26 +207,27 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error).message ?? error).split('\n')[0] ?? '';
-}
-
-/** `us-east-1_AbC` -> `us-east-1`; cognito-local ids (`local_x`) name no region. */
-export function regionOfPoolId(userPoolId: string | undefined): string | undefined {
-  const match = userPoolId?.match(/^([a-z]{2}(?:-[a-z]+)+-\d+)_[A-Za-z0-9]+$/);
-  return match?.[1];
+/** The region Cognito calls go to: --region/COGAUTH_REGION, the pool id's own, then AWS_REGION/AWS_DEFAULT_REGION. */
+export function regionOf(settings: Settings): string | undefined {
+  return settings.region ?? parseUserPoolId(settings.userPoolId)?.region ?? settings.defaultRegion;
 }
 
 /** The app client id every Cognito call needs, or a usage error saying where to set it. */
 export function requireClientId(settings: Settings): string {
-  if (!settings.clientId) {
+  const ids =
+    settings.clientId
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
+  if (ids.length === 0) {
     throw new UsageError(
-      'no app client id: pass --client-id (or COGAUTH_CLIENT_ID, or clientId in the config)',
+      'no app client id: pass --client-id (or COGAUTH_CLIENT_IDS, or clientId in the config)',
     );
   }
-  return settings.clientId;
+  if (ids.length > 1) {
+    throw new UsageError(
+      `this command talks to one app client, but the client id setting lists ${ids.length}`,
+    );
+  }
+  return ids[0] as string;
 }

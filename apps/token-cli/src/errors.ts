@@ -1,5 +1,10 @@
 import { CogauthError } from '@cogauth/core';
 
+/** Exit codes: 0 ok, 1 refused or failed, 2 usage or configuration, 3 could not reach Cognito / the JWKS. */
+export const EXIT_UNREACHABLE = 3;
+/** Interrupted with Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
 /**
  * An error the CLI reports as one line on stderr. `exitCode` 2 marks a usage problem
  * (bad flag, missing setting), 1 a failure of the operation itself.

@@ -1,16 +1,32 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CogauthError, ConfigError, VerifyError } from '@cogauth/core';
 import { COMMON_OPTIONS, type Command, makeContext } from './command.js';
 import { check } from './commands/check.js';
 import { decode } from './commands/decode.js';
 import { login } from './commands/login.js';
+import { logout } from './commands/logout.js';
 import { m2m } from './commands/m2m.js';
 import { refresh } from './commands/refresh.js';
+import { token } from './commands/token.js';
 import { verify } from './commands/verify.js';
-import { CliError, UsageError } from './errors.js';
+import { whoami } from './commands/whoami.js';
+import { completionCommand } from './completion.js';
+import { CliError, EXIT_INTERRUPTED, UsageError } from './errors.js';
 import type { Io } from './output.js';
 
-export const COMMANDS: readonly Command[] = [login, refresh, m2m, verify, decode, check];
+export const COMMANDS: readonly Command[] = [
+  login,
+  token,
+  whoami,
+  logout,
+  refresh,
+  m2m,
+  verify,
+  decode,
+  check,
+  completionCommand(() => COMMANDS),
+];
 
 const GENERAL_HELP = `cogauth: get, inspect and verify Amazon Cognito tokens
 
@@ -19,21 +35,37 @@ Usage: cogauth <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
 
-Run "cogauth <command> --help" for a command's options and an example.
-Settings come from flags, then COGAUTH_* variables, then cogauth.config.yaml (profiles: --profile).
+Run "cogauth help <command>" (or "cogauth <command> --help") for its options and an example.
+Settings come from flags, then COGAUTH_* variables, then your config file (profiles: --profile).
+Exit codes: 0 ok, 1 refused or failed, 2 usage or config error, 3 Cognito/JWKS unreachable, 130 Ctrl-C.
 
-Example:
-  export TOKEN=$(cogauth login --profile dev --username alice --password-stdin --print access < pw.txt)
-  cogauth verify "$TOKEN"
+Every day:
+  cogauth login --profile dev
+  curl -H "Authorization: Bearer $(cogauth token --profile dev)" https://api.example.com/me
+  cogauth whoami --profile dev
+
+Options: -V, --version   -h, --help
 `;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 /** Runs one command; returns the exit code. Never throws: errors become one line on stderr. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const [name, ...rest] = argv;
+    if (name === '--version' || name === '-V') {
+      io.stdout.write(`cogauth ${version()}\n`);
+      return 0;
+    }
+    if (name === 'help' && rest[0] !== undefined) return await main([rest[0], '--help'], io);
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.stdout.write(GENERAL_HELP);
+      (name === undefined ? io.stderr : io.stdout).write(GENERAL_HELP);
       return name === undefined ? 2 : 0;
     }
     const command = COMMANDS.find((c) => c.name === name);
@@ -108,6 +140,11 @@ function oneLine(text: string): string {
 }
 
 function processIo(): Io {
+  // Ctrl-C while waiting on the network or a browser: 130, as shells report an interrupt.
+  process.once('SIGINT', () => {
+    process.stderr.write('\n');
+    process.exit(EXIT_INTERRUPTED);
+  });
   // `cogauth decode ... | head`: a closed pipe ends the output, not with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -116,7 +153,10 @@ function processIo(): Io {
     });
   }
   return {
-    stdin: process.stdin,
+    // process.stdin builds a net.Socket or tty stream on first access: only commands that read it pay.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -13,6 +13,23 @@ export function isTty(stream: Readable | Writable): boolean {
   return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
+export interface Style {
+  bold(text: string): string;
+  good(text: string): string;
+  bad(text: string): string;
+  dim(text: string): string;
+}
+
+const SGR = (code: string) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
+const PLAIN: Style = { bold: (t) => t, good: (t) => t, bad: (t) => t, dim: (t) => t };
+const COLOR: Style = { bold: SGR('1'), good: SGR('32'), bad: SGR('31'), dim: SGR('2') };
+
+/** Colour only on a terminal, and never when NO_COLOR is set to anything non-empty (no-color.org). */
+export function style(io: Io, stream: 'stdout' | 'stderr' = 'stdout'): Style {
+  const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+  return !noColor && isTty(io[stream]) && io.env.TERM !== 'dumb' ? COLOR : PLAIN;
+}
+
 export function printJson(io: Io, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -60,4 +77,11 @@ export function duration(seconds: number): string {
   if (h > 0) return `${h}h ${m}m ${s}s`;
   if (m > 0) return `${m}m ${s}s`;
   return `${s}s`;
+}
+
+/** argv shows in `ps` and shell history: say so whenever a secret arrives that way. */
+export function warnSecretOnArgv(io: Io, flag: string, instead: string): void {
+  io.stderr.write(
+    `cogauth: warning: ${flag} on the command line is visible in "ps" and your shell history; use ${instead}\n`,
+  );
 }

@@ -1,16 +1,18 @@
-import { createInterface } from 'node:readline';
-import { CliError } from './errors.js';
+import { CliError, EXIT_INTERRUPTED } from './errors.js';
 import type { Io } from './output.js';
 
 /** Asks on stderr and reads a line from a TTY stdin; fails (never hangs) when stdin is not a terminal. */
 export async function promptLine(io: Io, question: string, howToAvoid: string): Promise<string> {
   requireTty(io, howToAvoid);
+  // readline costs a few ms to load: only when a prompt is really shown.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
   let onClose: (() => void) | undefined;
   try {
     return await new Promise<string>((resolveLine, reject) => {
       onClose = () => reject(new CliError('cancelled'));
       rl.once('close', onClose);
+      rl.once('SIGINT', () => reject(new CliError('interrupted', { exitCode: EXIT_INTERRUPTED })));
       rl.question(question, (answer) => resolveLine(answer.trim()));
     });
   } finally {
@@ -41,7 +43,7 @@ export async function promptSecret(io: Io, question: string, howToAvoid: string)
           }
           if (ch === '\u0003') {
             stdin.off('data', onData);
-            reject(new CliError('cancelled'));
+            reject(new CliError('interrupted', { exitCode: EXIT_INTERRUPTED }));
             return;
           }
           if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);

@@ -5,7 +5,18 @@ import { runCli } from './support/run-cli.js';
 describe('command-line experience', () => {
   it('every command has --help with usage and an example, on stdout, exit 0', async () => {
     const results = await Promise.all(COMMANDS.map((c) => runCli([c.name, '--help'])));
-    expect(COMMANDS.map((c) => c.name)).toEqual(['login', 'refresh', 'm2m', 'verify', 'decode', 'check']);
+    expect(COMMANDS.map((c) => c.name)).toEqual([
+      'login',
+      'token',
+      'whoami',
+      'logout',
+      'refresh',
+      'm2m',
+      'verify',
+      'decode',
+      'check',
+      'completion',
+    ]);
     results.forEach((res, i) => {
       const name = COMMANDS[i]?.name;
       expect(res.code, name).toBe(0);
@@ -32,7 +43,7 @@ describe('command-line experience', () => {
     const cmd = await runCli(['lgoin']);
     expect(cmd.code).toBe(2);
     expect(cmd.stderr).toBe(
-      'cogauth: unknown command "lgoin" (commands: login, refresh, m2m, verify, decode, check)\n',
+      'cogauth: unknown command "lgoin" (commands: login, token, whoami, logout, refresh, m2m, verify, decode, check, completion)\n',
     );
     const flag = await runCli(['verify', '--pool', 'x']);
     expect(flag.code).toBe(2);

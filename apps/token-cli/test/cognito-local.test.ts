@@ -13,7 +13,9 @@ import {
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SCRIPT, runInPty } from './support/pty.js';
-import { type CliResult, runCli } from './support/run-cli.js';
+import { type CliResult, type RunOptions, runCli as runRaw } from './support/run-cli.js';
+
+const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
 
 const RULES = [
   { route: 'GET /messages' },
@@ -23,6 +25,8 @@ const RULES = [
 ];
 
 const ERASE_LINE = '\u001b[2K';
+const BOLD = '\u001b[1m';
+const RESET = '\u001b[0m';
 
 let cognito: CognitoLocal;
 let pool: CognitoPool;
@@ -81,15 +85,12 @@ afterAll(async () => {
 });
 
 describe('login (USER_PASSWORD_AUTH) against cognito-local', () => {
-  it('prints "username email_verified access_token" by default, and nothing on stderr', async () => {
+  it('piped, prints the bare access token, and nothing on stderr', async () => {
     const res = await login('alice', 'Alice-Passw0rd!');
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    const parts = res.stdout.trimEnd().split(' ');
-    expect(parts).toHaveLength(3);
-    expect(parts[0]).toBe('alice');
-    expect(parts[1]).toBe('true');
-    const payload = JSON.parse(Buffer.from(String(parts[2]).split('.')[1] ?? '', 'base64url').toString());
+    expect(res.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const payload = JSON.parse(Buffer.from(res.stdout.split('.')[1] ?? '', 'base64url').toString());
     expect(payload.iss).toBe(pool.issuer);
     expect(payload.token_use).toBe('access');
   });
@@ -189,8 +190,13 @@ describe.skipIf(!HAS_SCRIPT)('on a terminal (util-linux script provides the pty)
     expect(code).toBe(0);
     expect(screen).not.toContain('Bob-Passw0rd!');
     expect(screen).toContain('Logging in bob');
-    // the token line follows the spinner's erase-line sequence
-    expect(screen.split(ERASE_LINE).at(-1)).toMatch(/^bob - [\w-]+\.[\w-]+\.[\w-]+\r?\n$/);
+    // on a terminal: who logged in and where the session went, after the spinner's erase-line sequence
+    const summary = screen.split(ERASE_LINE).at(-1) ?? '';
+    expect(summary.startsWith(`user:     ${BOLD}bob${RESET}`)).toBe(true);
+    expect(summary).toMatch(
+      /\r?\nsession: {2}saved to \S+default\.json; "cogauth token" prints a fresh token\r?\n$/,
+    );
+    expect(summary).not.toMatch(/[\w-]{20,}\.[\w-]{20,}\./);
   });
 
   it('NEW_PASSWORD_REQUIRED prompts twice for the new password, never echoing any of them', async () => {
@@ -240,6 +246,8 @@ describe('refresh, verify and decode of the printed tokens', () => {
         pool.issuer,
         '--jwks-uri',
         pool.jwksUri,
+        '--token-use',
+        'id',
         '--json',
       ],
       { input: `Bearer ${tokens.idToken}\n` },
@@ -441,43 +449,48 @@ describe('check runs the real authorizer on a REST TOKEN event', () => {
 });
 
 describe('configuration file, profiles and environment end to end', () => {
-  it('finds cogauth.config.yaml up the tree and uses the named profile', async () => {
+  it('a profile in the user config file, rules from the project file up the tree', async () => {
     const project = join(dir, 'project');
     const nested = join(project, 'src', 'deep');
+    const xdg = join(dir, 'xdg');
     mkdirSync(nested, { recursive: true });
+    mkdirSync(join(xdg, 'cogauth'), { recursive: true });
     writeFileSync(
-      join(project, 'cogauth.config.yaml'),
+      join(xdg, 'cogauth', 'config.yaml'),
       [
-        'authFlow: USER_PASSWORD_AUTH',
+        'defaultProfile: broken',
         'profiles:',
         '  local:',
         `    endpoint: ${cognito.endpoint}`,
         `    userPoolId: ${pool.poolId}`,
         `    clientId: ${clientId}`,
-        '    rules: ../rules.json',
+        '    authFlow: USER_PASSWORD_AUTH',
         '  broken:',
         '    endpoint: http://127.0.0.1:1',
         '',
       ].join('\n'),
     );
-    const res = await runCli(
+    writeFileSync(join(project, 'cogauth.config.yaml'), 'rules: ../rules.json\n');
+    const env = { XDG_CONFIG_HOME: xdg };
+    const res = await runRaw(
       ['login', '--profile', 'local', '-u', 'bob', '--password-stdin', '--print', 'access'],
-      {
-        cwd: nested,
-        input: 'Bob-Passw0rd!',
-      },
+      { cwd: nested, input: 'Bob-Passw0rd!', env },
     );
-    expect(res.stderr).toBe('');
+    expect(res.stderr).toBe(
+      `cogauth: using config ${join(project, 'cogauth.config.yaml')}, profile local; endpoint ${cognito.endpoint} (not AWS)\n`,
+    );
     expect(res.code).toBe(0);
     // rules path is relative to the config file; the env picks the profile
     const check = await runCli(['check', '--route', 'GET /me', res.stdout.trim()], {
       cwd: nested,
-      env: { COGAUTH_PROFILE: 'local' },
+      env: { ...env, COGAUTH_PROFILE: 'local' },
     });
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/^decision: 200 Allow/);
-    const missing = await runCli(['login', '--profile', 'nope', '-u', 'bob', '--password', 'x'], {
+    const missing = await runCli(['login', '--profile', 'nope', '-u', 'bob', '--password-stdin'], {
       cwd: nested,
+      env,
+      input: 'x',
     });
     expectOneLineError(missing, /config error: profile: no profile "nope" .*known: local, broken/);
   });
@@ -505,13 +518,13 @@ describe('emulator down', () => {
         `^cogauth: login failed: cannot reach http://127.0.0.1:${port} \\(ECONNREFUSED\\) — is the emulator running\\?\\n$`,
       ),
     );
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(3); // could not reach Cognito: its own exit code
     const debug = await runCli([...args, '--debug'], { input: 'pw' });
-    expect(debug.code).toBe(1);
+    expect(debug.code).toBe(3);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
 
-  it('verify when the JWKS cannot be fetched: JWKS_UNAVAILABLE, exit 1', async () => {
+  it('verify when the JWKS cannot be fetched: JWKS_UNAVAILABLE, exit 3', async () => {
     const port = await freePort();
     const token = signJwt(
       cognitoAccessClaims({ issuer: `http://127.0.0.1:${port}/local_x` }),
@@ -525,10 +538,10 @@ describe('emulator down', () => {
       `http://127.0.0.1:${port}`,
       token,
     ]);
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(3);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(
-      /^cogauth: note: no --client-id.*\ncogauth: invalid token: JWKS_UNAVAILABLE: /,
+      /^cogauth: note: not checked: client_id\/aud .*\ncogauth: cannot check the token: JWKS_UNAVAILABLE: /,
     );
   });
 });

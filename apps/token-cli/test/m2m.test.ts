@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenEndpoint } from '../src/commands/m2m.js';
-import { runCli } from './support/run-cli.js';
+import { type RunOptions, runCli as runRaw } from './support/run-cli.js';
+
+const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
 
 // cognito-local has no /oauth2/token, so a tiny token endpoint on 127.0.0.1 plays the pool domain.
 const CLIENT_ID = 'm2mclient123';

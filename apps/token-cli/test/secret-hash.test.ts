@@ -1,4 +1,4 @@
-import type { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { InitiateAuthCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import type { CognitoApi } from '../src/cognito.js';
 import { refreshTokens } from '../src/commands/refresh.js';
@@ -26,16 +26,18 @@ describe('SECRET_HASH', () => {
 });
 
 /** A Cognito client that records what it was sent and answers like REFRESH_TOKEN_AUTH. */
-function recordingApi(): CognitoApi & { sent: InitiateAuthCommand['input'][] } {
-  const sent: InitiateAuthCommand['input'][] = [];
+function recordingApi(): CognitoApi & { sent: InitiateAuthCommandInput[] } {
+  const sent: InitiateAuthCommandInput[] = [];
   const api = {
     sent,
-    send: async (command: InitiateAuthCommand) => {
-      sent.push(command.input);
+    call: async (action: string, input: InitiateAuthCommandInput) => {
+      if (action !== 'InitiateAuth') throw new Error(`unexpected ${action}`);
+      sent.push(input);
       return { AuthenticationResult: { AccessToken: 'a.b.c', IdToken: 'd.e.f', ExpiresIn: 3600 } };
     },
+    destroy() {},
   };
-  return api as unknown as CognitoApi & { sent: InitiateAuthCommand['input'][] };
+  return api as unknown as CognitoApi & { sent: InitiateAuthCommandInput[] };
 }
 
 describe('refresh SECRET_HASH', () => {

@@ -10,14 +10,15 @@ import {
   type PolicyDocument,
   parseMethodArn,
   parseRules,
+  partitionOfRegion,
   type RouteRule,
   ruleMatches,
 } from '@cogauth/core';
-import { parse as parseYaml } from 'yaml';
 import { COMMON_HELP, type Command } from '../command.js';
-import { regionOfPoolId, type Settings } from '../config.js';
-import { UsageError } from '../errors.js';
-import { printJson } from '../output.js';
+import { regionOf, type Settings } from '../config.js';
+import { EXIT_UNREACHABLE, UsageError } from '../errors.js';
+import { expectedVsActual } from '../mismatch.js';
+import { type Io, printJson, style } from '../output.js';
 import { tokenArgument } from '../prompt.js';
 import { buildVerifier, VERIFIER_HELP, VERIFIER_OPTIONS } from './verify.js';
 
@@ -39,7 +40,18 @@ export interface CheckOutcome {
   context: Record<string, unknown> | null;
 }
 
-export function loadRules(path: string): RouteRule[] {
+/**
+ * The rule set, in the formats the Lambda reads: a JSON file (--rules / COGAUTH_RULES_FILE) or inline JSON
+ * (COGAUTH_RULES), parsed by the same core function.
+ */
+export function loadRules(settings: Settings): RouteRule[] {
+  if (settings.rules === undefined) {
+    if (settings.rulesJson === undefined) {
+      throw new UsageError('no --rules file (or COGAUTH_RULES_FILE, COGAUTH_RULES, or rules in the config)');
+    }
+    return parseRules(settings.rulesJson);
+  }
+  const path = settings.rules;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -48,11 +60,9 @@ export function loadRules(path: string): RouteRule[] {
   }
   let value: unknown;
   try {
-    value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(
-      `--rules: ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`,
-    );
+    throw new UsageError(`--rules: ${path} is not valid JSON: ${(error as Error).message.split('\n')[0]}`);
   }
   return parseRules(value);
 }
@@ -72,7 +82,7 @@ export function methodArnFor(route: string, region: string): string {
       `--route needs a concrete request path such as /messages/42, not a template (got "${path}")`,
     );
   }
-  return `arn:aws:execute-api:${region}:${ACCOUNT}:${API_ID}/${STAGE}/${method}${path}`;
+  return `arn:${partitionOfRegion(region) ?? 'aws'}:execute-api:${region}:${ACCOUNT}:${API_ID}/${STAGE}/${method}${path}`;
 }
 
 /** Runs the real core authorizer on a synthesized REST TOKEN event. */
@@ -151,14 +161,18 @@ function requirement(rule: RouteRule): string {
   return parts.length ? parts.join(' and ') : 'any valid token';
 }
 
-function printOutcome(io: { stdout: NodeJS.WritableStream }, outcome: CheckOutcome, token: string): void {
+function printOutcome(io: Io, outcome: CheckOutcome, token: string, details: string | undefined): void {
   const out: string[] = [];
-  const label = { Allow: '200 Allow', Deny: '403 Forbidden (Deny)', Unauthorized: '401 Unauthorized' }[
-    outcome.decision
-  ];
+  const s = style(io);
+  const label = {
+    Allow: s.good('200 Allow'),
+    Deny: s.bad('403 Forbidden (Deny)'),
+    Unauthorized: s.bad('401 Unauthorized'),
+  }[outcome.decision];
   out.push(`decision: ${label}`);
   out.push(`reason:   ${outcome.reason}`);
   out.push(`route:    ${outcome.route}`);
+  if (details !== undefined) out.push(`token:    ${details}`);
   if (outcome.matchingRules.length === 0)
     out.push('rules for this route: none (only a rule for the route can allow it)');
   else {
@@ -197,7 +211,7 @@ function safePayload(token: string): Record<string, unknown> | undefined {
 }
 
 function regionFor(settings: Settings): string {
-  return settings.region ?? regionOfPoolId(settings.userPoolId) ?? 'us-east-1';
+  return regionOf(settings) ?? 'us-east-1';
 }
 
 export const check: Command = {
@@ -218,8 +232,9 @@ prints the decision (200 Allow / 403 Deny / 401 Unauthorized), the reason code, 
 the routes this token may call and the policy document. Exit 0 when allowed, 1 otherwise.
 
 Options:
-  --rules <file>        rule set, JSON (or YAML), e.g. [{"route":"POST /messages","groups":["writers"]}]
-                        (COGAUTH_RULES_FILE; "rules" in the config, relative to the config file)
+  --rules <file>        rule set as JSON, exactly as the Lambda reads it, e.g.
+                        [{"route":"POST /messages","groups":["writers"]}] (COGAUTH_RULES_FILE; or inline
+                        JSON in COGAUTH_RULES; "rules" in the config, relative to the config file)
   --route <route>       the request, e.g. "POST /messages" or "DELETE /messages/42"
   --method-arn <arn>    use this method ARN instead of one built from --route
   --json                {decision, status, reason, route, methodArn, permittedRoutes, matchingRules,
@@ -235,8 +250,6 @@ Example:
   async run(ctx) {
     const { io, values } = ctx;
     const { settings } = ctx.config();
-    if (!settings.rules)
-      throw new UsageError('no --rules file (or COGAUTH_RULES_FILE, or rules in the config)');
     const route = typeof values.route === 'string' ? values.route : undefined;
     const explicitArn = typeof values['method-arn'] === 'string' ? values['method-arn'] : undefined;
     if (!route && !explicitArn) throw new UsageError('no --route, e.g. --route "POST /messages"');
@@ -247,9 +260,9 @@ Example:
     } catch (error) {
       throw new UsageError(`--method-arn: ${(error as Error).message}`);
     }
-    const rules = loadRules(settings.rules);
+    const rules = loadRules(settings);
     const token = await tokenArgument(io, ctx.positionals[0], 'token');
-    const { verifier } = buildVerifier(ctx);
+    const { verifier, options } = buildVerifier(ctx);
     const outcome = await runCheck({
       verifier,
       rules,
@@ -257,13 +270,15 @@ Example:
       route: route ?? resource.replace('/', ' '),
       methodArn,
     });
-    if (values.json) printJson(io, outcome);
-    else printOutcome(io, outcome, token);
+    const details = outcome.decision === 'Unauthorized' ? expectedVsActual(token, options) : undefined;
+    if (values.json) printJson(io, details === undefined ? outcome : { ...outcome, details });
+    else printOutcome(io, outcome, token, details);
     if (outcome.decision === 'Allow') return 0;
     if (outcome.reason === 'JWKS_UNAVAILABLE' || outcome.reason === 'VERIFIER_ERROR') {
       io.stderr.write(
         `cogauth: the verifier could not check the token (${outcome.reason}): check --issuer / --jwks-uri\n`,
       );
+      return EXIT_UNREACHABLE;
     }
     return 1;
   },

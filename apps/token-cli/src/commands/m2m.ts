@@ -1,6 +1,8 @@
 import { COMMON_HELP, type Command } from '../command.js';
 import type { Settings } from '../config.js';
 import { CliError, UsageError } from '../errors.js';
+import { basicAuth, postForm } from '../http.js';
+import { oauthEndpoint } from '../oauth-endpoints.js';
 import { printJson, startSpinner } from '../output.js';
 
 export interface M2mToken {
@@ -11,14 +13,7 @@ export interface M2mToken {
 
 /** `my-domain.auth.eu-west-1.amazoncognito.com` or a full URL -> `<origin+path>/oauth2/token`. */
 export function tokenEndpoint(domain: string): string {
-  const withScheme = /^https?:\/\//i.test(domain) ? domain : `https://${domain}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new UsageError(`--domain "${domain}" is not a host name or URL`);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/oauth2/token`;
+  return oauthEndpoint(domain, 'token');
 }
 
 /** OAuth 2.0 client_credentials grant against the pool domain's token endpoint. */
@@ -32,39 +27,18 @@ export async function clientCredentials(settings: Settings, timeoutMs = 10_000):
       'client_credentials needs the app client secret: --client-secret or COGAUTH_CLIENT_SECRET',
     );
   const url = tokenEndpoint(domain);
-  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId });
-  if (settings.scopes)
-    body.set(
-      'scope',
-      settings.scopes
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .join(' '),
-    );
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new CliError(`m2m failed: cannot reach ${url} (${cause})`, { cause: error });
-  }
-  const text = await response.text();
-  let payload: Record<string, unknown> = {};
-  try {
-    payload = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  if (!response.ok) {
+  const form: Record<string, string> = { grant_type: 'client_credentials', client_id: clientId };
+  const scopes = settings.scopes?.split(/[\s,]+/).filter(Boolean) ?? [];
+  if (scopes.length > 0) form.scope = scopes.join(' ');
+  const response = await postForm(
+    'm2m failed',
+    url,
+    form,
+    { authorization: basicAuth(clientId, clientSecret) },
+    timeoutMs,
+  );
+  const payload = response.json;
+  if (response.status < 200 || response.status >= 300) {
     const reason = typeof payload.error === 'string' ? payload.error : `HTTP ${response.status}`;
     const hint =
       reason === 'invalid_client'

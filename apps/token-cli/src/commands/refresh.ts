@@ -1,12 +1,11 @@
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type CognitoApi, cognitoFailure, createCognitoClient } from '../cognito.js';
-import { COMMON_HELP, type Command, POOL_HELP, POOL_OPTIONS } from '../command.js';
+import { COMMON_HELP, type Command, type CommandContext, POOL_HELP, POOL_OPTIONS } from '../command.js';
 import { requireClientId, type Settings } from '../config.js';
 import { UsageError } from '../errors.js';
-import { startSpinner } from '../output.js';
+import { startSpinner, warnSecretOnArgv } from '../output.js';
 import { tokenArgument } from '../prompt.js';
 import { secretHash } from '../secret-hash.js';
-import { parsePrintChoice, printSession, type Tokens, tokensOf } from '../session.js';
+import { parsePrintChoice, printSession, type Tokens, tokensOf } from '../tokens.js';
 
 /**
  * REFRESH_TOKEN_AUTH. With a client secret, SECRET_HASH must use the user's real username
@@ -28,14 +27,30 @@ export async function refreshTokens(
     params.SECRET_HASH = secretHash(settings.username, clientId, settings.clientSecret);
   }
   try {
-    const response = await api.send(
-      new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: params }),
-    );
+    const response = await api.call('InitiateAuth', {
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      ClientId: clientId,
+      AuthParameters: params,
+    });
     return tokensOf(response.AuthenticationResult, refreshToken);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw cognitoFailure('refresh failed', error, settings);
   }
+}
+
+/**
+ * The refresh token from stdin ("-" or piped), COGAUTH_REFRESH_TOKEN, or, with a warning, the argument:
+ * argv shows in `ps` and shell history.
+ */
+async function refreshTokenInput(ctx: CommandContext, arg: string | undefined): Promise<string> {
+  const fromEnv = ctx.io.env.COGAUTH_REFRESH_TOKEN;
+  if (arg !== undefined && arg !== '-') {
+    warnSecretOnArgv(ctx.io, 'a refresh token', 'stdin or COGAUTH_REFRESH_TOKEN');
+    return tokenArgument(ctx.io, arg, 'refresh token');
+  }
+  if (arg === undefined && fromEnv) return tokenArgument(ctx.io, fromEnv, 'refresh token');
+  return tokenArgument(ctx.io, undefined, 'refresh token');
 }
 
 export const refresh: Command = {
@@ -50,7 +65,8 @@ export const refresh: Command = {
   },
   help: `Usage: cogauth refresh [options] [refresh-token | -]
 
-Exchanges a refresh token (argument, or stdin when omitted or "-") for new tokens.
+Exchanges a refresh token for new tokens. The token comes from COGAUTH_REFRESH_TOKEN, else stdin
+(piped, or "-"); an argument works but shows in "ps" and your shell history.
 Output as for login: "username email_verified access_token", --json, or --print access|id|refresh|header
 (refresh prints the refresh token you passed in; Cognito does not rotate it here).
 
@@ -66,14 +82,15 @@ ${COMMON_HELP}
 Example:
   cogauth login --profile dev -u alice --print refresh > refresh.txt
   cogauth refresh --profile dev --print access < refresh.txt
+  COGAUTH_REFRESH_TOKEN=$(cat refresh.txt) cogauth refresh --profile dev --print access
 `,
   async run(ctx) {
     const { io, values, positionals } = ctx;
     const json = values.json === true;
     const print = parsePrintChoice(values.print, json);
     const { settings } = ctx.config();
-    const refreshToken = await tokenArgument(io, positionals[0], 'refresh token');
-    const api = createCognitoClient(settings);
+    const refreshToken = await refreshTokenInput(ctx, positionals[0]);
+    const api = await createCognitoClient(settings);
     try {
       const spinner = startSpinner(io, 'Refreshing');
       let tokens: Tokens;

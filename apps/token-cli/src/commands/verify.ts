@@ -1,14 +1,18 @@
+import { readFileSync } from 'node:fs';
 import {
   type CognitoClaims,
   type CognitoVerifier,
   type CognitoVerifierOptions,
   createCognitoVerifier,
+  isAwsUserPoolId,
+  type Jwks,
   VerifyError,
 } from '@cogauth/core';
 import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
-import { regionOfPoolId, type Settings } from '../config.js';
-import { CliError, UsageError } from '../errors.js';
-import { describeExpiry, note, printJson } from '../output.js';
+import type { Settings } from '../config.js';
+import { CliError, EXIT_UNREACHABLE, UsageError } from '../errors.js';
+import { expectedVsActual } from '../mismatch.js';
+import { describeExpiry, note, printJson, style } from '../output.js';
 import { tokenArgument } from '../prompt.js';
 
 export const VERIFIER_OPTIONS = {
@@ -17,16 +21,18 @@ export const VERIFIER_OPTIONS = {
   'token-use': { type: 'string' },
   issuer: { type: 'string' },
   'jwks-uri': { type: 'string' },
+  'jwks-file': { type: 'string' },
   endpoint: { type: 'string' },
   region: { type: 'string' },
 } as const;
 
 export const VERIFIER_HELP = `Verifier options (flag > env > config file):
   --user-pool-id <id>   pool that issued the token (COGAUTH_USER_POOL_ID)
-  --client-id <id|*>    expected client_id / aud; "*" or unset skips the check (COGAUTH_CLIENT_ID)
-  --token-use <use>     access | id | any (default any; COGAUTH_TOKEN_USE)
+  --client-id <id|*>    expected client_id / aud; "*" or unset skips the check (COGAUTH_CLIENT_IDS)
+  --token-use <use>     access (default, as the deployed authorizer) | id | any (COGAUTH_TOKEN_USE)
   --issuer <url>        issuer override, e.g. http://127.0.0.1:9229/local_abc (COGAUTH_ISSUER)
   --jwks-uri <url>      JWKS override (COGAUTH_JWKS_URI; default <issuer>/.well-known/jwks.json)
+  --jwks-file <file>    preloaded JWKS, e.g. saved with curl: no fetch while its keys match (COGAUTH_JWKS_FILE)
   --endpoint <url>      with a region-less pool id (cognito-local), the issuer defaults to <endpoint>/<poolId>`;
 
 /** Verifier options from the resolved settings; an emulator pool (`local_x`) gets its issuer from --endpoint. */
@@ -36,14 +42,15 @@ export function verifierOptions(settings: Settings): CognitoVerifierOptions {
     throw new UsageError(
       'no user pool id: pass --user-pool-id (or COGAUTH_USER_POOL_ID, or userPoolId in the config)',
     );
-  const tokenUse = settings.tokenUse ?? 'any';
+  // The deployed authorizer's default (COGAUTH_TOKEN_USE unset = access): an ID token is refused there.
+  const tokenUse = settings.tokenUse ?? 'access';
   if (tokenUse !== 'access' && tokenUse !== 'id' && tokenUse !== 'any') {
     throw new UsageError(`--token-use must be access, id or any (got "${tokenUse}")`);
   }
   const clientId =
     settings.clientId === undefined || settings.clientId === '*' ? null : settings.clientId.split(',');
   let issuer = settings.issuer?.split(',');
-  if (!issuer && settings.endpoint && !regionOfPoolId(userPoolId)) {
+  if (!issuer && settings.endpoint && !isAwsUserPoolId(userPoolId)) {
     issuer = [`${settings.endpoint.replace(/\/+$/, '')}/${userPoolId}`];
   }
   return {
@@ -52,7 +59,24 @@ export function verifierOptions(settings: Settings): CognitoVerifierOptions {
     clientId,
     ...(issuer ? { issuer } : {}),
     ...(settings.jwksUri ? { jwksUri: settings.jwksUri } : {}),
+    ...(settings.jwksFile ? { jwks: readJwksFile(settings.jwksFile) } : {}),
   };
+}
+
+function readJwksFile(path: string): Jwks {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--jwks-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as Jwks;
+  } catch {
+    throw new UsageError(`--jwks-file: ${path} is not valid JSON`);
+  }
 }
 
 export function buildVerifier(ctx: CommandContext): {
@@ -60,8 +84,10 @@ export function buildVerifier(ctx: CommandContext): {
   options: CognitoVerifierOptions;
 } {
   const options = verifierOptions(ctx.config().settings);
-  if (options.clientId === null)
-    note(ctx.io, 'cogauth: note: no --client-id, so client_id/aud is not checked');
+  const skipped: string[] = [];
+  if (options.clientId === null) skipped.push('client_id/aud (no --client-id or COGAUTH_CLIENT_IDS, or "*")');
+  if (options.tokenUse === null) skipped.push('token_use (--token-use any)');
+  if (skipped.length > 0) note(ctx.io, `cogauth: note: not checked: ${skipped.join(', ')}`);
   return { verifier: createCognitoVerifier(options, { cache: false }), options };
 }
 
@@ -74,9 +100,11 @@ export const verify: Command = {
 
 Verifies signature (JWKS), issuer, token_use, client and expiry exactly as the authorizer does, then prints
 the claims, exp as a date and the time left. The token is the argument, or stdin when omitted or "-"
-("Bearer " and "Authorization:" prefixes are stripped). Exit 0 valid, 1 invalid (with the error code).
+("Bearer " and "Authorization:" prefixes are stripped). Defaults are the deployed authorizer's
+(token_use access); stderr names every check that is skipped. A refusal shows expected vs. actual iss,
+client, token_use and exp. Exit 0 valid, 1 invalid, 3 the JWKS could not be fetched.
 
-  --json                {valid, claims, expiresAt, expiresInSeconds} or {valid: false, code, message}
+  --json                {valid, claims, expiresAt, expiresInSeconds} or {valid: false, code, message, details}
 
 ${VERIFIER_HELP}
 
@@ -88,14 +116,21 @@ Example:
   async run(ctx) {
     const { io, values } = ctx;
     const token = await tokenArgument(io, ctx.positionals[0], 'token');
-    const { verifier } = buildVerifier(ctx);
+    const { verifier, options } = buildVerifier(ctx);
     let claims: CognitoClaims;
     try {
       claims = await verifier.verify(token);
     } catch (error) {
       if (!(error instanceof VerifyError)) throw error;
-      if (values.json) printJson(io, { valid: false, code: error.code, message: error.message });
-      throw new CliError(`invalid token: ${error.code}: ${error.message}`, { cause: error });
+      const details = expectedVsActual(token, options);
+      if (values.json) printJson(io, { valid: false, code: error.code, message: error.message, details });
+      if (error.code === 'JWKS_UNAVAILABLE') {
+        throw new CliError(`cannot check the token: JWKS_UNAVAILABLE: ${error.message} (${details})`, {
+          cause: error,
+          exitCode: EXIT_UNREACHABLE,
+        });
+      }
+      throw new CliError(`invalid token: ${error.code}: ${error.message} (${details})`, { cause: error });
     }
     const expiresInSeconds = Math.round(claims.exp - Date.now() / 1000);
     if (values.json) {
@@ -107,7 +142,7 @@ Example:
       });
       return 0;
     }
-    io.stdout.write(`valid ${claims.token_use} token\n`);
+    io.stdout.write(`${style(io).good(`valid ${claims.token_use} token`)}\n`);
     io.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
     io.stdout.write(`expires: ${describeExpiry(claims.exp)}\n`);
     return 0;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { BIN } from './run-cli.js';
+import { BIN, cleanEnv } from './run-cli.js';
 
 /** util-linux `script` gives the CLI a real pseudo-terminal; tests that need one skip without it. */
 export const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -16,16 +16,14 @@ export function runInPty(
   args: string[],
   answers: Array<[prompt: string, answer: string]>,
   timeoutMs = 20_000,
+  env: Record<string, string | undefined> = {},
 ): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('COGAUTH_') && !k.startsWith('AWS_')) env[k] = v;
-  }
+  const fullEnv = cleanEnv(env);
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env,
+      env: fullEnv,
     });
     let screen = '';
     let next = 0;
@@ -38,7 +36,8 @@ export function runInPty(
       if (at >= 0) {
         searchFrom = at + pending[0].length;
         next += 1;
-        child.stdin.write(`${pending[1]}\r`);
+        // Ctrl-C (\u0003) is typed alone; anything else is a line.
+        child.stdin.write(pending[1] === '\u0003' ? pending[1] : `${pending[1]}\r`);
       }
     });
     const timer = setTimeout(() => {

@@ -1,9 +1,10 @@
-import { type AuthenticationResultType, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from '@cogauth/core';
 import { type CognitoApi, cognitoFailure } from './cognito.js';
 import type { Settings } from './config.js';
 import { CliError, UsageError } from './errors.js';
-import { type Io, printJson } from './output.js';
+import { describeIdentity } from './identity.js';
+import { type Io, isTty, printJson, style } from './output.js';
 
 export const PRINT_CHOICES = ['access', 'id', 'refresh', 'header'] as const;
 export type PrintChoice = (typeof PRINT_CHOICES)[number];
@@ -46,23 +47,37 @@ export function parsePrintChoice(value: unknown, json: boolean): PrintChoice | u
 }
 
 /**
- * Prints a session. Tokens go to stdout only; with `--print` nothing else is written, so
- * `$(cogauth login --print access)` captures exactly the token.
+ * Prints what login/refresh got. `--print` and `--json` as asked; otherwise a short human summary on a
+ * terminal and the bare access token when stdout is piped, so `TOKEN=$(cogauth login ...)` just works.
  */
 export async function printSession(
   io: Io,
-  api: CognitoApi,
+  api: CognitoApi | undefined,
   settings: Settings,
   tokens: Tokens,
-  mode: { json: boolean; print: PrintChoice | undefined },
+  mode: { json: boolean; print: PrintChoice | undefined; savedTo?: string | undefined },
 ): Promise<void> {
   if (mode.print) {
     io.stdout.write(`${pick(tokens, mode.print)}\n`);
     return;
   }
+  if (!mode.json) {
+    if (!isTty(io.stdout)) {
+      io.stdout.write(`${tokens.accessToken}\n`);
+      return;
+    }
+    const lines = describeIdentity(tokens, style(io));
+    if (mode.savedTo) lines.push(`session:  saved to ${mode.savedTo}; "cogauth token" prints a fresh token`);
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
+  if (api === undefined) {
+    printJson(io, { tokens });
+    return;
+  }
   let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
   try {
-    user = await api.send(new GetUserCommand({ AccessToken: tokens.accessToken }));
+    user = await api.call('GetUser', { AccessToken: tokens.accessToken });
   } catch (error) {
     throw cognitoFailure('GetUser failed', error, settings);
   }
@@ -70,13 +85,7 @@ export async function printSession(
   for (const attribute of user.UserAttributes ?? []) {
     if (attribute.Name) attributes[attribute.Name] = attribute.Value ?? '';
   }
-  const username = user.Username ?? '';
-  if (mode.json) {
-    printJson(io, { username, attributes, tokens });
-    return;
-  }
-  // The seed's output: "username email_verified access_token" on one line.
-  io.stdout.write(`${username} ${attributes.email_verified ?? '-'} ${tokens.accessToken}\n`);
+  printJson(io, { username: user.Username ?? '', attributes, tokens });
 }
 
 function pick(tokens: Tokens, choice: PrintChoice): string {

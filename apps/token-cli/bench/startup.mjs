@@ -1,0 +1,101 @@
+// `pnpm bench`: how long the built CLI takes to start and finish the commands people run most,
+// next to a bare `node -e ''`, as the median wall time of fresh processes. Budget: bare node + 60 ms.
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/cogauth.js', import.meta.url));
+// Each process reports its own CPU time (user + system) on fd 3 as it exits: steadier than wall time on a
+// busy machine. The same preload runs for bare node, so it cancels out.
+const CPU_PRELOAD = fileURLToPath(new URL('./report-cpu.cjs', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const BUDGET_MS = 60;
+
+const dir = mkdtempSync(join(tmpdir(), 'cogauth-bench-'));
+const POOL = 'us-east-1_BenchPool1';
+const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`;
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' };
+const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const now = Math.floor(Date.now() / 1000);
+const input = `${b64({ alg: 'RS256', kid: 'bench' })}.${b64({
+  sub: 'u',
+  iss: ISSUER,
+  client_id: 'benchclient',
+  token_use: 'access',
+  scope: 'a/b',
+  'cognito:groups': ['writers'],
+  exp: now + 3600,
+  iat: now,
+  username: 'u',
+})}`;
+const token = `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+const jwksFile = join(dir, 'jwks.json');
+writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
+const rulesFile = join(dir, 'rules.json');
+writeFileSync(rulesFile, JSON.stringify([{ route: 'POST /messages', groups: ['writers'] }]));
+
+const env = {
+  ...process.env,
+  XDG_CONFIG_HOME: join(dir, 'config'),
+  XDG_STATE_HOME: join(dir, 'state'),
+  NO_COLOR: '1',
+};
+const pool = ['--user-pool-id', POOL, '--client-id', 'benchclient', '--jwks-file', jwksFile];
+const cases = [
+  ['node -e ""', ['-e', '']],
+  ['cogauth --help', [BIN, '--help']],
+  ['cogauth decode', [BIN, 'decode', token]],
+  ['cogauth verify (--jwks-file)', [BIN, 'verify', ...pool, token]],
+  [
+    'cogauth check (--jwks-file)',
+    [BIN, 'check', ...pool, '--rules', rulesFile, '--route', 'POST /messages', token],
+  ],
+];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const results = [];
+for (const [label, args] of cases) {
+  const wall = [];
+  const cpu = [];
+  for (let i = 0; i < RUNS + 1; i += 1) {
+    const started = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, ['-r', CPU_PRELOAD, ...args], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (res.status !== 0) throw new Error(`${label} exited ${res.status}: ${res.stderr}`);
+    if (i === 0) continue; // the first run warms the file-system cache
+    wall.push(ms);
+    cpu.push(Number(res.output[3]));
+  }
+  results.push([label, median(wall), median(cpu)]);
+}
+rmSync(dir, { recursive: true, force: true });
+
+const [, baseWall, baseCpu] = results[0];
+process.stdout.write(
+  `cogauth startup: medians of ${RUNS} fresh processes, wall and CPU (budget: bare node + ${BUDGET_MS} ms)\n`,
+);
+const col = (v) => String(v).padStart(9);
+process.stdout.write(
+  `  ${'command'.padEnd(30)} ${col('wall ms')} ${col('+node')} ${col('CPU ms')} ${col('+node')}\n`,
+);
+for (const [label, wall, cpu] of results) {
+  const bare = label.startsWith('node');
+  const plus = (v, b) => col(bare ? '' : `+${(v - b).toFixed(1)}`);
+  const mark = bare ? '' : wall - baseWall <= BUDGET_MS ? '  ok' : '  over budget';
+  process.stdout.write(
+    `  ${label.padEnd(30)} ${col(wall.toFixed(1))} ${plus(wall, baseWall)} ${col(cpu.toFixed(1))} ${plus(cpu, baseCpu)}${mark}\n`,
+  );
+}

@@ -1,0 +1,52 @@
+import { decodeJwt } from '@cogauth/core';
+import { describeExpiry, type Style } from './output.js';
+
+export interface IdentityTokens {
+  accessToken: string;
+  idToken?: string | undefined;
+}
+
+/** Claims of tokens Cognito just handed to this CLI (over TLS, or from its own 0600 session): for display only. */
+function claimsOf(jwt: string | undefined): Record<string, unknown> {
+  if (jwt === undefined) return {};
+  try {
+    return decodeJwt(jwt).payload;
+  } catch {
+    return {};
+  }
+}
+
+/** `user`, `groups`, `scopes`, `expires` lines for login on a terminal and for whoami. */
+export function describeIdentity(tokens: IdentityTokens, s: Style, nowMs = Date.now()): string[] {
+  const access = claimsOf(tokens.accessToken);
+  const id = claimsOf(tokens.idToken);
+  const user = String(access.username ?? id['cognito:username'] ?? id.sub ?? access.sub ?? 'unknown');
+  const email = typeof id.email === 'string' ? ` <${id.email}>` : '';
+  const groups = Array.isArray(access['cognito:groups'] ?? id['cognito:groups'])
+    ? ((access['cognito:groups'] ?? id['cognito:groups']) as unknown[]).map(String)
+    : [];
+  const scopes = typeof access.scope === 'string' ? access.scope.split(' ').filter(Boolean) : [];
+  const exp = typeof access.exp === 'number' ? access.exp : typeof id.exp === 'number' ? id.exp : undefined;
+  const expired = exp !== undefined && exp * 1000 <= nowMs;
+  return [
+    `user:     ${s.bold(user)}${email}`,
+    `groups:   ${groups.length ? groups.join(', ') : s.dim('none')}`,
+    `scopes:   ${scopes.length ? scopes.join(' ') : s.dim('none')}`,
+    `expires:  ${exp === undefined ? 'unknown' : (expired ? s.bad : s.good)(describeExpiry(exp, nowMs))}`,
+  ];
+}
+
+/** JSON form of the same facts for `whoami --json`. */
+export function identityJson(tokens: IdentityTokens): Record<string, unknown> {
+  const access = claimsOf(tokens.accessToken);
+  const id = claimsOf(tokens.idToken);
+  const groups = access['cognito:groups'] ?? id['cognito:groups'] ?? [];
+  return {
+    username: access.username ?? id['cognito:username'] ?? null,
+    sub: access.sub ?? id.sub ?? null,
+    email: id.email ?? null,
+    groups,
+    scopes: typeof access.scope === 'string' ? access.scope.split(' ').filter(Boolean) : [],
+    expiresAt: typeof access.exp === 'number' ? new Date(access.exp * 1000).toISOString() : null,
+  };
+}
