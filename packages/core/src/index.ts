@@ -33,6 +33,17 @@ export {
   defaultContext,
   toAuthorizerContext,
 } from './context.js';
+export {
+  compileDecisionRules,
+  type Decision,
+  type DecisionEffect,
+  type DecisionRequest,
+  DecisionRules,
+  type DecisionStatus,
+  decide,
+  isGraphqlRule,
+  type VerifyOutcome,
+} from './decide.js';
 export { type DecisionLog, type DecisionReason, formatDecisionLog } from './decision-log.js';
 export {
   CogauthError,
