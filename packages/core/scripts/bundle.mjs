@@ -30,7 +30,15 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { index: join(root, 'src/index.ts'), lambda: join(root, 'src/lambda.ts') },
+  entryPoints: {
+    index: join(root, 'src/index.ts'),
+    lambda: join(root, 'src/lambda.ts'),
+    // Framework adapters (`./express` …): their own entries, never reached from the Lambda bundle below.
+    express: join(root, 'src/express.ts'),
+    fastify: join(root, 'src/fastify.ts'),
+    hono: join(root, 'src/hono.ts'),
+    middy: join(root, 'src/middy.ts'),
+  },
   outdir: dist,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -1,3 +1,11 @@
+import {
+  type AppSyncAuthorizerResult,
+  appSyncBearer,
+  appSyncRoute,
+  appSyncTtl,
+  deniedFieldsOf,
+  MAX_APPSYNC_TTL_SECONDS,
+} from './appsync.js';
 import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
 import { parseBearer } from './bearer.js';
 import { type AuthorizerContext, toAuthorizerContext } from './context.js';
@@ -6,6 +14,7 @@ import {
   DECISION_LOG_MSG,
   type DecisionLog,
   type DecisionReason,
+  elapsedMs,
   formatDecisionLog,
 } from './decision-log.js';
 import { ConfigError } from './errors.js';
@@ -21,7 +30,7 @@ export interface SimpleAuthorizerResult {
   context?: AuthorizerContext;
 }
 
-export type AuthorizerResult = AuthorizerPolicyResult | SimpleAuthorizerResult;
+export type AuthorizerResult = AuthorizerPolicyResult | SimpleAuthorizerResult | AppSyncAuthorizerResult;
 export type AuthorizerHandler = (event: unknown, context?: unknown) => Promise<AuthorizerResult>;
 
 export interface AuthorizerOptions {
@@ -44,12 +53,23 @@ export interface AuthorizerOptions {
    * reason ROUTE_NOT_CACHEABLE. `off` states that the authorizer's result TTL is 0.
    */
   httpApiCache?: HttpApiCache;
+  /**
+   * AppSync: the most seconds an answer may be cached (`ttlOverride`, 0 to 3600, default 300); each answer
+   * is cut to the token's remaining lifetime.
+   */
+  appSyncTtlSeconds?: number;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
 }
 
 export type HttpApiResponse = 'simple' | 'iam';
 export type HttpApiCache = 'on' | 'off';
+/** The answer options `authorizerOf` takes, validated. */
+export interface AnswerOptions {
+  readonly httpApiResponse: HttpApiResponse;
+  readonly httpApiCache: HttpApiCache;
+  readonly appSyncTtlSeconds?: number;
+}
 
 interface Target {
   readonly arn: MethodArn;
@@ -63,6 +83,8 @@ interface Target {
   readonly allowLists: WeakMap<readonly CompiledRule[], readonly string[]>;
 }
 
+const GRAPHQL_REQUEST: DecisionRequest = { kind: 'graphql' };
+
 class Refusal {
   constructor(
     readonly reason: DecisionReason,
@@ -71,14 +93,16 @@ class Refusal {
 }
 
 /**
- * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers and
- * WebSocket `$connect` authorizers.
+ * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers,
+ * WebSocket `$connect` authorizers and AppSync Lambda authorizers.
  *
  * - Authentication failures (no or malformed header, any verification failure, an unknown event shape, a
  *   throwing context hook, any unexpected error) throw `Error('Unauthorized')`, which API Gateway answers
  *   with 401.
  * - A valid token without a rule for the route gets an explicit Deny (403) or `isAuthorized: false` (403).
  * - An Allow policy lists every route the caller may use, so a cached policy is right for every route.
+ * - AppSync: `isAuthorized: false` without a valid token; else `isAuthorized: true` with `deniedFields`
+ *   listing every `GRAPHQL Type.field` rule's field the caller may not use (right for any operation).
  */
 export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
@@ -96,10 +120,18 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   if (httpApiCache !== 'on' && httpApiCache !== 'off') {
     throw new ConfigError('httpApiCache', "must be 'on' or 'off'");
   }
+  const appSyncTtlSeconds = options.appSyncTtlSeconds ?? 300;
+  if (
+    !Number.isInteger(appSyncTtlSeconds) ||
+    appSyncTtlSeconds < 0 ||
+    appSyncTtlSeconds > MAX_APPSYNC_TTL_SECONDS
+  ) {
+    throw new ConfigError('appSyncTtlSeconds', `must be an integer from 0 to ${MAX_APPSYNC_TTL_SECONDS}`);
+  }
   return authorizerOf(
     verifier,
     compileParsedRules(options.rules),
-    { httpApiResponse, httpApiCache },
+    { httpApiResponse, httpApiCache, appSyncTtlSeconds },
     logger,
     // The conversions live here, so a handler without a hook (the Lambda entry) does not carry them.
     context && (async (claims) => toAuthorizerContext(await context(claims))),
@@ -113,12 +145,14 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
 export function authorizerOf(
   verifier: CognitoVerifier,
   rules: readonly CompiledRule[],
-  http: { readonly httpApiResponse: HttpApiResponse; readonly httpApiCache: HttpApiCache },
+  http: AnswerOptions,
   logger?: (entry: DecisionLog) => void,
   extraContext?: (claims: CognitoClaims) => Promise<AuthorizerContext>,
 ): AuthorizerHandler {
   const log = logger ?? ((entry: DecisionLog) => console.log(formatDecisionLog(entry)));
   const decisionRules = new DecisionRules(rules);
+  const deniedFields = deniedFieldsOf(decisionRules);
+  const appSyncTtlSeconds = http.appSyncTtlSeconds ?? 300;
   // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, the decision request,
   // what to deny when the route is not permitted, and the Allow lists per permitted-rule set.
   const targets = new Map<unknown, Target>();
@@ -161,15 +195,21 @@ export function authorizerOf(
     const start = performance.now();
     let read: ReadEvent | undefined;
     let target: Target | undefined;
+    let route: string | undefined;
     try {
       read = readEvent(event);
       if (!read) throw new Refusal('EVENT_UNSUPPORTED');
-      try {
-        target = targetOf(read.arn);
-      } catch {
-        throw new Refusal('ARN_INVALID');
+      const appSync = read.kind === 'APPSYNC';
+      if (appSync) route = appSyncRoute(read.operationName);
+      else {
+        try {
+          target = targetOf(read.arn);
+        } catch {
+          throw new Refusal('ARN_INVALID');
+        }
+        route = target.route;
       }
-      const bearer = parseBearer(read.header);
+      const bearer = appSync ? appSyncBearer(read.header) : parseBearer(read.header);
       let outcome: VerifyOutcome;
       if ('error' in bearer) outcome = { bearer: bearer.error };
       else {
@@ -180,8 +220,9 @@ export function authorizerOf(
         }
       }
       const simple = read.kind === 'HTTP_API_V2' && http.httpApiResponse === 'simple';
-      const request: DecisionRequest =
-        simple && http.httpApiCache === 'on'
+      const request: DecisionRequest = !target
+        ? GRAPHQL_REQUEST
+        : simple && http.httpApiCache === 'on'
           ? { ...target.request, cachedByRouteKey: read.routeKey }
           : target.request;
       const decision = decide(request, outcome, decisionRules);
@@ -200,7 +241,14 @@ export function authorizerOf(
       const permitted = decision.permitted.length;
       let result: AuthorizerResult;
       if (simple) result = { isAuthorized: allowed, context: ctx };
-      else {
+      else if (!target) {
+        result = {
+          isAuthorized: true,
+          resolverContext: ctx,
+          deniedFields: deniedFields(decision.permitted),
+          ttlOverride: appSyncTtl(decision.claims, appSyncTtlSeconds),
+        };
+      } else {
         const statements: PolicyStatement[] = [];
         if (permitted > 0) {
           const resources = allowList(target, decision.permitted) as string[];
@@ -222,9 +270,9 @@ export function authorizerOf(
         reason: decision.reason,
         event: read.kind,
         principal: decision.principal,
-        route: target.route,
+        route,
         permittedRules: permitted,
-        latencyMs: elapsed(start),
+        latencyMs: elapsedMs(start),
       });
       return result;
     } catch (err) {
@@ -233,17 +281,15 @@ export function authorizerOf(
         msg: DECISION_LOG_MSG,
         decision: 'Unauthorized',
         reason: refusal.reason,
-        latencyMs: elapsed(start),
+        latencyMs: elapsedMs(start),
       };
       if (read) entry.event = read.kind;
-      if (target) entry.route = target.route;
+      if (route) entry.route = route;
       if (refusal.error) entry.error = refusal.error;
       emit(entry);
+      // AppSync answers a refusal with isAuthorized: false (its 401); nothing of it is cached.
+      if (read?.kind === 'APPSYNC') return { isAuthorized: false, ttlOverride: 0 };
       throw new Error('Unauthorized');
     }
   };
-}
-
-function elapsed(start: number): number {
-  return Math.round((performance.now() - start) * 1000) / 1000;
 }

@@ -12,7 +12,8 @@ import type { CognitoClaims } from './types.js';
  *   `cachedByRouteKey`, the answer is cached for every request of that HTTP API route key (simple responses
  *   with the authorizer cache on), so it is refused (ROUTE_NOT_CACHEABLE) unless right for all of them.
  * - `websocket`: a WebSocket route key (`$connect`); `cachedByRouteKey` as for `http`.
- * - `graphql`: one GraphQL field, `Type.field` (`Mutation.deletePost`).
+ * - `graphql`: one GraphQL field, `Type.field` (`Mutation.deletePost`); without `field`, the request as a
+ *   whole (AppSync): every verified caller is let in, the fields it may not use are denied one by one.
  */
 export type DecisionRequest =
   | {
@@ -22,7 +23,7 @@ export type DecisionRequest =
       readonly cachedByRouteKey?: unknown;
     }
   | { readonly kind: 'websocket'; readonly routeKey: string; readonly cachedByRouteKey?: unknown }
-  | { readonly kind: 'graphql'; readonly field: string };
+  | { readonly kind: 'graphql'; readonly field?: string };
 
 /** What verification said: the claims `verify()` resolved to, what it threw, or why no token reached it. */
 export type VerifyOutcome =
@@ -181,14 +182,15 @@ export function decide(request: DecisionRequest, outcome: VerifyOutcome, rules: 
   if (!('principal' in caller)) return unauthorized(caller.reason, caller.error);
 
   const graphql = request.kind === 'graphql';
-  const resource =
-    request.kind === 'http'
-      ? `${request.method}${request.path}`
-      : request.kind === 'websocket'
-        ? request.routeKey
-        : request.field;
   const permitted = graphql ? caller.grant.graphql : caller.grant.http;
-  let allowed = rules.allows(caller.grant, resource, graphql);
+  let allowed =
+    request.kind === 'graphql'
+      ? request.field === undefined || rules.allows(caller.grant, request.field, true)
+      : rules.allows(
+          caller.grant,
+          request.kind === 'http' ? `${request.method}${request.path}` : request.routeKey,
+          false,
+        );
   let reason: DecisionReason = allowed
     ? 'ALLOWED'
     : permitted.length === 0

@@ -1,6 +1,14 @@
 export type { JwsAlgorithm } from './algorithms.js';
 export { SUPPORTED_ALGORITHMS } from './algorithms.js';
+export type { AppSyncAuthorizerResult } from './appsync.js';
 export { type MethodArn, parseMethodArn } from './arn.js';
+export {
+  type Authenticator,
+  type AuthenticatorOptions,
+  type AuthRequest,
+  type AuthResult,
+  createAuthenticator,
+} from './authenticate.js';
 export {
   type AuthorizerHandler,
   type AuthorizerOptions,
@@ -53,6 +61,7 @@ export {
   type VerifyErrorCode,
 } from './errors.js';
 export type { EventKind } from './events.js';
+export { type HttpRefusal, refusalOf } from './http-answer.js';
 export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
 export {
   type AuthorizerPolicyResult,
@@ -61,6 +70,7 @@ export {
   type PolicyDocument,
   type PolicyStatement,
 } from './policy.js';
+export { isCanonicalPath } from './request-path.js';
 export { HTTP_VERBS, type HttpVerb, type PolicyVerb } from './route.js';
 export {
   type CompiledRule,
