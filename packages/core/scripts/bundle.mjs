@@ -24,6 +24,8 @@ for (const name of readdirSync(dist)) {
   }
 }
 
+const ADAPTERS = ['express', 'fastify', 'hono', 'middy'];
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -36,7 +38,12 @@ const common = {
 await build({
   ...common,
   format: 'esm',
-  entryPoints: { index: join(root, 'src/index.ts'), lambda: join(root, 'src/lambda.ts') },
+  entryPoints: {
+    index: join(root, 'src/index.ts'),
+    lambda: join(root, 'src/lambda.ts'),
+    // Framework adapters (`./express` …): their own entries, never reached from the Lambda bundle below.
+    ...Object.fromEntries(ADAPTERS.map((a) => [a, join(root, `src/${a}.ts`)])),
+  },
   outdir: dist,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -49,7 +56,7 @@ await build({
   outfile: join(cjs, 'index.cjs'),
 });
 
-/** In lambda.cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
+/** In lambda.cjs and the adapters' .cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
 const errorsFile = join(root, 'src/errors.ts');
 const errorsFromIndex = {
   name: 'errors-from-index',
@@ -61,13 +68,15 @@ const errorsFromIndex = {
     );
   },
 };
-await build({
-  ...common,
-  format: 'cjs',
-  entryPoints: [join(root, 'src/lambda.ts')],
-  outfile: join(cjs, 'lambda.cjs'),
-  plugins: [errorsFromIndex],
-});
+for (const entry of ['lambda', ...ADAPTERS]) {
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: [join(root, `src/${entry}.ts`)],
+    outfile: join(cjs, `${entry}.cjs`),
+    plugins: [errorsFromIndex],
+  });
+}
 
 // tsc's own output, so the specifiers are known: `from './x.js'` and `import('./x.js')`.
 const RELATIVE_JS = /(from |import\()'(\.\/[\w.-]+)\.js'/g;

@@ -1,26 +1,27 @@
+import {
+  type AppSyncAuthorizerResult,
+  appSyncBearer,
+  appSyncRoute,
+  appSyncTtl,
+  deniedFieldsOf,
+  MAX_APPSYNC_TTL_SECONDS,
+} from './appsync.js';
 import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
 import { parseBearer } from './bearer.js';
-import { isRouteKeyCacheable } from './cacheable.js';
-import { type AuthorizerContext, defaultContext, toAuthorizerContext } from './context.js';
+import { type AuthorizerContext, toAuthorizerContext } from './context.js';
+import { type DecisionRequest, DecisionRules, decide, errorName, type VerifyOutcome } from './decide.js';
 import {
   DECISION_LOG_MSG,
   type DecisionLog,
   type DecisionReason,
+  elapsedMs,
   formatDecisionLog,
 } from './decision-log.js';
-import { ConfigError, VerifyError } from './errors.js';
+import { ConfigError } from './errors.js';
 import { type ReadEvent, readEvent } from './events.js';
-import { ClaimsMemo, remember } from './memo.js';
+import { remember } from './memo.js';
 import type { AuthorizerPolicyResult, PolicyStatement } from './policy.js';
-import {
-  type CompiledRule,
-  compileParsedRules,
-  type Held,
-  heldBy,
-  type RouteRule,
-  ruleMatches,
-  satisfies,
-} from './rules.js';
+import { type CompiledRule, compileParsedRules, type RouteRule } from './rules.js';
 import type { CognitoClaims, CognitoVerifier } from './types.js';
 
 /** HTTP API simple response. */
@@ -29,7 +30,7 @@ export interface SimpleAuthorizerResult {
   context?: AuthorizerContext;
 }
 
-export type AuthorizerResult = AuthorizerPolicyResult | SimpleAuthorizerResult;
+export type AuthorizerResult = AuthorizerPolicyResult | SimpleAuthorizerResult | AppSyncAuthorizerResult;
 export type AuthorizerHandler = (event: unknown, context?: unknown) => Promise<AuthorizerResult>;
 
 export interface AuthorizerOptions {
@@ -52,40 +53,37 @@ export interface AuthorizerOptions {
    * reason ROUTE_NOT_CACHEABLE. `off` states that the authorizer's result TTL is 0.
    */
   httpApiCache?: HttpApiCache;
+  /**
+   * AppSync: the most seconds an answer may be cached (`ttlOverride`, 0 to 3600, default 300); each answer
+   * is cut to the token's remaining lifetime.
+   */
+  appSyncTtlSeconds?: number;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
 }
 
 export type HttpApiResponse = 'simple' | 'iam';
 export type HttpApiCache = 'on' | 'off';
-
-interface Grant {
-  /** How many rules the caller satisfies. */
-  readonly permitted: number;
-  readonly allowedHere: boolean;
-  readonly resources: readonly string[];
+/** The answer options `authorizerOf` takes, validated. */
+export interface AnswerOptions {
+  readonly httpApiResponse: HttpApiResponse;
+  readonly httpApiCache: HttpApiCache;
+  readonly appSyncTtlSeconds?: number;
 }
 
 interface Target {
   readonly arn: MethodArn;
   readonly prefix: string;
+  readonly request: DecisionRequest & { readonly kind: 'http' | 'websocket' };
   /** `METHOD /path` (or the route key) for the log line. */
   readonly route: string;
   /** What to deny when the route is not permitted; an ARN holding `*` or `?` cannot be denied alone. */
   readonly denyRoute: string | undefined;
-  readonly allowLists: Map<number | string, readonly string[]>;
-  readonly grants: Map<number | string, Grant>;
+  /** The Allow list per permitted-rule set (`Decision.permitted` is one array per set). */
+  readonly allowLists: WeakMap<readonly CompiledRule[], readonly string[]>;
 }
 
-/** What the handler derives from one verified claims object; see `callerOf`. */
-interface Caller {
-  readonly principal: string;
-  /** Never handed out: each answer gets a copy. */
-  readonly context: Readonly<AuthorizerContext>;
-  /** The permitted-rule set: a bitmask when the rules fit, else the indexes as a string. */
-  readonly key: number | string;
-  readonly held: Held;
-}
+const GRAPHQL_REQUEST: DecisionRequest = { kind: 'graphql' };
 
 class Refusal {
   constructor(
@@ -95,14 +93,16 @@ class Refusal {
 }
 
 /**
- * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers and
- * WebSocket `$connect` authorizers.
+ * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers,
+ * WebSocket `$connect` authorizers and AppSync Lambda authorizers.
  *
  * - Authentication failures (no or malformed header, any verification failure, an unknown event shape, a
  *   throwing context hook, any unexpected error) throw `Error('Unauthorized')`, which API Gateway answers
  *   with 401.
  * - A valid token without a rule for the route gets an explicit Deny (403) or `isAuthorized: false` (403).
  * - An Allow policy lists every route the caller may use, so a cached policy is right for every route.
+ * - AppSync: `isAuthorized: false` without a valid token; else `isAuthorized: true` with `deniedFields`
+ *   listing every `GRAPHQL Type.field` rule's field the caller may not use (right for any operation).
  */
 export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
@@ -120,10 +120,18 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   if (httpApiCache !== 'on' && httpApiCache !== 'off') {
     throw new ConfigError('httpApiCache', "must be 'on' or 'off'");
   }
+  const appSyncTtlSeconds = options.appSyncTtlSeconds ?? 300;
+  if (
+    !Number.isInteger(appSyncTtlSeconds) ||
+    appSyncTtlSeconds < 0 ||
+    appSyncTtlSeconds > MAX_APPSYNC_TTL_SECONDS
+  ) {
+    throw new ConfigError('appSyncTtlSeconds', `must be an integer from 0 to ${MAX_APPSYNC_TTL_SECONDS}`);
+  }
   return authorizerOf(
     verifier,
     compileParsedRules(options.rules),
-    { httpApiResponse, httpApiCache },
+    { httpApiResponse, httpApiCache, appSyncTtlSeconds },
     logger,
     // The conversions live here, so a handler without a hook (the Lambda entry) does not carry them.
     context && (async (claims) => toAuthorizerContext(await context(claims))),
@@ -137,82 +145,42 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
 export function authorizerOf(
   verifier: CognitoVerifier,
   rules: readonly CompiledRule[],
-  http: { readonly httpApiResponse: HttpApiResponse; readonly httpApiCache: HttpApiCache },
+  http: AnswerOptions,
   logger?: (entry: DecisionLog) => void,
   extraContext?: (claims: CognitoClaims) => Promise<AuthorizerContext>,
 ): AuthorizerHandler {
   const log = logger ?? ((entry: DecisionLog) => console.log(formatDecisionLog(entry)));
-  // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, what to deny when the
-  // route is not permitted, and the Allow lists per permitted-rule set.
+  const decisionRules = new DecisionRules(rules);
+  const deniedFields = deniedFieldsOf(decisionRules);
+  const appSyncTtlSeconds = http.appSyncTtlSeconds ?? 300;
+  // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, the decision request,
+  // what to deny when the route is not permitted, and the Allow lists per permitted-rule set.
   const targets = new Map<unknown, Target>();
-  const allowByPrefix = new Map<string, Map<number | string, readonly string[]>>();
+  const allowByPrefix = new Map<string, WeakMap<readonly CompiledRule[], readonly string[]>>();
   const targetOf = (value: unknown): Target => {
     let target = targets.get(value);
     if (!target) {
       const arn = parseMethodArn(value);
       const prefix = arnPrefix(arn);
-      const allowLists = allowByPrefix.get(prefix) ?? remember(allowByPrefix, prefix, new Map());
+      const allowLists = allowByPrefix.get(prefix) ?? remember(allowByPrefix, prefix, new WeakMap());
       const denyRoute = arn.arn.includes('*') || arn.arn.includes('?') ? undefined : arn.arn;
       const route = arn.path === '' ? arn.method : `${arn.method} ${arn.path}`;
-      target = remember(targets, value, { arn, prefix, route, denyRoute, allowLists, grants: new Map() });
+      const request: Target['request'] =
+        arn.path === ''
+          ? { kind: 'websocket', routeKey: arn.method }
+          : { kind: 'http', method: arn.method, path: arn.path };
+      target = remember(targets, value, { arn, prefix, request, route, denyRoute, allowLists });
     }
     return target;
   };
-
-  // What depends on the claims alone is derived once per claims object (see ClaimsMemo).
-  const callers = new ClaimsMemo<Caller | Refusal>();
-  const bitmask = rules.length <= 30;
-  const callerOf = (claims: CognitoClaims): Caller => {
-    const caller = callers.get(claims, () => {
-      try {
-        return newCaller(claims);
-      } catch (err) {
-        return err instanceof Refusal ? err : new Refusal('CONTEXT_ERROR', errorName(err));
-      }
-    });
-    if (caller instanceof Refusal) throw caller;
-    return caller;
-  };
-  const newCaller = (claims: CognitoClaims): Caller => {
-    const principal = claims.sub;
-    if (typeof principal !== 'string' || principal === '') throw new Refusal('CLAIM_INVALID');
-    const held = heldBy(claims);
-    let mask = 0;
-    let list = '';
-    for (const r of rules) {
-      if (!satisfies(r, held)) continue;
-      if (bitmask) mask |= 1 << r.index;
-      else list += `${r.index},`;
+  // The Allow list is shared by every answer with the same grant, hence frozen.
+  const allowList = (target: Target, permitted: readonly CompiledRule[]): readonly string[] => {
+    let list = target.allowLists.get(permitted);
+    if (!list) {
+      list = Object.freeze(permitted.flatMap((r) => r.resources.map((suffix) => target.prefix + suffix)));
+      target.allowLists.set(permitted, list);
     }
-    return { principal, context: defaultContext(claims), key: bitmask ? mask : list, held };
-  };
-
-  // What a caller may do depends only on which rules their claims satisfy, so the Allow list (per
-  // API/stage prefix) and the decision for this ARN are computed once per permitted-rule set.
-  const grantFor = (target: Target, caller: Caller): Grant => {
-    let grant = target.grants.get(caller.key);
-    if (!grant) {
-      const permitted = rules.filter((r) => satisfies(r, caller.held));
-      const resources =
-        target.allowLists.get(caller.key) ??
-        remember(
-          target.allowLists,
-          caller.key,
-          Object.freeze(permitted.flatMap((r) => r.resources.map((suffix) => target.prefix + suffix))),
-        );
-      grant = remember(target.grants, caller.key, {
-        permitted: permitted.length,
-        allowedHere: permitted.some((r) => ruleMatches(r, target.arn.resource)),
-        resources,
-      });
-    }
-    return grant;
-  };
-
-  // Per HTTP API route key (API Gateway sends one per route): whether a simple answer may be cached.
-  const cacheable = new Map<unknown, boolean>();
-  const routeKeyCacheable = (routeKey: unknown): boolean => {
-    return cacheable.get(routeKey) ?? remember(cacheable, routeKey, isRouteKeyCacheable(rules, routeKey));
+    return list;
   };
 
   const emit = (entry: DecisionLog): void => {
@@ -227,79 +195,84 @@ export function authorizerOf(
     const start = performance.now();
     let read: ReadEvent | undefined;
     let target: Target | undefined;
+    let route: string | undefined;
     try {
       read = readEvent(event);
       if (!read) throw new Refusal('EVENT_UNSUPPORTED');
-      try {
-        target = targetOf(read.arn);
-      } catch {
-        throw new Refusal('ARN_INVALID');
+      const appSync = read.kind === 'APPSYNC';
+      if (appSync) route = appSyncRoute(read.operationName);
+      else {
+        try {
+          target = targetOf(read.arn);
+        } catch {
+          throw new Refusal('ARN_INVALID');
+        }
+        route = target.route;
       }
-      const bearer = parseBearer(read.header);
-      if ('error' in bearer) throw new Refusal(bearer.error);
-
-      let claims: CognitoClaims;
-      try {
-        claims = await verifier.verify(bearer.token);
-      } catch (err) {
-        throw err instanceof VerifyError
-          ? new Refusal(err.code)
-          : new Refusal('VERIFIER_ERROR', errorName(err));
+      const bearer = appSync ? appSyncBearer(read.header) : parseBearer(read.header);
+      let outcome: VerifyOutcome;
+      if ('error' in bearer) outcome = { bearer: bearer.error };
+      else {
+        try {
+          outcome = { claims: await verifier.verify(bearer.token) };
+        } catch (error) {
+          outcome = { error };
+        }
       }
-      if (typeof claims !== 'object' || claims === null) throw new Refusal('CLAIM_INVALID');
-      const caller = callerOf(claims);
+      const simple = read.kind === 'HTTP_API_V2' && http.httpApiResponse === 'simple';
+      const request: DecisionRequest = !target
+        ? GRAPHQL_REQUEST
+        : simple && http.httpApiCache === 'on'
+          ? { ...target.request, cachedByRouteKey: read.routeKey }
+          : target.request;
+      const decision = decide(request, outcome, decisionRules);
+      if (decision.status === 401) throw new Refusal(decision.reason, decision.error);
 
-      // A fresh object per answer: the memoized one is shared by every request with these claims.
-      const ctx: AuthorizerContext = { ...caller.context };
+      const ctx = decision.context;
       if (extraContext) {
         try {
-          Object.assign(ctx, await extraContext(claims));
+          Object.assign(ctx, await extraContext(decision.claims));
         } catch (err) {
           throw new Refusal('CONTEXT_ERROR', errorName(err));
         }
       }
 
-      const { permitted, resources, allowedHere: permittedHere } = grantFor(target, caller);
-      let allowedHere = permittedHere;
-      let reason: DecisionReason = allowedHere
-        ? 'ALLOWED'
-        : permitted === 0
-          ? 'NO_ROUTE_PERMITTED'
-          : 'ROUTE_NOT_PERMITTED';
-
+      const allowed = decision.status === 200;
+      const permitted = decision.permitted.length;
       let result: AuthorizerResult;
-      if (read.kind === 'HTTP_API_V2' && http.httpApiResponse === 'simple') {
-        // API Gateway caches this answer for the whole route key: refuse when it would be wrong elsewhere.
-        if (http.httpApiCache === 'on' && !routeKeyCacheable(read.routeKey)) {
-          allowedHere = false;
-          reason = 'ROUTE_NOT_CACHEABLE';
-        }
-        result = { isAuthorized: allowedHere, context: ctx };
+      if (simple) result = { isAuthorized: allowed, context: ctx };
+      else if (!target) {
+        result = {
+          isAuthorized: true,
+          resolverContext: ctx,
+          deniedFields: deniedFields(decision.permitted),
+          ttlOverride: appSyncTtl(decision.claims, appSyncTtlSeconds),
+        };
       } else {
         const statements: PolicyStatement[] = [];
         if (permitted > 0) {
-          // The list is shared by every answer with the same grant, hence frozen.
-          statements.push({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resources as string[] });
+          const resources = allowList(target, decision.permitted) as string[];
+          statements.push({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resources });
         }
         // Explicit Deny for this request only, so a cached policy stays right for the other routes.
         const denied = permitted === 0 ? `${target.prefix}*` : target.denyRoute;
-        if (!allowedHere && denied)
+        if (!allowed && denied)
           statements.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [denied] });
         result = {
-          principalId: caller.principal,
+          principalId: decision.principal,
           policyDocument: { Version: '2012-10-17', Statement: statements },
           context: ctx,
         };
       }
       emit({
         msg: DECISION_LOG_MSG,
-        decision: allowedHere ? 'Allow' : 'Deny',
-        reason,
+        decision: decision.effect,
+        reason: decision.reason,
         event: read.kind,
-        principal: caller.principal,
-        route: target.route,
+        principal: decision.principal,
+        route,
         permittedRules: permitted,
-        latencyMs: elapsed(start),
+        latencyMs: elapsedMs(start),
       });
       return result;
     } catch (err) {
@@ -308,22 +281,15 @@ export function authorizerOf(
         msg: DECISION_LOG_MSG,
         decision: 'Unauthorized',
         reason: refusal.reason,
-        latencyMs: elapsed(start),
+        latencyMs: elapsedMs(start),
       };
       if (read) entry.event = read.kind;
-      if (target) entry.route = target.route;
+      if (route) entry.route = route;
       if (refusal.error) entry.error = refusal.error;
       emit(entry);
+      // AppSync answers a refusal with isAuthorized: false (its 401); nothing of it is cached.
+      if (read?.kind === 'APPSYNC') return { isAuthorized: false, ttlOverride: 0 };
       throw new Error('Unauthorized');
     }
   };
-}
-
-function elapsed(start: number): number {
-  return Math.round((performance.now() - start) * 1000) / 1000;
-}
-
-/** The error's class name only: messages of foreign errors might quote the token. */
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : typeof err;
 }

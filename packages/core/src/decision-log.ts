@@ -15,6 +15,7 @@ export type DecisionReason =
   | 'CONTEXT_ERROR'
   | 'VERIFIER_ERROR'
   | 'INTERNAL_ERROR'
+  | 'PATH_INVALID'
   | VerifyError['code'];
 
 /** One log line per decision. Never holds the token, a signature or raw claims beyond `sub`. */
@@ -51,4 +52,9 @@ const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\ud7ff\ue000-\uffff]*$/;
 /** A JSON string literal; testing for the common plain case is cheaper than JSON.stringify. */
 function json(s: string): string {
   return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** Milliseconds since `start` (a `performance.now()` value), to the microsecond. */
+export function elapsedMs(start: number): number {
+  return Math.round((performance.now() - start) * 1000) / 1000;
 }

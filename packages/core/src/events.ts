@@ -1,7 +1,18 @@
 import { isRecord } from './guards.js';
 
-/** The authorizer events cogauth reads. */
-export type EventKind = 'TOKEN' | 'REQUEST' | 'HTTP_API_V2' | 'WEBSOCKET_CONNECT';
+/**
+ * Where a decision came from: the authorizer events (`TOKEN` … `APPSYNC`), or a request an adapter passed to
+ * `createAuthenticator` (`HTTP` for Express, Fastify and Hono; `FUNCTION_URL` and `ALB` through Middy).
+ */
+export type EventKind =
+  | 'TOKEN'
+  | 'REQUEST'
+  | 'HTTP_API_V2'
+  | 'WEBSOCKET_CONNECT'
+  | 'APPSYNC'
+  | 'HTTP'
+  | 'FUNCTION_URL'
+  | 'ALB';
 
 /** What the handler needs from an event, whatever its kind. */
 export interface ReadEvent {
@@ -10,6 +21,8 @@ export interface ReadEvent {
   header: unknown;
   /** HTTP API only: the route key (`GET /messages/{id}`, `$default`). */
   routeKey?: unknown;
+  /** AppSync only: the operation name the client gave (caller-controlled). */
+  operationName?: unknown;
 }
 
 /** Reads the ARN, the Authorization value and (HTTP API) the route key; undefined for an unknown event. */
@@ -17,6 +30,10 @@ export function readEvent(event: unknown): ReadEvent | undefined {
   if (!isRecord(event)) return undefined;
   if (event.type === 'TOKEN')
     return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
+  if (event.type === undefined && isRecord(event.requestContext) && 'apiId' in event.requestContext) {
+    const { operationName } = event.requestContext;
+    return { kind: 'APPSYNC', arn: undefined, header: event.authorizationToken, operationName };
+  }
   if (event.type !== 'REQUEST') return undefined;
   if (event.version === '2.0') {
     let header = authorizationHeader(event.headers, undefined);
@@ -37,7 +54,7 @@ const AMBIGUOUS = 'ambiguous';
  * The `Authorization` value from `headers` and `multiValueHeaders`, any case. Several different values
  * are refused (returned as a value that will not parse as a bearer token).
  */
-function authorizationHeader(headers: unknown, multi: unknown): unknown {
+export function authorizationHeader(headers: unknown, multi: unknown): unknown {
   const found = new Set<unknown>();
   if (isRecord(headers)) {
     for (const k in headers) if (k.toLowerCase() === 'authorization') found.add(headers[k]);

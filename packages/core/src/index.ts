@@ -1,6 +1,14 @@
 export type { JwsAlgorithm } from './algorithms.js';
 export { SUPPORTED_ALGORITHMS } from './algorithms.js';
+export type { AppSyncAuthorizerResult } from './appsync.js';
 export { type MethodArn, parseMethodArn } from './arn.js';
+export {
+  type Authenticator,
+  type AuthenticatorOptions,
+  type AuthRequest,
+  type AuthResult,
+  createAuthenticator,
+} from './authenticate.js';
 export {
   type AuthorizerOptions,
   type AuthorizerResult,
@@ -31,6 +39,17 @@ export {
   defaultContext,
   toAuthorizerContext,
 } from './context.js';
+export {
+  compileDecisionRules,
+  type Decision,
+  type DecisionEffect,
+  type DecisionRequest,
+  DecisionRules,
+  type DecisionStatus,
+  decide,
+  isGraphqlRule,
+  type VerifyOutcome,
+} from './decide.js';
 export { type DecisionLog, type DecisionReason, formatDecisionLog } from './decision-log.js';
 export {
   CogauthError,
@@ -47,6 +66,7 @@ export {
   type RequestAuthorizerEvent,
   type TokenAuthorizerEvent,
 } from './handler-types.js';
+export { type HttpRefusal, refusalOf } from './http-answer.js';
 export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
 export {
   type AuthorizerPolicyResult,
@@ -55,6 +75,7 @@ export {
   type PolicyDocument,
   type PolicyStatement,
 } from './policy.js';
+export { isCanonicalPath } from './request-path.js';
 export { HTTP_VERBS, type HttpVerb, type PolicyVerb } from './route.js';
 export {
   type CompiledRule,

@@ -54,3 +54,12 @@ export function routeResources(route: string): string[] | undefined {
   if (!verbs || path === undefined) return undefined;
   return verbs.map((v) => `${v}/${path}`);
 }
+
+/** `GRAPHQL Type.field`: a rule on one GraphQL field (AppSync); its resource is `Type.field`. */
+const GRAPHQL_FIELD = /^GRAPHQL ([_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*)$/;
+
+/** The resources of a rule's `route`: an HTTP or WebSocket route (see `routeResources`) or a GraphQL field. */
+export function ruleResources(route: string): string[] | undefined {
+  const m = GRAPHQL_FIELD.exec(route);
+  return m ? [m[1] as string] : routeResources(route);
+}

@@ -1,12 +1,12 @@
 import { ConfigError } from './errors.js';
 import { globContains, globMatch, globsOverlap } from './glob.js';
 import { isRecord } from './guards.js';
-import { HTTP_VERBS, type HttpVerb, routeResources } from './route.js';
+import { HTTP_VERBS, type HttpVerb, ruleResources } from './route.js';
 import type { CognitoClaims } from './types.js';
 
 /**
  * One route and who may use it. `route` is `"<METHOD|ANY> <path>"` (path segments literal, `{param}`,
- * `{proxy+}` or `*`) or the WebSocket route key `"$connect"`. `groups` is any-of on `cognito:groups`,
+ * `{proxy+}` or `*`), the WebSocket route key `"$connect"` or a GraphQL field `"GRAPHQL Type.field"` (AppSync). `groups` is any-of on `cognito:groups`,
  * `scopes` any-of on `scope`; both present means both must hold; neither means any valid token.
  */
 export interface RouteRule {
@@ -64,10 +64,10 @@ function parseRule(raw: unknown, at: string): RouteRule {
   const route = obj.route;
   if (typeof route !== 'string')
     throw new ConfigError(`${at}.route`, 'must be a string like "GET /messages"');
-  if (routeResources(route) === undefined) {
+  if (ruleResources(route) === undefined) {
     throw new ConfigError(
       `${at}.route`,
-      `invalid route ${JSON.stringify(route)}: expected "<${HTTP_VERBS.join('|')}|ANY> /path" or "$connect"`,
+      `invalid route ${JSON.stringify(route)}: expected "<${HTTP_VERBS.join('|')}|ANY> /path", "$connect" or "GRAPHQL Type.field"`,
     );
   }
   const rule: { route: string; groups?: readonly string[]; scopes?: readonly string[] } = { route };
@@ -90,7 +90,7 @@ function names(value: unknown, at: string): readonly string[] {
 /** Compiles validated rules. Call `parseRules` first for anything that did not come from code you control. */
 export function compileRules(rules: readonly RouteRule[]): CompiledRule[] {
   return rules.map((rule, index) => {
-    const resources = routeResources(rule.route);
+    const resources = ruleResources(rule.route);
     if (!resources)
       throw new ConfigError(`rules[${index}].route`, `invalid route ${JSON.stringify(rule.route)}`);
     return Object.freeze({

@@ -98,7 +98,9 @@ describe('the tarball', () => {
     );
     // node10 (`moduleResolution: node`/`node10`) ignores `exports`, so no subpath resolves there; the root
     // does (through `main`/`types`). TypeScript 5 deprecates node10 and TypeScript 7 removes it.
-    expect(found).toEqual(['NoResolution ./lambda node10']);
+    expect(found).toEqual(
+      ['lambda', 'express', 'fastify', 'hono', 'middy'].map((e) => `NoResolution ./${e} node10`),
+    );
   });
 });
 
@@ -113,6 +115,24 @@ describe('loading the installed package', () => {
       sameConfigError: true,
       field: 'COGAUTH_USER_POOL_ID',
     });
+  });
+
+  it('loads every framework adapter subpath as ESM and as CommonJS, without the framework installed', () => {
+    const adapters = { express: 'cogauth', fastify: 'cogauthHook', hono: 'cogauth', middy: 'cogauthMiddy' };
+    const probe = `const a = ${JSON.stringify(adapters)}; const out = {};
+      for (const [name, fn] of Object.entries(a)) {
+        const esm = await import('@cogauth/core/' + name);
+        const cjs = require('@cogauth/core/' + name);
+        out[name] = [typeof esm[fn], typeof cjs[fn]];
+      }
+      console.log(JSON.stringify(out));`;
+    const out = runNode([
+      '--no-experimental-require-module',
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/x.js'); ${probe}`,
+    ]);
+    for (const name of Object.keys(adapters)) expect(out[name], name).toEqual(['function', 'function']);
   });
 
   it('requires as CommonJS where require(esm) is unavailable (Node 20.0–20.18), sharing the error classes', () => {

@@ -1,0 +1,60 @@
+import type { BearerResult } from './bearer.js';
+import { parseBearer } from './bearer.js';
+import type { AuthorizerContext } from './context.js';
+import type { DecisionRules } from './decide.js';
+import type { CompiledRule } from './rules.js';
+import type { CognitoClaims } from './types.js';
+
+/** The AppSync Lambda authorizer answer. */
+export interface AppSyncAuthorizerResult {
+  isAuthorized: boolean;
+  resolverContext?: AuthorizerContext;
+  /** `Type.field` of every rule-protected field the caller may not use, whatever this operation asks for. */
+  deniedFields?: string[];
+  /** Seconds AppSync may cache this answer for the token: never past the token's `exp`. */
+  ttlOverride: number;
+}
+
+/** AppSync's own limit on an authorizer's result TTL. */
+export const MAX_APPSYNC_TTL_SECONDS = 3600;
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
+
+/** AppSync passes the Authorization header as is: `Bearer <jwt>` or the bare token, as Cognito mode takes it. */
+export function appSyncBearer(value: unknown): BearerResult {
+  const bearer = parseBearer(value);
+  if ('error' in bearer && bearer.error === 'BEARER_MALFORMED' && typeof value === 'string') {
+    if (value.length <= 16384 && !/\s/.test(value)) return { token: value };
+  }
+  return bearer;
+}
+
+/** `GRAPHQL <operationName>` for the log line; anything but a GraphQL name is left out. */
+export function appSyncRoute(operationName: unknown): string {
+  return typeof operationName === 'string' && GRAPHQL_NAME.test(operationName)
+    ? `GRAPHQL ${operationName}`
+    : 'GRAPHQL';
+}
+
+/**
+ * The fields to deny for a permitted-rule set: every field a GraphQL rule names minus those the caller's
+ * rules cover, so the answer is right for every operation AppSync may serve from its cache.
+ */
+export function deniedFieldsOf(rules: DecisionRules): (permitted: readonly CompiledRule[]) => string[] {
+  const named = [...new Set(rules.graphql.flatMap((r) => r.resources))];
+  const memo = new WeakMap<readonly CompiledRule[], string[]>();
+  return (permitted) => {
+    let denied = memo.get(permitted);
+    if (!denied) {
+      const allowed = new Set(permitted.flatMap((r) => r.resources));
+      denied = Object.freeze(named.filter((f) => !allowed.has(f))) as string[];
+      memo.set(permitted, denied);
+    }
+    return denied;
+  };
+}
+
+/** The configured TTL, cut to the seconds the token has left (0 once it has expired). */
+export function appSyncTtl(claims: CognitoClaims, ttlSeconds: number, nowMs = Date.now()): number {
+  const left = typeof claims.exp === 'number' ? Math.floor(claims.exp - nowMs / 1000) : 0;
+  return Math.max(0, Math.min(ttlSeconds, left));
+}

@@ -1,0 +1,55 @@
+/**
+ * `@cogauth/core/fastify`: an `onRequest` hook. Structural types only, so Fastify's types are not needed.
+ *
+ * ```ts
+ * app.addHook('onRequest', cogauthHook({ verifier, rules }));
+ * app.get('/messages', async (request) => ({ sub: request.auth.claims.sub }));
+ * ```
+ */
+import { type AdapterOptions, authenticatorOf, pathOf } from './adapter.js';
+import type { AuthResult } from './authenticate.js';
+import { refusalOf } from './http-answer.js';
+
+export type { AdapterOptions } from './adapter.js';
+export type { AuthResult } from './authenticate.js';
+
+export interface FastifyRequestLike {
+  method: string;
+  url: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  auth?: AuthResult;
+}
+
+export interface FastifyReplyLike {
+  code(status: number): FastifyReplyLike;
+  headers(values: Readonly<Record<string, string>>): FastifyReplyLike;
+  send(body: string): unknown;
+}
+
+export type FastifyHook = (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>;
+
+/**
+ * Lets a request through (`request.auth` holds the 200 answer) or replies 401/403 with a body that names no
+ * reason. Register it app-wide (`addHook`) or per route (`onRequest`). Fails closed on any error (401).
+ */
+export function cogauthHook(options: AdapterOptions): FastifyHook {
+  const authenticate = authenticatorOf(options);
+  return async (request, reply) => {
+    let result: AuthResult;
+    try {
+      result = await authenticate({
+        method: request.method,
+        path: pathOf(request.url) as string,
+        authorization: request.headers.authorization,
+      });
+    } catch {
+      result = { status: 401, reason: 'INTERNAL_ERROR' };
+    }
+    if (result.status === 200) {
+      request.auth = result;
+      return;
+    }
+    const refusal = refusalOf(result);
+    return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
+  };
+}
