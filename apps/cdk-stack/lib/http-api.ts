@@ -1,3 +1,4 @@
+import type { SampleRoute } from '@cogauth/sample';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -5,7 +6,6 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log.js';
-import type { SampleRoute } from './sample-routes.js';
 
 export interface CogauthHttpApiProps {
   /** `CogauthAuthorizer.httpApiAuthorizer()`: guards every route. */

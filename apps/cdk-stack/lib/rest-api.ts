@@ -1,3 +1,4 @@
+import type { SampleRoute } from '@cogauth/sample';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -5,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { REST_ACCESS_LOG_FORMAT } from './access-log.js';
-import { pathParameters, type SampleRoute } from './sample-routes.js';
+import { bodySchemaOf, pathParameters } from './sample-routes.js';
 
 export interface CogauthRestApiProps {
   /** `CogauthAuthorizer.restApiAuthorizer()`: guards every method. */
@@ -61,13 +62,14 @@ export class CogauthRestApi extends Construct {
     for (const { route, backend } of props.routes) {
       const requestParameters: Record<string, boolean> = { 'method.request.header.Authorization': true };
       for (const name of pathParameters(route.path)) requestParameters[`method.request.path.${name}`] = true;
+      const bodySchema = bodySchemaOf(route);
       const requestModels =
-        route.bodySchema === undefined
+        bodySchema === undefined
           ? undefined
           : {
               'application/json': this.api.addModel(`${route.handler}Body`, {
                 contentType: 'application/json',
-                schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...route.bodySchema },
+                schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...bodySchema },
               }),
             };
       this.api.root
