@@ -1,11 +1,10 @@
 import type { SampleRoute } from '@cogauth/sample';
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { REST_ACCESS_LOG_FORMAT } from './access-log.js';
+import { accessLogGroup, REST_ACCESS_LOG_FORMAT } from './access-log.js';
 import { bodySchemaOf, pathParameters } from './sample-routes.js';
 
 export interface CogauthRestApiProps {
@@ -27,10 +26,7 @@ export class CogauthRestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CogauthRestApiProps) {
     super(scope, id);
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.accessLogs = accessLogGroup(this, props.logRetention);
     this.api = new apigw.RestApi(this, 'Api', {
       description: 'cogauth sample REST API (TOKEN authorizer)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
