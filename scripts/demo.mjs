@@ -5,17 +5,12 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startLocalStack } from '../apps/serverless-authorizer/scripts/local-stack.mjs';
+import { SAMPLE_POOL, SAMPLE_ROUTES } from '../packages/sample/dist/index.js';
+import { startLocalStack } from '../packages/test-fixtures/dist/index.js';
 
 const COGAUTH = fileURLToPath(new URL('../apps/token-cli/bin/cogauth.js', import.meta.url));
+const SERVICE_DIR = fileURLToPath(new URL('../apps/serverless-authorizer', import.meta.url));
 const run = promisify(execFile);
-
-const ROUTES = [
-  { method: 'GET', path: '/messages', rule: 'any signed-in user' },
-  { method: 'POST', path: '/messages', rule: 'group writers', group: 'writers' },
-  { method: 'DELETE', path: '/messages/42', rule: 'group admin', group: 'admin' },
-  { method: 'GET', path: '/me', rule: 'any signed-in user' },
-];
 
 /** The status each caller must get, and why. */
 function expected(caller, route) {
@@ -64,7 +59,7 @@ function tamper(token) {
 async function call(baseUrl, route, token) {
   const headers = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${baseUrl}${route.path}`, {
+  const res = await fetch(`${baseUrl}${route.examplePath}`, {
     method: route.method,
     headers,
     body: route.method === 'POST' ? JSON.stringify({ text: 'hello from the demo' }) : undefined,
@@ -96,7 +91,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function main() {
   const started = Date.now();
   process.stdout.write('Starting cognito-local and serverless offline (127.0.0.1, free ports)…\n');
-  const stack = await startLocalStack();
+  const stack = await startLocalStack({
+    serviceDir: SERVICE_DIR,
+    ...SAMPLE_POOL,
+  });
   const stopAll = async () => {
     await stack.stop();
   };
@@ -131,7 +129,7 @@ async function main() {
     const rows = [];
     let failures = 0;
     for (const caller of callers) {
-      for (const route of ROUTES) {
+      for (const route of SAMPLE_ROUTES) {
         const [want, reason] = expected(caller, route);
         const mark = stack.offline.output().length;
         const rest = await call(stack.restUrl, route, caller.token);
@@ -141,7 +139,7 @@ async function main() {
         if (!ok) failures++;
         rows.push([
           caller.name,
-          `${route.method} ${route.path}`,
+          `${route.method} ${route.examplePath}`,
           String(rest),
           String(http),
           String(want),

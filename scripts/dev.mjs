@@ -3,15 +3,19 @@
 // The sample users' passwords are fixed demo values for this throw-away local pool, nothing more.
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalStack } from '../apps/serverless-authorizer/scripts/local-stack.mjs';
 import { writeUserProfile } from '../apps/token-cli/dist/user-config.js';
+import { SAMPLE_POOL, SAMPLE_RULES_FILE } from '../packages/sample/dist/index.js';
+import { startLocalStack } from '../packages/test-fixtures/dist/index.js';
 
 const COGAUTH = relative(
   process.cwd(),
   fileURLToPath(new URL('../apps/token-cli/bin/cogauth.js', import.meta.url)),
 );
 
-const stack = await startLocalStack();
+const stack = await startLocalStack({
+  serviceDir: fileURLToPath(new URL('../apps/serverless-authorizer', import.meta.url)),
+  ...SAMPLE_POOL,
+});
 let stopping = false;
 const shutdown = (code) => {
   if (stopping) return;
@@ -92,5 +96,5 @@ Call the API:
 
 Inspect a token, or explain a 403 without deploying:
   node ${COGAUTH} verify ${pool} "$READER"
-  node ${COGAUTH} check ${pool} --rules apps/serverless-authorizer/rules.json --route "POST /messages" "$READER"
+  node ${COGAUTH} check ${pool} --rules ${relative(process.cwd(), SAMPLE_RULES_FILE)} --route "POST /messages" "$READER"
 `);

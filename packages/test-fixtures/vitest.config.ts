@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // RSA key generation (3072-bit in keys.test.ts) and emulator start-ups: under `turbo run test` every
-    // package shares two cores, and vitest's 5 s default timed out on a loaded machine.
+    // RSA key generation and real processes: under `turbo run test` every package shares two cores
+    // (a 2048-bit key took 12–19 s there, against vitest's 5 s default).
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

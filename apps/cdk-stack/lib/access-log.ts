@@ -1,4 +1,7 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 
 // Neither format logs request headers: the Authorization header (the bearer token) never reaches a log.
 
@@ -33,3 +36,8 @@ export const HTTP_ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     integrationError: '$context.integrationErrorMessage',
   }),
 );
+
+/** The log group an API's access logs go to, kept `retention`, removed with the stack. */
+export function accessLogGroup(scope: Construct, retention: logs.RetentionDays): logs.LogGroup {
+  return new logs.LogGroup(scope, 'AccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+}

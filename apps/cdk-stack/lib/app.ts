@@ -1,6 +1,6 @@
+import { SAMPLE_RULES } from '@cogauth/sample';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readRulesFile, sharedRulesPath } from './assets.js';
 import { CogauthStack, type CogauthStackProps } from './cogauth-stack.js';
 import { propsFromContext } from './context-props.js';
 
@@ -10,7 +10,7 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** Context values, as `cdk -c key=value` would pass them (see context-props.ts). */
   readonly context?: Record<string, string>;
-  /** Stack props that override the context; the rules always come from the Serverless app's rules.json. */
+  /** Stack props that override the context; the rules are always the sample's (packages/sample/rules.json). */
   readonly props?: Omit<CogauthStackProps, 'rules'>;
 }
 
@@ -28,7 +28,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Coga
     description: 'cogauth: Cognito user pool, JWT authorizer, sample REST and HTTP APIs',
     ...propsFromContext(app),
     ...options.props,
-    rules: readRulesFile(sharedRulesPath()),
+    rules: SAMPLE_RULES,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack };

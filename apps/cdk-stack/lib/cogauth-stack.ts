@@ -1,4 +1,6 @@
 import { CogauthAuthorizer, type RouteRule } from '@cogauth/cdk';
+import { issuerFromParts, issuerOf, jwksUriOf } from '@cogauth/core';
+import { SAMPLE_ROUTES } from '@cogauth/sample';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +10,6 @@ import { CogauthHttpApi } from './http-api.js';
 import { LoggedFunction } from './logged-function.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
 import { CogauthRestApi } from './rest-api.js';
-import { SAMPLE_ROUTES } from './sample-routes.js';
 import {
   CogauthUserPool,
   type MachineClientOptions,
@@ -21,7 +22,7 @@ export const MAX_AUTHORIZER_TTL_SECONDS = 3600;
 
 export interface CogauthStackProps extends StackProps {
   /**
-   * The route rules (the array in apps/serverless-authorizer/rules.json). `CogauthAuthorizer` checks them
+   * The route rules (the sample's: packages/sample/rules.json). `CogauthAuthorizer` checks them
    * at synth time and passes them to the authorizer as `COGAUTH_RULES`.
    */
   readonly rules: readonly RouteRule[];
@@ -140,8 +141,7 @@ export class CogauthStack extends Stack {
       logRetention,
     });
 
-    const region = this.pool.region ?? this.region;
-    const issuer = `https://cognito-idp.${region}.amazonaws.com/${this.pool.userPool.userPoolId}`;
+    const issuer = this.issuer();
     new CfnOutput(this, 'UserPoolId', { value: this.pool.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.pool.appClientIds.join(','),
@@ -150,7 +150,7 @@ export class CogauthStack extends Stack {
     new CfnOutput(this, 'RestApiUrl', { value: this.restApi.api.url });
     new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.stage.url });
     new CfnOutput(this, 'Issuer', { value: issuer });
-    new CfnOutput(this, 'JwksUri', { value: `${issuer}/.well-known/jwks.json` });
+    new CfnOutput(this, 'JwksUri', { value: jwksUriOf(issuer) });
     if (this.pool.machineClient !== undefined && this.pool.domain !== undefined) {
       new CfnOutput(this, 'MachineClientId', { value: this.pool.machineClient.userPoolClientId });
       new CfnOutput(this, 'UserPoolDomainUrl', {
@@ -166,5 +166,18 @@ export class CogauthStack extends Stack {
       poolWithOptionalMfa: mfa === 'optional' ? this.pool.createdPool : undefined,
       restStageWithoutWaf: props.webAclArn === undefined ? this.restApi.api.deploymentStage : undefined,
     });
+  }
+  /**
+   * The pool's issuer: from the id of an imported pool, else from the pool created here, whose id, region
+   * and partition are known only at deploy time (CloudFormation's AWS::Region and AWS::URLSuffix).
+   */
+  private issuer(): string {
+    const id = this.pool.userPool.userPoolId;
+    if (this.pool.createdPool === undefined) {
+      const issuer = issuerOf(id);
+      if (issuer === undefined) throw new Error(`existingUserPoolId: no issuer for "${id}"`);
+      return issuer;
+    }
+    return issuerFromParts({ region: this.region, dnsSuffix: this.urlSuffix, userPoolId: id });
   }
 }

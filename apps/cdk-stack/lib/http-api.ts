@@ -1,11 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { SampleRoute } from '@cogauth/sample';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HTTP_ACCESS_LOG_FORMAT } from './access-log.js';
-import type { SampleRoute } from './sample-routes.js';
+import { accessLogGroup, HTTP_ACCESS_LOG_FORMAT } from './access-log.js';
 
 export interface CogauthHttpApiProps {
   /** `CogauthAuthorizer.httpApiAuthorizer()`: guards every route. */
@@ -22,10 +21,7 @@ export class CogauthHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CogauthHttpApiProps) {
     super(scope, id);
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.accessLogs = accessLogGroup(this, props.logRetention);
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: 'cogauth sample HTTP API (Lambda authorizer, IAM policy responses)',
       createDefaultStage: false,

@@ -1,11 +1,11 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { SampleRoute } from '@cogauth/sample';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { REST_ACCESS_LOG_FORMAT } from './access-log.js';
-import { pathParameters, type SampleRoute } from './sample-routes.js';
+import { accessLogGroup, REST_ACCESS_LOG_FORMAT } from './access-log.js';
+import { bodySchemaOf, pathParameters } from './sample-routes.js';
 
 export interface CogauthRestApiProps {
   /** `CogauthAuthorizer.restApiAuthorizer()`: guards every method. */
@@ -26,10 +26,7 @@ export class CogauthRestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CogauthRestApiProps) {
     super(scope, id);
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.accessLogs = accessLogGroup(this, props.logRetention);
     this.api = new apigw.RestApi(this, 'Api', {
       description: 'cogauth sample REST API (TOKEN authorizer)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
@@ -61,13 +58,14 @@ export class CogauthRestApi extends Construct {
     for (const { route, backend } of props.routes) {
       const requestParameters: Record<string, boolean> = { 'method.request.header.Authorization': true };
       for (const name of pathParameters(route.path)) requestParameters[`method.request.path.${name}`] = true;
+      const bodySchema = bodySchemaOf(route);
       const requestModels =
-        route.bodySchema === undefined
+        bodySchema === undefined
           ? undefined
           : {
               'application/json': this.api.addModel(`${route.handler}Body`, {
                 contentType: 'application/json',
-                schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...route.bodySchema },
+                schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...bodySchema },
               }),
             };
       this.api.root

@@ -1,9 +1,8 @@
+import { parseUserPoolId } from '@cogauth/core';
+import { SAMPLE_GROUPS } from '@cogauth/sample';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-
-/** The groups the sample rules refer to. */
-export const SAMPLE_GROUPS = ['readers', 'writers', 'admin'] as const;
 
 export type ThreatProtection = 'off' | 'audit' | 'enforced';
 
@@ -37,8 +36,6 @@ const DEFAULT_SCOPES = [
   { name: 'messages.write', description: 'Write messages' },
 ] as const;
 
-const USER_POOL_ID = /^(?<region>[a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/;
-
 /** The user pool (created or imported), its groups and the clients whose tokens the authorizer accepts. */
 export class CogauthUserPool extends Construct {
   readonly userPool: cognito.IUserPool;
@@ -61,13 +58,13 @@ export class CogauthUserPool extends Construct {
     }
 
     if (props.existingUserPoolId !== undefined) {
-      const match = USER_POOL_ID.exec(props.existingUserPoolId);
-      if (match?.groups === undefined) {
+      const parts = parseUserPoolId(props.existingUserPoolId);
+      if (parts?.region === undefined) {
         throw new Error(
           `existingUserPoolId: "${props.existingUserPoolId}" is not a user pool id like us-east-1_AbC123`,
         );
       }
-      this.region = match.groups.region;
+      this.region = parts.region;
       this.userPool = cognito.UserPool.fromUserPoolId(this, 'Pool', props.existingUserPoolId);
       this.createdPool = undefined;
       this.groups = [];

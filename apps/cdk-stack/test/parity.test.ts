@@ -14,13 +14,14 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readZip } from '@cogauth/test-fixtures';
+import { SAMPLE_RULES_FILE } from '@cogauth/sample';
+import { readZip, SLS_ENV } from '@cogauth/test-fixtures';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../lib/app.js';
-import { serverlessAppDir } from '../lib/assets.js';
 import {
   authorizerBundleDir,
   type CfnResource,
@@ -36,6 +37,12 @@ import {
 import { accessToken, signingKey } from './support/tokens.js';
 
 const RUNNER = fileURLToPath(new URL('./support/run-authorizer.mjs', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** The Serverless app, a dev dependency of this one: only this test reads it, to compare the two flavours. */
+function serverlessAppDir(): string {
+  return dirname(require.resolve('@cogauth/serverless-authorizer/package.json'));
+}
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 interface Flavour {
@@ -111,7 +118,7 @@ function packageServerless(): Flavour {
       cwd: copyOfServerlessApp(),
       encoding: 'utf8',
       timeout: 120_000,
-      env: offlineEnv({ SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }),
+      env: offlineEnv(SLS_ENV),
     },
   );
   if (run.status !== 0) throw new Error(`osls package failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
@@ -195,9 +202,7 @@ describe('the same authorizer in both flavours', () => {
     const slsRules = sls.authorizerFiles.get('rules.json');
     expect(slsRules).toBeDefined();
     expect(JSON.parse(String(cdk.env.COGAUTH_RULES))).toEqual(JSON.parse(String(slsRules)));
-    expect(JSON.parse(String(slsRules))).toEqual(
-      JSON.parse(readFileSync(join(serverlessAppDir(), 'rules.json'), 'utf8')),
-    );
+    expect(JSON.parse(String(slsRules))).toEqual(JSON.parse(readFileSync(SAMPLE_RULES_FILE, 'utf8')));
   });
 
   it('sets the same variables (the rules aside), the Serverless ones without empty placeholders', () => {

@@ -1,9 +1,9 @@
 import type { RouteRule } from '@cogauth/cdk';
 import { ConfigError } from '@cogauth/core';
+import { SAMPLE_GROUPS } from '@cogauth/sample';
 import { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_GROUPS } from '../lib/user-pool.js';
 import {
   type CfnTemplate,
   logGroupIdOf,
@@ -277,6 +277,11 @@ describe('outputs', () => {
     expect(jwks).toContain('https://cognito-idp.');
     expect(jwks).toContain(`{"Ref":"${poolId}"}`);
     expect(jwks).toContain('/.well-known/jwks.json');
+    // The partition's DNS suffix, not a hard-coded amazonaws.com (China is amazonaws.com.cn).
+    const issuer = JSON.stringify(outputs.Issuer?.Value);
+    for (const part of ['"https://cognito-idp."', '{"Ref":"AWS::Region"}', '{"Ref":"AWS::URLSuffix"}'])
+      expect(issuer).toContain(part);
+    expect(issuer).not.toContain('amazonaws.com');
     const [stageId, stage] = onlyResourceOfType(json, 'AWS::ApiGateway::Stage');
     expect(stage.Properties?.StageName).toBe('dev');
     expect(JSON.stringify(outputs.RestApiUrl?.Value)).toContain(`{"Ref":"${stageId}"}`);

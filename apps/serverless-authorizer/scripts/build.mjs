@@ -1,31 +1,17 @@
-// Build output for serverless.yml: dist/backend/index.mjs, the sample backend, bundled by esbuild.
-// The authorizer is not built here: @cogauth/serverless-plugin ships @cogauth/core's bundle itself.
-import { rm, stat } from 'node:fs/promises';
+// Build output for serverless.yml: dist/backend/index.mjs, the sample backend that @cogauth/sample bundles
+// (the CDK app deploys the same bytes). The authorizer is not built here: @cogauth/serverless-plugin ships
+// @cogauth/core's bundle itself.
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const distDir = join(appDir, 'dist');
-
-async function bundleBackend() {
-  const target = join(distDir, 'backend', 'index.mjs');
-  await build({
-    entryPoints: [join(appDir, 'src', 'backend.ts')],
-    outfile: target,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  return target;
-}
+const target = join(distDir, 'backend', 'index.mjs');
 
 await rm(distDir, { recursive: true, force: true });
-for (const file of [await bundleBackend()]) {
-  const { size } = await stat(file);
-  console.log(`${relative(appDir, file)}  ${(size / 1024).toFixed(1)} KB`);
-}
+await mkdir(join(distDir, 'backend'), { recursive: true });
+await copyFile(createRequire(import.meta.url).resolve('@cogauth/sample/backend-bundle'), target);
+const { size } = await stat(target);
+console.log(`${relative(appDir, target)}  ${(size / 1024).toFixed(1)} KB`);

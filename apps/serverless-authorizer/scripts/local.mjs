@@ -7,13 +7,18 @@
 // The file is created with mode 600 and removed on exit. Tokens live 24 h (cognito-local's lifetime).
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startLocalStack } from './local-stack.mjs';
+import { SAMPLE_POOL } from '@cogauth/sample';
+import { startLocalStack } from '@cogauth/test-fixtures';
 
 const { values } = parseArgs({ options: { 'write-env': { type: 'string', default: '.local.env' } } });
 const envFile = resolve(values['write-env']);
 
-const stack = await startLocalStack();
+const stack = await startLocalStack({
+  serviceDir: fileURLToPath(new URL('..', import.meta.url)),
+  ...SAMPLE_POOL,
+});
 let stopping = false;
 const shutdown = async (code) => {
   if (stopping) return;

@@ -1,28 +1,33 @@
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { SAMPLE_POOL, type SampleUserName } from '@cogauth/sample';
 import {
   cognitoAccessClaims,
   generateTestKey,
   type JwksServer,
   jwksOf,
+  type LocalStack,
   signJwt,
   startJwksServer,
+  startLocalStack,
+  startOffline,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack, startOffline } from '../scripts/local-stack.mjs';
 
 // cognito-local stands in for Cognito, serverless offline for API Gateway + Lambda; the authorizer is
 // the real core bundle, added by @cogauth/serverless-plugin. A second pool, served by a local JWKS server whose key we
 // hold, lets the test sign tokens Cognito would never issue (expired ones).
 
 const SECOND_POOL_CLIENT = 'second-pool-client';
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-let stack: LocalStack | undefined;
+let stack: LocalStack<SampleUserName> | undefined;
 let jwksServer: JwksServer | undefined;
 const testKey = generateTestKey({ kid: 'second-pool-key' });
 const usedTokens: string[] = [];
 let jwksFetchesBeforeOffline = 0;
 
-function live(): LocalStack {
+function live(): LocalStack<SampleUserName> {
   if (!stack) throw new Error('local stack did not start');
   return stack;
 }
@@ -104,7 +109,7 @@ function bearer(token: string): string {
   return `Bearer ${token}`;
 }
 
-function accessToken(user: 'reader' | 'writer' | 'admin'): string {
+function accessToken(user: SampleUserName): string {
   const token = live().users[user].tokens.accessToken;
   usedTokens.push(token);
   return token;
@@ -118,6 +123,8 @@ beforeAll(async () => {
   jwksFetchesBeforeOffline = jwksServer.requestCount();
 
   stack = await startLocalStack({
+    serviceDir: APP_DIR,
+    ...SAMPLE_POOL,
     extraPools: [
       {
         userPoolId: jwksServer.poolId,
@@ -299,7 +306,10 @@ describe('the authorizer, seen from outside', () => {
 
 describe('a misconfigured authorizer', () => {
   it('never starts: serverless offline stops with the plugin naming the missing setting', async () => {
-    const started = startOffline({ env: { COGAUTH_POOLS: '', COGAUTH_USER_POOL_ID: '' } });
+    const started = startOffline({
+      serviceDir: APP_DIR,
+      env: { COGAUTH_POOLS: '', COGAUTH_USER_POOL_ID: '' },
+    });
     await expect(started).rejects.toThrow('custom.cogauth.userPoolId: is required');
   });
 });

@@ -13,12 +13,14 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { generateTestKey, jwksOf, readZip } from '@cogauth/test-fixtures';
+import { SAMPLE_RULES_FILE } from '@cogauth/sample';
+import { generateTestKey, jwksOf, readZip, SLS_ENV } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DIR, SLS_ENV } from '../scripts/local-stack.mjs';
 
 const run = promisify(execFile);
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const OSLS_BIN = join(APP_DIR, 'node_modules', 'osls', 'bin', 'serverless.js');
 const BACKEND_BUNDLE = join(APP_DIR, 'dist', 'backend', 'index.mjs');
 const CORE_BUNDLE = createRequire(import.meta.url).resolve('@cogauth/core/lambda-bundle');
@@ -89,7 +91,7 @@ function sha256(data: Buffer): string {
 }
 
 function ruleRoutes(): string[] {
-  const rules = JSON.parse(readFileSync(join(APP_DIR, 'rules.json'), 'utf8')) as { route: string }[];
+  const rules = JSON.parse(readFileSync(SAMPLE_RULES_FILE, 'utf8')) as { route: string }[];
   return rules.map((rule) => rule.route).sort();
 }
 
@@ -227,7 +229,7 @@ describe('serverless package with a pool and a client', () => {
     const bundle = entries.find((e) => e.name === 'index.mjs');
     expect(sha256(bundle?.data ?? Buffer.alloc(0))).toBe(sha256(readFileSync(CORE_BUNDLE)));
     const rules = entries.find((e) => e.name === 'rules.json');
-    expect(rules?.data.toString('utf8')).toBe(readFileSync(join(APP_DIR, 'rules.json'), 'utf8'));
+    expect(rules?.data.toString('utf8')).toBe(readFileSync(SAMPLE_RULES_FILE, 'utf8'));
     console.log(`cogauthAuthorizer.zip: ${statSync(join(defaultDir, 'cogauthAuthorizer.zip')).size} bytes`);
   });
 

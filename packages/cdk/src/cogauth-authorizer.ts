@@ -1,16 +1,17 @@
 import { ConfigError } from '@cogauth/core';
-import { Aspects, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLE_HANDLER, bundleDir, bundleFile } from './bundle.js';
 import { checkSize, checkWithBundle, lambdaEnvironment } from './environment.js';
 import { CogauthHttpAuthorizer } from './http-api.js';
 import { AcknowledgeCogauthMethods, NAG_REASONS } from './nag.js';
+import { addFunctionWithOwnLogs } from './own-logs-function.js';
 import type { CogauthAuthorizerProps } from './props.js';
 import { type AuthorizerSettings, settingsOf } from './settings.js';
 
@@ -78,37 +79,20 @@ export class CogauthAuthorizer extends Construct {
     this.settings = settings;
     this.resultsCacheTtl = Duration.seconds(settings.ttlSeconds);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'cogauth authorizer: writes its own logs, nothing else',
-      inlinePolicies: {
-        WriteOwnLogs: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              // The log group's Arn attribute ends in `:*`, which covers its log streams.
-              resources: [this.logGroup.logGroupArn],
-            }),
-          ],
-        }),
-      },
-    });
-    this.function = new lambda.Function(this, 'Function', {
+    const own = addFunctionWithOwnLogs(this, {
       code: lambda.Code.fromAsset(bundleDir()),
       handler: BUNDLE_HANDLER,
       description: 'cogauth Cognito JWT authorizer',
       runtime,
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
-      role: this.role,
-      logGroup: this.logGroup,
+      architecture: props.architecture,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      logRetention: props.logRetention,
       environment: lambdaEnvironment(settings),
     });
+    this.function = own.function;
+    this.role = own.role;
+    this.logGroup = own.logGroup;
     if (runtime.name === lambda.Runtime.NODEJS_22_X.name) {
       Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: NAG_REASONS.runtime });
     }

@@ -7,5 +7,10 @@ export {
 export { LAMBDA_ENVIRONMENT_MAX_BYTES } from './environment.js';
 export { CogauthJwks } from './jwks.js';
 export { NAG_REASONS } from './nag.js';
+export {
+  addFunctionWithOwnLogs,
+  type FunctionWithOwnLogs,
+  type FunctionWithOwnLogsProps,
+} from './own-logs-function.js';
 export type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 export { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS } from './settings.js';

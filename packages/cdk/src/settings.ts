@@ -1,12 +1,10 @@
-import { ConfigError, isAwsUserPoolId, parseRules, type RouteRule } from '@cogauth/core';
+import { ConfigError, isAwsUserPoolId, isClientId, parseRules, type RouteRule } from '@cogauth/core';
 import { Duration, Token } from 'aws-cdk-lib';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 
 export const DEFAULT_TTL_SECONDS = 300;
 export const MAX_TTL_SECONDS = 3600;
 
-/** Cognito's ClientIdType: 1–128 word characters or `+`. */
-const CLIENT_ID = /^[\w+]{1,128}$/;
 const TOKEN_USES: readonly string[] = ['access', 'id', 'any'];
 
 /** A value that is either known at synth time or a CloudFormation token resolved at deploy time. */
@@ -64,7 +62,7 @@ function clients(props: CogauthAuthorizerProps): MaybeToken[] {
   for (const { field, id } of ids) {
     if (typeof id !== 'string') throw new ConfigError(field, 'must be an app client id string');
     const client = maybeToken(id);
-    if (!client.isToken && !CLIENT_ID.test(id)) {
+    if (!client.isToken && !isClientId(id)) {
       throw new ConfigError(
         field,
         `${JSON.stringify(id)} is not an app client id (1–128 letters, digits, _ or +)`,

@@ -21,6 +21,14 @@ const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 /** `<prefix>_<id>`: an AWS region for real pools, any lowercase word for emulators (`local_4vYH1bWa`). */
 const USER_POOL_ID = /^([a-z0-9-]{1,32})_([0-9A-Za-z]{1,55})$/;
 
+/** Cognito's ClientIdType: 1–128 word characters or `+`. */
+const CLIENT_ID = /^[\w+]{1,128}$/;
+
+/** Whether `clientId` is spelled like a Cognito app client id (1–128 letters, digits, `_` or `+`). */
+export function isClientId(clientId: unknown): clientId is string {
+  return typeof clientId === 'string' && CLIENT_ID.test(clientId);
+}
+
 /** Whether `region` is spelled like an AWS region. */
 export function isRegion(region: unknown): region is string {
   return typeof region === 'string' && REGION.test(region);
@@ -70,12 +78,35 @@ export function isAwsUserPoolId(userPoolId: unknown): userPoolId is string {
  */
 export type IssuerFormat = 'original' | 'updated';
 
+const ISSUER_HOST: Readonly<Record<IssuerFormat, string>> = Object.freeze({
+  original: 'cognito-idp',
+  updated: 'issuer-cognito-idp',
+});
+
+/** The parts an issuer URL is made of; each may be a deploy-time placeholder (a CDK token). */
+export interface IssuerParts {
+  readonly region: string;
+  /** The partition's DNS suffix: `dnsSuffixOf(partition)`, or CloudFormation's `AWS::URLSuffix`. */
+  readonly dnsSuffix: string;
+  readonly userPoolId: string;
+}
+
+/**
+ * `https://<host>.<region>.<dnsSuffix>/<userPoolId>`, from parts it does not check: for tools that know
+ * the region, suffix or pool id only at deploy time (CDK tokens). With a pool id in hand use issuerOf.
+ */
+export function issuerFromParts(parts: IssuerParts, format: IssuerFormat = 'original'): string {
+  return `https://${ISSUER_HOST[format]}.${parts.region}.${parts.dnsSuffix}/${parts.userPoolId}`;
+}
+
 /** The issuer URL of an AWS user pool; undefined for an id without a known region (set the issuer then). */
 export function issuerOf(userPoolId: string, format: IssuerFormat = 'original'): string | undefined {
   const parts = parseUserPoolId(userPoolId);
-  if (parts?.partition === undefined) return undefined;
-  const host = format === 'updated' ? 'issuer-cognito-idp' : 'cognito-idp';
-  return `https://${host}.${parts.region}.${DNS_SUFFIX[parts.partition]}/${userPoolId}`;
+  if (parts?.partition === undefined || parts.region === undefined) return undefined;
+  return issuerFromParts(
+    { region: parts.region, dnsSuffix: DNS_SUFFIX[parts.partition], userPoolId },
+    format,
+  );
 }
 
 /** Both issuer URLs a pool's tokens may carry, original first; empty for an id without a known region. */
@@ -98,7 +129,9 @@ export function openIdConfigurationUriOf(issuer: string): string {
 /** The Cognito user pools API endpoint of a region (`https://cognito-idp.<region>.<suffix>/`). */
 export function cognitoEndpointOf(region: string): string | undefined {
   const partition = partitionOfRegion(region);
-  return partition === undefined ? undefined : `https://cognito-idp.${region}.${DNS_SUFFIX[partition]}/`;
+  return partition === undefined
+    ? undefined
+    : `https://${ISSUER_HOST.original}.${region}.${DNS_SUFFIX[partition]}/`;
 }
 
 function withoutTrailingSlashes(url: string): string {

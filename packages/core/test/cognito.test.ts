@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   cognitoEndpointOf,
   isAwsUserPoolId,
+  isClientId,
+  issuerFromParts,
   issuerOf,
   issuersOf,
   jwksUriOf,
@@ -63,5 +65,34 @@ describe('cognito facts', () => {
     );
     expect(cognitoEndpointOf('cn-north-1')).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/');
     expect(cognitoEndpointOf('nowhere')).toBeUndefined();
+  });
+
+  it('builds an issuer from parts known only at deploy time, with the same template as issuerOf', () => {
+    const parts = {
+      region: '#{AWS::Region}',
+      dnsSuffix: '#{AWS::URLSuffix}',
+      userPoolId: '#{Pool}',
+    };
+    expect(issuerFromParts(parts)).toBe('https://cognito-idp.#{AWS::Region}.#{AWS::URLSuffix}/#{Pool}');
+    expect(issuerFromParts(parts, 'updated')).toBe(
+      'https://issuer-cognito-idp.#{AWS::Region}.#{AWS::URLSuffix}/#{Pool}',
+    );
+    const known = { region: 'cn-north-1', dnsSuffix: 'amazonaws.com.cn', userPoolId: 'cn-north-1_AbC123' };
+    expect(issuerFromParts(known)).toBe(issuerOf(known.userPoolId));
+  });
+
+  it.each([
+    ['1example23456789', true],
+    ['a+b_C9', true],
+    ['x'.repeat(128), true],
+    ['x'.repeat(129), false],
+    ['', false],
+    ['abc-def', false],
+    ['abc def', false],
+    ['abc\n', false],
+    [42, false],
+    [undefined, false],
+  ])('client id %j is well-formed: %s', (id, ok) => {
+    expect(isClientId(id)).toBe(ok);
   });
 });

@@ -22,44 +22,54 @@ const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const UNIX_MODE_0644 = (0o100644 << 16) >>> 0;
 
+interface Entry {
+  name: Buffer;
+  packed: Buffer;
+  crc: number;
+  size: number;
+}
+
+/**
+ * The fields the local header and the central directory record share, from "version needed" to the
+ * name length, written at `at` (4 in a local header, 6 in a central record).
+ */
+function writeSharedFields(header: Buffer, at: number, entry: Entry): void {
+  header.writeUInt16LE(20, at); // version needed
+  header.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  header.writeUInt16LE(8, at + 4); // deflate
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(entry.crc, at + 10);
+  header.writeUInt32LE(entry.packed.length, at + 14);
+  header.writeUInt32LE(entry.size, at + 18);
+  header.writeUInt16LE(entry.name.length, at + 22);
+}
+
 /** A deflated zip of `files` (the Lambda deployment package), byte-for-byte reproducible. */
 export function zip(files: readonly ZipFile[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const file of files) {
-    const name = Buffer.from(file.name, 'utf8');
-    const packed = deflateRawSync(file.data, { level: 9 });
-    const crc = crc32(file.data);
+    const entry: Entry = {
+      name: Buffer.from(file.name, 'utf8'),
+      packed: deflateRawSync(file.data, { level: 9 }),
+      crc: crc32(file.data),
+      size: file.data.length,
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(file.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, packed);
+    writeSharedFields(local, 4, entry);
+    locals.push(local, entry.name, entry.packed);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(file.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeSharedFields(central, 6, entry);
     central.writeUInt32LE(UNIX_MODE_0644, 38);
     central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + packed.length;
+    centrals.push(central, entry.name);
+    offset += 30 + entry.name.length + entry.packed.length;
   }
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);

@@ -1,14 +1,13 @@
-export {
-  type CognitoAppClient,
-  type CognitoLocal,
-  type CognitoLocalOptions,
-  type CognitoPool,
-  type CognitoTokens,
-  type CognitoUser,
-  type CreateClientOptions,
-  type CreateUserOptions,
-  startCognitoLocal,
-} from './cognito-local.js';
+export type {
+  CognitoAdmin,
+  CognitoAppClient,
+  CognitoPool,
+  CognitoTokens,
+  CognitoUser,
+  CreateClientOptions,
+  CreateUserOptions,
+} from './cognito-admin.js';
+export { type CognitoLocal, type CognitoLocalOptions, startCognitoLocal } from './cognito-local.js';
 export {
   attwTarball,
   type ConsumerProject,
@@ -46,5 +45,15 @@ export {
   type TestKey,
   type TestKeyOptions,
 } from './keys.js';
+export {
+  type LocalPoolOptions,
+  type LocalStack,
+  type LocalStackOptions,
+  type LocalUser,
+  type LocalUserSpec,
+  startLocalStack,
+} from './local-stack.js';
+export { type Offline, type OfflineOptions, SLS_ENV, startOffline } from './offline.js';
 export { freePort } from './ports.js';
+export { type NodeProcess, type NodeProcessOptions, retryOnPortClash, startNodeProcess } from './process.js';
 export { readZip, type ZipEntry } from './zip.js';

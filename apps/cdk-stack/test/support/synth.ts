@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RouteRule } from '@cogauth/cdk';
+import { SAMPLE_RULES } from '@cogauth/sample';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { readRulesFile, sharedRulesPath } from '../../lib/assets.js';
 import { CogauthStack, type CogauthStackProps } from '../../lib/cogauth-stack.js';
 
 const outdirs: string[] = [];
@@ -22,7 +22,7 @@ export function removeOutdirs(): void {
 }
 
 export function sharedRules(): readonly RouteRule[] {
-  return readRulesFile(sharedRulesPath());
+  return SAMPLE_RULES;
 }
 
 /**

@@ -1,8 +1,6 @@
-import type { CognitoLocal } from '@cogauth/test-fixtures';
-import { startCognitoLocal } from '@cogauth/test-fixtures';
+import { type CognitoLocal, type Offline, startCognitoLocal, startOffline } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Offline, startOffline } from '../../../../apps/serverless-authorizer/scripts/local-stack.mjs';
 import { copyFixtureService, OSLS_BIN, type ServiceCopy } from '../helpers/fixture-service.js';
 
 // cognito-local stands in for Cognito and `serverless offline` for API Gateway + Lambda, running the fixture

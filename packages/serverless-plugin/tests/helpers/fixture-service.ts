@@ -2,12 +2,12 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SLS_ENV } from '@cogauth/test-fixtures';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURE_DIR = join(PACKAGE_DIR, 'tests', 'fixtures', 'service');
 /** osls, not `.bin/serverless` (which may be serverless v4, pulled in as serverless-offline's peer). */
 export const OSLS_BIN = join(PACKAGE_DIR, 'node_modules', 'osls', 'bin', 'serverless.js');
-export const SLS_ENV = { SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
 
 export interface ServiceCopy {
   /** The temporary directory holding the service (and anything else the suite puts there). */

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { deleteMessage, listMessages, me, postMessage } from '../src/backend.js';
-import { callerFromEvent } from '../src/caller.js';
+import { deleteMessage, listMessages, me, postMessage } from '../../src/backend.js';
+import { callerFromEvent } from '../../src/caller.js';
 
 // Events shaped like the ones API Gateway sends behind the cogauth authorizer. The unverified
 // `claims` / `jwt.claims` are what serverless-offline adds on its own; the backend must ignore them.
