@@ -66,7 +66,10 @@ function rejectUnknownKeys(value: Record<string, unknown>, known: Set<string>, p
   }
 }
 
-function httpUrl(value: unknown, field: string): string {
+export const POOL_ID_SHAPE = 'must look like <region>_<id>, e.g. us-east-1_AbC123';
+export const NO_REGION = 'does not start with an AWS region (e.g. us-east-1_AbC123); for emulators set';
+
+export function httpUrl(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new ConfigError(field, 'must be a non-empty URL string');
   if (/\s/.test(value)) throw new ConfigError(field, 'must not contain whitespace');
@@ -185,8 +188,7 @@ export function readPool(options: unknown, whole: string, prefix: string): PoolC
   let derived: string[] = [];
   if (o.userPoolId !== undefined) {
     const parts = parseUserPoolId(o.userPoolId);
-    if (parts === undefined)
-      throw new ConfigError(`${prefix}userPoolId`, 'must look like <region>_<id>, e.g. us-east-1_AbC123');
+    if (parts === undefined) throw new ConfigError(`${prefix}userPoolId`, POOL_ID_SHAPE);
     userPoolId = parts.userPoolId;
     derived = issuersOf(userPoolId);
   }
@@ -198,10 +200,7 @@ export function readPool(options: unknown, whole: string, prefix: string): PoolC
   } else if (userPoolId === undefined) {
     throw new ConfigError(`${prefix}userPoolId`, 'is required unless issuer is given');
   } else if (derived.length === 0) {
-    throw new ConfigError(
-      `${prefix}userPoolId`,
-      'does not start with an AWS region (e.g. us-east-1_AbC123); for emulators set issuer and jwksUri',
-    );
+    throw new ConfigError(`${prefix}userPoolId`, `${NO_REGION} issuer and jwksUri`);
   } else issuers = derived;
   const jwksUri =
     o.jwksUri !== undefined ? httpUrl(o.jwksUri, `${prefix}jwksUri`) : jwksUriOf(issuers[0] as string);

@@ -48,12 +48,16 @@ export function createCognitoVerifier(
   settings?: VerifierSettings,
 ): CognitoVerifier {
   const { cache, jwks } = readSettings(settings);
-  return verifierOf(options, cache, jwks);
+  return verifierOf(options, cache, jwks, 'options');
 }
 
-/** The Lambda entry's verifier: options and settings straight from the environment, checked here. */
-export function defaultVerifier(options: unknown, settings?: VerifierSettings): CognitoVerifier {
-  return createCognitoVerifier(options as CognitoVerifierOptions, settings);
+/**
+ * The Lambda entry's verifier: options straight from the environment, checked here; `root` names the
+ * options in errors (`COGAUTH_POOLS[1].issuer`).
+ */
+export function defaultVerifier(options: unknown, settings: VerifierSettings, root: string): CognitoVerifier {
+  const { cache, jwks } = readSettings(settings);
+  return verifierOf(options, cache, jwks, root);
 }
 
 function customCheckFailed(error: unknown): VerifyError {
@@ -78,18 +82,19 @@ function verifierOf(
   options: unknown,
   cache: ResultCache<CognitoClaims> | null,
   jwksSettings: JwksSettings,
+  root: string,
 ): CognitoVerifier {
   const many = Array.isArray(options);
   const list: unknown[] = many ? options : [options];
-  if (list.length === 0) throw new ConfigError('options', 'must list at least one user pool');
+  if (list.length === 0) throw new ConfigError(root, 'must list at least one user pool');
 
   // A new key set that drops or changes a key must also drop the results verified with it.
   const forgetResults = () => cache?.clear();
   const byIssuer = new Map<string, Pool>();
   const pools: Pool[] = [];
   list.forEach((entry, i) => {
-    const prefix = many ? `options[${i}].` : '';
-    const config = readPool(entry, many ? `options[${i}]` : 'options', prefix);
+    const prefix = many ? `${root}[${i}].` : '';
+    const config = readPool(entry, many ? `${root}[${i}]` : root, prefix);
     if (jwksSettings.offline && config.preloaded === undefined)
       throw new ConfigError(
         `${prefix}jwks`,
