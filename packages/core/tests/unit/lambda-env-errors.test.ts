@@ -1,38 +1,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jwksOf } from '@cogauth/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/index.js';
-import { handlerFromEnv } from '../src/lambda-env.js';
-import { CLIENT, POOL, SAMPLE_RULES, signingKey } from './authorizer-fixtures.js';
+import { handlerFromEnv } from '../../src/lambda-env.js';
+import { configError } from '../helpers/assertions.js';
+import { CLIENT_ID, jwksOf, key, POOL_ID, SAMPLE_RULES } from '../helpers/fixtures.js';
 
 // Each COGAUTH_* variable is checked where it is read: `field` is the variable, and the message starts
 // with the exact place (the variable, or a path inside its JSON), never with an option name after it.
 const dir = mkdtempSync(join(tmpdir(), 'cogauth-env-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const JWKS = jwksOf(signingKey);
+const JWKS = jwksOf(key());
 const WEAK_KEY = { kty: 'RSA', kid: 'k', alg: 'RS256', n: 'AQAB', e: 'AQAB' };
 writeFileSync(join(dir, 'weak-jwks.json'), JSON.stringify({ keys: [WEAK_KEY] }));
 
 const good = {
-  COGAUTH_USER_POOL_ID: POOL,
-  COGAUTH_CLIENT_IDS: CLIENT,
+  COGAUTH_USER_POOL_ID: POOL_ID,
+  COGAUTH_CLIENT_IDS: CLIENT_ID,
   COGAUTH_RULES: JSON.stringify(SAMPLE_RULES),
   COGAUTH_JWKS: JSON.stringify(JWKS),
   LAMBDA_TASK_ROOT: dir,
 };
-const pool = { userPoolId: POOL, clientId: CLIENT, tokenUse: 'access', jwks: JWKS };
-
-function refusal(env: Record<string, string | undefined>): ConfigError {
-  try {
-    handlerFromEnv(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+const pool = { userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'access', jwks: JWKS };
 
 describe('handlerFromEnv errors name the variable and the place in it', () => {
   it.each([
@@ -100,14 +89,14 @@ describe('handlerFromEnv errors name the variable and the place in it', () => {
       { COGAUTH_POOLS: JSON.stringify([{ ...pool, jwks: undefined }]), COGAUTH_JWKS_OFFLINE: 'true' },
     ],
   ])('%s %s', (field, message, change) => {
-    const err = refusal({ ...good, ...change });
+    const err = configError(() => handlerFromEnv({ ...good, ...change }));
     expect(err.field).toBe(field);
     expect(err.message).toMatch(message);
   });
 
   it('COGAUTH_JWKS_OFFLINE=true without either JWKS variable names COGAUTH_JWKS, the one to set', () => {
     const { COGAUTH_JWKS: _j, ...rest } = good;
-    const err = refusal({ ...rest, COGAUTH_JWKS_OFFLINE: 'true' });
+    const err = configError(() => handlerFromEnv({ ...rest, COGAUTH_JWKS_OFFLINE: 'true' }));
     expect(err.field).toBe('COGAUTH_JWKS');
     expect(err.message).toMatch(/^COGAUTH_JWKS: is required offline .*COGAUTH_JWKS_FILE/);
   });
