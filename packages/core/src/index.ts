@@ -1,12 +1,12 @@
 export type { JwsAlgorithm } from './algorithms.js';
 export { SUPPORTED_ALGORITHMS } from './algorithms.js';
 export { type MethodArn, parseMethodArn } from './arn.js';
-export {
-  type AuthorizerOptions,
-  type AuthorizerResult,
-  type HttpApiCache,
-  type HttpApiResponse,
-  type SimpleAuthorizerResult,
+export type {
+  AuthorizerOptions,
+  AuthorizerResult,
+  HttpApiCache,
+  HttpApiResponse,
+  SimpleAuthorizerResult,
 } from './authorizer.js';
 export { type BearerResult, parseBearer } from './bearer.js';
 export {

@@ -25,7 +25,11 @@ const pool = { userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'access', jwk
 
 describe('handlerFromEnv errors name the variable and the place in it', () => {
   it.each([
-    ['COGAUTH_JWKS', /^COGAUTH_JWKS: must be a JWKS object/, { COGAUTH_JWKS: '{"keys": 1}' }],
+    [
+      'COGAUTH_JWKS',
+      /^COGAUTH_JWKS: is not a JWKS \(an object with a "keys" array\)$/,
+      { COGAUTH_JWKS: '{"keys": 1}' },
+    ],
     [
       'COGAUTH_JWKS',
       /^COGAUTH_JWKS\.keys\[0\]: is not a usable key/,
