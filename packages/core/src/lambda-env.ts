@@ -3,8 +3,9 @@ import { issuersOf, parseUserPoolId } from './cognito.js';
 import { type Env, integer, json, jsonOrFile, list, oneOf, text, within } from './env-vars.js';
 import { ConfigError } from './errors.js';
 import { isRecord } from './guards.js';
+import type { KeyEntry } from './jwk.js';
 import { compileParsedRules } from './rules.js';
-import type { CognitoVerifierOptions, Jwks, VerifierSettings } from './types.js';
+import type { CognitoVerifierOptions, VerifierSettings } from './types.js';
 import { defaultVerifier } from './verifier.js';
 import { httpUrl, NO_REGION, POOL_ID_SHAPE, preloadedKeys } from './verifier-config.js';
 
@@ -16,7 +17,10 @@ const GRACE_RULE = `must be an integer from 0 to ${MAX_GRACE_SECONDS}`;
 const MAX_JWKS_AGE_SECONDS = 86_400;
 
 /** COGAUTH_USER_POOL_ID, COGAUTH_CLIENT_IDS and the variables that refine that one pool. */
-function singlePool(env: Env, settings: VerifierSettings): CognitoVerifierOptions {
+function singlePool(
+  env: Env,
+  settings: VerifierSettings,
+): { options: CognitoVerifierOptions; keys: Map<string, KeyEntry> | undefined } {
   const poolId = text(env, 'COGAUTH_USER_POOL_ID');
   if (poolId === undefined)
     throw new ConfigError('COGAUTH_USER_POOL_ID', 'is required (or set COGAUTH_POOLS)');
@@ -53,10 +57,7 @@ function singlePool(env: Env, settings: VerifierSettings): CognitoVerifierOption
   if (jwksUri !== undefined) options.jwksUri = httpUrl(jwksUri, 'COGAUTH_JWKS_URI');
 
   const jwks = jsonOrFile(env, 'COGAUTH_JWKS', 'COGAUTH_JWKS_FILE');
-  if (jwks !== undefined) {
-    within(jwks.name, () => preloadedKeys(jwks.value, jwks.name));
-    options.jwks = jwks.value as Jwks;
-  } else if (settings.jwksOffline) {
+  if (jwks === undefined && settings.jwksOffline) {
     throw new ConfigError(
       'COGAUTH_JWKS',
       'is required offline (COGAUTH_JWKS_OFFLINE=true): give the keys here or in COGAUTH_JWKS_FILE',
@@ -64,7 +65,9 @@ function singlePool(env: Env, settings: VerifierSettings): CognitoVerifierOption
   }
   const grace = integer(env, 'COGAUTH_GRACE_SECONDS', 0, MAX_GRACE_SECONDS);
   if (grace !== undefined) options.graceSeconds = grace;
-  return options;
+  // The keys are imported once, here, and handed to the verifier as they are.
+  const keys = jwks && within(jwks.name, () => preloadedKeys(jwks.value, jwks.name));
+  return { options, keys };
 }
 
 /** COGAUTH_POOLS: verifier options for several pools, checked by the verifier under that name. */
@@ -112,6 +115,6 @@ export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
   // The single pool's variables are all checked above; COGAUTH_POOLS entries are checked by the verifier.
   const verifier = Array.isArray(pools)
     ? within('COGAUTH_POOLS', () => defaultVerifier(pools, settings, 'COGAUTH_POOLS'))
-    : defaultVerifier(pools, settings, 'options');
+    : defaultVerifier(pools.options, settings, 'options', pools.keys);
   return authorizerOf(verifier, compiled, { httpApiResponse, httpApiCache });
 }

@@ -53,11 +53,16 @@ export function createCognitoVerifier(
 
 /**
  * The Lambda entry's verifier: options straight from the environment, checked here; `root` names the
- * options in errors (`COGAUTH_POOLS[1].issuer`).
+ * options in errors (`COGAUTH_POOLS[1].issuer`). `keys`: a single pool's JWKS, already imported.
  */
-export function defaultVerifier(options: unknown, settings: VerifierSettings, root: string): CognitoVerifier {
+export function defaultVerifier(
+  options: unknown,
+  settings: VerifierSettings,
+  root: string,
+  keys?: Map<string, KeyEntry>,
+): CognitoVerifier {
   const { cache, jwks } = readSettings(settings);
-  return verifierOf(options, cache, jwks, root);
+  return verifierOf(options, cache, jwks, root, keys);
 }
 
 function customCheckFailed(error: unknown): VerifyError {
@@ -83,6 +88,7 @@ function verifierOf(
   cache: ResultCache<CognitoClaims> | null,
   jwksSettings: JwksSettings,
   root: string,
+  keys?: Map<string, KeyEntry>,
 ): CognitoVerifier {
   const many = Array.isArray(options);
   const list: unknown[] = many ? options : [options];
@@ -95,7 +101,8 @@ function verifierOf(
   list.forEach((entry, i) => {
     const prefix = many ? `${root}[${i}].` : '';
     const config = readPool(entry, many ? `${root}[${i}]` : root, prefix);
-    if (jwksSettings.offline && config.preloaded === undefined)
+    const preloaded = config.preloaded ?? keys;
+    if (jwksSettings.offline && preloaded === undefined)
       throw new ConfigError(
         `${prefix}jwks`,
         'is required offline (settings.jwksOffline, COGAUTH_JWKS_OFFLINE=true)',
@@ -104,7 +111,7 @@ function verifierOf(
       userPoolId: config.userPoolId,
       issuers: config.issuers,
       checks: config.checks,
-      jwks: new JwksStore(config.jwksUri, jwksSettings, config.preloaded, forgetResults),
+      jwks: new JwksStore(config.jwksUri, jwksSettings, preloaded, forgetResults),
     };
     for (const issuer of config.issuers) {
       if (byIssuer.has(issuer)) throw new ConfigError(`${prefix}issuer`, 'is used by two pools');
