@@ -6,8 +6,13 @@
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-eusc';
 
-/** Every partition cogauth knows, in the order the ARN grammar lists them. */
-export const PARTITIONS: readonly Partition[] = Object.freeze(['aws', 'aws-cn', 'aws-us-gov', 'aws-eusc']);
+/** Every partition cogauth knows, in the order the ARN grammar lists them. (Pure: unused, it is not bundled.) */
+export const PARTITIONS: readonly Partition[] = /* @__PURE__ */ Object.freeze([
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-eusc',
+]);
 
 const DNS_SUFFIX: Readonly<Record<Partition, string>> = Object.freeze({
   aws: 'amazonaws.com',

@@ -3,12 +3,15 @@ export class CogauthError extends Error {
   override name = 'CogauthError';
 }
 
-/** Bad configuration, caught at creation time. `field` names the offending option or variable. */
+/**
+ * Bad configuration, caught at creation time. `field` names the offending option or variable; the message
+ * starts with `at`, the exact place when it lies inside `field` (`COGAUTH_POOLS[1].issuer`).
+ */
 export class ConfigError extends CogauthError {
   override name = 'ConfigError';
   readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
+  constructor(field: string, message: string, at: string = field) {
+    super(`${at}: ${message}`);
     this.field = field;
   }
 }

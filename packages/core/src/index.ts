@@ -9,12 +9,12 @@ export {
   type AuthResult,
   createAuthenticator,
 } from './authenticate.js';
-export {
-  type AuthorizerOptions,
-  type AuthorizerResult,
-  type HttpApiCache,
-  type HttpApiResponse,
-  type SimpleAuthorizerResult,
+export type {
+  AuthorizerOptions,
+  AuthorizerResult,
+  HttpApiCache,
+  HttpApiResponse,
+  SimpleAuthorizerResult,
 } from './authorizer.js';
 export { type BearerResult, parseBearer } from './bearer.js';
 export {

@@ -70,7 +70,7 @@ export function importJwk(jwk: Record<string, unknown>, kid: string): KeyEntry {
  * kid the first key wins. Throws a plain Error describing the problem if the document itself is not a JWKS.
  */
 export function importJwks(jwks: unknown): Map<string, KeyEntry> {
-  if (!isJwks(jwks)) throw new Error('is not a JWKS (an object with a "keys" array)');
+  if (!isJwks(jwks)) throw new Error(NOT_A_JWKS);
   const entries = new Map<string, KeyEntry>();
   for (const jwk of jwks.keys) {
     if (!isRecord(jwk) || !nonEmptyString(jwk.kid) || entries.has(jwk.kid)) continue;
@@ -103,6 +103,8 @@ export function sameKey(a: KeyEntry, b: KeyEntry): boolean {
   const kb = 'key' in b.verifyKey ? b.verifyKey.key : b.verifyKey;
   return a.alg === b.alg && ka.equals(kb);
 }
+
+export const NOT_A_JWKS = 'is not a JWKS (an object with a "keys" array)';
 
 export function isJwks(value: unknown): value is Jwks {
   return isRecord(value) && Array.isArray(value.keys);

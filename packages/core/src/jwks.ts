@@ -31,11 +31,11 @@ export class JwksStore {
   private keys: ReadonlyMap<string, KeyEntry> = NO_KEYS;
   private loaded = false;
   /** Verifications at or after this time refresh the set first. Infinity while none is loaded or offline. */
-  staleAt = Number.POSITIVE_INFINITY;
+  staleAt = Infinity;
   private inflight: Promise<void> | undefined;
   private failures = 0;
-  private retryAt = Number.NEGATIVE_INFINITY;
-  private penaltyUntil = Number.NEGATIVE_INFINITY;
+  private retryAt = -Infinity;
+  private penaltyUntil = -Infinity;
   private lastError: VerifyError | undefined;
 
   constructor(
@@ -60,7 +60,7 @@ export class JwksStore {
     const old = this.keys;
     this.keys = keys;
     this.loaded = true;
-    this.staleAt = this.settings.offline ? Number.POSITIVE_INFINITY : now + this.settings.maxAgeMs;
+    this.staleAt = this.settings.offline ? Infinity : now + this.settings.maxAgeMs;
     for (const [kid, entry] of old) {
       const next = keys.get(kid);
       if (next === undefined || !sameKey(entry, next)) {
@@ -74,10 +74,10 @@ export class JwksStore {
   drop(): void {
     this.keys = NO_KEYS;
     this.loaded = false;
-    this.staleAt = Number.POSITIVE_INFINITY;
+    this.staleAt = Infinity;
     this.failures = 0;
-    this.retryAt = Number.NEGATIVE_INFINITY;
-    this.penaltyUntil = Number.NEGATIVE_INFINITY;
+    this.retryAt = -Infinity;
+    this.penaltyUntil = -Infinity;
     this.lastError = undefined;
     this.onKeysRevoked();
   }
@@ -101,7 +101,7 @@ export class JwksStore {
       (fetched) => {
         this.replace(fetched, Date.now());
         this.failures = 0;
-        this.retryAt = Number.NEGATIVE_INFINITY;
+        this.retryAt = -Infinity;
         this.lastError = undefined;
       },
       (error: VerifyError) => {

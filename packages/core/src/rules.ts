@@ -37,20 +37,20 @@ export function parseRules(input: unknown): RouteRule[] {
   return compileParsedRules(input).map((r) => r.rule);
 }
 
-/** `parseRules` and `compileRules` in one pass. */
-export function compileParsedRules(input: unknown): CompiledRule[] {
+/** `parseRules` and `compileRules` in one pass; `root` names the rules in errors (`COGAUTH_RULES[2].route`). */
+export function compileParsedRules(input: unknown, root = 'rules'): CompiledRule[] {
   let value = input;
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
     } catch (cause) {
-      throw new ConfigError('rules', `is not valid JSON (${(cause as Error).message})`);
+      throw new ConfigError(root, `is not valid JSON (${(cause as Error).message})`);
     }
   }
-  if (!Array.isArray(value)) throw new ConfigError('rules', 'must be an array of route rules');
-  if (value.length === 0) throw new ConfigError('rules', 'is empty: it would deny every request');
-  const compiled = compileRules(value.map((raw, i) => parseRule(raw, `rules[${i}]`)));
-  checkShadowing(compiled);
+  if (!Array.isArray(value)) throw new ConfigError(root, 'must be an array of route rules');
+  if (value.length === 0) throw new ConfigError(root, 'is empty: it would deny every request');
+  const compiled = compileRules(value.map((raw, i) => parseRule(raw, `${root}[${i}]`)));
+  checkShadowing(compiled, root);
   return compiled;
 }
 
@@ -182,7 +182,7 @@ export function isRouteAllowed(
  * error when A is at least as wide as B (a public `GET /messages/{id}` next to an admin-only
  * `GET /messages/{id}/secret`) or when the two only partly overlap.
  */
-function checkShadowing(rules: readonly CompiledRule[]): void {
+function checkShadowing(rules: readonly CompiledRule[], root: string): void {
   for (const a of rules) {
     for (const b of rules) {
       if (a === b || admitsSubset(a, b)) continue;
@@ -193,8 +193,8 @@ function checkShadowing(rules: readonly CompiledRule[]): void {
       const aContainsB = b.resources.every((rb) => a.resources.some((ra) => globContains(ra, rb)));
       if (bContainsA && !aContainsB) continue;
       throw new ConfigError(
-        `rules[${b.index}].route`,
-        `${JSON.stringify(b.rule.route)} is also matched by rules[${a.index}] ${JSON.stringify(a.rule.route)}, ` +
+        `${root}[${b.index}].route`,
+        `${JSON.stringify(b.rule.route)} is also matched by ${root}[${a.index}] ${JSON.stringify(a.rule.route)}, ` +
           'which admits callers this rule does not (policy wildcards match across "/"); ' +
           'give them the same groups/scopes or make the routes disjoint',
       );

@@ -3,7 +3,7 @@ import type { ClaimRules } from './claims.js';
 import { issuersOf, jwksUriOf, parseUserPoolId } from './cognito.js';
 import { ConfigError } from './errors.js';
 import { isRecord } from './guards.js';
-import { importJwk, isJwks, type KeyEntry } from './jwk.js';
+import { importJwk, isJwks, type KeyEntry, NOT_A_JWKS } from './jwk.js';
 import type { JwksSettings } from './jwks.js';
 import type { CognitoClaims, CustomCheck } from './types.js';
 
@@ -33,15 +33,16 @@ export interface PoolConfig {
   readonly preloaded: Map<string, KeyEntry> | undefined;
 }
 
-const CHECK_KEYS = new Set([
-  'tokenUse',
-  'clientId',
-  'groups',
-  'scopes',
-  'audience',
-  'graceSeconds',
-  'customCheck',
-]);
+// The claim checks (option name → ClaimRules name); customCheck is the one check outside ClaimRules.
+const RULE_NAMES: Record<string, keyof ClaimRules> = {
+  tokenUse: 'tokenUse',
+  clientId: 'clientIds',
+  groups: 'groups',
+  scopes: 'scopes',
+  audience: 'audience',
+  graceSeconds: 'graceSeconds',
+};
+const CHECK_KEYS = new Set([...Object.keys(RULE_NAMES), 'customCheck']);
 const OPTION_KEYS = new Set([...CHECK_KEYS, 'userPoolId', 'issuer', 'jwksUri', 'jwks']);
 const SETTING_KEYS = new Set([
   'cache',
@@ -66,7 +67,11 @@ function rejectUnknownKeys(value: Record<string, unknown>, known: Set<string>, p
   }
 }
 
-function httpUrl(value: unknown, field: string): string {
+const NON_EMPTY_STRING = 'must be a non-empty string';
+export const POOL_ID_SHAPE = 'must look like <region>_<id>, e.g. us-east-1_AbC123';
+export const NO_REGION = 'does not start with an AWS region (e.g. us-east-1_AbC123); for emulators set';
+
+export function httpUrl(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new ConfigError(field, 'must be a non-empty URL string');
   if (/\s/.test(value)) throw new ConfigError(field, 'must not contain whitespace');
@@ -88,7 +93,7 @@ function stringList(value: unknown, field: string): string[] {
   if (list.length === 0) throw new ConfigError(field, 'must not be an empty list');
   list.forEach((item, i) => {
     if (typeof item !== 'string' || item.length === 0) {
-      throw new ConfigError(Array.isArray(value) ? `${field}[${i}]` : field, 'must be a non-empty string');
+      throw new ConfigError(Array.isArray(value) ? `${field}[${i}]` : field, NON_EMPTY_STRING);
     }
   });
   return list as string[];
@@ -104,13 +109,13 @@ function positiveInteger(value: unknown, field: string, fallback: number, allowZ
 
 /** Validates a JWKS given by the caller (option, cacheJwks); every key must be usable. */
 export function preloadedKeys(value: unknown, field: string): Map<string, KeyEntry> {
-  if (!isJwks(value)) throw new ConfigError(field, 'must be a JWKS object: {"keys": [...]}');
+  if (!isJwks(value)) throw new ConfigError(field, NOT_A_JWKS);
   const keys = new Map<string, KeyEntry>();
   value.keys.forEach((jwk, i) => {
     const at = `${field}.keys[${i}]`;
     if (!isRecord(jwk)) throw new ConfigError(at, 'must be a JWK object');
     if (typeof jwk.kid !== 'string' || jwk.kid.length === 0)
-      throw new ConfigError(`${at}.kid`, 'must be a non-empty string');
+      throw new ConfigError(`${at}.kid`, NON_EMPTY_STRING);
     if (keys.has(jwk.kid)) throw new ConfigError(`${at}.kid`, 'is a duplicate kid');
     const entry = importJwk(jwk, jwk.kid);
     if ('refused' in entry) throw new ConfigError(at, `is not a usable key: ${entry.refused}`);
@@ -141,15 +146,6 @@ function readCheck(key: string, value: unknown, field: string): unknown {
       return value;
   }
 }
-
-const RULE_NAMES: Record<string, keyof ClaimRules> = {
-  tokenUse: 'tokenUse',
-  clientId: 'clientIds',
-  groups: 'groups',
-  scopes: 'scopes',
-  audience: 'audience',
-  graceSeconds: 'graceSeconds',
-};
 
 /** Validates the overrides of one verify() call. Absent and undefined keys keep the pool's value. */
 export function readOverrides(overrides: unknown): ChecksPatch {
@@ -185,8 +181,7 @@ export function readPool(options: unknown, whole: string, prefix: string): PoolC
   let derived: string[] = [];
   if (o.userPoolId !== undefined) {
     const parts = parseUserPoolId(o.userPoolId);
-    if (parts === undefined)
-      throw new ConfigError(`${prefix}userPoolId`, 'must look like <region>_<id>, e.g. us-east-1_AbC123');
+    if (parts === undefined) throw new ConfigError(`${prefix}userPoolId`, POOL_ID_SHAPE);
     userPoolId = parts.userPoolId;
     derived = issuersOf(userPoolId);
   }
@@ -198,10 +193,7 @@ export function readPool(options: unknown, whole: string, prefix: string): PoolC
   } else if (userPoolId === undefined) {
     throw new ConfigError(`${prefix}userPoolId`, 'is required unless issuer is given');
   } else if (derived.length === 0) {
-    throw new ConfigError(
-      `${prefix}userPoolId`,
-      'does not start with an AWS region (e.g. us-east-1_AbC123); for emulators set issuer and jwksUri',
-    );
+    throw new ConfigError(`${prefix}userPoolId`, `${NO_REGION} issuer and jwksUri`);
   } else issuers = derived;
   const jwksUri =
     o.jwksUri !== undefined ? httpUrl(o.jwksUri, `${prefix}jwksUri`) : jwksUriOf(issuers[0] as string);
@@ -234,6 +226,8 @@ export function readSettings(settings: unknown): {
   if (!isRecord(settings)) throw new ConfigError('settings', 'must be an object');
   rejectUnknownKeys(settings, SETTING_KEYS, 'settings.');
   const s = settings;
+  const setting = (key: string, fallback: number, allowZero?: boolean) =>
+    positiveInteger(s[key], `settings.${key}`, fallback, allowZero);
   let cache: ResultCache<CognitoClaims> | null;
   if (s.cache === false) cache = null;
   else if (s.cache === undefined || s.cache === true) cache = new ResultCache(DEFAULT_CACHE_ENTRIES);
@@ -248,10 +242,10 @@ export function readSettings(settings: unknown): {
   return {
     cache,
     jwks: {
-      timeoutMs: positiveInteger(s.jwksTimeoutMs, 'settings.jwksTimeoutMs', DEFAULT_JWKS_TIMEOUT_MS),
-      maxBytes: positiveInteger(s.jwksMaxBytes, 'settings.jwksMaxBytes', DEFAULT_JWKS_MAX_BYTES),
-      penaltyMs: positiveInteger(s.jwksPenaltyMs, 'settings.jwksPenaltyMs', DEFAULT_JWKS_PENALTY_MS, true),
-      maxAgeMs: positiveInteger(s.jwksMaxAgeMs, 'settings.jwksMaxAgeMs', DEFAULT_JWKS_MAX_AGE_MS),
+      timeoutMs: setting('jwksTimeoutMs', DEFAULT_JWKS_TIMEOUT_MS),
+      maxBytes: setting('jwksMaxBytes', DEFAULT_JWKS_MAX_BYTES),
+      penaltyMs: setting('jwksPenaltyMs', DEFAULT_JWKS_PENALTY_MS, true),
+      maxAgeMs: setting('jwksMaxAgeMs', DEFAULT_JWKS_MAX_AGE_MS),
       offline: s.jwksOffline === true,
     },
   };

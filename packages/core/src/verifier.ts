@@ -48,12 +48,21 @@ export function createCognitoVerifier(
   settings?: VerifierSettings,
 ): CognitoVerifier {
   const { cache, jwks } = readSettings(settings);
-  return verifierOf(options, cache, jwks);
+  return verifierOf(options, cache, jwks, 'options');
 }
 
-/** The Lambda entry's verifier: options and settings straight from the environment, checked here. */
-export function defaultVerifier(options: unknown, settings?: VerifierSettings): CognitoVerifier {
-  return createCognitoVerifier(options as CognitoVerifierOptions, settings);
+/**
+ * The Lambda entry's verifier: options straight from the environment, checked here; `root` names the
+ * options in errors (`COGAUTH_POOLS[1].issuer`). `keys`: a single pool's JWKS, already imported.
+ */
+export function defaultVerifier(
+  options: unknown,
+  settings: VerifierSettings,
+  root: string,
+  keys?: Map<string, KeyEntry>,
+): CognitoVerifier {
+  const { cache, jwks } = readSettings(settings);
+  return verifierOf(options, cache, jwks, root, keys);
 }
 
 function customCheckFailed(error: unknown): VerifyError {
@@ -78,19 +87,22 @@ function verifierOf(
   options: unknown,
   cache: ResultCache<CognitoClaims> | null,
   jwksSettings: JwksSettings,
+  root: string,
+  keys?: Map<string, KeyEntry>,
 ): CognitoVerifier {
   const many = Array.isArray(options);
   const list: unknown[] = many ? options : [options];
-  if (list.length === 0) throw new ConfigError('options', 'must list at least one user pool');
+  if (list.length === 0) throw new ConfigError(root, 'must list at least one user pool');
 
   // A new key set that drops or changes a key must also drop the results verified with it.
   const forgetResults = () => cache?.clear();
   const byIssuer = new Map<string, Pool>();
   const pools: Pool[] = [];
   list.forEach((entry, i) => {
-    const prefix = many ? `options[${i}].` : '';
-    const config = readPool(entry, many ? `options[${i}]` : 'options', prefix);
-    if (jwksSettings.offline && config.preloaded === undefined)
+    const prefix = many ? `${root}[${i}].` : '';
+    const config = readPool(entry, many ? `${root}[${i}]` : root, prefix);
+    const preloaded = config.preloaded ?? keys;
+    if (jwksSettings.offline && preloaded === undefined)
       throw new ConfigError(
         `${prefix}jwks`,
         'is required offline (settings.jwksOffline, COGAUTH_JWKS_OFFLINE=true)',
@@ -99,7 +111,7 @@ function verifierOf(
       userPoolId: config.userPoolId,
       issuers: config.issuers,
       checks: config.checks,
-      jwks: new JwksStore(config.jwksUri, jwksSettings, config.preloaded, forgetResults),
+      jwks: new JwksStore(config.jwksUri, jwksSettings, preloaded, forgetResults),
     };
     for (const issuer of config.issuers) {
       if (byIssuer.has(issuer)) throw new ConfigError(`${prefix}issuer`, 'is used by two pools');

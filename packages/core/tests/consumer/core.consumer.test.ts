@@ -20,15 +20,8 @@ import {
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthorizerPolicyResult } from '../../src/index.js';
-import {
-  CLIENT,
-  evaluatePolicy,
-  httpApiEvent,
-  POOL,
-  PREFIX,
-  requestEvent,
-  tokenEvent,
-} from '../../test/authorizer-fixtures.js';
+import { evaluatePolicy } from '../helpers/assertions.js';
+import { CLIENT_ID, httpApiEvent, POOL_ID, PREFIX, requestEvent, tokenEvent } from '../helpers/fixtures.js';
 
 // @cogauth/core as a user gets it: `pnpm pack`, `npm install` of the tarball into a project in the OS
 // temp dir (no workspace links), then every way a user loads it.
@@ -241,9 +234,12 @@ describe('a consumer Lambda bundled with esbuild, run against real-shaped events
   let writer: string;
 
   beforeAll(async () => {
-    server = await startJwksServer({ jwks: jwksOf(key), poolId: POOL });
+    server = await startJwksServer({ jwks: jwksOf(key), poolId: POOL_ID });
     const mint = (groups: string[]) =>
-      signJwt(cognitoAccessClaims({ issuer: server.issuer, poolId: POOL, clientId: CLIENT, groups }), key);
+      signJwt(
+        cognitoAccessClaims({ issuer: server.issuer, poolId: POOL_ID, clientId: CLIENT_ID, groups }),
+        key,
+      );
     reader = mint([]);
     writer = mint(['writers']);
   });
@@ -266,10 +262,15 @@ describe('a consumer Lambda bundled with esbuild, run against real-shaped events
       outfile,
       logLevel: 'error',
     });
-    const settings = { userPoolId: POOL, clientId: CLIENT, issuer: server.issuer, jwksUri: server.jwksUrl };
+    const settings = {
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      issuer: server.issuer,
+      jwksUri: server.jwksUrl,
+    };
     vi.stubEnv('CONSUMER_SETTINGS', JSON.stringify(settings));
-    vi.stubEnv('COGAUTH_USER_POOL_ID', POOL);
-    vi.stubEnv('COGAUTH_CLIENT_IDS', CLIENT);
+    vi.stubEnv('COGAUTH_USER_POOL_ID', POOL_ID);
+    vi.stubEnv('COGAUTH_CLIENT_IDS', CLIENT_ID);
     vi.stubEnv('COGAUTH_ISSUER', server.issuer);
     vi.stubEnv('COGAUTH_JWKS_URI', server.jwksUrl);
     vi.stubEnv('COGAUTH_RULES', '[{"route":"GET /messages"}]');
@@ -318,8 +319,8 @@ describe('a consumer Lambda bundled with esbuild, run against real-shaped events
   it('the installed zero-code bundle (`@cogauth/core/lambda-bundle`) is configured from the environment', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const bundle = join(consumer.packageDir('@cogauth/core'), 'dist/lambda/index.mjs');
-    vi.stubEnv('COGAUTH_USER_POOL_ID', POOL);
-    vi.stubEnv('COGAUTH_CLIENT_IDS', CLIENT);
+    vi.stubEnv('COGAUTH_USER_POOL_ID', POOL_ID);
+    vi.stubEnv('COGAUTH_CLIENT_IDS', CLIENT_ID);
     vi.stubEnv('COGAUTH_ISSUER', server.issuer);
     vi.stubEnv('COGAUTH_JWKS_URI', server.jwksUrl);
     vi.stubEnv('COGAUTH_RULES', '[{"route":"GET /messages"}]');

@@ -14,26 +14,28 @@ import {
   type DecisionLog,
   formatDecisionLog,
   type SimpleAuthorizerResult,
-} from '../src/index.js';
+} from '../../src/index.js';
+import { evaluatePolicy } from '../helpers/assertions.js';
 import {
-  access,
+  accessToken,
+  CLIENT_ID,
   captureLogs,
-  evaluatePolicy,
   httpApiEvent,
-  id,
+  idToken,
+  key,
+  localVerifier,
   otherKey,
   PREFIX,
   requestEvent,
   SAMPLE_RULES,
   tokenEvent,
-  verifier,
   websocketConnectEvent,
-} from './authorizer-fixtures.js';
+} from '../helpers/fixtures.js';
 
 function authorizer(options: Partial<AuthorizerOptions> = {}) {
   const logs = captureLogs();
   const handler = createAuthorizer({
-    verifier: verifier(),
+    verifier: localVerifier(),
     rules: SAMPLE_RULES,
     logger: logs.logger,
     ...options,
@@ -51,7 +53,7 @@ async function policyOf(promise: Promise<unknown>): Promise<AuthorizerPolicyResu
 describe('REST TOKEN events', () => {
   it('allows a permitted route with one policy covering every permitted route', async () => {
     const { handler, entries } = authorizer();
-    const token = access({ sub: 'user-1', username: 'alice', groups: ['writers'] });
+    const token = accessToken(key(), { sub: 'user-1', username: 'alice', groups: ['writers'] });
     const result = await policyOf(handler(tokenEvent(`Bearer ${token}`, 'POST/messages')));
     const typed: APIGatewayAuthorizerResult = result;
     expect(typed.principalId).toBe('user-1');
@@ -68,7 +70,7 @@ describe('REST TOKEN events', () => {
       groups: '["writers"]',
       scope: 'aws.cognito.signin.user.admin',
       tokenUse: 'access',
-      clientId: 'authzclient0123456789abcd',
+      clientId: CLIENT_ID,
     });
     expect(entries).toEqual([
       {
@@ -87,7 +89,7 @@ describe('REST TOKEN events', () => {
   it('answers a valid token without rights for the route with an explicit Deny for that request only', async () => {
     const { handler, entries } = authorizer();
     const result = await policyOf(
-      handler(tokenEvent(`Bearer ${access({ groups: ['writers'] })}`, 'DELETE/messages/42')),
+      handler(tokenEvent(`Bearer ${accessToken(key(), { groups: ['writers'] })}`, 'DELETE/messages/42')),
     );
     expect(evaluatePolicy(result, `${PREFIX}DELETE/messages/42`)).toBe('Deny');
     expect(result.policyDocument.Statement.find((s) => s.Effect === 'Deny')?.Resource).toEqual([
@@ -105,7 +107,7 @@ describe('REST TOKEN events', () => {
 
   it('denies everything when the claims satisfy no rule (a rule set that allows this caller nothing)', async () => {
     const { handler, entries } = authorizer({ rules: [{ route: 'GET /admin', groups: ['admin'] }] });
-    const result = await policyOf(handler(tokenEvent(`Bearer ${access()}`, 'GET/admin')));
+    const result = await policyOf(handler(tokenEvent(`Bearer ${accessToken()}`, 'GET/admin')));
     expect(result.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}*`] },
     ]);
@@ -117,7 +119,7 @@ describe('REST TOKEN events', () => {
     const offline = 'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev/';
     const event: APIGatewayTokenAuthorizerEvent = {
       type: 'TOKEN',
-      authorizationToken: `Bearer ${access({ groups: ['admin'] })}`,
+      authorizationToken: `Bearer ${accessToken(key(), { groups: ['admin'] })}`,
       methodArn: `${offline}DELETE/messages/{id}`,
     };
     const result = await policyOf(handler(event));
@@ -132,7 +134,7 @@ describe('REST TOKEN events', () => {
     const { handler } = authorizer();
     const arn = `arn:${partition}:execute-api:${region}:123456789012:api9/stage1/GET/me`;
     const result = await policyOf(
-      handler({ type: 'TOKEN', authorizationToken: `Bearer ${access()}`, methodArn: arn }),
+      handler({ type: 'TOKEN', authorizationToken: `Bearer ${accessToken()}`, methodArn: arn }),
     );
     const resources = result.policyDocument.Statement.flatMap((s) => s.Resource);
     expect(resources.length).toBeGreaterThan(0);
@@ -144,34 +146,42 @@ describe('REST TOKEN events', () => {
 
   it('does not deny an ARN holding a wildcard character explicitly (the implicit deny still answers 403)', async () => {
     const { handler } = authorizer();
-    const result = await policyOf(handler(tokenEvent(`Bearer ${access()}`, 'GET/messages/*')));
+    const result = await policyOf(handler(tokenEvent(`Bearer ${accessToken()}`, 'GET/messages/*')));
     expect(result.policyDocument.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(evaluatePolicy(result, `${PREFIX}GET/messages/*`)).toBe('Deny');
   });
 });
 
 describe('authentication failures throw exactly Error("Unauthorized")', () => {
-  const expired = access({ now: Math.floor(Date.now() / 1000) - 7200, ttlSeconds: 60 });
+  const expired = accessToken(key(), { now: Math.floor(Date.now() / 1000) - 7200, ttlSeconds: 60 });
   const cases: [string, unknown, string][] = [
     ['no header', tokenEvent(''), 'TOKEN_MISSING'],
-    ['a malformed header', tokenEvent(`Token ${access()}`), 'BEARER_MALFORMED'],
-    ['a bare token', tokenEvent(access()), 'BEARER_MALFORMED'],
+    ['a malformed header', tokenEvent(`Token ${accessToken()}`), 'BEARER_MALFORMED'],
+    ['a bare token', tokenEvent(accessToken()), 'BEARER_MALFORMED'],
     ['a token that is not a JWT', tokenEvent('Bearer a.b.c'), 'TOKEN_MALFORMED'],
     ['a token with two segments', tokenEvent('Bearer a.b'), 'TOKEN_MALFORMED'],
-    ['a token with four segments', tokenEvent(`Bearer ${access()}.x`), 'TOKEN_MALFORMED'],
-    ['a token with a non-base64url character', tokenEvent(`Bearer ${access()},x`), 'TOKEN_MALFORMED'],
-    ['a token with padding', tokenEvent(`Bearer ${access().replace('.', '=.')}`), 'TOKEN_MALFORMED'],
-    ['a bad signature', tokenEvent(`Bearer ${access({}, otherKey)}`), 'SIGNATURE_INVALID'],
+    ['a token with four segments', tokenEvent(`Bearer ${accessToken()}.x`), 'TOKEN_MALFORMED'],
+    ['a token with a non-base64url character', tokenEvent(`Bearer ${accessToken()},x`), 'TOKEN_MALFORMED'],
+    ['a token with padding', tokenEvent(`Bearer ${accessToken().replace('.', '=.')}`), 'TOKEN_MALFORMED'],
+    ['a bad signature', tokenEvent(`Bearer ${accessToken(otherKey, {})}`), 'SIGNATURE_INVALID'],
     ['an expired token', tokenEvent(`Bearer ${expired}`), 'TOKEN_EXPIRED'],
-    ['a wrong issuer', tokenEvent(`Bearer ${access({ poolId: 'us-east-1_Other' })}`), 'ISSUER_INVALID'],
-    ['a wrong client', tokenEvent(`Bearer ${access({ clientId: 'someoneelse' })}`), 'AUDIENCE_INVALID'],
-    ['a wrong token_use', tokenEvent(`Bearer ${id()}`), 'TOKEN_USE_INVALID'],
+    [
+      'a wrong issuer',
+      tokenEvent(`Bearer ${accessToken(key(), { poolId: 'us-east-1_Other' })}`),
+      'ISSUER_INVALID',
+    ],
+    [
+      'a wrong client',
+      tokenEvent(`Bearer ${accessToken(key(), { clientId: 'someoneelse' })}`),
+      'AUDIENCE_INVALID',
+    ],
+    ['a wrong token_use', tokenEvent(`Bearer ${idToken()}`), 'TOKEN_USE_INVALID'],
     ['an unknown event shape', { type: 'SQS', Records: [] }, 'EVENT_UNSUPPORTED'],
     ['a non-object event', 'TOKEN', 'EVENT_UNSUPPORTED'],
-    ['a missing methodArn', { type: 'TOKEN', authorizationToken: `Bearer ${access()}` }, 'ARN_INVALID'],
+    ['a missing methodArn', { type: 'TOKEN', authorizationToken: `Bearer ${accessToken()}` }, 'ARN_INVALID'],
     [
       'a foreign methodArn',
-      { ...tokenEvent(`Bearer ${access()}`), methodArn: 'arn:aws:s3:::bucket' },
+      { ...tokenEvent(`Bearer ${accessToken()}`), methodArn: 'arn:aws:s3:::bucket' },
       'ARN_INVALID',
     ],
   ];
@@ -189,7 +199,7 @@ describe('authentication failures throw exactly Error("Unauthorized")', () => {
 
   it('a verifier throwing something that is not a VerifyError', async () => {
     const broken: CognitoVerifier = {
-      verify: () => Promise.reject(new TypeError(`boom ${access()}`)),
+      verify: () => Promise.reject(new TypeError(`boom ${accessToken()}`)),
       verifySync: () => {
         throw new TypeError('boom');
       },
@@ -198,7 +208,7 @@ describe('authentication failures throw exactly Error("Unauthorized")', () => {
       dropJwks: () => {},
     };
     const { handler, entries, lines } = authorizer({ verifier: broken });
-    await expect(handler(tokenEvent(`Bearer ${access()}`))).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(tokenEvent(`Bearer ${accessToken()}`))).rejects.toThrow(/^Unauthorized$/);
     expect(entries[0]).toMatchObject({
       decision: 'Unauthorized',
       reason: 'VERIFIER_ERROR',
@@ -210,7 +220,7 @@ describe('authentication failures throw exactly Error("Unauthorized")', () => {
   it('a verifier resolving claims without sub', async () => {
     const odd = { verify: () => Promise.resolve({} as never) } as unknown as CognitoVerifier;
     const { handler, entries } = authorizer({ verifier: odd });
-    await expect(handler(tokenEvent(`Bearer ${access()}`))).rejects.toThrow('Unauthorized');
+    await expect(handler(tokenEvent(`Bearer ${accessToken()}`))).rejects.toThrow('Unauthorized');
     expect(entries[0]?.reason).toBe('CLAIM_INVALID');
   });
 
@@ -224,20 +234,20 @@ describe('authentication failures throw exactly Error("Unauthorized")', () => {
       () => 'not an object' as never,
     ]) {
       const { handler, entries } = authorizer({ context });
-      await expect(handler(tokenEvent(`Bearer ${access()}`))).rejects.toThrow(/^Unauthorized$/);
+      await expect(handler(tokenEvent(`Bearer ${accessToken()}`))).rejects.toThrow(/^Unauthorized$/);
       expect(entries[0]).toMatchObject({ decision: 'Unauthorized', reason: 'CONTEXT_ERROR' });
     }
   });
 
   it('a throwing logger changes nothing', async () => {
     const handler = createAuthorizer({
-      verifier: verifier(),
+      verifier: localVerifier(),
       rules: SAMPLE_RULES,
       logger: () => {
         throw new Error('sink down');
       },
     });
-    const result = await policyOf(handler(tokenEvent(`Bearer ${access()}`)));
+    const result = await policyOf(handler(tokenEvent(`Bearer ${accessToken()}`)));
     expect(evaluatePolicy(result, `${PREFIX}GET/messages`)).toBe('Allow');
     await expect(handler(tokenEvent('Bearer x'))).rejects.toThrow(/^Unauthorized$/);
   });
@@ -246,23 +256,25 @@ describe('authentication failures throw exactly Error("Unauthorized")', () => {
 describe('REST REQUEST events', () => {
   it.each(['Authorization', 'authorization', 'AUTHORIZATION'])('reads the %s header', async (name) => {
     const { handler, entries } = authorizer();
-    const result = await policyOf(handler(requestEvent({ [name]: `bearer  ${access()} ` }, 'GET/me')));
+    const result = await policyOf(handler(requestEvent({ [name]: `bearer  ${accessToken()} ` }, 'GET/me')));
     expect(evaluatePolicy(result, `${PREFIX}GET/me`)).toBe('Allow');
     expect(entries[0]).toMatchObject({ event: 'REQUEST', decision: 'Allow' });
   });
 
   it('reads multiValueHeaders when headers lack it', async () => {
     const { handler } = authorizer();
-    const event = requestEvent(null, 'GET/me', { Authorization: [`Bearer ${access()}`] });
+    const event = requestEvent(null, 'GET/me', { Authorization: [`Bearer ${accessToken()}`] });
     expect(evaluatePolicy(await policyOf(handler(event)), `${PREFIX}GET/me`)).toBe('Allow');
   });
 
   it('refuses two different Authorization values and a missing header', async () => {
     const { handler, entries } = authorizer();
-    const two = requestEvent(null, 'GET/me', { Authorization: [`Bearer ${access()}`, `Bearer ${access()}`] });
+    const two = requestEvent(null, 'GET/me', {
+      Authorization: [`Bearer ${accessToken()}`, `Bearer ${accessToken()}`],
+    });
     await expect(handler(two)).rejects.toThrow(/^Unauthorized$/);
     const mixed = requestEvent(
-      { Authorization: `Bearer ${access()}`, authorization: `Bearer ${access()}` },
+      { Authorization: `Bearer ${accessToken()}`, authorization: `Bearer ${accessToken()}` },
       'GET/me',
     );
     await expect(handler(mixed)).rejects.toThrow(/^Unauthorized$/);
@@ -274,7 +286,7 @@ describe('REST REQUEST events', () => {
 describe('HTTP API payload 2.0', () => {
   it('answers simple responses: isAuthorized true / false with context', async () => {
     const { handler, entries } = authorizer({ httpApiResponse: 'simple' });
-    const token = access({ sub: 'u-2', groups: ['admin'] });
+    const token = accessToken(key(), { sub: 'u-2', groups: ['admin'] });
     const ok = (await handler(
       httpApiEvent(`Bearer ${token}`, 'DELETE/messages/7'),
     )) as SimpleAuthorizerResult;
@@ -286,7 +298,7 @@ describe('HTTP API payload 2.0', () => {
       isAuthorized: true,
       context: expect.objectContaining({ sub: 'u-2', groups: '["admin"]' }),
     });
-    expect(await handler(httpApiEvent(`Bearer ${access()}`, 'DELETE/messages/7'))).toEqual({
+    expect(await handler(httpApiEvent(`Bearer ${accessToken()}`, 'DELETE/messages/7'))).toEqual({
       isAuthorized: false,
       context: expect.objectContaining({ groups: '[]' }),
     });
@@ -304,16 +316,16 @@ describe('HTTP API payload 2.0', () => {
 
   it('keeps header case as serverless-offline does and falls back to identitySource', async () => {
     const { handler } = authorizer({ httpApiResponse: 'simple' });
-    expect(await handler(httpApiEvent(`Bearer ${access()}`, 'GET/me', 'Authorization'))).toMatchObject({
+    expect(await handler(httpApiEvent(`Bearer ${accessToken()}`, 'GET/me', 'Authorization'))).toMatchObject({
       isAuthorized: true,
     });
-    const viaSource = { ...httpApiEvent(`Bearer ${access()}`, 'GET/me', 'x-token'), headers: {} };
+    const viaSource = { ...httpApiEvent(`Bearer ${accessToken()}`, 'GET/me', 'x-token'), headers: {} };
     expect(await handler(viaSource)).toMatchObject({ isAuthorized: true });
   });
 
   it('answers IAM policies when configured, evaluated against the routeArn', async () => {
     const { handler } = authorizer({ httpApiResponse: 'iam' });
-    const event = httpApiEvent(`Bearer ${access({ groups: ['writers'] })}`, 'POST/messages');
+    const event = httpApiEvent(`Bearer ${accessToken(key(), { groups: ['writers'] })}`, 'POST/messages');
     const result = await policyOf(handler(event));
     expect(evaluatePolicy(result, event.routeArn)).toBe('Allow');
     expect(evaluatePolicy(result, event.routeArn.replace('POST/messages', 'DELETE/messages/1'))).toBe('Deny');
@@ -325,10 +337,10 @@ describe('WebSocket $connect', () => {
     const rules = [{ route: '$connect', groups: ['chat'] }, { route: 'GET /me' }];
     const { handler, entries } = authorizer({ rules });
     const ok = await policyOf(
-      handler(websocketConnectEvent({ Authorization: `Bearer ${access({ groups: ['chat'] })}` })),
+      handler(websocketConnectEvent({ Authorization: `Bearer ${accessToken(key(), { groups: ['chat'] })}` })),
     );
     expect(evaluatePolicy(ok, `${PREFIX}$connect`)).toBe('Allow');
-    const no = await policyOf(handler(websocketConnectEvent({ Authorization: `Bearer ${access()}` })));
+    const no = await policyOf(handler(websocketConnectEvent({ Authorization: `Bearer ${accessToken()}` })));
     expect(evaluatePolicy(no, `${PREFIX}$connect`)).toBe('Deny');
     expect(entries.map((e) => [e.event, e.decision, e.route])).toEqual([
       ['WEBSOCKET_CONNECT', 'Allow', '$connect'],
@@ -339,25 +351,30 @@ describe('WebSocket $connect', () => {
 
 describe('context', () => {
   it('maps id tokens: cognito:username, aud, email', async () => {
-    const { handler } = authorizer({ verifier: verifier({ tokenUse: 'id' }) });
-    const token = id({ sub: 'u-3', username: 'bob', email: 'bob@example.com', groups: ['a', 'b'] });
+    const { handler } = authorizer({ verifier: localVerifier({ tokenUse: 'id' }) });
+    const token = idToken(key(), {
+      sub: 'u-3',
+      username: 'bob',
+      email: 'bob@example.com',
+      groups: ['a', 'b'],
+    });
     const result = await policyOf(handler(tokenEvent(`Bearer ${token}`)));
     expect(result.context).toEqual({
       sub: 'u-3',
       username: 'bob',
       groups: '["a","b"]',
       tokenUse: 'id',
-      clientId: 'authzclient0123456789abcd',
+      clientId: CLIENT_ID,
       email: 'bob@example.com',
     });
   });
 
   it('passes groups as a JSON array string, so a group name holding "," stays one group', async () => {
     const { handler } = authorizer();
-    const token = access({ groups: ['readers,admin', 'x"y'] });
+    const token = accessToken(key(), { groups: ['readers,admin', 'x"y'] });
     const result = await policyOf(handler(tokenEvent(`Bearer ${token}`)));
     expect(JSON.parse(String(result.context?.groups))).toEqual(['readers,admin', 'x"y']);
-    const none = await policyOf(handler(tokenEvent(`Bearer ${access()}`)));
+    const none = await policyOf(handler(tokenEvent(`Bearer ${accessToken()}`)));
     expect(JSON.parse(String(none.context?.groups))).toEqual([]);
   });
 
@@ -369,8 +386,8 @@ describe('context', () => {
     [undefined, false],
     ['TRUE', false],
   ])('forwards email only when email_verified is true (email_verified %j)', async (verified, forwarded) => {
-    const { handler } = authorizer({ verifier: verifier({ tokenUse: 'id' }) });
-    const token = id({ email: 'eve@example.com', overrides: { email_verified: verified } });
+    const { handler } = authorizer({ verifier: localVerifier({ tokenUse: 'id' }) });
+    const token = idToken(key(), { email: 'eve@example.com', overrides: { email_verified: verified } });
     const result = await policyOf(handler(tokenEvent(`Bearer ${token}`)));
     if (forwarded) expect(result.context?.email).toBe('eve@example.com');
     else expect(result.context).not.toHaveProperty('email');
@@ -384,11 +401,11 @@ describe('context', () => {
       meta: { a: 1 },
     }));
     const { handler } = authorizer({ context: hook });
-    const result = await policyOf(handler(tokenEvent(`Bearer ${access({ sub: 'u-4' })}`)));
+    const result = await policyOf(handler(tokenEvent(`Bearer ${accessToken(key(), { sub: 'u-4' })}`)));
     expect(hook).toHaveBeenCalledTimes(1);
     expect(result.context).toMatchObject({ sub: 'u-4', tenant: 't-u-4', roles: 'x,y', meta: '{"a":1}' });
     const asyncHook = authorizer({ context: async () => ({ sub: 'overridden' }) });
-    const r2 = await policyOf(asyncHook.handler(tokenEvent(`Bearer ${access({ sub: 'u-5' })}`)));
+    const r2 = await policyOf(asyncHook.handler(tokenEvent(`Bearer ${accessToken(key(), { sub: 'u-5' })}`)));
     expect(r2.context?.sub).toBe('overridden');
     expect(r2.principalId).toBe('u-5');
   });
@@ -396,9 +413,9 @@ describe('context', () => {
 
 describe('logs', () => {
   it('never contain the token, its signature or its payload, on any path', async () => {
-    const { handler, lines } = authorizer({ verifier: verifier({ cache: false }) });
-    const token = access({ groups: ['writers'] });
-    const badSig = access({}, otherKey);
+    const { handler, lines } = authorizer({ verifier: localVerifier({}, { cache: false }) });
+    const token = accessToken(key(), { groups: ['writers'] });
+    const badSig = accessToken(otherKey, {});
     const events = [
       tokenEvent(`Bearer ${token}`),
       tokenEvent(`Bearer ${token}`, 'DELETE/messages/1'),
@@ -420,8 +437,8 @@ describe('logs', () => {
   it('the default logger writes one JSON line per decision to stdout', async () => {
     const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      const handler = createAuthorizer({ verifier: verifier(), rules: SAMPLE_RULES });
-      await handler(tokenEvent(`Bearer ${access()}`));
+      const handler = createAuthorizer({ verifier: localVerifier(), rules: SAMPLE_RULES });
+      await handler(tokenEvent(`Bearer ${accessToken()}`));
       await handler(tokenEvent('nope')).catch(() => undefined);
       expect(spy).toHaveBeenCalledTimes(2);
       const first = JSON.parse(spy.mock.calls[0]?.[0] as string);
@@ -462,11 +479,11 @@ describe('formatDecisionLog', () => {
 
 describe('memoized grants', () => {
   it('answers each caller by their own claims when callers share an ARN', async () => {
-    const { handler } = authorizer({ verifier: verifier({ cache: false }) });
+    const { handler } = authorizer({ verifier: localVerifier({}, { cache: false }) });
     const route = 'DELETE/messages/42';
     const callers = [['admin'], ['writers'], [], ['admin', 'writers'], ['writers'], ['admin']];
     for (const groups of callers) {
-      const result = await policyOf(handler(tokenEvent(`Bearer ${access({ groups })}`, route)));
+      const result = await policyOf(handler(tokenEvent(`Bearer ${accessToken(key(), { groups })}`, route)));
       expect(evaluatePolicy(result, PREFIX + route)).toBe(groups.includes('admin') ? 'Allow' : 'Deny');
       expect(evaluatePolicy(result, `${PREFIX}POST/messages`)).toBe(
         groups.includes('writers') ? 'Allow' : 'Deny',
@@ -478,10 +495,10 @@ describe('memoized grants', () => {
 
 describe('per-claims memo', () => {
   it('repeated tokens (result cache on) get each route decided by their own claims, interleaved', async () => {
-    const { handler, entries } = authorizer({ verifier: verifier() });
-    const admin = access({ sub: 'admin-1', groups: ['admin'] });
-    const writer = access({ sub: 'writer-1', groups: ['writers'] });
-    const nobody = access({ sub: 'nobody-1' });
+    const { handler, entries } = authorizer({ verifier: localVerifier() });
+    const admin = accessToken(key(), { sub: 'admin-1', groups: ['admin'] });
+    const writer = accessToken(key(), { sub: 'writer-1', groups: ['writers'] });
+    const nobody = accessToken(key(), { sub: 'nobody-1' });
     for (let round = 0; round < 3; round++) {
       for (const [token, sub, groups] of [
         [admin, 'admin-1', ['admin']],
@@ -506,7 +523,7 @@ describe('per-claims memo', () => {
 
   it('hands every answer its own context object', async () => {
     const { handler } = authorizer();
-    const event = tokenEvent(`Bearer ${access({ sub: 'u-ctx' })}`);
+    const event = tokenEvent(`Bearer ${accessToken(key(), { sub: 'u-ctx' })}`);
     const first = await policyOf(handler(event));
     (first.context as Record<string, unknown>).sub = 'tampered';
     const second = await policyOf(handler(event));
@@ -563,7 +580,7 @@ describe('per-claims memo', () => {
 
 describe('configuration', () => {
   it('rejects bad options at creation, naming the field', () => {
-    const v = verifier();
+    const v = localVerifier();
     expect(() => createAuthorizer({ verifier: {} as CognitoVerifier, rules: SAMPLE_RULES })).toThrow(
       /verifier/,
     );

@@ -1,7 +1,7 @@
 import { type CognitoLocal, type CognitoPool, startCognitoLocal } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCognitoVerifier } from '../src/index.js';
-import { expectCode } from './helpers.js';
+import { createCognitoVerifier } from '../../src/index.js';
+import { expectCode } from '../helpers/assertions.js';
 
 // The real emulator, exactly as the README's cognito-local example configures the verifier.
 describe('against cognito-local (issuer + jwksUri overrides)', () => {

@@ -8,8 +8,9 @@ import {
   parseRules,
   type RouteRule,
   type SimpleAuthorizerResult,
-} from '../src/index.js';
-import { access, evaluatePolicy, httpApiEvent, verifier } from './authorizer-fixtures.js';
+} from '../../src/index.js';
+import { evaluatePolicy } from '../helpers/assertions.js';
+import { accessToken, httpApiEvent, key, localVerifier } from '../helpers/fixtures.js';
 
 /*
  * API Gateway caches an HTTP API authorizer's answer under its identity sources and serves it to every
@@ -58,8 +59,8 @@ const RULES: RouteRule[] = [
   { route: 'GET /me' },
 ];
 const GROUP_SETS = [[], ['readers'], ['writers'], ['admin'], ['readers', 'writers', 'admin']];
-const v = verifier();
-const TOKENS = GROUP_SETS.map((groups) => `Bearer ${access({ groups })}`);
+const v = localVerifier();
+const TOKENS = GROUP_SETS.map((groups) => `Bearer ${accessToken(key(), { groups })}`);
 
 function event(authorization: string, routeKey: string, [verb, path]: Request) {
   const e = httpApiEvent(authorization, `${verb}${path}`);

@@ -2,23 +2,13 @@ import { jwksOf, startJwksServer } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import {
   type CognitoVerifierOptions,
-  ConfigError,
   createCognitoVerifier,
   type VerifierSettings,
-} from '../src/index.js';
-import { accessToken, CLIENT_ID, expectCode, key, POOL_ID } from './helpers.js';
+} from '../../src/index.js';
+import { configError, expectCode } from '../helpers/assertions.js';
+import { accessToken, CLIENT_ID, key, POOL_ID } from '../helpers/fixtures.js';
 
 const base: CognitoVerifierOptions = { userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT_ID };
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('configuration errors name the field, at creation', () => {
   it.each<[string, Record<string, unknown>, string]>([

@@ -1,7 +1,8 @@
 import { cognitoAccessClaims, signJwt } from '@cogauth/test-fixtures';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ResultCache } from '../src/cache.js';
-import { accessToken, expectCode, key, localVerifier, POOL_ID } from './helpers.js';
+import { ResultCache } from '../../src/cache.js';
+import { expectCode } from '../helpers/assertions.js';
+import { accessToken, key, localVerifier, POOL_ID } from '../helpers/fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();

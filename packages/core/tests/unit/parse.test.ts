@@ -1,7 +1,8 @@
 import { base64url, cognitoAccessClaims, signWithKey } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { decodeJwt, MAX_TOKEN_LENGTH } from '../src/index.js';
-import { accessToken, expectCode, key, localVerifier, POOL_ID } from './helpers.js';
+import { decodeJwt, MAX_TOKEN_LENGTH } from '../../src/index.js';
+import { expectCode } from '../helpers/assertions.js';
+import { accessToken, key, localVerifier, POOL_ID } from '../helpers/fixtures.js';
 
 /** Signs arbitrary header/payload SEGMENTS (not objects) with the trusted key, so only parsing can reject. */
 function signSegments(headerSegment: string, payloadSegment: string): string {

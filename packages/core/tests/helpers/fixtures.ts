@@ -5,6 +5,7 @@ import {
   generateTestKey,
   jwksOf,
   signJwt,
+  type TestAlg,
   type TestKey,
 } from '@cogauth/test-fixtures';
 import type {
@@ -12,14 +13,23 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
-import { type CognitoVerifier, createCognitoVerifier, type DecisionLog } from '../src/index.js';
+import {
+  type CognitoVerifierOptions,
+  createCognitoVerifier,
+  type DecisionLog,
+  type VerifierSettings,
+} from '../../src/index.js';
 
-export const POOL = 'us-east-1_AuthzPool1';
-export const CLIENT = 'authzclient0123456789abcd';
+// The one test pool, app client, API and key set of core's tests (the pool and client are the
+// test-fixtures defaults, so a token minted without options belongs here).
+export const POOL_ID = 'us-east-1_TestPool1';
+export const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
+export const CLIENT_ID = 'testclient0123456789abcdef';
 export const ACCOUNT = '123456789012';
 export const API = 'a1b2c3d4e5';
 export const PREFIX = `arn:aws:execute-api:us-east-1:${ACCOUNT}:${API}/prod/`;
 
+/** The rules of tests/helpers/sample-rules.json. */
 export const SAMPLE_RULES = [
   { route: 'GET /messages' },
   { route: 'POST /messages', groups: ['writers'] },
@@ -27,29 +37,41 @@ export const SAMPLE_RULES = [
   { route: 'GET /me' },
 ];
 
-export const signingKey: TestKey = generateTestKey({ alg: 'RS256', kid: 'authz-key' });
-export const otherKey: TestKey = generateTestKey({ alg: 'RS256', kid: 'authz-key' });
+const keys = new Map<string, TestKey>();
+/** One key per algorithm (and optional label), generated once per test file; `key()` signs by default. */
+export function key(alg: TestAlg = 'RS256', label = 'main'): TestKey {
+  const id = `${alg}-${label}`;
+  let k = keys.get(id);
+  if (k === undefined) {
+    k = generateTestKey({ alg, kid: id });
+    keys.set(id, k);
+  }
+  return k;
+}
 
-export function verifier(
-  options: { tokenUse?: 'access' | 'id' | null; cache?: false } = {},
-): CognitoVerifier {
+/** Another key under `key()`'s kid: its signatures do not verify. */
+export const otherKey: TestKey = generateTestKey({ alg: 'RS256', kid: 'RS256-main' });
+
+export function accessToken(
+  k: TestKey = key(),
+  opts: CognitoClaimsOptions = {},
+  header?: Record<string, unknown>,
+): string {
+  return signJwt(cognitoAccessClaims({ poolId: POOL_ID, ...opts }), k, header);
+}
+
+export function idToken(k: TestKey = key(), opts: CognitoClaimsOptions = {}): string {
+  return signJwt(cognitoIdClaims({ poolId: POOL_ID, ...opts }), k);
+}
+
+export { jwksOf };
+
+/** A verifier for the test pool with `key()` preloaded: no network involved. */
+export function localVerifier(options: Partial<CognitoVerifierOptions> = {}, settings?: VerifierSettings) {
   return createCognitoVerifier(
-    {
-      userPoolId: POOL,
-      clientId: CLIENT,
-      tokenUse: options.tokenUse === undefined ? 'access' : options.tokenUse,
-      jwks: jwksOf(signingKey),
-    },
-    options.cache === false ? { cache: false } : undefined,
+    { userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT_ID, jwks: jwksOf(key()), ...options },
+    settings,
   );
-}
-
-export function access(opts: CognitoClaimsOptions = {}, key: TestKey = signingKey): string {
-  return signJwt(cognitoAccessClaims({ poolId: POOL, clientId: CLIENT, ...opts }), key);
-}
-
-export function id(opts: CognitoClaimsOptions = {}): string {
-  return signJwt(cognitoIdClaims({ poolId: POOL, clientId: CLIENT, ...opts }), signingKey);
 }
 
 export function tokenEvent(
@@ -189,33 +211,4 @@ export function captureLogs(): { logger: (e: DecisionLog) => void; entries: Deci
       lines.push(JSON.stringify(e));
     },
   };
-}
-
-/**
- * API Gateway's evaluation of an authorizer policy for one request ARN: an explicit Deny wins, then any
- * Allow, else the implicit deny. Wildcards: `*` any run of characters (`/` included), `?` one character.
- */
-export function evaluatePolicy(
-  policy: {
-    policyDocument: { Statement: { Effect: string; Resource: string | string[]; Condition?: unknown }[] };
-  },
-  requestArn: string,
-): 'Allow' | 'Deny' {
-  let allowed = false;
-  for (const s of policy.policyDocument.Statement) {
-    if (s.Condition) continue;
-    const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
-    if (!resources.some((r) => iamMatch(r, requestArn))) continue;
-    if (s.Effect === 'Deny') return 'Deny';
-    if (s.Effect === 'Allow') allowed = true;
-  }
-  return allowed ? 'Allow' : 'Deny';
-}
-
-function iamMatch(pattern: string, value: string): boolean {
-  const re = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${re}$`, 's').test(value);
 }

@@ -8,8 +8,8 @@ import {
   PARTITIONS,
   parseMethodArn,
   toAuthorizerContext,
-} from '../src/index.js';
-import { evaluatePolicy } from './authorizer-fixtures.js';
+} from '../../src/index.js';
+import { evaluatePolicy } from '../helpers/assertions.js';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/messages/42';
 const P = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/';

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CognitoClaimsOptions } from '@cogauth/test-fixtures';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cogauth } from '../src/express.js';
+import { cogauth } from '../../src/express.js';
+import type { CognitoVerifier } from '../../src/index.js';
 import {
   type AppSyncAuthorizerResult,
   ConfigError,
@@ -10,8 +12,11 @@ import {
   createAuthorizer,
   type DecisionLog,
   isCanonicalPath,
-} from '../src/index.js';
-import { access, verifier } from './authorizer-fixtures.js';
+} from '../../src/index.js';
+import { accessToken, key, localVerifier } from '../helpers/fixtures.js';
+
+const access = (opts: CognitoClaimsOptions = {}): string => accessToken(key(), opts);
+const verifier = (): CognitoVerifier => localVerifier();
 
 const servers: Server[] = [];
 afterAll(async () => {

@@ -6,8 +6,9 @@ import {
   HTTP_VERBS,
   parseRules,
   type RouteRule,
-} from '../src/index.js';
-import { access, evaluatePolicy, PREFIX, tokenEvent, verifier } from './authorizer-fixtures.js';
+} from '../../src/index.js';
+import { evaluatePolicy } from '../helpers/assertions.js';
+import { accessToken, key, localVerifier, PREFIX, tokenEvent } from '../helpers/fixtures.js';
 
 /*
  * API Gateway caches an authorizer's policy by token and reuses it for every route the token is sent to.
@@ -70,7 +71,7 @@ function requestsFor(rulePath: string): string[] {
 }
 
 describe('cache safety', () => {
-  const v = verifier();
+  const v = localVerifier();
 
   it('a policy computed for one route allows exactly the rule-permitted routes', async () => {
     let checkedRuleSets = 0;
@@ -89,7 +90,7 @@ describe('cache safety', () => {
           }
           checkedRuleSets++;
           const handler = createAuthorizer({ verifier: v, rules: parsed, logger: () => {} });
-          const token = access({ groups: c.groups, scope: ['openid', ...c.scopes].join(' ') });
+          const token = accessToken(key(), { groups: c.groups, scope: ['openid', ...c.scopes].join(' ') });
 
           const requests: [string, string][] = [];
           for (const r of parsed) {

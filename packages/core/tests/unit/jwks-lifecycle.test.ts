@@ -6,8 +6,9 @@ import {
   ConfigError,
   createCognitoVerifier,
   type VerifierSettings,
-} from '../src/index.js';
-import { accessToken, CLIENT_ID, expectCode, key, POOL_ID } from './helpers.js';
+} from '../../src/index.js';
+import { expectCode } from '../helpers/assertions.js';
+import { accessToken, CLIENT_ID, key, POOL_ID } from '../helpers/fixtures.js';
 
 // Keys follow the JWKS: a real JWKS server on 127.0.0.1, only Date is faked.
 let server: JwksServer;

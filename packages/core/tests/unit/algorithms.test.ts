@@ -7,8 +7,9 @@ import {
   TEST_ALGS,
 } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createCognitoVerifier } from '../src/index.js';
-import { accessToken, CLIENT_ID, expectCode, key, localVerifier, POOL_ID } from './helpers.js';
+import { ConfigError, createCognitoVerifier } from '../../src/index.js';
+import { expectCode } from '../helpers/assertions.js';
+import { accessToken, CLIENT_ID, key, localVerifier, POOL_ID } from '../helpers/fixtures.js';
 
 describe('algorithms', () => {
   it.each(TEST_ALGS)('accepts %s with a matching key', async (alg) => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { generateTestKey, type JwksServer, jwksOf, startJwksServer } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCognitoVerifier, type VerifierSettings } from '../src/index.js';
-import { accessToken, CLIENT_ID, expectCode, key, POOL_ID } from './helpers.js';
+import { createCognitoVerifier, type VerifierSettings } from '../../src/index.js';
+import { expectCode } from '../helpers/assertions.js';
+import { accessToken, CLIENT_ID, key, POOL_ID } from '../helpers/fixtures.js';
 
 let server: JwksServer;
 let issuer: string;

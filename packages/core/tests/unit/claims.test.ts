@@ -1,15 +1,7 @@
 import { cognitoAccessClaims, jwksOf, signJwt } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import {
-  accessToken,
-  CLIENT_ID,
-  expectCode,
-  ISSUER,
-  idToken,
-  key,
-  localVerifier,
-  POOL_ID,
-} from './helpers.js';
+import { expectCode } from '../helpers/assertions.js';
+import { accessToken, CLIENT_ID, ISSUER, idToken, key, localVerifier, POOL_ID } from '../helpers/fixtures.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 const withClaims = (overrides: Record<string, unknown>) =>

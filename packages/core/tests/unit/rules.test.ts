@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { globContains, globsOverlap } from '../src/glob.js';
-import type { CognitoClaims } from '../src/index.js';
-import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../src/index.js';
-import { SAMPLE_RULES } from './authorizer-fixtures.js';
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { globContains, globsOverlap } from '../../src/glob.js';
+import type { CognitoClaims } from '../../src/index.js';
+import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../../src/index.js';
+import { configError } from '../helpers/assertions.js';
+import { SAMPLE_RULES } from '../helpers/fixtures.js';
 
 const claims = (groups?: string[], scope = 'openid'): CognitoClaims => ({
   sub: 's',

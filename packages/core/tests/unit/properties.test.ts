@@ -1,8 +1,9 @@
 import { base64url, cognitoAccessClaims, generateTestKey, jwksOf, signJwt } from '@cogauth/test-fixtures';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCognitoVerifier, VerifyError } from '../src/index.js';
-import { CLIENT_ID, expectNoTokenIn, key, POOL_ID } from './helpers.js';
+import { createCognitoVerifier, VerifyError } from '../../src/index.js';
+import { expectNoTokenIn } from '../helpers/assertions.js';
+import { CLIENT_ID, key, POOL_ID } from '../helpers/fixtures.js';
 
 const rsa = key('RS256');
 const ec = key('ES256');

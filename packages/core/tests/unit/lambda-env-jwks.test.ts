@@ -1,15 +1,15 @@
 import { generateTestKey, type JwksServer, jwksOf, startJwksServer } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../src/index.js';
-import { handlerFromEnv } from '../src/lambda-env.js';
-import { access, CLIENT, POOL, SAMPLE_RULES, signingKey, tokenEvent } from './authorizer-fixtures.js';
+import { handlerFromEnv } from '../../src/lambda-env.js';
+import { configError } from '../helpers/assertions.js';
+import { accessToken, CLIENT_ID, key, POOL_ID, SAMPLE_RULES, tokenEvent } from '../helpers/fixtures.js';
 
 // The Lambda's JWKS lifecycle variables: COGAUTH_JWKS_MAX_AGE_SECONDS and COGAUTH_JWKS_OFFLINE.
 let server: JwksServer;
 const rotated = generateTestKey({ alg: 'RS256', kid: 'authz-rotated' });
 
 beforeAll(async () => {
-  server = await startJwksServer({ poolId: POOL, jwks: jwksOf(rotated) });
+  server = await startJwksServer({ poolId: POOL_ID, jwks: jwksOf(rotated) });
 });
 afterAll(async () => {
   await server.close();
@@ -24,10 +24,10 @@ afterEach(() => {
 });
 
 const env = (extra: Record<string, string> = {}) => ({
-  COGAUTH_USER_POOL_ID: POOL,
-  COGAUTH_CLIENT_IDS: CLIENT,
+  COGAUTH_USER_POOL_ID: POOL_ID,
+  COGAUTH_CLIENT_IDS: CLIENT_ID,
   COGAUTH_RULES: JSON.stringify(SAMPLE_RULES),
-  COGAUTH_JWKS: JSON.stringify(jwksOf(signingKey)),
+  COGAUTH_JWKS: JSON.stringify(jwksOf(key())),
   COGAUTH_JWKS_URI: server.jwksUrl,
   ...extra,
 });
@@ -43,7 +43,7 @@ describe('COGAUTH_JWKS_MAX_AGE_SECONDS', () => {
     vi.setSystemTime(Date.now());
     const short = handlerFromEnv(env({ COGAUTH_JWKS_MAX_AGE_SECONDS: '60' }));
     const long = handlerFromEnv(env());
-    const token = access();
+    const token = accessToken();
     expect(await allowed(short, token)).toBe(true);
     vi.setSystemTime(Date.now() + 60_000);
     // Upstream publishes only the rotated key now: the embedded one stops verifying.
@@ -57,11 +57,11 @@ describe('COGAUTH_JWKS_MAX_AGE_SECONDS', () => {
 describe('COGAUTH_JWKS_OFFLINE', () => {
   it('true: the embedded JWKS is the only key set, nothing is ever fetched', async () => {
     const offline = handlerFromEnv(env({ COGAUTH_JWKS_OFFLINE: 'true' }));
-    expect(await allowed(offline, access())).toBe(true);
-    expect(await allowed(offline, access({}, rotated))).toBe(false);
+    expect(await allowed(offline, accessToken())).toBe(true);
+    expect(await allowed(offline, accessToken(rotated, {}))).toBe(false);
     expect(server.requestCount()).toBe(0);
     // Without it, the unknown kid is looked up.
-    expect(await allowed(handlerFromEnv(env()), access({}, rotated))).toBe(true);
+    expect(await allowed(handlerFromEnv(env()), accessToken(rotated, {}))).toBe(true);
     expect(server.jwksRequestCount()).toBe(1);
   });
 
@@ -78,13 +78,6 @@ describe('bad values name their variable', () => {
     ['COGAUTH_JWKS_MAX_AGE_SECONDS', '86401'],
     ['COGAUTH_JWKS_OFFLINE', 'yes'],
   ])('%s=%s', (name, value) => {
-    let error: unknown;
-    try {
-      handlerFromEnv(env({ [name]: value }));
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).field).toBe(name);
+    expect(configError(() => handlerFromEnv(env({ [name]: value }))).field).toBe(name);
   });
 });

@@ -17,9 +17,9 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cogauth as expressAuth } from '../src/express.js';
-import { cogauthHook } from '../src/fastify.js';
-import { cogauth as honoAuth } from '../src/hono.js';
+import { cogauth as expressAuth } from '../../src/express.js';
+import { cogauthHook } from '../../src/fastify.js';
+import { cogauth as honoAuth } from '../../src/hono.js';
 import {
   type AppSyncAuthorizerResult,
   type AuthorizerPolicyResult,
@@ -29,11 +29,11 @@ import {
   createAuthorizer,
   createCognitoVerifier,
   type DecisionLog,
-} from '../src/index.js';
-import { cogauthMiddy } from '../src/middy.js';
-import { evaluatePolicy } from './authorizer-fixtures.js';
+} from '../../src/index.js';
+import { cogauthMiddy } from '../../src/middy.js';
+import { evaluatePolicy } from '../helpers/assertions.js';
 
-const RULES = readFileSync(new URL('./fixtures/entry-point-rules.json', import.meta.url), 'utf8');
+const RULES = readFileSync(new URL('../helpers/entry-point-rules.json', import.meta.url), 'utf8');
 const POOL = 'us-east-1_EntryPts1';
 const CLIENT = 'entryclient0123456789abcd';
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/';

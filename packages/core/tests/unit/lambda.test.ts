@@ -10,24 +10,19 @@ import {
   startJwksServer,
 } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { AuthorizerHandler, AuthorizerPolicyResult, DecisionLog } from '../../src/index.js';
+import { handlerFromEnv } from '../../src/lambda.js';
+import { configError, evaluatePolicy } from '../helpers/assertions.js';
 import {
-  type AuthorizerHandler,
-  type AuthorizerPolicyResult,
-  ConfigError,
-  type DecisionLog,
-} from '../src/index.js';
-import { handlerFromEnv } from '../src/lambda.js';
-import {
-  access,
-  CLIENT,
-  evaluatePolicy,
+  accessToken,
+  CLIENT_ID,
   httpApiEvent,
-  POOL,
+  key,
+  POOL_ID,
   PREFIX,
   SAMPLE_RULES,
-  signingKey,
   tokenEvent,
-} from './authorizer-fixtures.js';
+} from '../helpers/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cogauth-lambda-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,13 +31,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const JWKS = JSON.stringify(jwksOf(signingKey));
+const JWKS = JSON.stringify(jwksOf(key()));
 writeFileSync(join(dir, 'rules.json'), JSON.stringify(SAMPLE_RULES));
 writeFileSync(join(dir, 'jwks.json'), JWKS);
 
 const good = {
-  COGAUTH_USER_POOL_ID: POOL,
-  COGAUTH_CLIENT_IDS: CLIENT,
+  COGAUTH_USER_POOL_ID: POOL_ID,
+  COGAUTH_CLIENT_IDS: CLIENT_ID,
   COGAUTH_TOKEN_USE: 'access',
   COGAUTH_RULES: JSON.stringify(SAMPLE_RULES),
   COGAUTH_JWKS: JWKS,
@@ -50,19 +45,9 @@ const good = {
 
 async function allowsGetMessages(handler: AuthorizerHandler): Promise<void> {
   vi.spyOn(console, 'log').mockImplementation(() => {});
-  const result = (await handler(tokenEvent(`Bearer ${access()}`))) as AuthorizerPolicyResult;
+  const result = (await handler(tokenEvent(`Bearer ${accessToken()}`))) as AuthorizerPolicyResult;
   expect(evaluatePolicy(result, `${PREFIX}GET/messages`)).toBe('Allow');
   expect(evaluatePolicy(result, `${PREFIX}POST/messages`)).toBe('Deny');
-}
-
-function fieldOf(env: Record<string, string | undefined>): string {
-  try {
-    handlerFromEnv(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).field;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('handlerFromEnv', () => {
@@ -85,7 +70,7 @@ describe('handlerFromEnv', () => {
   it('reads COGAUTH_RULES_FILE relative to the working directory without LAMBDA_TASK_ROOT', async () => {
     const { COGAUTH_RULES: _r, ...rest } = good;
     await allowsGetMessages(
-      handlerFromEnv({ ...rest, COGAUTH_RULES_FILE: 'test/fixtures/sample-rules.json' }),
+      handlerFromEnv({ ...rest, COGAUTH_RULES_FILE: 'tests/helpers/sample-rules.json' }),
     );
   });
 
@@ -95,7 +80,7 @@ describe('handlerFromEnv', () => {
       handlerFromEnv({
         ...rest,
         LAMBDA_TASK_ROOT: '/var/task',
-        COGAUTH_RULES_FILE: 'test/fixtures/sample-rules.json',
+        COGAUTH_RULES_FILE: 'tests/helpers/sample-rules.json',
       }),
     );
     expect(() =>
@@ -110,26 +95,30 @@ describe('handlerFromEnv', () => {
     await allowsGetMessages(
       handlerFromEnv({
         ...good,
-        COGAUTH_CLIENT_IDS: ` other , ${CLIENT} `,
-        COGAUTH_ISSUER: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}, http://127.0.0.1:9229/${POOL}`,
+        COGAUTH_CLIENT_IDS: ` other , ${CLIENT_ID} `,
+        COGAUTH_ISSUER: `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}, http://127.0.0.1:9229/${POOL_ID}`,
         COGAUTH_GRACE_SECONDS: '5',
       }),
     );
     const idOnly = handlerFromEnv({ ...good, COGAUTH_TOKEN_USE: 'id' });
     vi.spyOn(console, 'log').mockImplementation(() => {});
-    await expect(idOnly(tokenEvent(`Bearer ${access()}`))).rejects.toThrow(/^Unauthorized$/);
+    await expect(idOnly(tokenEvent(`Bearer ${accessToken()}`))).rejects.toThrow(/^Unauthorized$/);
   });
 
   it('answers HTTP API events per COGAUTH_HTTP_API_RESPONSE', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const byDefault = handlerFromEnv(good);
-    expect(await byDefault(httpApiEvent(`Bearer ${access()}`, 'GET/me'))).toHaveProperty('policyDocument');
+    expect(await byDefault(httpApiEvent(`Bearer ${accessToken()}`, 'GET/me'))).toHaveProperty(
+      'policyDocument',
+    );
     const simple = handlerFromEnv({ ...good, COGAUTH_HTTP_API_RESPONSE: 'simple' });
-    expect(await simple(httpApiEvent(`Bearer ${access()}`, 'GET/me'))).toMatchObject({ isAuthorized: true });
+    expect(await simple(httpApiEvent(`Bearer ${accessToken()}`, 'GET/me'))).toMatchObject({
+      isAuthorized: true,
+    });
   });
 
   it('caps graceSeconds at 300 in COGAUTH_POOLS as in COGAUTH_GRACE_SECONDS: one rule', () => {
-    const pool = { userPoolId: POOL, clientId: CLIENT, tokenUse: 'access', jwks: JSON.parse(JWKS) };
+    const pool = { userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'access', jwks: JSON.parse(JWKS) };
     const withGrace = (graceSeconds: unknown) =>
       handlerFromEnv({
         COGAUTH_POOLS: JSON.stringify([pool, { ...pool, userPoolId: 'us-east-1_OtherPool2', graceSeconds }]),
@@ -137,7 +126,7 @@ describe('handlerFromEnv', () => {
       });
     for (const bad of [3600, 301, 1.5, -1]) {
       expect(() => withGrace(bad)).toThrow(
-        /^COGAUTH_POOLS: \[1\]\.graceSeconds must be an integer from 0 to 300$/,
+        /^COGAUTH_POOLS\[1\]\.graceSeconds: must be an integer from 0 to 300$/,
       );
       expect(() => handlerFromEnv({ ...good, COGAUTH_GRACE_SECONDS: String(bad) })).toThrow(
         /^COGAUTH_GRACE_SECONDS: must be an integer from 0 to 300$/,
@@ -149,7 +138,7 @@ describe('handlerFromEnv', () => {
 
   it('COGAUTH_HTTP_API_CACHE=off lets simple responses answer coarse route keys', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
-    const e = { ...httpApiEvent(`Bearer ${access()}`, 'GET/me'), routeKey: '$default' };
+    const e = { ...httpApiEvent(`Bearer ${accessToken()}`, 'GET/me'), routeKey: '$default' };
     const simple = { ...good, COGAUTH_HTTP_API_RESPONSE: 'simple' };
     expect(await handlerFromEnv(simple)(e)).toMatchObject({ isAuthorized: false });
     expect(await handlerFromEnv({ ...simple, COGAUTH_HTTP_API_CACHE: 'off' })(e)).toMatchObject({
@@ -158,7 +147,7 @@ describe('handlerFromEnv', () => {
   });
 
   it('COGAUTH_POOLS overrides the single-pool variables', async () => {
-    const pools = [{ userPoolId: POOL, clientId: CLIENT, tokenUse: 'access', jwks: JSON.parse(JWKS) }];
+    const pools = [{ userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'access', jwks: JSON.parse(JWKS) }];
     await allowsGetMessages(
       handlerFromEnv({
         COGAUTH_POOLS: JSON.stringify(pools),
@@ -174,7 +163,7 @@ describe('handlerFromEnv', () => {
     [{ COGAUTH_USER_POOL_ID: 'not-a-pool' }, 'COGAUTH_USER_POOL_ID'],
     [{ COGAUTH_CLIENT_IDS: undefined }, 'COGAUTH_CLIENT_IDS'],
     [{ COGAUTH_CLIENT_IDS: ' , ' }, 'COGAUTH_CLIENT_IDS'],
-    [{ COGAUTH_CLIENT_IDS: `*,${CLIENT}` }, 'COGAUTH_CLIENT_IDS'],
+    [{ COGAUTH_CLIENT_IDS: `*,${CLIENT_ID}` }, 'COGAUTH_CLIENT_IDS'],
     [{ COGAUTH_TOKEN_USE: 'refresh' }, 'COGAUTH_TOKEN_USE'],
     [{ COGAUTH_RULES: undefined }, 'COGAUTH_RULES'],
     [{ COGAUTH_RULES: '[{"route":' }, 'COGAUTH_RULES'],
@@ -199,13 +188,15 @@ describe('handlerFromEnv', () => {
     [{ COGAUTH_POOLS: 'nope' }, 'COGAUTH_POOLS'],
     [{ COGAUTH_POOLS: '[{"userPoolId":"bad","clientId":null,"tokenUse":"id"}]' }, 'COGAUTH_POOLS'],
   ])('%j -> ConfigError naming %s', (change, field) => {
-    expect(fieldOf({ ...good, LAMBDA_TASK_ROOT: dir, ...change })).toBe(field);
+    expect(configError(() => handlerFromEnv({ ...good, LAMBDA_TASK_ROOT: dir, ...change })).field).toBe(
+      field,
+    );
   });
 
   it('keeps the bad rule in the message', () => {
     expect(() =>
       handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"FETCH /b"}]' }),
-    ).toThrow(/COGAUTH_RULES: rules\[1\]\.route/);
+    ).toThrow(/^COGAUTH_RULES\[1\]\.route: invalid route "FETCH \/b"/);
   });
 });
 
@@ -213,7 +204,7 @@ describe('module entry', () => {
   it('src/lambda.ts (`@cogauth/core/lambda`) has no import-time effects: it imports without any COGAUTH_* variable', async () => {
     for (const k of Object.keys(good)) vi.stubEnv(k, '');
     vi.resetModules();
-    const mod: Record<string, unknown> = await import('../src/lambda.js');
+    const mod: Record<string, unknown> = await import('../../src/lambda.js');
     expect(Object.keys(mod).sort()).toEqual(['handlerFromEnv']);
     expect(() => (mod.handlerFromEnv as typeof handlerFromEnv)()).toThrow(
       /^COGAUTH_USER_POOL_ID: is required/,
@@ -223,15 +214,15 @@ describe('module entry', () => {
   it('src/lambda-entry.ts (the bundle entry) configures `handler` from process.env at import and throws a ConfigError when unset', async () => {
     for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
     vi.resetModules();
-    const mod = await import('../src/lambda-entry.js');
+    const mod = await import('../../src/lambda-entry.js');
     await allowsGetMessages(mod.handler);
     vi.stubEnv('COGAUTH_CLIENT_IDS', '');
     vi.resetModules();
-    await expect(import('../src/lambda-entry.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
+    await expect(import('../../src/lambda-entry.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
   });
 
   it('the built bundle dist/lambda/index.mjs authorizes a TOKEN event', async () => {
-    const bundle = join(import.meta.dirname, '../dist/lambda/index.mjs');
+    const bundle = join(import.meta.dirname, '../../dist/lambda/index.mjs');
     expect(statSync(bundle).size).toBeGreaterThan(0);
     for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
     const mod = (await import(`${pathToFileURL(bundle).href}?fresh=${Date.now()}`)) as {
@@ -249,18 +240,18 @@ describe('module entry', () => {
     const rsa = generateTestKey({ alg: 'RS256', kid: 'bundle-rs' });
     const ec = generateTestKey({ alg: 'ES256', kid: 'bundle-ec' });
     const stranger = generateTestKey({ alg: 'RS256', kid: 'bundle-unknown' });
-    const server = await startJwksServer({ jwks: jwksOf(rsa, ec), poolId: POOL });
+    const server = await startJwksServer({ jwks: jwksOf(rsa, ec), poolId: POOL_ID });
     try {
       for (const [k, v] of Object.entries({
-        COGAUTH_USER_POOL_ID: POOL,
-        COGAUTH_CLIENT_IDS: CLIENT,
+        COGAUTH_USER_POOL_ID: POOL_ID,
+        COGAUTH_CLIENT_IDS: CLIENT_ID,
         COGAUTH_RULES: JSON.stringify(SAMPLE_RULES),
         COGAUTH_ISSUER: server.issuer,
         COGAUTH_JWKS_URI: server.jwksUrl,
       })) {
         vi.stubEnv(k, v);
       }
-      const bundle = join(import.meta.dirname, '../dist/lambda/index.mjs');
+      const bundle = join(import.meta.dirname, '../../dist/lambda/index.mjs');
       const mod = (await import(`${pathToFileURL(bundle).href}?fetch=${Date.now()}`)) as {
         handler: AuthorizerHandler;
       };
@@ -268,7 +259,13 @@ describe('module entry', () => {
       vi.spyOn(console, 'log').mockImplementation((line: string) => lines.push(JSON.parse(line)));
       const mint = (key: typeof rsa, groups: string[] = [], ttlSeconds = 600) =>
         signJwt(
-          cognitoAccessClaims({ issuer: server.issuer, poolId: POOL, clientId: CLIENT, groups, ttlSeconds }),
+          cognitoAccessClaims({
+            issuer: server.issuer,
+            poolId: POOL_ID,
+            clientId: CLIENT_ID,
+            groups,
+            ttlSeconds,
+          }),
           key,
         );
 

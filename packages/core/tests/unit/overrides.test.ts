@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type CustomCheckInput, VerifyError, type VerifyOverrides } from '../src/index.js';
-import { accessToken, CLIENT_ID, expectCode, idToken, key, localVerifier } from './helpers.js';
+import { ConfigError, type CustomCheckInput, VerifyError, type VerifyOverrides } from '../../src/index.js';
+import { configError, expectCode } from '../helpers/assertions.js';
+import { accessToken, CLIENT_ID, idToken, key, localVerifier } from '../helpers/fixtures.js';
 
 // Per-call overrides with aws-jwt-verify's meaning, the customCheck hook and the audience option.
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('verify(token, overrides)', () => {
   it('applies each override for this call only', async () => {

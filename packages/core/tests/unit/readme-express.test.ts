@@ -24,7 +24,7 @@ let child: ChildProcess | undefined;
 let base = '';
 
 function example(): string {
-  const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Express (`@cogauth/core/express`)'));
   const m = /```js\n([\s\S]*?)```/.exec(section);
   if (!m?.[1]) throw new Error('no Express example in README.md');

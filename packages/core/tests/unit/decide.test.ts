@@ -1,6 +1,11 @@
+import type { CognitoClaimsOptions } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { compileDecisionRules, decide, VerifyError } from '../src/index.js';
-import { access, SAMPLE_RULES, verifier } from './authorizer-fixtures.js';
+import type { CognitoVerifier } from '../../src/index.js';
+import { compileDecisionRules, decide, VerifyError } from '../../src/index.js';
+import { accessToken, key, localVerifier, SAMPLE_RULES } from '../helpers/fixtures.js';
+
+const access = (opts: CognitoClaimsOptions = {}): string => accessToken(key(), opts);
+const verifier = (): CognitoVerifier => localVerifier();
 
 const rules = compileDecisionRules(SAMPLE_RULES);
 const get = { kind: 'http', method: 'GET', path: '/messages' } as const;
