@@ -72,11 +72,18 @@ export class CogauthServerlessPlugin {
     const service = this.serverless.service;
     const settings = readSettings(service.custom?.cogauth, this.serviceDir());
     const jwks = await this.jwksOf(settings, packaged);
-    const rules = validateWithCore(
-      settings,
-      jwks,
-      settings.jwksFile ? 'custom.cogauth.jwksFile' : 'custom.cogauth.fetchJwks',
-    );
+    const files: ZipFile[] = [
+      { name: 'index.mjs', data: readFileSync(coreBundlePath()) },
+      {
+        name: RULES_FILE,
+        data:
+          settings.rulesSource.kind === 'file'
+            ? readFileSync(settings.rulesSource.path)
+            : Buffer.from(JSON.stringify(settings.rules)),
+      },
+    ];
+    if (jwks !== undefined) files.push({ name: JWKS_FILE, data: Buffer.from(JSON.stringify(jwks)) });
+    validateWithCore(settings, jwks, packaged, files);
 
     service.functions ??= {};
     if (service.functions[settings.functionKey] !== undefined)
@@ -86,13 +93,6 @@ export class CogauthServerlessPlugin {
       );
     const counts = rewriteEvents(service as unknown as Record<string, unknown>, settings);
 
-    const files: ZipFile[] = [{ name: 'index.mjs', data: readFileSync(coreBundlePath()) }];
-    const rulesData =
-      settings.rulesSource.kind === 'file'
-        ? readFileSync(settings.rulesSource.path)
-        : Buffer.from(JSON.stringify(rules));
-    files.push({ name: RULES_FILE, data: rulesData });
-    if (jwks !== undefined) files.push({ name: JWKS_FILE, data: Buffer.from(JSON.stringify(jwks)) });
     // Where osls stages every zip (it moves .serverless/ to --package afterwards), and where
     // serverless offline reads the artifact from.
     const artifact = join(this.serviceDir(), '.serverless', `${settings.functionKey}.zip`);
@@ -107,7 +107,7 @@ export class CogauthServerlessPlugin {
       handler: 'index.handler',
       description: 'cogauth Cognito JWT authorizer (@cogauth/core)',
       runtime: version >= 20 ? runtime : 'nodejs22.x',
-      environment: environmentOf(settings, rules, jwks, packaged),
+      environment: environmentOf(settings, jwks, packaged),
       package: { artifact },
       events: [],
     };
