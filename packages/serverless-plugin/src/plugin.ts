@@ -9,6 +9,7 @@ import { fetchJwks, jwksSourceOf, publicJwks } from './jwks.js';
 import { cogauthSchema } from './schema.js';
 import type { PluginUtils, Serverless, ServerlessOptions } from './serverless-types.js';
 import { validateWithCore } from './validate.js';
+import { scopeWebSocketPermission } from './websocket-permission.js';
 import { type ZipFile, zip } from './zip.js';
 
 /** The Lambda entry of @cogauth/core, shipped as it is: no bundler, no Docker in the user's build. */
@@ -26,6 +27,7 @@ const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
 export class CogauthServerlessPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   private prepared = false;
+  private functionKey: string | undefined;
 
   constructor(
     private readonly serverless: Serverless,
@@ -38,6 +40,7 @@ export class CogauthServerlessPlugin {
       'before:deploy:function:initialize': () => this.prepare(true),
       'before:offline:start': () => this.prepare(false),
       'before:offline:start:init': () => this.prepare(false),
+      'after:package:compileEvents': async () => this.scopePermissions(),
     };
   }
 
@@ -50,6 +53,10 @@ export class CogauthServerlessPlugin {
       if (!(err instanceof ConfigError)) throw err;
       throw new this.serverless.classes.Error(`cogauth: ${err.message}`, 'COGAUTH_CONFIG');
     }
+  }
+
+  private scopePermissions(): void {
+    if (this.functionKey !== undefined) scopeWebSocketPermission(this.serverless, this.functionKey);
   }
 
   private serviceDir(): string {
@@ -92,6 +99,7 @@ export class CogauthServerlessPlugin {
         `a function named ${settings.functionKey} already exists: pick another functionName`,
       );
     const counts = rewriteEvents(service as unknown as Record<string, unknown>, settings);
+    this.functionKey = settings.functionKey;
 
     // Where osls stages every zip (it moves .serverless/ to --package afterwards), and where
     // serverless offline reads the artifact from.
