@@ -1,6 +1,6 @@
 import type { CognitoLocal } from '@cogauth/test-fixtures';
 import { startCognitoLocal } from '@cogauth/test-fixtures';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { type Offline, startOffline } from '../../../../apps/serverless-authorizer/scripts/local-stack.mjs';
 import { copyFixtureService, OSLS_BIN, type ServiceCopy } from '../helpers/fixture-service.js';
@@ -142,11 +142,17 @@ describe('WebSocket $connect, wired by the plugin', () => {
   it('refuses no token, a bad token and a tampered one', async () => {
     for (const token of [undefined, 'not.a.jwt', tampered(tokens.reader)])
       expect([401, 500]).toContain(await connect(token));
-    const reasons = decisions()
-      .filter((d) => d.event === 'WEBSOCKET_CONNECT')
-      .map((d) => d.reason);
-    expect(reasons).toEqual(
-      expect.arrayContaining(['TOKEN_MISSING', 'TOKEN_MALFORMED', 'SIGNATURE_INVALID']),
+    // serverless offline prints the authorizer's log line after it answered: wait for the last one.
+    await vi.waitFor(
+      () => {
+        const reasons = decisions()
+          .filter((d) => d.event === 'WEBSOCKET_CONNECT')
+          .map((d) => d.reason);
+        expect(reasons).toEqual(
+          expect.arrayContaining(['TOKEN_MISSING', 'TOKEN_MALFORMED', 'SIGNATURE_INVALID']),
+        );
+      },
+      { timeout: 10_000, interval: 100 },
     );
   });
 
