@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -28,8 +28,4 @@ export function bundleDir(): string {
     throw new Error(`${dir} must hold only ${BUNDLE_FILE}, found: ${entries.join(', ')}`);
   }
   return dir;
-}
-
-export function bundleFile(): string {
-  return join(bundleDir(), BUNDLE_FILE);
 }

@@ -7,8 +7,9 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_HANDLER, bundleDir, bundleFile } from './bundle.js';
-import { checkSize, checkWithBundle, lambdaEnvironment } from './environment.js';
+import { BUNDLE_HANDLER, bundleDir } from './bundle.js';
+import { checkWithCore } from './core-check.js';
+import { checkSize, lambdaEnvironment } from './environment.js';
 import { CogauthHttpAuthorizer } from './http-api.js';
 import { AcknowledgeCogauthMethods, NAG_REASONS } from './nag.js';
 import { addFunctionWithOwnLogs } from './own-logs-function.js';
@@ -75,7 +76,7 @@ export class CogauthAuthorizer extends Construct {
     const settings = settingsOf(props);
     const runtime = checkRuntime(props.runtime ?? lambda.Runtime.NODEJS_22_X);
     checkSize(settings);
-    checkWithBundle(settings, bundleFile());
+    checkWithCore(settings);
     this.settings = settings;
     this.resultsCacheTtl = Duration.seconds(settings.ttlSeconds);
 

@@ -7,10 +7,15 @@ export type EnvValue = string | CfnValue;
 export const RULES_FILE = 'rules.json';
 export const JWKS_FILE = 'jwks.json';
 
-function clientIdsValue(ids: (string | CfnValue)[]): EnvValue {
-  if (ids.every((id): id is string => typeof id === 'string')) return ids.join(',');
-  if (ids.length === 1 && isCfnValue(ids[0])) return ids[0];
-  return { 'Fn::Join': [',', ids] };
+/** What a CloudFormation reference becomes: itself in the template, a placeholder when validating. */
+export type Reference = (value: CfnValue, kind: 'pool' | 'client') => EnvValue;
+const keep: Reference = (value) => value;
+
+function clientIdsValue(ids: (string | CfnValue)[], reference: Reference): EnvValue {
+  const values = ids.map((id) => (isCfnValue(id) ? reference(id, 'client') : id));
+  if (values.every((id): id is string => typeof id === 'string')) return values.join(',');
+  if (values.length === 1 && isCfnValue(values[0])) return values[0];
+  return { 'Fn::Join': [',', values] };
 }
 
 /**
@@ -19,16 +24,17 @@ function clientIdsValue(ids: (string | CfnValue)[]): EnvValue {
  */
 export function environmentOf(
   settings: CogauthSettings,
-  rules: unknown,
   jwks: Jwks | undefined,
   packaged: boolean,
+  reference: Reference = keep,
 ): Record<string, EnvValue> {
   const env: Record<string, EnvValue> = {};
   if (settings.pools) {
     env.COGAUTH_POOLS = JSON.stringify(settings.pools);
   } else {
-    env.COGAUTH_USER_POOL_ID = settings.userPoolId as EnvValue;
-    env.COGAUTH_CLIENT_IDS = clientIdsValue(settings.clientIds ?? []);
+    const pool = settings.userPoolId as string | CfnValue;
+    env.COGAUTH_USER_POOL_ID = isCfnValue(pool) ? reference(pool, 'pool') : pool;
+    env.COGAUTH_CLIENT_IDS = clientIdsValue(settings.clientIds ?? [], reference);
     env.COGAUTH_TOKEN_USE = settings.tokenUse;
     if (settings.issuer) env.COGAUTH_ISSUER = settings.issuer.join(',');
     if (settings.jwksUri !== undefined) env.COGAUTH_JWKS_URI = settings.jwksUri;
@@ -39,7 +45,7 @@ export function environmentOf(
     }
   }
   if (packaged) env.COGAUTH_RULES_FILE = RULES_FILE;
-  else env.COGAUTH_RULES = JSON.stringify(rules);
+  else env.COGAUTH_RULES = JSON.stringify(settings.rules);
   env.COGAUTH_HTTP_API_RESPONSE = settings.httpApiResponse;
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
   return env;

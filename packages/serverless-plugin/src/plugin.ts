@@ -9,6 +9,7 @@ import { fetchJwks, jwksSourceOf, publicJwks } from './jwks.js';
 import { cogauthSchema } from './schema.js';
 import type { PluginUtils, Serverless, ServerlessOptions } from './serverless-types.js';
 import { validateWithCore } from './validate.js';
+import { scopeWebSocketPermission } from './websocket-permission.js';
 import { type ZipFile, zip } from './zip.js';
 
 /** The Lambda entry of @cogauth/core, shipped as it is: no bundler, no Docker in the user's build. */
@@ -26,6 +27,7 @@ const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
 export class CogauthServerlessPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   private prepared = false;
+  private functionKey: string | undefined;
 
   constructor(
     private readonly serverless: Serverless,
@@ -38,6 +40,7 @@ export class CogauthServerlessPlugin {
       'before:deploy:function:initialize': () => this.prepare(true),
       'before:offline:start': () => this.prepare(false),
       'before:offline:start:init': () => this.prepare(false),
+      'after:package:compileEvents': async () => this.scopePermissions(),
     };
   }
 
@@ -50,6 +53,10 @@ export class CogauthServerlessPlugin {
       if (!(err instanceof ConfigError)) throw err;
       throw new this.serverless.classes.Error(`cogauth: ${err.message}`, 'COGAUTH_CONFIG');
     }
+  }
+
+  private scopePermissions(): void {
+    if (this.functionKey !== undefined) scopeWebSocketPermission(this.serverless, this.functionKey);
   }
 
   private serviceDir(): string {
@@ -72,11 +79,18 @@ export class CogauthServerlessPlugin {
     const service = this.serverless.service;
     const settings = readSettings(service.custom?.cogauth, this.serviceDir());
     const jwks = await this.jwksOf(settings, packaged);
-    const rules = validateWithCore(
-      settings,
-      jwks,
-      settings.jwksFile ? 'custom.cogauth.jwksFile' : 'custom.cogauth.fetchJwks',
-    );
+    const files: ZipFile[] = [
+      { name: 'index.mjs', data: readFileSync(coreBundlePath()) },
+      {
+        name: RULES_FILE,
+        data:
+          settings.rulesSource.kind === 'file'
+            ? readFileSync(settings.rulesSource.path)
+            : Buffer.from(JSON.stringify(settings.rules)),
+      },
+    ];
+    if (jwks !== undefined) files.push({ name: JWKS_FILE, data: Buffer.from(JSON.stringify(jwks)) });
+    validateWithCore(settings, jwks, packaged, files);
 
     service.functions ??= {};
     if (service.functions[settings.functionKey] !== undefined)
@@ -85,14 +99,8 @@ export class CogauthServerlessPlugin {
         `a function named ${settings.functionKey} already exists: pick another functionName`,
       );
     const counts = rewriteEvents(service as unknown as Record<string, unknown>, settings);
+    this.functionKey = settings.functionKey;
 
-    const files: ZipFile[] = [{ name: 'index.mjs', data: readFileSync(coreBundlePath()) }];
-    const rulesData =
-      settings.rulesSource.kind === 'file'
-        ? readFileSync(settings.rulesSource.path)
-        : Buffer.from(JSON.stringify(rules));
-    files.push({ name: RULES_FILE, data: rulesData });
-    if (jwks !== undefined) files.push({ name: JWKS_FILE, data: Buffer.from(JSON.stringify(jwks)) });
     // Where osls stages every zip (it moves .serverless/ to --package afterwards), and where
     // serverless offline reads the artifact from.
     const artifact = join(this.serviceDir(), '.serverless', `${settings.functionKey}.zip`);
@@ -107,7 +115,7 @@ export class CogauthServerlessPlugin {
       handler: 'index.handler',
       description: 'cogauth Cognito JWT authorizer (@cogauth/core)',
       runtime: version >= 20 ? runtime : 'nodejs22.x',
-      environment: environmentOf(settings, rules, jwks, packaged),
+      environment: environmentOf(settings, jwks, packaged),
       package: { artifact },
       events: [],
     };

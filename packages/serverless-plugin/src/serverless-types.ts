@@ -13,13 +13,26 @@ export interface Serverless {
   service: {
     service: string;
     custom?: Record<string, unknown>;
-    provider: { runtime?: string; httpApi?: unknown; [key: string]: unknown };
+    provider: {
+      runtime?: string;
+      httpApi?: unknown;
+      compiledCloudFormationTemplate?: { Resources?: Record<string, unknown> };
+      [key: string]: unknown;
+    };
     package?: { path?: string };
     functions?: Record<string, ServerlessFunction>;
   };
   classes: { Error: new (message: string, code?: string) => Error };
   configSchemaHandler?: { defineCustomProperties?: (schema: object) => void };
-  getProvider(name: 'aws'): { getStage(): string };
+  getProvider(name: 'aws'): {
+    getStage(): string;
+    /** `{Ref: 'WebsocketsApi'}`, or the id of an existing API (`provider.apiGateway.websocketApiId`). */
+    getApiGatewayWebsocketApiId(): unknown;
+    naming: {
+      getLambdaWebsocketsPermissionLogicalId(functionName: string): string;
+      getWebsocketsAuthorizerLogicalId(functionName: string): string;
+    };
+  };
 }
 
 export interface ServerlessOptions {

@@ -1,89 +1,94 @@
-import {
-  type CognitoVerifierOptions,
-  ConfigError,
-  createCognitoVerifier,
-  type Jwks,
-  parseRules,
-  type RouteRule,
-} from '@cogauth/core';
-import { type CogauthSettings, isCfnValue } from './config.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, type Jwks } from '@cogauth/core';
+import { handlerFromEnv } from '@cogauth/core/lambda';
+import type { CogauthSettings } from './config.js';
+import { environmentOf } from './environment.js';
+import type { ZipFile } from './zip.js';
 
 // Stand-ins for CloudFormation references, which have no value until deploy: well-formed, so core
 // checks everything around them.
 const POOL_PLACEHOLDER = 'us-east-1_CfnReference';
 const CLIENT_PLACEHOLDER = 'cfn-reference';
 
-const SINGLE_FIELDS: Record<string, string> = {
-  userPoolId: 'userPoolId',
-  clientId: 'clientIds',
-  tokenUse: 'tokenUse',
-  issuer: 'issuer',
-  jwksUri: 'jwksUri',
-  graceSeconds: 'graceSeconds',
+/**
+ * Each variable the plugin sets: the `custom.cogauth` setting it comes from (`rules` and `jwks` stand for
+ * whichever of rules/rulesFile and jwksFile/fetchJwks the user set) and the name core's option has inside
+ * the error (`COGAUTH_RULES: rules[2].route: …`).
+ */
+const SETTING_OF: Readonly<Record<string, { setting: string; option?: string }>> = {
+  COGAUTH_POOLS: { setting: 'pools', option: 'options' },
+  COGAUTH_USER_POOL_ID: { setting: 'userPoolId', option: 'userPoolId' },
+  COGAUTH_CLIENT_IDS: { setting: 'clientIds', option: 'clientId' },
+  COGAUTH_TOKEN_USE: { setting: 'tokenUse', option: 'tokenUse' },
+  COGAUTH_ISSUER: { setting: 'issuer', option: 'issuer' },
+  COGAUTH_JWKS_URI: { setting: 'jwksUri', option: 'jwksUri' },
+  COGAUTH_GRACE_SECONDS: { setting: 'graceSeconds', option: 'graceSeconds' },
+  COGAUTH_JWKS: { setting: 'jwks', option: 'jwks' },
+  COGAUTH_JWKS_FILE: { setting: 'jwks', option: 'jwks' },
+  COGAUTH_RULES: { setting: 'rules', option: 'rules' },
+  COGAUTH_RULES_FILE: { setting: 'rules', option: 'rules' },
+  COGAUTH_HTTP_API_RESPONSE: { setting: 'httpApiResponse' },
+  COGAUTH_HTTP_API_CACHE: { setting: 'httpApiCache' },
 };
 
-/** Core's field (`issuer[1]`, `options[2].jwksUri`, `jwks.keys[0]`) → the setting that holds it. */
-function settingOf(field: string, settings: CogauthSettings, jwksField: string): string {
-  if (settings.pools) return field.replace(/^options/, 'custom.cogauth.pools');
-  if (field === 'jwks' || field.startsWith('jwks.')) return `${jwksField}${field.slice('jwks'.length)}`;
-  const head = /^[A-Za-z]+/.exec(field)?.[0] ?? '';
-  const setting = SINGLE_FIELDS[head];
-  return setting === undefined
-    ? `custom.cogauth.${field}`
-    : `custom.cogauth.${setting}${field.slice(head.length)}`;
+/** After `<option>`: an index/member path (`[2].route`, `.keys[0]`) ending in `: `. Linear: no nesting. */
+const INNER_PATH = /^((?:\[\d+\]|\.[A-Za-z_]\w*)*): /;
+
+/** The setting the user wrote, with core's path inside it. */
+function fieldOf(setting: string, path: string, settings: CogauthSettings): string {
+  if (setting === 'rules' && settings.rulesSource.kind === 'file') {
+    const file = `custom.cogauth.rulesFile (${settings.rulesSource.display})`;
+    return path === '' ? file : `${file} rules${path}`;
+  }
+  const name = setting === 'jwks' ? (settings.jwksFile ? 'jwksFile' : 'fetchJwks') : setting;
+  return `custom.cogauth.${name}${path}`;
 }
 
-function rename(err: unknown, field: (inner: string) => string): unknown {
-  if (!(err instanceof ConfigError)) return err;
-  const detail = err.message.startsWith(`${err.field}: `)
+/** `COGAUTH_RULES: rules[2].route: invalid …` → `custom.cogauth.rules[2].route: invalid …`. */
+function renamed(err: ConfigError, settings: CogauthSettings): ConfigError {
+  const entry = SETTING_OF[err.field];
+  if (entry === undefined) return new ConfigError('custom.cogauth', err.message);
+  let detail = err.message.startsWith(`${err.field}: `)
     ? err.message.slice(err.field.length + 2)
     : err.message;
-  return new ConfigError(field(err.field), detail);
-}
-
-/** The verifier options the authorizer will build from its environment, references replaced by placeholders. */
-export function verifierOptionsOf(settings: CogauthSettings, jwks: Jwks | undefined): CognitoVerifierOptions {
-  const poolId = settings.userPoolId;
-  const ids = settings.clientIds ?? [];
-  const options: CognitoVerifierOptions = {
-    userPoolId: isCfnValue(poolId) || poolId === undefined ? POOL_PLACEHOLDER : poolId,
-    clientId:
-      ids.length === 1 && ids[0] === '*' ? null : ids.map((id) => (isCfnValue(id) ? CLIENT_PLACEHOLDER : id)),
-    tokenUse: settings.tokenUse === 'any' ? null : settings.tokenUse,
-  };
-  if (Array.isArray(options.clientId) && options.clientId.includes('*'))
-    throw new ConfigError('custom.cogauth.clientIds', '* cannot be combined with client ids');
-  if (settings.issuer)
-    options.issuer = settings.issuer.length === 1 ? (settings.issuer[0] as string) : settings.issuer;
-  if (settings.jwksUri !== undefined) options.jwksUri = settings.jwksUri;
-  if (settings.graceSeconds !== undefined) options.graceSeconds = settings.graceSeconds;
-  if (jwks !== undefined) options.jwks = jwks;
-  return options;
+  let path = '';
+  if (entry.option !== undefined && detail.startsWith(entry.option)) {
+    const inner = INNER_PATH.exec(detail.slice(entry.option.length));
+    if (inner !== null) {
+      path = inner[1] as string;
+      detail = detail.slice(entry.option.length + inner[0].length);
+    }
+  }
+  return new ConfigError(fieldOf(entry.setting, path, settings), detail);
 }
 
 /**
- * Runs @cogauth/core's own checks on what the authorizer will start with: the verifier options (or each
- * pool) and the rules. Throws a ConfigError naming the `custom.cogauth…` setting. Returns the parsed rules.
+ * Builds the authorizer with @cogauth/core's own `handlerFromEnv` from exactly the environment the function
+ * gets (CloudFormation references replaced by placeholders), reading the zip's files from a task root as
+ * Lambda does. Throws a ConfigError naming the `custom.cogauth…` setting.
  */
 export function validateWithCore(
   settings: CogauthSettings,
   jwks: Jwks | undefined,
-  jwksField: string,
-): RouteRule[] {
+  packaged: boolean,
+  files: readonly ZipFile[],
+): void {
+  // With every reference a placeholder string, every value is a string.
+  const env = environmentOf(settings, jwks, packaged, (_value, kind) =>
+    kind === 'pool' ? POOL_PLACEHOLDER : CLIENT_PLACEHOLDER,
+  ) as Record<string, string>;
+  const taskRoot = mkdtempSync(join(tmpdir(), 'cogauth-validate-'));
   try {
-    createCognitoVerifier(
-      settings.pools ? (settings.pools as CognitoVerifierOptions[]) : verifierOptionsOf(settings, jwks),
-    );
+    for (const file of files)
+      if (file.name !== 'index.mjs') writeFileSync(join(taskRoot, file.name), file.data);
+    // Only the function's variables: whatever COGAUTH_* the packaging shell has must not hide a problem.
+    handlerFromEnv({ ...env, LAMBDA_TASK_ROOT: taskRoot });
   } catch (err) {
-    throw rename(err, (field) => settingOf(field, settings, jwksField));
-  }
-  try {
-    return parseRules(settings.rules);
-  } catch (err) {
-    const where =
-      settings.rulesSource.kind === 'file'
-        ? `custom.cogauth.rulesFile (${settings.rulesSource.display}) `
-        : 'custom.cogauth.';
-    throw rename(err, (field) => `${where}${field}`);
+    if (err instanceof ConfigError) throw renamed(err, settings);
+    throw err;
+  } finally {
+    rmSync(taskRoot, { recursive: true, force: true });
   }
 }

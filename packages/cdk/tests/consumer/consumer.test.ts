@@ -2,22 +2,29 @@
  * What a user installs: `pnpm pack` @cogauth/core and @cogauth/cdk, `npm install` the tarballs into a CDK
  * app outside the workspace that defines its own REST and HTTP APIs, `cdk synth` offline with no AWS
  * credentials, then run the synthesized authorizer asset on real-shaped events with tokens whose keys a JWKS
- * server on 127.0.0.1 serves.
+ * server on 127.0.0.1 serves. The same install is linted (publint, are-the-types-wrong) and the README's
+ * TypeScript snippets are type-checked against it in each module resolution mode.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
+  attwTarball,
+  type ConsumerProject,
   cognitoAccessClaims,
   generateTestKey,
   type JwksServer,
   jwksOf,
+  type PackedPackage,
+  packAndInstall,
+  publintInstalled,
   signJwt,
   startJwksServer,
+  type TypeScriptCompiler,
+  typeScriptCompilers,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,10 +32,17 @@ const run = promisify(execFile);
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const CORE_DIR = join(PACKAGE_DIR, '..', 'core');
 const APP_FILES = fileURLToPath(new URL('./app', import.meta.url));
+const README = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
 const POOL = 'us-east-1_Consumer1';
 const CLIENT = 'consumerclient1';
+const DEV = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')).devDependencies as Record<
+  string,
+  string
+>;
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
+let consumer: ConsumerProject;
+let cdk: PackedPackage;
 let dir: string;
 let resources: [string, Resource][];
 let assetDir: string;
@@ -50,44 +64,23 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-async function pack(packageDir: string): Promise<string> {
-  await run('pnpm', ['pack', '--pack-destination', dir], { cwd: packageDir, timeout: 60_000 });
-  const name = readdirSync(dir).find(
-    (f) => f.endsWith('.tgz') && f.includes(packageDir.endsWith('core') ? 'core' : 'cdk'),
-  );
-  if (name === undefined) throw new Error(`pnpm pack left no tarball for ${packageDir}`);
-  return join(dir, name);
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cogauth-cdk-consumer-'));
-  const core = await pack(CORE_DIR);
-  const cdk = await pack(PACKAGE_DIR);
-  const versions = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')).devDependencies;
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'consumer',
-      private: true,
-      type: 'module',
-      dependencies: {
-        '@cogauth/cdk': `file:${cdk}`,
-        '@cogauth/core': `file:${core}`,
-        'aws-cdk-lib': versions['aws-cdk-lib'],
-        constructs: versions.constructs,
-        'aws-cdk': versions['aws-cdk'],
-      },
-      // The packed @cogauth/cdk depends on @cogauth/core by version: take it from the tarball, not the registry.
-      overrides: { '@cogauth/core': `file:${core}` },
-    }),
-  );
+  // aws-cdk-lib at the floor of the peer range (^2.276.0): what the range promises is what is tested.
+  consumer = packAndInstall({
+    packages: [CORE_DIR, PACKAGE_DIR],
+    dependencies: [
+      `aws-cdk-lib@${DEV['aws-cdk-lib']}`,
+      `constructs@${DEV.constructs}`,
+      `aws-cdk@${DEV['aws-cdk']}`,
+      '@types/node@20.19.25',
+    ],
+    packageJson: { type: 'module' },
+    prefix: 'cogauth-cdk-consumer-',
+  });
+  cdk = consumer.packed.find((p) => p.name === '@cogauth/cdk') as PackedPackage;
+  dir = consumer.dir;
   writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'node app.mjs' }));
   for (const f of ['app.mjs', 'run-bundle.mjs']) copyFileSync(join(APP_FILES, f), join(dir, f));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-    cwd: dir,
-    timeout: 120_000,
-    env: cleanEnv(),
-  });
   await run(process.execPath, [join(dir, 'node_modules/aws-cdk/bin/cdk'), 'synth', '--no-notices', '-q'], {
     cwd: dir,
     timeout: 120_000,
@@ -102,7 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await jwks?.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  consumer?.cleanup();
 });
 
 const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
@@ -206,4 +199,99 @@ describe('a CDK app that installed the packed tarballs', () => {
     // No token reaches the log lines.
     expect(stdout).not.toContain(reader.slice(7));
   });
+});
+
+describe('the @cogauth/cdk tarball', () => {
+  it('holds the licence, the README and the compiled dist/ with its types, nothing else', () => {
+    const modules = [
+      'bundle',
+      'cogauth-authorizer',
+      'core-check',
+      'environment',
+      'http-api',
+      'index',
+      'jwks',
+      'nag',
+      'props',
+      'settings',
+    ];
+    expect(cdk.files).toEqual(
+      [
+        'LICENSE',
+        'README.md',
+        ...modules.flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`]),
+        'package.json',
+      ].sort(),
+    );
+    const manifest = JSON.parse(
+      readFileSync(join(consumer.packageDir('@cogauth/cdk'), 'package.json'), 'utf8'),
+    );
+    // workspace:^ became a caret range on the packed version; npm took core from its tarball.
+    expect(manifest.dependencies).toEqual({ '@cogauth/core': `^${manifest.version}` });
+  });
+
+  it('publint finds nothing', async () => {
+    expect(await publintInstalled(consumer.packageDir('@cogauth/cdk'))).toEqual([]);
+  });
+
+  it('are-the-types-wrong: no problem but the explained one', () => {
+    // @cogauth/cdk is ESM only. A CommonJS consumer resolved the node16 way gets ESM: TypeScript's
+    // `module: node16` refuses that import, while `nodenext` (TypeScript >= 5.8, what `cdk init` sets up) and
+    // Node >= 20.19 (`require(esm)`) take it; both are proven below.
+    expect(attwTarball(cdk.tarball).map((f) => f.message)).toEqual(['CJSResolvesToESM . node16-cjs']);
+  });
+
+  it('loads with require() from a CommonJS app (Node >= 20.19: require(esm))', () => {
+    const r = consumer.run(process.execPath, [
+      '-e',
+      "const { CogauthAuthorizer, CogauthJwks } = require('@cogauth/cdk'); console.log(typeof CogauthAuthorizer, typeof CogauthJwks.fromFile)",
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('function function');
+  });
+});
+
+describe('type-checking the README snippets against the installed packages', () => {
+  const snippets = [...README.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
+  const base = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    target: 'es2022',
+    lib: ['es2022'],
+    types: ['node'],
+  };
+  const modes = [
+    { name: 'node16', options: { module: 'node16', moduleResolution: 'node16' }, ext: ['mts'] },
+    // .cts: a CommonJS app file, as in the TypeScript app `cdk init` creates (no "type": "module").
+    {
+      name: 'nodenext',
+      options: { module: 'nodenext', moduleResolution: 'nodenext' },
+      ext: ['mts', 'cts'],
+    },
+    { name: 'bundler', options: { module: 'preserve', moduleResolution: 'bundler' }, ext: ['ts'] },
+  ];
+  beforeAll(() => {
+    expect(snippets.length).toBeGreaterThanOrEqual(3);
+    for (const mode of modes) {
+      const sub = join(dir, `types-${mode.name}`);
+      mkdirSync(sub);
+      for (const [i, code] of snippets.entries())
+        for (const ext of mode.ext) writeFileSync(join(sub, `snippet-${i}.${ext}`), code);
+      writeFileSync(
+        join(dir, `tsconfig.${mode.name}.json`),
+        JSON.stringify({ compilerOptions: { ...base, ...mode.options }, include: [`types-${mode.name}`] }),
+      );
+    }
+  });
+
+  // TypeScript 7 (native), what `cdk init` installs, with skipLibCheck: false: our .d.ts files are checked too.
+  const ts7 = typeScriptCompilers().find((c) => c.version.startsWith('7.')) as TypeScriptCompiler;
+  for (const mode of modes) {
+    it(`TypeScript ${ts7.version}, moduleResolution ${mode.name} (${mode.ext.join(', ')})`, () => {
+      const r = consumer.run(process.execPath, [...ts7.command, '-p', `tsconfig.${mode.name}.json`]);
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  }
 });

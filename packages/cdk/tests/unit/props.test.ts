@@ -6,7 +6,7 @@ import { generateTestKey, jwksOf } from '@cogauth/test-fixtures';
 import { Duration, Fn } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CogauthJwks, LAMBDA_ENVIRONMENT_MAX_BYTES } from '../../src/index.js';
 import { authorizerEnv, authorizerStack, only, templateOf } from './support.js';
 
@@ -157,14 +157,30 @@ describe('embedded JWKS', () => {
     expect(refusal(() => CogauthJwks.fromDocument({ keys: [priv] })).field).toBe('jwks.keys[0]');
   });
 
-  it('refuses a JWKS the authorizer bundle would refuse at cold start (checked by running the bundle)', () => {
+  it('refuses a JWKS the authorizer would refuse at cold start (core handlerFromEnv on its environment)', () => {
     // Well-formed JSON that only core's key import rejects (an RSA modulus far below 2048 bits).
     const weak = CogauthJwks.fromDocument({
       keys: [{ kty: 'RSA', kid: 'k', alg: 'RS256', n: 'AQAB', e: 'AQAB' }],
     });
     const err = refusal(() => authorizerStack({ jwks: weak }));
-    expect(err.field).toBe('jwks');
-    expect(err.message).toContain('the authorizer bundle refuses this configuration');
+    expect(err.field).toBe('jwks.keys[0]');
+    expect(err.message).toMatch(/^jwks\.keys\[0\]: is not a usable key: RSA key has \d+ bits/);
+    // With the pool and client as CloudFormation tokens (placeholders in the check), and whatever
+    // COGAUTH_* variables the synth shell has, the same refusal.
+    vi.stubEnv('COGAUTH_JWKS', JSON.stringify(jwksOf(key)));
+    vi.stubEnv('COGAUTH_POOLS', '[{"userPoolId":"us-east-1_Ab1","clientId":null,"tokenUse":null}]');
+    try {
+      const tokens = refusal(() =>
+        authorizerStack({
+          userPoolId: Fn.importValue('PoolId'),
+          clientIds: [Fn.importValue('ClientId')],
+          jwks: weak,
+        }),
+      );
+      expect(tokens.field).toBe('jwks.keys[0]');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { type CognitoLocal, type Offline, startCognitoLocal, startOffline } from '@cogauth/test-fixtures';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { copyFixtureService, OSLS_BIN, type ServiceCopy } from '../helpers/fixture-service.js';
 
@@ -140,11 +140,17 @@ describe('WebSocket $connect, wired by the plugin', () => {
   it('refuses no token, a bad token and a tampered one', async () => {
     for (const token of [undefined, 'not.a.jwt', tampered(tokens.reader)])
       expect([401, 500]).toContain(await connect(token));
-    const reasons = decisions()
-      .filter((d) => d.event === 'WEBSOCKET_CONNECT')
-      .map((d) => d.reason);
-    expect(reasons).toEqual(
-      expect.arrayContaining(['TOKEN_MISSING', 'TOKEN_MALFORMED', 'SIGNATURE_INVALID']),
+    // serverless offline prints the authorizer's log line after it answered: wait for the last one.
+    await vi.waitFor(
+      () => {
+        const reasons = decisions()
+          .filter((d) => d.event === 'WEBSOCKET_CONNECT')
+          .map((d) => d.reason);
+        expect(reasons).toEqual(
+          expect.arrayContaining(['TOKEN_MISSING', 'TOKEN_MALFORMED', 'SIGNATURE_INVALID']),
+        );
+      },
+      { timeout: 10_000, interval: 100 },
     );
   });
 

@@ -43,7 +43,7 @@ function refOf(value: unknown): string | undefined {
   return (value as { Ref?: string } | undefined)?.Ref;
 }
 
-/** The API a Lambda permission lets invoke the authorizer, read from its SourceArn (or its DependsOn). */
+/** The API each Lambda permission lets invoke the authorizer, read from its SourceArn (none: its DependsOn). */
 function invokersOfAuthorizer(): string[] {
   return ofType('AWS::Lambda::Permission')
     .filter(([, p]) =>
@@ -51,7 +51,9 @@ function invokersOfAuthorizer(): string[] {
     )
     .map(([, p]) => {
       const arn = JSON.stringify(p.Properties.SourceArn ?? '');
-      const api = ['ApiGatewayRestApi', 'HttpApi'].find((name) => arn.includes(`{"Ref":"${name}"}`));
+      const api = ['ApiGatewayRestApi', 'HttpApi', 'WebsocketsApi'].find((name) =>
+        arn.includes(`{"Ref":"${name}"}`),
+      );
       return api ?? ((p as Resource & { DependsOn?: string[] }).DependsOn ?? []).join(',');
     });
 }
@@ -179,11 +181,33 @@ describe('osls package: WebSocket API', () => {
 });
 
 describe('osls package: invoke permissions', () => {
-  it('lets each of the three APIs invoke the authorizer, and nothing else', () => {
-    expect(invokersOfAuthorizer().sort()).toEqual([
-      'ApiGatewayRestApi',
-      'HttpApi',
-      'WebsocketsApi,CogauthAuthorizerLambdaFunction',
-    ]);
+  it('lets each of the three APIs invoke the authorizer, each scoped by SourceArn, and nothing else', () => {
+    expect(invokersOfAuthorizer().sort()).toEqual(['ApiGatewayRestApi', 'HttpApi', 'WebsocketsApi']);
+  });
+
+  it('scopes the WebSocket permission to the $connect authorizer of this API (osls sets no SourceArn)', () => {
+    const [authorizerId] = only('AWS::ApiGatewayV2::Authorizer', 'WebsocketsApi');
+    const permission = template.Resources.CogauthAuthorizerLambdaPermissionWebsockets as Resource;
+    expect(permission.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
+    expect(permission.Properties.SourceArn).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':execute-api:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':',
+          { Ref: 'WebsocketsApi' },
+          '/authorizers/',
+          { Ref: authorizerId },
+        ],
+      ],
+    });
   });
 });

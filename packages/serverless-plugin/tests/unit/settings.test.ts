@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Jwks } from '@cogauth/core';
 import { generateTestKey, jwksOf } from '@cogauth/test-fixtures';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readSettings } from '../../src/config.js';
 import { environmentOf } from '../../src/environment.js';
 import { httpApiAuthorizer, rewriteEvents } from '../../src/events.js';
@@ -14,15 +15,25 @@ writeFileSync(join(dir, 'rules.json'), JSON.stringify([{ route: 'GET /a' }]));
 writeFileSync(join(dir, 'bad-rules.json'), JSON.stringify([{ route: 'GET /a' }, { route: 'FETCH /b' }]));
 writeFileSync(join(dir, 'jwks.json'), JSON.stringify(jwksOf(generateTestKey({ kid: 'k1' }))));
 const privateJwk = generateTestKey({ kid: 'k2' }).privateKey.export({ format: 'jwk' });
+writeFileSync(join(dir, 'empty-rules.json'), '[]');
+// Well-formed JSON that only core's key import refuses (an RSA modulus far below 2048 bits).
+writeFileSync(
+  join(dir, 'weak-jwks.json'),
+  JSON.stringify({ keys: [{ kty: 'RSA', kid: 'w', n: 'AQAB', e: 'AQAB' }] }),
+);
 writeFileSync(join(dir, 'private-jwks.json'), JSON.stringify({ keys: [{ ...privateJwk, kid: 'k2' }] }));
 
 const good = { userPoolId: 'us-east-1_AbC123', clientIds: 'client-1', rulesFile: 'rules.json' };
 
-/** Reads and validates like the plugin does at package time (without the JWKS fetch). */
+/** Reads and validates like the plugin does at package time and at offline start (without the JWKS fetch). */
 function check(config: Record<string, unknown>) {
   const settings = readSettings(config, dir);
-  const jwks = settings.jwksFile ? (readJson(settings.jwksFile.path) as never) : undefined;
-  return { settings, rules: validateWithCore(settings, jwks, 'custom.cogauth.jwksFile') };
+  const jwks = settings.jwksFile ? (readJson(settings.jwksFile.path) as Jwks) : undefined;
+  const files = [{ name: 'rules.json', data: Buffer.from(JSON.stringify(settings.rules)) }];
+  if (jwks !== undefined) files.push({ name: 'jwks.json', data: Buffer.from(JSON.stringify(jwks)) });
+  validateWithCore(settings, jwks, true, files);
+  validateWithCore(settings, jwks, false, files);
+  return { settings, rules: settings.rules };
 }
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
@@ -73,6 +84,21 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
       'custom.cogauth.rulesFile (bad-rules.json) rules[1].route',
     ],
     [
+      'an empty rules file',
+      { ...good, rulesFile: 'empty-rules.json' },
+      'custom.cogauth.rulesFile (empty-rules.json): is empty',
+    ],
+    [
+      'a JWKS file core cannot use',
+      { ...good, jwksFile: 'weak-jwks.json' },
+      'custom.cogauth.jwksFile.keys[0]: is not a usable key',
+    ],
+    [
+      'a bad issuer beside references (placeholders stand in for them)',
+      { ...good, userPoolId: { Ref: 'Pool' }, clientIds: [{ Ref: 'C1' }, 'c2'], issuer: 'ftp://x' },
+      'custom.cogauth.issuer: must be an https://',
+    ],
+    [
       'a missing rules file',
       { ...good, rulesFile: 'nope.json' },
       'custom.cogauth.rulesFile: cannot read nope.json',
@@ -120,6 +146,19 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
     expect(() => check(config as Record<string, unknown>)).toThrow(message);
   });
 
+  it('checks only what the function gets: COGAUTH_* variables of the packaging shell hide nothing', () => {
+    vi.stubEnv('COGAUTH_RULES', '[{"route":"GET /a"}]');
+    vi.stubEnv('COGAUTH_RULES_FILE', '');
+    vi.stubEnv('COGAUTH_POOLS', '[{"userPoolId":"us-east-1_Ab1","clientId":null,"tokenUse":null}]');
+    try {
+      expect(() => check({ ...good, rulesFile: 'bad-rules.json' })).toThrow(
+        'custom.cogauth.rulesFile (bad-rules.json) rules[1].route',
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('refuses a JWKS file holding a private key', async () => {
     const { publicJwks } = await import('../../src/jwks.js');
     expect(() => publicJwks(readJson(join(dir, 'private-jwks.json')), 'custom.cogauth.jwksFile')).toThrow(
@@ -136,14 +175,14 @@ describe('custom.cogauth: what a good configuration becomes', () => {
       rules: [{ route: 'GET /a', groups: ['x'] }],
     });
     expect(rules).toEqual([{ route: 'GET /a', groups: ['x'] }]);
-    expect(environmentOf(settings, rules, undefined, true)).toEqual({
+    expect(environmentOf(settings, undefined, true)).toEqual({
       COGAUTH_USER_POOL_ID: 'us-east-1_AbC123',
       COGAUTH_CLIENT_IDS: 'client-1',
       COGAUTH_TOKEN_USE: 'access',
       COGAUTH_RULES_FILE: 'rules.json',
       COGAUTH_HTTP_API_RESPONSE: 'iam',
     });
-    expect(environmentOf(settings, rules, undefined, false).COGAUTH_RULES).toBe(JSON.stringify(rules));
+    expect(environmentOf(settings, undefined, false).COGAUTH_RULES).toBe(JSON.stringify(rules));
   });
 
   it('passes CloudFormation references through to the environment, validated with placeholders', () => {
@@ -152,7 +191,7 @@ describe('custom.cogauth: what a good configuration becomes', () => {
       userPoolId: { Ref: 'Pool' },
       clientIds: [{ Ref: 'C1' }, 'literal'],
     });
-    const env = environmentOf(settings, [], undefined, true);
+    const env = environmentOf(settings, undefined, true);
     expect(env.COGAUTH_USER_POOL_ID).toEqual({ Ref: 'Pool' });
     expect(env.COGAUTH_CLIENT_IDS).toEqual({ 'Fn::Join': [',', [{ Ref: 'C1' }, 'literal']] });
   });
@@ -206,7 +245,7 @@ describe('custom.cogauth: what a good configuration becomes', () => {
       identitySource: ['$request.header.Authorization'],
       resultTtlInSeconds: 0,
     });
-    expect(environmentOf(off, [], undefined, true).COGAUTH_HTTP_API_CACHE).toBe('off');
+    expect(environmentOf(off, undefined, true).COGAUTH_HTTP_API_CACHE).toBe('off');
   });
 
   it('refuses authorizer: cogauth on a WebSocket route other than $connect', () => {
