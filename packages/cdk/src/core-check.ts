@@ -1,5 +1,5 @@
 import { ConfigError } from '@cogauth/core';
-import { handlerFromEnv } from '@cogauth/core/lambda';
+import { envErrorDetail, handlerFromEnv } from '@cogauth/core/lambda';
 import { environmentWith } from './environment.js';
 import type { AuthorizerSettings } from './settings.js';
 
@@ -22,26 +22,13 @@ const PROP_OF: Readonly<Record<string, { prop: string; option?: string }>> = {
 const POOL_PLACEHOLDER = 'us-east-1_CogauthSynthPlaceholder';
 const clientPlaceholder = (i: number): string => `cogauthsynthplaceholder${i}`;
 
-/** After `<option>`: an index/member path (`[1].route`, `.keys[0]`) ending in `: `. Linear: no nesting. */
-const INNER_PATH = /^((?:\[\d+\]|\.[A-Za-z_]\w*)*): /;
-
 /** `COGAUTH_RULES: rules[1].route: invalid …` → field `rules[1].route`, message `invalid …`. */
 function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
   const entry = PROP_OF[err.field];
   if (entry === undefined)
     return new ConfigError('props', `the authorizer would refuse them: ${err.message}`);
   const prop = entry.prop === 'userPoolId' ? s.poolField : entry.prop;
-  let detail = err.message.startsWith(`${err.field}: `)
-    ? err.message.slice(err.field.length + 2)
-    : err.message;
-  let path = '';
-  if (entry.option !== undefined && detail.startsWith(entry.option)) {
-    const inner = INNER_PATH.exec(detail.slice(entry.option.length));
-    if (inner !== null) {
-      path = inner[1] as string;
-      detail = detail.slice(entry.option.length + inner[0].length);
-    }
-  }
+  const { path, detail } = envErrorDetail(err, entry.option);
   return new ConfigError(`${prop}${path}`, detail);
 }
 

@@ -1,6 +1,6 @@
 import { parseBearer } from './bearer.js';
 import { type AuthorizerContext, toAuthorizerContext } from './context.js';
-import { compileDecisionRules, decide, errorName, type VerifyOutcome } from './decide.js';
+import { compileDecisionRules, decide, errorName, outcomeOf } from './decide.js';
 import {
   DECISION_LOG_MSG,
   type DecisionLog,
@@ -108,15 +108,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
     entry.route = `${method} ${path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path}`;
     const bearer = parseBearer(request.authorization);
-    let outcome: VerifyOutcome;
-    if ('error' in bearer) outcome = { bearer: bearer.error };
-    else {
-      try {
-        outcome = { claims: await verifier.verify(bearer.token) };
-      } catch (error) {
-        outcome = { error };
-      }
-    }
+    const outcome = await outcomeOf(verifier, bearer);
     const decision = decide({ kind: 'http', method, path }, outcome, rules);
     entry.reason = decision.reason;
     if (decision.status === 401) {

@@ -9,7 +9,7 @@ import {
 import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
 import { parseBearer } from './bearer.js';
 import { type AuthorizerContext, toAuthorizerContext } from './context.js';
-import { type DecisionRequest, DecisionRules, decide, errorName, type VerifyOutcome } from './decide.js';
+import { type DecisionRequest, DecisionRules, decide, errorName, outcomeOf } from './decide.js';
 import {
   DECISION_LOG_MSG,
   type DecisionLog,
@@ -210,15 +210,7 @@ export function authorizerOf(
         route = target.route;
       }
       const bearer = appSync ? appSyncBearer(read.header) : parseBearer(read.header);
-      let outcome: VerifyOutcome;
-      if ('error' in bearer) outcome = { bearer: bearer.error };
-      else {
-        try {
-          outcome = { claims: await verifier.verify(bearer.token) };
-        } catch (error) {
-          outcome = { error };
-        }
-      }
+      const outcome = await outcomeOf(verifier, bearer);
       const simple = read.kind === 'HTTP_API_V2' && http.httpApiResponse === 'simple';
       const request: DecisionRequest = !target
         ? GRAPHQL_REQUEST

@@ -1,3 +1,4 @@
+import type { BearerResult } from './bearer.js';
 import { isRouteKeyCacheable } from './cacheable.js';
 import { type AuthorizerContext, defaultContext } from './context.js';
 import type { DecisionReason } from './decision-log.js';
@@ -30,6 +31,19 @@ export type VerifyOutcome =
   | { readonly claims: unknown }
   | { readonly error: unknown }
   | { readonly bearer: 'TOKEN_MISSING' | 'BEARER_MALFORMED' };
+
+/** Verifies a bearer value the caller parsed and wraps the result; never throws. */
+export async function outcomeOf(
+  verifier: { verify(token: string): Promise<unknown> },
+  bearer: BearerResult,
+): Promise<VerifyOutcome> {
+  if ('error' in bearer) return { bearer: bearer.error };
+  try {
+    return { claims: await verifier.verify(bearer.token) };
+  } catch (error) {
+    return { error };
+  }
+}
 
 export type DecisionStatus = 200 | 401 | 403;
 export type DecisionEffect = 'Allow' | 'Deny' | 'Unauthorized';

@@ -51,6 +51,7 @@ export {
   type DecisionStatus,
   decide,
   isGraphqlRule,
+  outcomeOf,
   type VerifyOutcome,
 } from './decide.js';
 export { type DecisionLog, type DecisionReason, formatDecisionLog } from './decision-log.js';

@@ -1,6 +1,7 @@
 import { type AuthorizerHandler, typedHandler } from './handler-types.js';
 import { handlerFromEnv as fromEnv } from './lambda-env.js';
 
+export { type EnvErrorDetail, envErrorDetail } from './env-error.js';
 export type { AuthorizerHandler } from './handler-types.js';
 
 /** The environment `handlerFromEnv` reads: `process.env` or any map of variable names to values. */

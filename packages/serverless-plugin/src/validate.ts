@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type Jwks } from '@cogauth/core';
-import { handlerFromEnv } from '@cogauth/core/lambda';
+import { envErrorDetail, handlerFromEnv } from '@cogauth/core/lambda';
 import type { CogauthSettings } from './config.js';
 import { environmentOf } from './environment.js';
 import type { ZipFile } from './zip.js';
@@ -33,9 +33,6 @@ const SETTING_OF: Readonly<Record<string, { setting: string; option?: string }>>
   COGAUTH_HTTP_API_CACHE: { setting: 'httpApiCache' },
 };
 
-/** After `<option>`: an index/member path (`[2].route`, `.keys[0]`) ending in `: `. Linear: no nesting. */
-const INNER_PATH = /^((?:\[\d+\]|\.[A-Za-z_]\w*)*): /;
-
 /** The setting the user wrote, with core's path inside it. */
 function fieldOf(setting: string, path: string, settings: CogauthSettings): string {
   if (setting === 'rules' && settings.rulesSource.kind === 'file') {
@@ -50,17 +47,7 @@ function fieldOf(setting: string, path: string, settings: CogauthSettings): stri
 function renamed(err: ConfigError, settings: CogauthSettings): ConfigError {
   const entry = SETTING_OF[err.field];
   if (entry === undefined) return new ConfigError('custom.cogauth', err.message);
-  let detail = err.message.startsWith(`${err.field}: `)
-    ? err.message.slice(err.field.length + 2)
-    : err.message;
-  let path = '';
-  if (entry.option !== undefined && detail.startsWith(entry.option)) {
-    const inner = INNER_PATH.exec(detail.slice(entry.option.length));
-    if (inner !== null) {
-      path = inner[1] as string;
-      detail = detail.slice(entry.option.length + inner[0].length);
-    }
-  }
+  const { path, detail } = envErrorDetail(err, entry.option);
   return new ConfigError(fieldOf(entry.setting, path, settings), detail);
 }
 

@@ -103,7 +103,7 @@ describe('loading the installed package', () => {
     expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/index\.js$/);
     expect(out.lambdaResolved).toMatch(/\/dist\/lambda\.js$/);
     expect(out).toMatchObject({
-      lambdaExports: ['handlerFromEnv'],
+      lambdaExports: ['envErrorDetail', 'handlerFromEnv'],
       hasCreateAuthorizer: true,
       sameConfigError: true,
       field: 'COGAUTH_USER_POOL_ID',
@@ -133,7 +133,7 @@ describe('loading the installed package', () => {
     expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/cjs\/index\.cjs$/);
     expect(out.lambdaResolved).toMatch(/\/dist\/cjs\/lambda\.cjs$/);
     expect(out).toMatchObject({
-      lambdaExports: ['handlerFromEnv'],
+      lambdaExports: ['envErrorDetail', 'handlerFromEnv'],
       hasCreateAuthorizer: true,
       sameConfigError: true,
       field: 'COGAUTH_USER_POOL_ID',

@@ -10,7 +10,12 @@ import {
   startJwksServer,
 } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { AuthorizerHandler, AuthorizerPolicyResult, DecisionLog } from '../../src/index.js';
+import {
+  type AuthorizerHandler,
+  type AuthorizerPolicyResult,
+  ConfigError,
+  type DecisionLog,
+} from '../../src/index.js';
 import { handlerFromEnv } from '../../src/lambda.js';
 import { configError, evaluatePolicy } from '../helpers/assertions.js';
 import {
@@ -205,7 +210,7 @@ describe('module entry', () => {
     for (const k of Object.keys(good)) vi.stubEnv(k, '');
     vi.resetModules();
     const mod: Record<string, unknown> = await import('../../src/lambda.js');
-    expect(Object.keys(mod).sort()).toEqual(['handlerFromEnv']);
+    expect(Object.keys(mod).sort()).toEqual(['envErrorDetail', 'handlerFromEnv']);
     expect(() => (mod.handlerFromEnv as typeof handlerFromEnv)()).toThrow(
       /^COGAUTH_USER_POOL_ID: is required/,
     );
@@ -300,5 +305,31 @@ describe('module entry', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('envErrorDetail', () => {
+  it('splits a handlerFromEnv error into the path inside the option and the bare message', async () => {
+    const { envErrorDetail } = await import('../../src/lambda.js');
+    let err: unknown;
+    try {
+      handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"BAD"}]' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const { path, detail } = envErrorDetail(err as ConfigError, 'rules');
+    expect(path).toBe('[1].route');
+    expect(detail).toMatch(/^invalid route "BAD"/);
+    let poolErr: unknown;
+    try {
+      handlerFromEnv({ ...good, COGAUTH_USER_POOL_ID: 'not a pool' });
+    } catch (e) {
+      poolErr = e;
+    }
+    expect(envErrorDetail(poolErr as ConfigError, 'userPoolId')).toEqual({
+      path: '',
+      detail: expect.stringMatching(/^must look like/),
+    });
   });
 });
