@@ -1,9 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '@cogauth/core';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { ConfigError, isRecord } from '@cogauth/core';
 
 /**
  * A JWKS embedded in the authorizer at synth time (`COGAUTH_JWKS`): the Lambda verifies tokens signed by

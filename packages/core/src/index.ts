@@ -63,6 +63,7 @@ export {
   type VerifyErrorCode,
 } from './errors.js';
 export type { EventKind } from './events.js';
+export { isRecord } from './guards.js';
 export {
   type AuthorizerHandler,
   createAuthorizer,
