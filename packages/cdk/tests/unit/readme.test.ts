@@ -42,7 +42,8 @@ function synth(index: number, code: string): Resource[] {
   const run = spawnSync(process.execPath, [join(PACKAGE_DIR, 'node_modules/tsx/dist/cli.mjs'), file], {
     cwd: work,
     encoding: 'utf8',
-    timeout: 90_000,
+    // A fresh node loading aws-cdk-lib per snippet: seconds when idle, over a minute on a loaded 2-core box.
+    timeout: 170_000,
     env: { ...process.env, CDK_OUTDIR: outdir },
   });
   if (run.status !== 0) throw new Error(`README snippet ${index} failed:\n${run.stdout}\n${run.stderr}`);
@@ -78,5 +79,6 @@ describe('README snippets', () => {
         ).toBe('CUSTOM');
       }
     },
+    180_000,
   );
 });
