@@ -1,6 +1,5 @@
-import type { AuthenticationResultType, ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
-import type { CognitoApi } from './cognito.js';
-import { cognitoFailure } from './cognito.js';
+import { type CognitoApi, cognitoFailure } from './cognito.js';
+import type { AuthenticationResult, AuthResponse, ChallengeName } from './cognito-api.js';
 import { requireClientId, type Settings } from './config.js';
 import { CliError, UsageError } from './errors.js';
 import { secretHash } from './secret-hash.js';
@@ -26,7 +25,7 @@ export interface LoginInput {
 const MAX_CHALLENGES = 5;
 
 /** InitiateAuth, then answer challenges until Cognito hands out tokens. */
-export async function authenticate(api: CognitoApi, input: LoginInput): Promise<AuthenticationResultType> {
+export async function authenticate(api: CognitoApi, input: LoginInput): Promise<AuthenticationResult> {
   const { settings, username } = input;
   const clientId = requireClientId(settings);
   const hashFor = (name: string): Record<string, string> =>
@@ -46,12 +45,7 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
     authParameters.PASSWORD = input.password;
   }
 
-  let response: {
-    AuthenticationResult?: AuthenticationResultType;
-    ChallengeName?: ChallengeNameType | string;
-    ChallengeParameters?: Record<string, string>;
-    Session?: string;
-  };
+  let response: AuthResponse;
   try {
     response = await api.call('InitiateAuth', {
       AuthFlow: input.authFlow,
@@ -70,6 +64,7 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
     const params = response.ChallengeParameters ?? {};
     userId = params.USER_ID_FOR_SRP ?? params.USERNAME ?? userId;
     let answers: Record<string, string>;
+    let answered: ChallengeName;
     switch (challenge) {
       case 'PASSWORD_VERIFIER': {
         if (!srp) throw new CliError('Cognito sent PASSWORD_VERIFIER outside USER_SRP_AUTH');
@@ -84,6 +79,7 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
           srpB: SRP_B,
           secretBlock: SECRET_BLOCK,
         });
+        answered = challenge;
         answers = {
           USERNAME: userId,
           PASSWORD_CLAIM_SECRET_BLOCK: SECRET_BLOCK,
@@ -94,6 +90,7 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
       }
       case 'NEW_PASSWORD_REQUIRED': {
         const newPassword = input.newPassword ?? (await askOrFail(input, 'NEW_PASSWORD', '--new-password'));
+        answered = challenge;
         answers = { USERNAME: userId, NEW_PASSWORD: newPassword };
         const required = parseRequired(params.requiredAttributes);
         const missing = required.filter((name) => input.attributes?.[name] === undefined);
@@ -108,6 +105,7 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
       }
       case 'SOFTWARE_TOKEN_MFA': {
         const code = input.totpCode ?? (await askOrFail(input, 'TOTP_CODE', '--totp-code'));
+        answered = challenge;
         answers = { USERNAME: userId, SOFTWARE_TOKEN_MFA_CODE: code };
         break;
       }
@@ -120,7 +118,7 @@ export async function authenticate(api: CognitoApi, input: LoginInput): Promise<
     try {
       response = await api.call('RespondToAuthChallenge', {
         ClientId: clientId,
-        ChallengeName: challenge as ChallengeNameType,
+        ChallengeName: answered,
         ChallengeResponses: { ...answers, ...hashFor(userId) },
         Session: response.Session,
       });

@@ -1,65 +1,36 @@
-import type {
-  GetUserCommandInput,
-  GetUserCommandOutput,
-  InitiateAuthCommandInput,
-  InitiateAuthCommandOutput,
-  RespondToAuthChallengeCommandInput,
-  RespondToAuthChallengeCommandOutput,
-  RevokeTokenCommandInput,
-  RevokeTokenCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { cognitoEndpointOf } from '@cogauth/core';
+import { type CognitoApi, CognitoError, cognitoApiAt } from './cognito-api.js';
 import { regionOf, type Settings } from './config.js';
 import { CliError, EXIT_UNREACHABLE, UsageError } from './errors.js';
 import { checkedUrl } from './url-policy.js';
 
-interface Calls {
-  InitiateAuth: [InitiateAuthCommandInput, InitiateAuthCommandOutput];
-  RespondToAuthChallenge: [RespondToAuthChallengeCommandInput, RespondToAuthChallengeCommandOutput];
-  GetUser: [GetUserCommandInput, GetUserCommandOutput];
-  RevokeToken: [RevokeTokenCommandInput, RevokeTokenCommandOutput];
-}
-export type CognitoAction = keyof Calls;
-
-/** The Cognito calls the CLI makes; tests may pass any object with `call`. */
-export interface CognitoApi {
-  call<A extends CognitoAction>(action: A, input: Calls[A][0]): Promise<Calls[A][1]>;
-  destroy(): void;
-}
+export type { CognitoAction, CognitoApi } from './cognito-api.js';
 
 /**
- * InitiateAuth, RespondToAuthChallenge, GetUser and RevokeToken are unauthenticated Cognito calls, so no
- * AWS credentials are needed — also not for cognito-local. The SDK (~150 ms to import) loads only here.
+ * The Cognito API of the settings: `--endpoint` (https, or http to loopback for cognito-local), else the
+ * region's AWS endpoint (core's `cognitoEndpointOf`).
  */
-export async function createCognitoClient(settings: Settings): Promise<CognitoApi> {
-  const region = regionOf(settings) ?? (settings.endpoint ? 'us-east-1' : undefined);
+export function cognitoEndpoint(settings: Settings): URL {
+  if (settings.endpoint !== undefined) return checkedUrl('endpoint', settings.endpoint);
+  const region = regionOf(settings);
   if (!region) {
     throw new UsageError(
       'no region: pass --region (or COGAUTH_REGION / AWS_REGION), or a pool id that names it',
     );
   }
-  if (settings.endpoint !== undefined) checkedUrl('endpoint', settings.endpoint);
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
-  const client = new sdk.CognitoIdentityProviderClient({
-    region,
-    maxAttempts: 2,
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-  });
-  const commands = {
-    InitiateAuth: sdk.InitiateAuthCommand,
-    RespondToAuthChallenge: sdk.RespondToAuthChallengeCommand,
-    GetUser: sdk.GetUserCommand,
-    RevokeToken: sdk.RevokeTokenCommand,
-  };
-  return {
-    call(action, input) {
-      const Command = commands[action] as unknown as new (
-        i: typeof input,
-      ) => Parameters<typeof client.send>[0];
-      return client.send(new Command(input)) as never;
-    },
-    destroy: () => client.destroy(),
-  };
+  const endpoint = cognitoEndpointOf(region);
+  if (endpoint === undefined) {
+    throw new UsageError(`region "${region}" is not an AWS region with a Cognito endpoint: check --region`);
+  }
+  return new URL(endpoint);
+}
+
+/**
+ * InitiateAuth, RespondToAuthChallenge, GetUser and RevokeToken are unauthenticated Cognito calls, so no
+ * AWS credentials are needed — also not for cognito-local.
+ */
+export async function createCognitoClient(settings: Settings): Promise<CognitoApi> {
+  return cognitoApiAt(cognitoEndpoint(settings));
 }
 
 const NETWORK_CODES = new Set([
@@ -69,23 +40,26 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'ETIMEDOUT',
   'EHOSTUNREACH',
+  'ENETUNREACH',
 ]);
 
 /** One line for a failed Cognito call: what failed, the service's reason, what to try. */
 export function cognitoFailure(action: string, error: unknown, settings: Settings): CliError {
-  const err = error as { name?: string; message?: string; code?: string; cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code;
-  if (code && NETWORK_CODES.has(code)) {
+  if (error instanceof CognitoError) {
+    const hint = HINTS[error.code] ?? '';
+    return new CliError(`${action}: ${error.message} (${error.code})${hint}`, { cause: error });
+  }
+  const err = error as { message?: string; code?: string };
+  if (err.code && NETWORK_CODES.has(err.code)) {
     const where = settings.endpoint ?? `Cognito in ${regionOf(settings) ?? '?'}`;
     const hint = settings.endpoint ? ' — is the emulator running?' : ' — check your network and --region';
-    return new CliError(`${action}: cannot reach ${where} (${code})${hint}`, {
+    return new CliError(`${action}: cannot reach ${where} (${err.code})${hint}`, {
       cause: error,
       exitCode: EXIT_UNREACHABLE,
     });
   }
-  const name = err.name && err.name !== 'Error' ? ` (${err.name})` : '';
-  const hint = HINTS[err.name ?? ''] ?? '';
-  return new CliError(`${action}: ${err.message ?? String(error)}${name}${hint}`, { cause: error });
+  const code = err.code ? ` (${err.code})` : '';
+  return new CliError(`${action}: ${err.message ?? String(error)}${code}`, { cause: error });
 }
 
 const HINTS: Record<string, string> = {

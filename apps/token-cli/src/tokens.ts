@@ -1,6 +1,6 @@
-import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from '@cogauth/core';
 import { type CognitoApi, cognitoFailure } from './cognito.js';
+import type { AuthenticationResult, GetUserOutput } from './cognito-api.js';
 import type { Settings } from './config.js';
 import { CliError, UsageError } from './errors.js';
 import { describeIdentity } from './identity.js';
@@ -17,7 +17,7 @@ export interface Tokens {
   expiresIn: number | null;
 }
 
-export function tokensOf(result: AuthenticationResultType | undefined, keepRefresh?: string): Tokens {
+export function tokensOf(result: AuthenticationResult | undefined, keepRefresh?: string): Tokens {
   if (!result?.AccessToken) throw new CliError('Cognito answered without an access token');
   return {
     accessToken: result.AccessToken,
@@ -75,7 +75,7 @@ export async function printSession(
     printJson(io, { tokens });
     return;
   }
-  let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
+  let user: GetUserOutput;
   try {
     user = await api.call('GetUser', { AccessToken: tokens.accessToken });
   } catch (error) {

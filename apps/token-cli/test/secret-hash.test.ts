@@ -1,6 +1,6 @@
-import type { InitiateAuthCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import type { CognitoApi } from '../src/cognito.js';
+import type { InitiateAuthInput } from '../src/cognito-api.js';
 import { refreshTokens } from '../src/commands/refresh.js';
 import { UsageError } from '../src/errors.js';
 import { secretHash } from '../src/secret-hash.js';
@@ -26,18 +26,18 @@ describe('SECRET_HASH', () => {
 });
 
 /** A Cognito client that records what it was sent and answers like REFRESH_TOKEN_AUTH. */
-function recordingApi(): CognitoApi & { sent: InitiateAuthCommandInput[] } {
-  const sent: InitiateAuthCommandInput[] = [];
+function recordingApi(): CognitoApi & { sent: InitiateAuthInput[] } {
+  const sent: InitiateAuthInput[] = [];
   const api = {
     sent,
-    call: async (action: string, input: InitiateAuthCommandInput) => {
+    call: async (action: string, input: InitiateAuthInput) => {
       if (action !== 'InitiateAuth') throw new Error(`unexpected ${action}`);
       sent.push(input);
       return { AuthenticationResult: { AccessToken: 'a.b.c', IdToken: 'd.e.f', ExpiresIn: 3600 } };
     },
     destroy() {},
   };
-  return api as unknown as CognitoApi & { sent: InitiateAuthCommandInput[] };
+  return api as unknown as CognitoApi & { sent: InitiateAuthInput[] };
 }
 
 describe('refresh SECRET_HASH', () => {

@@ -1,6 +1,6 @@
-import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import { type AuthFlow, authenticate, parseAuthFlow } from '../authenticate.js';
 import { type CognitoApi, createCognitoClient } from '../cognito.js';
+import type { AuthenticationResult } from '../cognito-api.js';
 import { COMMON_HELP, type Command, type CommandContext, POOL_HELP, POOL_OPTIONS } from '../command.js';
 import { requireClientId, type Settings } from '../config.js';
 import { UsageError } from '../errors.js';
@@ -177,7 +177,7 @@ async function runLogin(
   const { settings, authFlow, attributes, username, password, json, print } = opts;
   const canPrompt = !values['password-stdin'];
   const spinner = startSpinner(io, `Logging in ${username}`);
-  let result: AuthenticationResultType;
+  let result: AuthenticationResult;
   try {
     result = await authenticate(api, {
       settings,

@@ -1,4 +1,5 @@
 import { createCognitoClient } from '../cognito.js';
+import { CognitoError } from '../cognito-api.js';
 import { COMMON_HELP, type Command } from '../command.js';
 import { basicAuth, postForm } from '../http.js';
 import { oauthEndpoint } from '../oauth-endpoints.js';
@@ -38,8 +39,10 @@ async function revoke(session: StoredSession, secret: string | undefined): Promi
     }
     return undefined;
   } catch (error) {
-    const e = error as { name?: string; message?: string };
-    return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(error)}`;
+    if (error instanceof CognitoError) return `${error.code}: ${error.message}`;
+    const e = error as { name?: string; message?: string; code?: string };
+    const label = e.code ?? (e.name && e.name !== 'Error' ? e.name : undefined);
+    return `${label ? `${label}: ` : ''}${e.message ?? String(error)}`;
   }
 }
 
