@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '@cogauth/core';
+import { ConfigError, isRecord } from '@cogauth/core';
 import { FILE_KEYS, SETTINGS, type SettingKey, type Settings } from './settings.js';
 
 /** A parsed and fully validated config file: every profile is checked, not only the one in use. */
@@ -47,18 +47,18 @@ export function readConfigFile(path: string): ConfigFile {
     throw new ConfigError(path, `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine(error)}`);
   }
   if (doc === null || doc === undefined) doc = {};
-  if (!isMapping(doc)) throw new ConfigError(path, 'must be a mapping of settings');
+  if (!isRecord(doc)) throw new ConfigError(path, 'must be a mapping of settings');
 
   const { profiles, defaultProfile, ...top } = doc;
   if (defaultProfile !== undefined && typeof defaultProfile !== 'string') {
     throw new ConfigError('defaultProfile', `must be a string (in ${path})`);
   }
-  if (profiles !== undefined && !isMapping(profiles)) {
+  if (profiles !== undefined && !isRecord(profiles)) {
     throw new ConfigError('profiles', `must be a mapping of profile names to settings (in ${path})`);
   }
   const parsed: Record<string, Settings> = {};
   for (const [name, raw] of Object.entries(profiles ?? {})) {
-    if (!isMapping(raw)) throw new ConfigError(`profiles.${name}`, `must be a mapping (in ${path})`);
+    if (!isRecord(raw)) throw new ConfigError(`profiles.${name}`, `must be a mapping (in ${path})`);
     parsed[name] = readSettings(raw, `profiles.${name}.`, path);
   }
   if (defaultProfile !== undefined && !Object.hasOwn(parsed, defaultProfile)) {
@@ -86,11 +86,6 @@ function readSettings(raw: Record<string, unknown>, prefix: string, path: string
     out[settingKey] = spec?.path && !isAbsolute(text) ? resolve(dirname(path), text) : text;
   }
   return out;
-}
-
-/** A plain mapping: JSON objects and YAML maps (core's guard is internal, so the CLI keeps this one). */
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function firstLine(error: unknown): string {
