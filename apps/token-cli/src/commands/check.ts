@@ -1,18 +1,23 @@
 import { readFileSync } from 'node:fs';
 import {
   type AuthorizerPolicyResult,
-  type CompiledRule,
-  compileRules,
+  type CognitoClaims,
+  type CognitoVerifier,
+  compileDecisionRules,
   createAuthorizer,
-  type DecisionLog,
+  type DecisionReason,
+  type DecisionRequest,
+  decide,
   decodeJwt,
   HTTP_VERBS,
   type PolicyDocument,
+  parseBearer,
   parseMethodArn,
   parseRules,
   partitionOfRegion,
   type RouteRule,
   ruleMatches,
+  type VerifyOutcome,
 } from '@cogauth/core';
 import { COMMON_HELP, type Command } from '../command.js';
 import { regionOf, type Settings } from '../config.js';
@@ -30,14 +35,14 @@ const STAGE = 'local';
 export interface CheckOutcome {
   decision: 'Allow' | 'Deny' | 'Unauthorized';
   status: 200 | 401 | 403;
-  reason: string;
+  reason: DecisionReason;
   route: string;
   methodArn: string;
   permittedRoutes: string[];
   /** Rules that cover the route, and what they require: explains a 403. */
   matchingRules: RouteRule[];
   policyDocument: PolicyDocument | null;
-  context: Record<string, unknown> | null;
+  context: Record<string, string | number | boolean> | null;
 }
 
 /**
@@ -85,73 +90,79 @@ export function methodArnFor(route: string, region: string): string {
   return `arn:${partitionOfRegion(region) ?? 'aws'}:execute-api:${region}:${ACCOUNT}:${API_ID}/${STAGE}/${method}${path}`;
 }
 
-/** Runs the real core authorizer on a synthesized REST TOKEN event. */
+/**
+ * The decision of core's `decide` — the function every cogauth authorizer and adapter calls — for the
+ * request the method ARN names, with the token verified as the Lambda verifies it.
+ */
 export async function runCheck(input: {
-  verifier: Parameters<typeof createAuthorizer>[0]['verifier'];
+  verifier: CognitoVerifier;
   rules: RouteRule[];
   token: string;
   route: string;
   methodArn: string;
 }): Promise<CheckOutcome> {
-  const logs: DecisionLog[] = [];
-  const handler = createAuthorizer({
-    verifier: input.verifier,
-    rules: input.rules,
-    logger: (entry) => logs.push(entry),
-  });
-  const event = { type: 'TOKEN', authorizationToken: `Bearer ${input.token}`, methodArn: input.methodArn };
-  let result: AuthorizerPolicyResult | undefined;
-  try {
-    result = (await handler(event)) as AuthorizerPolicyResult;
-  } catch (error) {
-    if ((error as Error).message !== 'Unauthorized') throw error;
+  const arn = parseMethodArn(input.methodArn);
+  const rules = compileDecisionRules(input.rules);
+  const request: DecisionRequest =
+    arn.path === ''
+      ? { kind: 'websocket', routeKey: arn.method }
+      : { kind: 'http', method: arn.method, path: arn.path };
+  const bearer = parseBearer(`Bearer ${input.token}`);
+  let outcome: VerifyOutcome;
+  if ('error' in bearer) outcome = { bearer: bearer.error };
+  else {
+    try {
+      outcome = { claims: await input.verifier.verify(bearer.token) };
+    } catch (error) {
+      outcome = { error };
+    }
   }
-  const log = logs.at(-1);
-  const compiled = compileRules(input.rules);
-  const { resource } = parseMethodArn(input.methodArn);
-  const prefix = input.methodArn.slice(0, input.methodArn.length - resource.length);
-  const matchingRules = compiled.filter((r) => ruleMatches(r, resource)).map((r) => r.rule);
-  if (!result) {
+  const decision = decide(request, outcome, rules);
+  const shown = {
+    route: input.route,
+    methodArn: input.methodArn,
+    matchingRules: rules.http.filter((r) => ruleMatches(r, arn.resource)).map((r) => r.rule),
+  };
+  if (decision.status === 401) {
     return {
       decision: 'Unauthorized',
       status: 401,
-      reason: log?.reason ?? 'UNKNOWN',
-      route: input.route,
-      methodArn: input.methodArn,
+      reason: decision.reason,
+      ...shown,
       permittedRoutes: [],
-      matchingRules,
       policyDocument: null,
       context: null,
     };
   }
-  const allowed = allowedResources(result.policyDocument);
-  const isAllowed = log?.decision === 'Allow';
   return {
-    decision: isAllowed ? 'Allow' : 'Deny',
-    status: isAllowed ? 200 : 403,
-    reason: log?.reason ?? 'UNKNOWN',
-    route: input.route,
-    methodArn: input.methodArn,
-    permittedRoutes: permittedRoutes(compiled, allowed, prefix),
-    matchingRules,
-    policyDocument: result.policyDocument,
-    context: result.context ?? null,
+    decision: decision.effect,
+    status: decision.status,
+    reason: decision.reason,
+    ...shown,
+    permittedRoutes: decision.permitted.map((r) => r.rule.route),
+    policyDocument: await restPolicy(decision.claims, input),
+    context: decision.context,
   };
 }
 
-function allowedResources(policy: PolicyDocument): Set<string> {
-  const out = new Set<string>();
-  for (const statement of policy.Statement) {
-    if (statement.Effect !== 'Allow') continue;
-    const resources = statement.Resource;
-    for (const r of Array.isArray(resources) ? resources : [resources]) out.add(String(r));
-  }
-  return out;
-}
-
-/** A rule is permitted when the returned policy allows every resource it compiles to. */
-function permittedRoutes(compiled: CompiledRule[], allowed: Set<string>, prefix: string): string[] {
-  return compiled.filter((r) => r.resources.every((s) => allowed.has(prefix + s))).map((r) => r.rule.route);
+/**
+ * The IAM policy API Gateway would receive: rendered by core's REST handler (which calls the same `decide`)
+ * from the claims already verified above, so nothing is verified twice and no policy is rebuilt here.
+ */
+async function restPolicy(
+  claims: CognitoClaims,
+  input: { rules: RouteRule[]; token: string; methodArn: string },
+): Promise<PolicyDocument> {
+  const verified: CognitoVerifier = {
+    verify: async () => claims,
+    verifySync: () => claims,
+    hydrate: async () => {},
+    cacheJwks: () => {},
+    dropJwks: () => {},
+  };
+  const handler = createAuthorizer({ verifier: verified, rules: input.rules, logger: () => {} });
+  const event = { type: 'TOKEN', authorizationToken: `Bearer ${input.token}`, methodArn: input.methodArn };
+  return ((await handler(event)) as AuthorizerPolicyResult).policyDocument;
 }
 
 function requirement(rule: RouteRule): string {
@@ -216,7 +227,8 @@ function regionFor(settings: Settings): string {
 
 export const check: Command = {
   name: 'check',
-  summary: 'run the real authorizer locally: decision (Allow/403/401), reason, permitted routes, policy',
+  summary:
+    "run the authorizer's decision locally: decision (Allow/403/401), reason, permitted routes, policy",
   maxPositionals: 1,
   options: {
     ...VERIFIER_OPTIONS,
@@ -227,8 +239,8 @@ export const check: Command = {
   },
   help: `Usage: cogauth check --rules <file> --route "<VERB> <path>" [options] [token | -]
 
-Runs @cogauth/core's createAuthorizer, exactly as deployed, on a REST TOKEN event for the route and
-prints the decision (200 Allow / 403 Deny / 401 Unauthorized), the reason code, the rules covering the route,
+Verifies the token as the Lambda does and runs @cogauth/core's decide, the decision every cogauth
+authorizer and adapter makes, for the route; prints the decision (200 Allow / 403 Deny / 401 Unauthorized), the reason code, the rules covering the route,
 the routes this token may call and the policy document. Exit 0 when allowed, 1 otherwise.
 
 Options:
