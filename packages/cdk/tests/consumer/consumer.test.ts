@@ -212,6 +212,7 @@ describe('the @cogauth/cdk tarball', () => {
       'index',
       'jwks',
       'nag',
+      'own-logs-function',
       'props',
       'settings',
     ];
