@@ -23,7 +23,7 @@ const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CDK_OUT = join(APP_DIR, 'cdk.out');
 const TEMPLATE_FILE = join(CDK_OUT, `${STACK_NAME}.template.json`);
 
-const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8', timeout: 60_000 });
 const cfnLintAvailable = cfnLint.status === 0;
 if (!cfnLintAvailable) {
   console.warn(

@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SCRIPT, runInPty } from './support/pty.js';
-import { runCli } from './support/run-cli.js';
+import { cleanEnv, runCli } from './support/run-cli.js';
 
 // Issue 16.3: the conventions people expect from a CLI. Terminal behaviour runs on a real pseudo-terminal
 // (util-linux `script`); those tests are skipped, with the reason logged, where it is missing.
 
 const ESC = '\u001b[';
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-const HAS_BASH = spawnSync('bash', ['--version']).status === 0;
+const HAS_BASH = spawnSync('bash', ['--version'], { timeout: 10_000 }).status === 0;
 if (!HAS_SCRIPT) console.warn('conventions.test: util-linux "script" not found, terminal tests skipped');
 
 let dir: string;
@@ -76,10 +76,13 @@ describe('conventions', () => {
       spawnSync(
         'bash',
         [
+          // Never the user's ~/.bashrc: bash reads it when its stdin is a socket, as spawnSync's pipe is.
+          '--norc',
+          '--noprofile',
           '-c',
           `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _cogauth; echo "\${COMPREPLY[*]}"`,
         ],
-        { encoding: 'utf8' },
+        { encoding: 'utf8', timeout: 10_000, env: cleanEnv() },
       ).stdout.trim();
     expect(complete(`cogauth ''`).split(' ')).toEqual(
       expect.arrayContaining(['login', 'token', 'whoami', '--version']),

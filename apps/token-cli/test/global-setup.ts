@@ -1,9 +1,34 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The end-to-end tests run bin/cogauth.js, which imports dist/: build it from the current sources first.
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The end-to-end tests run bin/cogauth.js, which imports dist/: build it when src/ is newer (a direct
+ * `vitest run` after an edit). Under turbo, `test` depends on `build`, so dist/ is fresh and nothing runs.
+ * The build has a deadline: a stuck compiler fails the suite instead of holding it forever.
+ */
 export default function setup(): void {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+  const main = join(root, 'dist', 'main.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(root, 'src'))) return;
   const tsc = fileURLToPath(new URL('../../../node_modules/.bin/tsc', import.meta.url));
-  execFileSync(tsc, ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(tsc, ['-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 180_000,
+  });
+  if (run.status !== 0) {
+    throw new Error(`building the CLI for its tests failed (${run.error?.message ?? `exit ${run.status}`})`);
+  }
 }

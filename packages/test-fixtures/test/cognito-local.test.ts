@@ -153,7 +153,11 @@ describe('startCognitoLocal leaves nothing running when its test process dies', 
       ...readdirSync(join(PKG, 'src')).map((f) => statSync(join(PKG, 'src', f)).mtimeMs),
     );
     if (!existsSync(dist) || statSync(dist).mtimeMs < newest) {
-      execFileSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.build.json'], { cwd: PKG, stdio: 'ignore' });
+      execFileSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.build.json'], {
+        cwd: PKG,
+        stdio: 'ignore',
+        timeout: 55_000,
+      });
     }
   }, 60_000);
 
