@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { BIN, cleanEnv } from './run-cli.js';
 
 /** util-linux `script` gives the CLI a real pseudo-terminal; tests that need one skip without it. */
-export const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8', timeout: 10_000 }).status === 0;
+export const HAS_SCRIPT =
+  spawnSync('script', ['--version'], { encoding: 'utf8', timeout: 10_000 }).status === 0;
 
 function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
