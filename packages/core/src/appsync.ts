@@ -1,7 +1,9 @@
 import type { BearerResult } from './bearer.js';
 import { parseBearer } from './bearer.js';
 import type { AuthorizerContext } from './context.js';
-import type { DecisionRules } from './decide.js';
+import type { Decision, DecisionRules } from './decide.js';
+import type { ReadEvent } from './events.js';
+import { isRecord } from './guards.js';
 import type { CompiledRule } from './rules.js';
 import type { CognitoClaims } from './types.js';
 
@@ -17,6 +19,7 @@ export interface AppSyncAuthorizerResult {
 
 /** AppSync's own limit on an authorizer's result TTL. */
 export const MAX_APPSYNC_TTL_SECONDS = 3600;
+export const DEFAULT_APPSYNC_TTL_SECONDS = 300;
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
 
 /** AppSync passes the Authorization header as is: `Bearer <jwt>` or the bare token, as Cognito mode takes it. */
@@ -58,3 +61,46 @@ export function appSyncTtl(claims: CognitoClaims, ttlSeconds: number, nowMs = Da
   const left = typeof claims.exp === 'number' ? Math.floor(claims.exp - nowMs / 1000) : 0;
   return Math.max(0, Math.min(ttlSeconds, left));
 }
+
+/** An AppSync Lambda authorizer event (no `type`, `requestContext.apiId`); undefined for any other. */
+export function readAppSyncEvent(event: unknown): ReadEvent | undefined {
+  if (!isRecord(event) || event.type !== undefined) return undefined;
+  const rc = event.requestContext;
+  if (!isRecord(rc) || !('apiId' in rc)) return undefined;
+  return {
+    kind: 'APPSYNC',
+    arn: undefined,
+    header: event.authorizationToken,
+    operationName: rc.operationName,
+  };
+}
+
+/**
+ * What the authorizer needs to answer AppSync events. `createAuthorizer` and `handlerFromEnv` pass it in;
+ * the deployable API Gateway bundle does not, so none of this code is in it.
+ */
+export interface AppSyncSupport {
+  read(event: unknown): ReadEvent | undefined;
+  route(operationName: unknown): string;
+  bearer(header: unknown): BearerResult;
+  /** The answer to a verified caller, for a rule set and a TTL. */
+  answerer(
+    rules: DecisionRules,
+    ttlSeconds: number,
+  ): (decision: Exclude<Decision, { status: 401 }>, context: AuthorizerContext) => AppSyncAuthorizerResult;
+}
+
+export const appSyncSupport: AppSyncSupport = {
+  read: readAppSyncEvent,
+  route: appSyncRoute,
+  bearer: appSyncBearer,
+  answerer(rules, ttlSeconds) {
+    const deniedFields = deniedFieldsOf(rules);
+    return (decision, context) => ({
+      isAuthorized: true,
+      resolverContext: context,
+      deniedFields: deniedFields(decision.permitted),
+      ttlOverride: appSyncTtl(decision.claims, ttlSeconds),
+    });
+  },
+};

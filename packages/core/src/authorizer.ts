@@ -1,9 +1,8 @@
 import {
   type AppSyncAuthorizerResult,
-  appSyncBearer,
-  appSyncRoute,
-  appSyncTtl,
-  deniedFieldsOf,
+  type AppSyncSupport,
+  appSyncSupport,
+  DEFAULT_APPSYNC_TTL_SECONDS,
   MAX_APPSYNC_TTL_SECONDS,
 } from './appsync.js';
 import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
@@ -120,7 +119,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   if (httpApiCache !== 'on' && httpApiCache !== 'off') {
     throw new ConfigError('httpApiCache', "must be 'on' or 'off'");
   }
-  const appSyncTtlSeconds = options.appSyncTtlSeconds ?? 300;
+  const appSyncTtlSeconds = options.appSyncTtlSeconds ?? DEFAULT_APPSYNC_TTL_SECONDS;
   if (
     !Number.isInteger(appSyncTtlSeconds) ||
     appSyncTtlSeconds < 0 ||
@@ -135,12 +134,14 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     logger,
     // The conversions live here, so a handler without a hook (the Lambda entry) does not carry them.
     context && (async (claims) => toAuthorizerContext(await context(claims))),
+    appSyncSupport,
   );
 }
 
 /**
  * The handler behind `createAuthorizer`, for arguments that are already validated (the Lambda entry
- * validates its own). `extraContext` must return values API Gateway accepts.
+ * validates its own). `extraContext` must return values API Gateway accepts. Without `appSync`, AppSync
+ * events are refused as EVENT_UNSUPPORTED (the deployable API Gateway bundle leaves that code out).
  */
 export function authorizerOf(
   verifier: CognitoVerifier,
@@ -148,11 +149,14 @@ export function authorizerOf(
   http: AnswerOptions,
   logger?: (entry: DecisionLog) => void,
   extraContext?: (claims: CognitoClaims) => Promise<AuthorizerContext>,
+  appSync?: AppSyncSupport,
 ): AuthorizerHandler {
   const log = logger ?? ((entry: DecisionLog) => console.log(formatDecisionLog(entry)));
   const decisionRules = new DecisionRules(rules);
-  const deniedFields = deniedFieldsOf(decisionRules);
-  const appSyncTtlSeconds = http.appSyncTtlSeconds ?? 300;
+  const appSyncAnswer = appSync?.answerer(
+    decisionRules,
+    http.appSyncTtlSeconds ?? DEFAULT_APPSYNC_TTL_SECONDS,
+  );
   // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, the decision request,
   // what to deny when the route is not permitted, and the Allow lists per permitted-rule set.
   const targets = new Map<unknown, Target>();
@@ -197,10 +201,10 @@ export function authorizerOf(
     let target: Target | undefined;
     let route: string | undefined;
     try {
-      read = readEvent(event);
+      read = readEvent(event) ?? appSync?.read(event);
       if (!read) throw new Refusal('EVENT_UNSUPPORTED');
-      const appSync = read.kind === 'APPSYNC';
-      if (appSync) route = appSyncRoute(read.operationName);
+      const graphql = appSync && read.kind === 'APPSYNC' ? appSync : undefined;
+      if (graphql) route = graphql.route(read.operationName);
       else {
         try {
           target = targetOf(read.arn);
@@ -209,7 +213,7 @@ export function authorizerOf(
         }
         route = target.route;
       }
-      const bearer = appSync ? appSyncBearer(read.header) : parseBearer(read.header);
+      const bearer = graphql ? graphql.bearer(read.header) : parseBearer(read.header);
       const outcome = await outcomeOf(verifier, bearer);
       const simple = read.kind === 'HTTP_API_V2' && http.httpApiResponse === 'simple';
       const request: DecisionRequest = !target
@@ -234,12 +238,8 @@ export function authorizerOf(
       let result: AuthorizerResult;
       if (simple) result = { isAuthorized: allowed, context: ctx };
       else if (!target) {
-        result = {
-          isAuthorized: true,
-          resolverContext: ctx,
-          deniedFields: deniedFields(decision.permitted),
-          ttlOverride: appSyncTtl(decision.claims, appSyncTtlSeconds),
-        };
+        if (!appSyncAnswer) throw new Refusal('EVENT_UNSUPPORTED');
+        result = appSyncAnswer(decision, ctx);
       } else {
         const statements: PolicyStatement[] = [];
         if (permitted > 0) {

@@ -25,15 +25,14 @@ export interface ReadEvent {
   operationName?: unknown;
 }
 
-/** Reads the ARN, the Authorization value and (HTTP API) the route key; undefined for an unknown event. */
+/**
+ * Reads an API Gateway authorizer event: the ARN, the Authorization value and (HTTP API) the route key;
+ * undefined for any other event (AppSync events are read by `readAppSyncEvent`).
+ */
 export function readEvent(event: unknown): ReadEvent | undefined {
   if (!isRecord(event)) return undefined;
   if (event.type === 'TOKEN')
     return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
-  if (event.type === undefined && isRecord(event.requestContext) && 'apiId' in event.requestContext) {
-    const { operationName } = event.requestContext;
-    return { kind: 'APPSYNC', arn: undefined, header: event.authorizationToken, operationName };
-  }
   if (event.type !== 'REQUEST') return undefined;
   if (event.version === '2.0') {
     let header = authorizationHeader(event.headers, undefined);

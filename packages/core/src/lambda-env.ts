@@ -1,3 +1,4 @@
+import type { AppSyncSupport } from './appsync.js';
 import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
 import { issuersOf, parseUserPoolId } from './cognito.js';
 import { type Env, integer, json, jsonOrFile, list, oneOf, text, within } from './env-vars.js';
@@ -99,9 +100,12 @@ function jwksSettings(env: Env): VerifierSettings {
 
 /**
  * Builds the authorizer from environment variables (see "The Lambda entry" in README.md). Throws a ConfigError
- * whose `field` is the bad variable.
+ * whose `field` is the bad variable. AppSync events are answered only with `appSync` (see authorizerOf).
  */
-export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
+export function handlerFromEnv(
+  env: Env = process.env,
+  appSync?: { support: AppSyncSupport; ttlSeconds?: number },
+): AuthorizerHandler {
   const settings = jwksSettings(env);
   const poolsJson = text(env, 'COGAUTH_POOLS');
   const pools = poolsJson === undefined ? singlePool(env, settings) : manyPools(poolsJson);
@@ -116,5 +120,6 @@ export function handlerFromEnv(env: Env = process.env): AuthorizerHandler {
   const verifier = Array.isArray(pools)
     ? within('COGAUTH_POOLS', () => defaultVerifier(pools, settings, 'COGAUTH_POOLS'))
     : defaultVerifier(pools.options, settings, 'options', pools.keys);
-  return authorizerOf(verifier, compiled, { httpApiResponse, httpApiCache });
+  const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds: appSync?.ttlSeconds };
+  return authorizerOf(verifier, compiled, answers, undefined, undefined, appSync?.support);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +47,21 @@ const good = {
   COGAUTH_RULES: JSON.stringify(SAMPLE_RULES),
   COGAUTH_JWKS: JWKS,
 };
+
+/** An AppSync Lambda authorizer event (no `type`, `requestContext.apiId`). */
+function appSyncEvent(authorizationToken: string): Record<string, unknown> {
+  return {
+    authorizationToken,
+    requestContext: {
+      apiId: 'abcdefghijklmnopqrstuvwxyz',
+      accountId: '123456789012',
+      requestId: 'req-1',
+      queryString: '{ messages { id } }',
+      operationName: 'List',
+      variables: {},
+    },
+  };
+}
 
 async function allowsGetMessages(handler: AuthorizerHandler): Promise<void> {
   vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -198,6 +213,21 @@ describe('handlerFromEnv', () => {
     );
   });
 
+  it('answers AppSync events (the library entry, not the bundle), with COGAUTH_APPSYNC_TTL_SECONDS', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const handler = handlerFromEnv({ ...good, COGAUTH_APPSYNC_TTL_SECONDS: '120' });
+    const allowed = await handler(appSyncEvent(`Bearer ${accessToken()}`));
+    expect(allowed).toMatchObject({ isAuthorized: true, deniedFields: [] });
+    expect((allowed as { ttlOverride: number }).ttlOverride).toBeGreaterThan(0);
+    expect((allowed as { ttlOverride: number }).ttlOverride).toBeLessThanOrEqual(120);
+    expect(await handler(appSyncEvent('Bearer nope'))).toEqual({ isAuthorized: false, ttlOverride: 0 });
+    for (const bad of ['3601', '-1', '1.5', 'soon']) {
+      const error = configError(() => handlerFromEnv({ ...good, COGAUTH_APPSYNC_TTL_SECONDS: bad }));
+      expect(error.field).toBe('COGAUTH_APPSYNC_TTL_SECONDS');
+      expect(error.message).toMatch(/from 0 to 3600/);
+    }
+  });
+
   it('keeps the bad rule in the message', () => {
     expect(() =>
       handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"FETCH /b"}]' }),
@@ -241,6 +271,21 @@ describe('module entry', () => {
       /COGAUTH_TOKEN_USE/,
     );
   });
+  it('the built bundle is the API Gateway authorizer only: an AppSync event is EVENT_UNSUPPORTED, and none of the AppSync answer is in it', async () => {
+    const bundle = join(import.meta.dirname, '../../dist/lambda/index.mjs');
+    const text = readFileSync(bundle, 'utf8');
+    for (const word of ['deniedFields', 'resolverContext', 'ttlOverride:!0', 'operationName:']) {
+      expect(text).not.toContain(word);
+    }
+    for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
+    const mod = (await import(`${pathToFileURL(bundle).href}?appsync=${Date.now()}`)) as {
+      handler: AuthorizerHandler;
+    };
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    await expect(mod.handler(appSyncEvent(`Bearer ${accessToken()}`))).rejects.toThrow(/^Unauthorized$/);
+    expect(JSON.parse(String(log.mock.calls.at(-1)?.[0]))).toMatchObject({ reason: 'EVENT_UNSUPPORTED' });
+  });
+
   it('the built bundle fetches its JWKS, caches results and refuses bad tokens with the right reason', async () => {
     const rsa = generateTestKey({ alg: 'RS256', kid: 'bundle-rs' });
     const ec = generateTestKey({ alg: 'ES256', kid: 'bundle-ec' });
