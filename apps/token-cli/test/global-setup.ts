@@ -21,12 +21,15 @@ function newestMtime(dir: string): number {
  */
 export default function setup(): void {
   const main = join(root, 'dist', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  const tsc = fileURLToPath(new URL('../../../node_modules/.bin/tsc', import.meta.url));
-  const run = spawnSync(tsc, ['-p', 'tsconfig.build.json'], {
+  const sources = Math.max(
+    newestMtime(join(root, 'src')),
+    statSync(join(root, 'scripts', 'bundle.mjs')).mtimeMs,
+  );
+  if (existsSync(main) && statSync(main).mtimeMs >= sources) return;
+  const run = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 180_000,
+    timeout: 120_000,
   });
   if (run.status !== 0) {
     throw new Error(`building the CLI for its tests failed (${run.error?.message ?? `exit ${run.status}`})`);

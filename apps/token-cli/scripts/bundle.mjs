@@ -1,0 +1,29 @@
+// Builds dist/ for bin/cogauth.js: the CLI as a few ESM files instead of one per module, because each
+// module a command loads at start-up costs time (issue 16: every command within bare node + 60 ms).
+// - dist/main.js: the CLI; dist/user-config.js: writeUserProfile for scripts/dev.mjs.
+// - dist/chunks/: code the two share, and what a command loads only when it runs (browser login).
+// @cogauth/core and yaml stay dependencies, loaded from node_modules (yaml only when a YAML config is read).
+// Type checking is `pnpm typecheck` (tsc), not this script.
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+await build({
+  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/user-config.ts')],
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['@cogauth/core', 'yaml'],
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
