@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '@cogauth/core';
 
 /** A CloudFormation intrinsic such as `{Ref: UserPool}` or `!GetAtt UserPool.Arn` (as osls loads it). */
@@ -86,12 +86,28 @@ function integer(raw: Record<string, unknown>, key: string, min: number, max: nu
   return n as number;
 }
 
-/** A path the user named, resolved against the service directory; it must stay inside it. */
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel.split(sep)[0] !== '..' && !isAbsolute(rel);
+}
+
+/** The path with every symbolic link resolved; the path itself when it does not exist (yet). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A path the user named, resolved against the service directory; it must stay inside it, also once
+ * symbolic links are followed (a link in the service to a file elsewhere would ship that file).
+ */
 function servicePath(serviceDir: string, key: string, value: unknown): { path: string; display: string } {
   if (typeof value !== 'string') return fail(key, 'must be a file path (a string)');
   const path = resolve(serviceDir, value);
-  const rel = relative(serviceDir, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+  if (!isInside(serviceDir, path) || !isInside(realPath(serviceDir), realPath(path)))
     fail(key, `must be a file inside the service directory, got ${JSON.stringify(value)}`);
   return { path, display: value };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Jwks } from '@cogauth/core';
@@ -22,6 +22,15 @@ writeFileSync(
   JSON.stringify({ keys: [{ kty: 'RSA', kid: 'w', n: 'AQAB', e: 'AQAB' }] }),
 );
 writeFileSync(join(dir, 'private-jwks.json'), JSON.stringify({ keys: [{ ...privateJwk, kid: 'k2' }] }));
+
+// A file outside the service, reachable only through a symbolic link inside it; and a legitimate file whose
+// name starts with two dots.
+const elsewhere = mkdtempSync(join(tmpdir(), 'cogauth-plugin-elsewhere-'));
+afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
+writeFileSync(join(elsewhere, 'rules.json'), JSON.stringify([{ route: 'GET /a' }]));
+symlinkSync(join(elsewhere, 'rules.json'), join(dir, 'linked-rules.json'));
+symlinkSync(elsewhere, join(dir, 'linked-dir'));
+writeFileSync(join(dir, '..rules.json'), JSON.stringify([{ route: 'GET /a' }]));
 
 const good = { userPoolId: 'us-east-1_AbC123', clientIds: 'client-1', rulesFile: 'rules.json' };
 
@@ -108,6 +117,21 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
       { ...good, rulesFile: '../../etc/passwd' },
       'custom.cogauth.rulesFile: must be a file inside',
     ],
+    [
+      'a symbolic link in the service to a rules file elsewhere',
+      { ...good, rulesFile: 'linked-rules.json' },
+      'custom.cogauth.rulesFile: must be a file inside',
+    ],
+    [
+      'a file reached through a linked directory',
+      { ...good, rulesFile: 'linked-dir/rules.json' },
+      'custom.cogauth.rulesFile: must be a file inside',
+    ],
+    [
+      'a JWKS file through a symbolic link',
+      { ...good, jwksFile: 'linked-rules.json' },
+      'custom.cogauth.jwksFile: must be a file inside',
+    ],
     ['an unknown setting', { ...good, userpoolid: 'x' }, 'custom.cogauth.userpoolid: is not a known setting'],
     [
       'pools mixed with userPoolId',
@@ -168,6 +192,10 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
 });
 
 describe('custom.cogauth: what a good configuration becomes', () => {
+  it('accepts a file whose name starts with two dots: it is inside the service', () => {
+    expect(check({ ...good, rulesFile: '..rules.json' }).rules).toEqual([{ route: 'GET /a' }]);
+  });
+
   it('accepts inline rules without a rulesFile (issue 10 item 5.2) and ships them as rules.json', () => {
     const { settings, rules } = check({
       ...good,
