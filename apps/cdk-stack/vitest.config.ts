@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/support/own-tmpdir.ts'],
     include: ['test/**/*.test.ts'],
     // Synthesis and the subprocess tests take seconds, not milliseconds.
     testTimeout: 60_000,

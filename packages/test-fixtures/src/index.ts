@@ -54,6 +54,7 @@ export {
   startLocalStack,
 } from './local-stack.js';
 export { type Offline, type OfflineOptions, SLS_ENV, startOffline } from './offline.js';
+export { ownTmpdir } from './own-tmpdir.js';
 export { freePort } from './ports.js';
 export { type NodeProcess, type NodeProcessOptions, retryOnPortClash, startNodeProcess } from './process.js';
 export { readZip, type ZipEntry } from './zip.js';
