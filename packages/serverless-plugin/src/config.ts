@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '@cogauth/core';
 
@@ -91,23 +91,15 @@ function isInside(dir: string, path: string): boolean {
   return rel !== '' && rel.split(sep)[0] !== '..' && !isAbsolute(rel);
 }
 
-/** The path with every symbolic link resolved; the path itself when it does not exist (yet). */
-function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 /**
- * A path the user named, resolved against the service directory; it must stay inside it, also once
- * symbolic links are followed (a link in the service to a file elsewhere would ship that file).
+ * A path the user named, resolved against the service directory; it must stay inside it. Symbolic links
+ * are not followed: with pnpm, a package in node_modules (a shared rules package) is a link to elsewhere,
+ * and what the file holds must parse as rules or a public JWKS anyway.
  */
 function servicePath(serviceDir: string, key: string, value: unknown): { path: string; display: string } {
   if (typeof value !== 'string') return fail(key, 'must be a file path (a string)');
   const path = resolve(serviceDir, value);
-  if (!isInside(serviceDir, path) || !isInside(realPath(serviceDir), realPath(path)))
+  if (!isInside(serviceDir, path))
     fail(key, `must be a file inside the service directory, got ${JSON.stringify(value)}`);
   return { path, display: value };
 }

@@ -23,13 +23,13 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'private-jwks.json'), JSON.stringify({ keys: [{ ...privateJwk, kid: 'k2' }] }));
 
-// A file outside the service, reachable only through a symbolic link inside it; and a legitimate file whose
-// name starts with two dots.
+// A rules package linked into the service as pnpm links workspace packages (node_modules/<name> -> elsewhere),
+// and a file inside the service whose name starts with two dots.
 const elsewhere = mkdtempSync(join(tmpdir(), 'cogauth-plugin-elsewhere-'));
 afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
-writeFileSync(join(elsewhere, 'rules.json'), JSON.stringify([{ route: 'GET /a' }]));
-symlinkSync(join(elsewhere, 'rules.json'), join(dir, 'linked-rules.json'));
-symlinkSync(elsewhere, join(dir, 'linked-dir'));
+writeFileSync(join(elsewhere, 'rules.json'), JSON.stringify([{ route: 'GET /shared' }]));
+writeFileSync(join(elsewhere, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+symlinkSync(elsewhere, join(dir, 'linked-package'));
 writeFileSync(join(dir, '..rules.json'), JSON.stringify([{ route: 'GET /a' }]));
 
 const good = { userPoolId: 'us-east-1_AbC123', clientIds: 'client-1', rulesFile: 'rules.json' };
@@ -117,21 +117,6 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
       { ...good, rulesFile: '../../etc/passwd' },
       'custom.cogauth.rulesFile: must be a file inside',
     ],
-    [
-      'a symbolic link in the service to a rules file elsewhere',
-      { ...good, rulesFile: 'linked-rules.json' },
-      'custom.cogauth.rulesFile: must be a file inside',
-    ],
-    [
-      'a file reached through a linked directory',
-      { ...good, rulesFile: 'linked-dir/rules.json' },
-      'custom.cogauth.rulesFile: must be a file inside',
-    ],
-    [
-      'a JWKS file through a symbolic link',
-      { ...good, jwksFile: 'linked-rules.json' },
-      'custom.cogauth.jwksFile: must be a file inside',
-    ],
     ['an unknown setting', { ...good, userpoolid: 'x' }, 'custom.cogauth.userpoolid: is not a known setting'],
     [
       'pools mixed with userPoolId',
@@ -194,6 +179,15 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
 describe('custom.cogauth: what a good configuration becomes', () => {
   it('accepts a file whose name starts with two dots: it is inside the service', () => {
     expect(check({ ...good, rulesFile: '..rules.json' }).rules).toEqual([{ route: 'GET /a' }]);
+  });
+
+  it('reads a rules file through a linked package (pnpm workspaces); a linked file must still be rules', () => {
+    expect(check({ ...good, rulesFile: 'linked-package/rules.json' }).rules).toEqual([
+      { route: 'GET /shared' },
+    ]);
+    expect(() => check({ ...good, rulesFile: 'linked-package/passwd' })).toThrow(
+      'custom.cogauth.rulesFile: linked-package/passwd is not valid JSON',
+    );
   });
 
   it('accepts inline rules without a rulesFile (issue 10 item 5.2) and ships them as rules.json', () => {
