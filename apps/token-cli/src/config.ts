@@ -5,7 +5,7 @@ import { type ConfigFile, readConfigFile } from './config-file.js';
 import { UsageError } from './errors.js';
 import { userConfigDir } from './paths.js';
 import { SETTINGS, type SettingKey, type Settings, TRUSTED_KEYS } from './settings.js';
-import { checkedUrl } from './url-policy.js';
+import { checkedDomain, checkedUrl } from './url-policy.js';
 
 export type { SettingKey, Settings } from './settings.js';
 
@@ -91,7 +91,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     const value = settings[key];
     if (value !== undefined) for (const one of value.split(',')) checkedUrl(key, one.trim());
   }
-  if (settings.domain !== undefined) checkedUrl('domain', domainUrl(settings.domain));
+  if (settings.domain !== undefined) checkedDomain('domain', settings.domain);
   return {
     settings,
     sources,
@@ -185,11 +185,6 @@ function firstExisting(dir: string, names: string[]): string | undefined {
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
-}
-
-/** A pool domain given as a bare host means https. */
-export function domainUrl(domain: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
 }
 
 function flagSetting(value: unknown): string | undefined {
