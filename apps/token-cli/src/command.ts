@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
-import { type ResolvedConfig, resolveConfig } from './config.js';
+import { domainUrl, type ResolvedConfig, resolveConfig } from './config.js';
 import { type Io, warnSecretOnArgv } from './output.js';
-import { domainUrl, isAwsUrl } from './url-policy.js';
+import { isAwsUrl } from './url-policy.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

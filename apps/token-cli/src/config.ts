@@ -5,7 +5,7 @@ import { type ConfigFile, readConfigFile } from './config-file.js';
 import { UsageError } from './errors.js';
 import { userConfigDir } from './paths.js';
 import { SETTINGS, type SettingKey, type Settings, TRUSTED_KEYS } from './settings.js';
-import { checkedDomain, checkedUrl } from './url-policy.js';
+import { checkedUrl } from './url-policy.js';
 
 export type { SettingKey, Settings } from './settings.js';
 
@@ -185,6 +185,43 @@ function firstExisting(dir: string, names: string[]): string | undefined {
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** A pool domain given as a bare host means https. */
+export function domainUrl(domain: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
+}
+
+// A host as WHATWG parsing leaves a DNS name (lower case, IDNs in punycode) or an IPv4 address; or an
+// IPv6 literal. Both character classes are single and anchored: linear on any input.
+const DNS_HOST = /^[a-z0-9.-]+$/;
+const IPV6_HOST = /^\[[0-9a-f:.]+\]$/;
+
+/**
+ * A pool domain (`--domain`, COGAUTH_DOMAIN, `domain`): a bare host or `https://<host>[:port]` (http to
+ * loopback only), nothing more. Whatever else it held would ride along in every URL built from it:
+ * `<domain>/oauth2/authorize` is opened in a browser, `/oauth2/token` gets the client secret. The message
+ * names what is extra but never echoes the value (a user name part may hold a password).
+ */
+export function checkedDomain(setting: string, domain: string): URL {
+  const url = checkedUrl(setting, domainUrl(domain));
+  const beforeHash = url.href.split('#')[0] as string;
+  const extra = [
+    url.username !== '' || url.password !== '' ? 'a user name' : undefined,
+    url.pathname !== '/' ? 'a path' : undefined,
+    url.search !== '' || beforeHash.endsWith('?') ? 'a query' : undefined,
+    url.href.includes('#') ? 'a fragment' : undefined,
+  ].filter((part) => part !== undefined);
+  if (extra.length > 0 || url.href !== `${url.origin}/`) {
+    throw new UsageError(
+      `${setting} must be the pool domain alone, e.g. my-app.auth.eu-west-1.amazoncognito.com or ` +
+        `https://auth.example.com, but it has ${extra.join(', ') || 'more than a host'}`,
+    );
+  }
+  if (!DNS_HOST.test(url.hostname) && !IPV6_HOST.test(url.hostname)) {
+    throw new UsageError(`${setting} must be a host name of letters, digits, "-" and "."`);
+  }
+  return url;
 }
 
 function flagSetting(value: unknown): string | undefined {

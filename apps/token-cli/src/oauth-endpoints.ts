@@ -1,4 +1,4 @@
-import { checkedDomain } from './url-policy.js';
+import { checkedDomain } from './config.js';
 
 /** `<domain>/oauth2/<name>` (Cognito's hosted UI paths); https, or http to a loopback host only. */
 export function oauthEndpoint(domain: string, name: 'token' | 'authorize' | 'revoke'): string {

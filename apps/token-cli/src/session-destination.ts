@@ -1,7 +1,7 @@
 import { cognitoEndpoint } from './cognito.js';
 import type { Settings } from './config.js';
+import { checkedDomain } from './config.js';
 import type { StoredSession } from './session-store.js';
-import { checkedDomain } from './url-policy.js';
 
 /**
  * Where a session's refresh token (and the client secret, when there is one) may go: the endpoint or pool
