@@ -1,6 +1,5 @@
 import { cognitoEndpoint } from './cognito.js';
-import type { Settings } from './config.js';
-import { checkedDomain } from './config.js';
+import { checkedDomain, type Settings } from './config.js';
 import type { StoredSession } from './session-store.js';
 
 /**
