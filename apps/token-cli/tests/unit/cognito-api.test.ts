@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cognitoEndpoint, cognitoFailure } from '../src/cognito.js';
-import { CognitoError, cognitoApiAt, errorTypeOf } from '../src/cognito-api.js';
-import { UsageError } from '../src/errors.js';
-import { runCli } from './support/run-cli.js';
+import { cognitoEndpoint, cognitoFailure } from '../../src/cognito.js';
+import { CognitoError, cognitoApiAt, errorTypeOf } from '../../src/cognito-api.js';
+import { UsageError } from '../../src/errors.js';
+import { runCli } from '../helpers/run-cli.js';
 
 // The CLI's own Cognito client (no AWS SDK) against a server on 127.0.0.1 that answers as told.
 

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cognitoEndpoint } from '../src/cognito.js';
-import type { Settings } from '../src/config.js';
-import { sessionDestination } from '../src/session-destination.js';
-import type { StoredSession } from '../src/session-store.js';
-import { runCli } from './support/run-cli.js';
+import { cognitoEndpoint } from '../../src/cognito.js';
+import type { Settings } from '../../src/config.js';
+import { sessionDestination } from '../../src/session-destination.js';
+import type { StoredSession } from '../../src/session-store.js';
+import { runCli } from '../helpers/run-cli.js';
 
 // Issue 20.2: `logout` read the session file that `token` refuses (mode 0666, another user's) and sent
 // `Authorization: Basic clientId:$COGAUTH_CLIENT_SECRET` and the stored refresh token to the endpoint that

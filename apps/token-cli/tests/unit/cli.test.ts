@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/main.js';
-import { runCli } from './support/run-cli.js';
+import { COMMANDS } from '../../src/main.js';
+import { runCli } from '../helpers/run-cli.js';
 
 describe('command-line experience', () => {
   it('every command has --help with usage and an example, on stdout, exit 0', async () => {

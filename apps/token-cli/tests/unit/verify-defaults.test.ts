@@ -13,7 +13,7 @@ import {
   type TestKey,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunOptions, runCli as runRaw } from './support/run-cli.js';
+import { type RunOptions, runCli as runRaw } from '../helpers/run-cli.js';
 
 const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
 

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config.js';
-import { writeUserProfile } from '../src/user-config.js';
+import { resolveConfig } from '../../src/config.js';
+import { writeUserProfile } from '../../src/user-config.js';
 
 // `pnpm dev` writes a `local` profile into the user's own config file with writeUserProfile.
 

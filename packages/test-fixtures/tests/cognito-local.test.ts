@@ -144,7 +144,7 @@ describe('startCognitoLocal', () => {
 });
 
 describe('startCognitoLocal leaves nothing running when its test process dies', () => {
-  const script = join(PKG, 'test', 'support', 'orphan-child.mjs');
+  const script = join(PKG, 'tests', 'support', 'orphan-child.mjs');
 
   beforeAll(() => {
     // The child process imports the built package; build it if src is newer than dist.

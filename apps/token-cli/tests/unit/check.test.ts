@@ -6,7 +6,7 @@ import {
 } from '@cogauth/core';
 import { cognitoAccessClaims, generateTestKey, signJwt } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { methodArnFor, runCheck } from '../src/commands/check.js';
+import { methodArnFor, runCheck } from '../../src/commands/check.js';
 
 // `check` decides with core's decide(); the deployed REST handler must agree with it on every answer.
 

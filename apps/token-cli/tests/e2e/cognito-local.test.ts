@@ -12,8 +12,8 @@ import {
   startCognitoLocal,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_SCRIPT, runInPty } from './support/pty.js';
-import { type CliResult, type RunOptions, runCli as runRaw } from './support/run-cli.js';
+import { HAS_SCRIPT, runInPty } from '../helpers/pty.js';
+import { type CliResult, type RunOptions, runCli as runRaw } from '../helpers/run-cli.js';
 
 const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
 

@@ -2,11 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { browserCommand } from '../src/browser-open.js';
-import { resolveConfig } from '../src/config.js';
-import { UsageError } from '../src/errors.js';
-import { oauthEndpoint } from '../src/oauth-endpoints.js';
-import { runCli } from './support/run-cli.js';
+import { browserCommand } from '../../src/browser-open.js';
+import { resolveConfig } from '../../src/config.js';
+import { UsageError } from '../../src/errors.js';
+import { oauthEndpoint } from '../../src/oauth-endpoints.js';
+import { runCli } from '../helpers/run-cli.js';
 
 // Issue 20.6: a pool domain is a host and nothing more. A path, query, fragment or user name used to ride
 // along into `<domain>/oauth2/authorize` (opened in a browser, on Windows through cmd) and into

@@ -3,12 +3,12 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserCommand, OPEN_OPTIONS, openBrowser } from '../src/browser-open.js';
-import { BIN, cleanEnv } from './support/run-cli.js';
+import { browserCommand, OPEN_OPTIONS, openBrowser } from '../../src/browser-open.js';
+import { BIN, cleanEnv } from '../helpers/run-cli.js';
 
 // Issue 20.6: `login --browser` opened the URL on Windows with `cmd /c start`, escaping only `&`, so a
 // domain path holding `|`, `^`, `%` or parentheses was shell syntax. Every platform now runs its opener
-// directly (no shell), and the domain may not carry a path, query or fragment (test/domain.test.ts).
+// directly (no shell), and the domain may not carry a path, query or fragment (domain.test.ts).
 
 const URL_ = 'https://my-app.auth.eu-west-1.amazoncognito.com/oauth2/authorize?client_id=c&state=a(b)%7C';
 const SHELLS = /(^|[\\/])(cmd|command|powershell|pwsh|sh|bash|zsh|dash)(\.exe)?$/i;

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_CLIENT, M2M_CLIENT, M2M_SECRET, type OidcServer, startOidc } from './support/oidc.js';
-import { BIN, cleanEnv, runCli, TEST_HOME } from './support/run-cli.js';
+import { BROWSER_CLIENT, M2M_CLIENT, M2M_SECRET, type OidcServer, startOidc } from '../helpers/oidc.js';
+import { BIN, cleanEnv, runCli, TEST_HOME } from '../helpers/run-cli.js';
 
 // Issue 16.2: `login --browser` (authorization code + PKCE, loopback redirect, state) and `m2m`
 // (client_credentials) against a real OAuth 2.0 / OpenID Connect server with Cognito's paths.

@@ -5,14 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_SCRIPT, runInPty } from './support/pty.js';
-import { cleanEnv, runCli } from './support/run-cli.js';
+import { HAS_SCRIPT, runInPty } from '../helpers/pty.js';
+import { cleanEnv, runCli } from '../helpers/run-cli.js';
 
 // Issue 16.3: the conventions people expect from a CLI. Terminal behaviour runs on a real pseudo-terminal
 // (util-linux `script`); those tests are skipped, with the reason logged, where it is missing.
 
 const ESC = '\u001b[';
-const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 const HAS_BASH = spawnSync('bash', ['--version'], { timeout: 10_000 }).status === 0;
 if (!HAS_SCRIPT) console.warn('conventions.test: util-linux "script" not found, terminal tests skipped');
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenEndpoint } from '../src/commands/m2m.js';
-import { type RunOptions, runCli as runRaw } from './support/run-cli.js';
+import { tokenEndpoint } from '../../src/commands/m2m.js';
+import { type RunOptions, runCli as runRaw } from '../helpers/run-cli.js';
 
 const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
 

@@ -12,7 +12,7 @@ import {
   startJwksServer,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 
 // Issue 10.3: a cogauth.config.yaml in a cloned repository used to steer credentials and trust. Each test
 // reproduces one attack against real servers on 127.0.0.1 and checks that nothing reaches them now.

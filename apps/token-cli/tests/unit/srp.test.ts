@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cognitoTimestamp, g, k, N, padHex, SrpSession } from '../src/srp.js';
-import { type RunOptions, runCli as runRaw } from './support/run-cli.js';
+import { cognitoTimestamp, g, k, N, padHex, SrpSession } from '../../src/srp.js';
+import { type RunOptions, runCli as runRaw } from '../helpers/run-cli.js';
 
 const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
 
-import { type SrpDouble, startSrpDouble } from './support/srp-double.js';
+import { type SrpDouble, startSrpDouble } from '../helpers/srp-double.js';
 
 // The oracle: amazon-cognito-identity-js (dev dependency only), AWS's own SRP client.
 interface JsbnBigInteger {

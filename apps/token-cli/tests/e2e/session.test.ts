@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CognitoLocal, type CognitoPool, startCognitoLocal } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunOptions, runCli as runRaw } from './support/run-cli.js';
+import { type RunOptions, runCli as runRaw } from '../helpers/run-cli.js';
 
 // Issue 16.1: login saves a session; token / whoami / logout use it. Against cognito-local.
 

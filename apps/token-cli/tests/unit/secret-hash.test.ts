@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CognitoApi } from '../src/cognito.js';
-import type { InitiateAuthInput } from '../src/cognito-api.js';
-import { refreshTokens } from '../src/commands/refresh.js';
-import { UsageError } from '../src/errors.js';
-import { secretHash } from '../src/secret-hash.js';
+import type { CognitoApi } from '../../src/cognito.js';
+import type { InitiateAuthInput } from '../../src/cognito-api.js';
+import { refreshTokens } from '../../src/commands/refresh.js';
+import { UsageError } from '../../src/errors.js';
+import { secretHash } from '../../src/secret-hash.js';
 
 // Expected values computed independently with:
 //   printf '%s' 'alice-id7example-client-id' | openssl dgst -sha256 -hmac 'client-secret-xyz' -binary | base64

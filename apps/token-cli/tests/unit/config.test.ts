@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@cogauth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { regionOf, resolveConfig as resolve } from '../src/config.js';
+import { regionOf, resolveConfig as resolve } from '../../src/config.js';
 
 let root: string;
 let home: string;
