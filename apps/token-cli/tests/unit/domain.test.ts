@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserCommand } from '../../src/browser-open.js';
 import { resolveConfig } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
-import { oauthEndpoint } from '../../src/oauth-endpoints.js';
+import { oauthEndpoint } from '../../src/oauth.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // Issue 20.6: a pool domain is a host and nothing more. A path, query, fragment or user name used to ride

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenEndpoint } from '../../src/commands/m2m.js';
+import { oauthEndpoint } from '../../src/oauth.js';
 import { type RunOptions, runCli as runRaw } from '../helpers/run-cli.js';
 
 const runCli = (args: string[], options: RunOptions = {}) => runRaw(args, { ...options, stripNotices: true });
@@ -123,10 +123,10 @@ describe('cogauth m2m (client_credentials)', () => {
   });
 
   it('builds the token URL from a bare pool domain or a URL', () => {
-    expect(tokenEndpoint('my-app.auth.eu-west-1.amazoncognito.com')).toBe(
+    expect(oauthEndpoint('my-app.auth.eu-west-1.amazoncognito.com', 'token')).toBe(
       'https://my-app.auth.eu-west-1.amazoncognito.com/oauth2/token',
     );
-    expect(tokenEndpoint('https://auth.example.com/')).toBe('https://auth.example.com/oauth2/token');
-    expect(tokenEndpoint('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080/oauth2/token');
+    expect(oauthEndpoint('https://auth.example.com/', 'token')).toBe('https://auth.example.com/oauth2/token');
+    expect(oauthEndpoint('http://127.0.0.1:8080', 'token')).toBe('http://127.0.0.1:8080/oauth2/token');
   });
 });

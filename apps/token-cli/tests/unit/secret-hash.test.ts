@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CognitoApi } from '../../src/cognito.js';
 import type { InitiateAuthInput } from '../../src/cognito-api.js';
-import { refreshTokens } from '../../src/commands/refresh.js';
 import { UsageError } from '../../src/errors.js';
+import { refreshTokens } from '../../src/refresh-tokens.js';
 import { secretHash } from '../../src/secret-hash.js';
 
 // Expected values computed independently with:
@@ -35,7 +35,6 @@ function recordingApi(): CognitoApi & { sent: InitiateAuthInput[] } {
       sent.push(input);
       return { AuthenticationResult: { AccessToken: 'a.b.c', IdToken: 'd.e.f', ExpiresIn: 3600 } };
     },
-    destroy() {},
   };
   return api as unknown as CognitoApi & { sent: InitiateAuthInput[] };
 }
@@ -43,7 +42,7 @@ function recordingApi(): CognitoApi & { sent: InitiateAuthInput[] } {
 describe('refresh SECRET_HASH', () => {
   it('uses the real username given, and keeps the refresh token', async () => {
     const api = recordingApi();
-    const tokens = await refreshTokens(
+    const { tokens } = await refreshTokens(
       api,
       { clientId: CLIENT_ID, clientSecret: SECRET, username: 'alice-id' },
       'rt-1',
