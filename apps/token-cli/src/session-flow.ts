@@ -4,7 +4,7 @@ import type { Settings } from './config.js';
 import { CliError } from './errors.js';
 import { exchangeToken } from './oauth.js';
 import { refreshTokens } from './refresh-tokens.js';
-import { type Destination, sessionDestination } from './session-destination.js';
+import { type SessionTarget, sessionDestination } from './session-destination.js';
 import { loadSession, type StoredSession, saveSession } from './session-store.js';
 import type { Issued } from './tokens.js';
 
@@ -72,7 +72,7 @@ export async function freshSession(ctx: CommandContext, marginSeconds: number): 
 
 /** `grant_type=refresh_token` at the trusted pool domain; keeps the ID and refresh tokens it does not renew. */
 async function refreshAtDomain(
-  destination: Extract<Destination, { ok: true }>,
+  destination: SessionTarget,
   session: StoredSession,
   refreshToken: string,
   secret: string | undefined,
@@ -103,7 +103,7 @@ async function refreshAtDomain(
 
 /** REFRESH_TOKEN_AUTH at the trusted Cognito endpoint (`destination.pool` names it in messages). */
 async function refreshAtCognito(
-  destination: Extract<Destination, { ok: true }>,
+  destination: SessionTarget,
   session: StoredSession,
   refreshToken: string,
   secret: string | undefined,

@@ -34,6 +34,8 @@ describe('source layout', () => {
         file,
       ).toEqual([]);
     }
-    expect(relativeImports(join(SRC, 'main.ts')).filter((p) => p.startsWith('./commands/'))).toHaveLength(readdirSync(join(SRC, "commands")).length);
+    expect(relativeImports(join(SRC, 'main.ts')).filter((p) => p.startsWith('./commands/'))).toHaveLength(
+      readdirSync(join(SRC, 'commands')).length,
+    );
   });
 });

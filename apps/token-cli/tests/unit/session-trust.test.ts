@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cognitoEndpoint } from '../../src/cognito.js';
@@ -238,9 +239,121 @@ describe('refresh and revocation go only where the configuration says', () => {
   }
 });
 
+/** A pool id of a real AWS region, and the AWS Cognito endpoint of that region, worked out here on its own. */
+const AWS_POOL = /^([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]{1,55}$/;
+function awsEndpointOf(userPoolId: unknown): string | undefined {
+  const region = typeof userPoolId === 'string' ? AWS_POOL.exec(userPoolId)?.[1] : undefined;
+  if (region === undefined || region.startsWith('us-iso')) return undefined;
+  const suffix = region.startsWith('cn-')
+    ? 'amazonaws.com.cn'
+    : region.startsWith('eusc-')
+      ? 'amazonaws.eu'
+      : 'amazonaws.com';
+  return `https://cognito-idp.${region}.${suffix}/`;
+}
+/** Every host the fallback may produce: AWS's own Cognito API, nothing else. */
+const AWS_COGNITO_API =
+  /^https:\/\/cognito-idp\.[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.(?:com|com\.cn|eu)\/$/;
+
+/** The Cognito endpoint the trusted settings alone name, if any. */
+function configuredEndpoint(settings: Settings): string | undefined {
+  try {
+    return cognitoEndpoint(settings).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function stored(fields: Partial<StoredSession>): StoredSession {
+  return {
+    version: 1,
+    profile: 'p',
+    clientId: 'c',
+    accessToken: 'a',
+    expiresAt: 0,
+    kind: 'cognito',
+    ...fields,
+  };
+}
+
+describe('a login made with flags only (--user-pool-id, no endpoint) still refreshes', () => {
+  it("with nothing configured, the destination is the AWS Cognito endpoint of the session pool's region", () => {
+    const cases: Array<[Partial<StoredSession>, Settings, string]> = [
+      [{ userPoolId: 'eu-west-1_AbC123' }, {}, 'https://cognito-idp.eu-west-1.amazonaws.com/'],
+      [{ userPoolId: 'cn-north-1_AbC123' }, {}, 'https://cognito-idp.cn-north-1.amazonaws.com.cn/'],
+      [
+        { userPoolId: 'eu-west-1_AbC123', region: 'eu-west-1' },
+        {},
+        'https://cognito-idp.eu-west-1.amazonaws.com/',
+      ],
+      // The pool id's region beats AWS_REGION, as it does for every Cognito call the CLI makes.
+      [
+        { userPoolId: 'eu-west-1_AbC123' },
+        { defaultRegion: 'us-east-1' },
+        'https://cognito-idp.eu-west-1.amazonaws.com/',
+      ],
+      // What the configuration names still decides when it names something.
+      [
+        { userPoolId: 'eu-west-1_AbC123' },
+        { region: 'eu-west-1' },
+        'https://cognito-idp.eu-west-1.amazonaws.com/',
+      ],
+    ];
+    for (const [fields, trusted, url] of cases) {
+      const result = sessionDestination(stored(fields), trusted);
+      expect(result.ok && result.url.href, JSON.stringify(fields)).toBe(url);
+    }
+  });
+
+  it('a session naming an emulator, another region, a pool domain or no AWS pool still needs the configuration', () => {
+    const cases: Array<Partial<StoredSession>> = [
+      { userPoolId: 'eu-west-1_AbC123', endpoint: 'http://127.0.0.1:9229' },
+      {
+        userPoolId: 'eu-west-1_AbC123',
+        endpoint: 'https://cognito-idp.eu-west-1.amazonaws.com.evil.example/',
+      },
+      { userPoolId: 'eu-west-1_AbC123', region: 'us-east-1' },
+      { userPoolId: 'local_pool', endpoint: 'http://127.0.0.1:9229' },
+      { userPoolId: 'us-iso-east-1_AbC123' },
+      { userPoolId: 'eu-west-1.evil.example_AbC123' },
+      { kind: 'oauth', userPoolId: 'eu-west-1_AbC123', domain: 'auth.example.com' },
+    ];
+    for (const fields of cases) {
+      const result = sessionDestination(stored(fields), {});
+      expect(result.ok, JSON.stringify(fields)).toBe(false);
+      expect(!result.ok && result.reason).toMatch(/is configured for it/);
+    }
+    const elsewhere = sessionDestination(stored({ userPoolId: 'eu-west-1_AbC123' }), { region: 'us-east-1' });
+    expect(elsewhere.ok).toBe(false);
+  });
+
+  it('the built CLI refreshes and revokes at that endpoint (DNS answered on 127.0.0.1: AWS is not reached)', async () => {
+    const preload = fileURLToPath(new URL('../helpers/dns-to-loopback.cjs', import.meta.url));
+    for (const command of ['token', 'logout']) {
+      const state = join(root, `flags-only-${command}`, 'state');
+      mkdirSync(join(state, 'cogauth', 'sessions'), { recursive: true, mode: 0o700 });
+      const file = join(state, 'cogauth', 'sessions', 'default.json');
+      const session = stored({ profile: 'default', userPoolId: 'eu-west-1_AbC123', refreshToken: REFRESH });
+      writeFileSync(file, JSON.stringify(session), { mode: 0o600 });
+      const res = await runCli([command], {
+        env: { XDG_STATE_HOME: state, AWS_REGION: 'us-east-1', NODE_OPTIONS: `--require ${preload}` },
+      });
+      expect(res.stderr, command).toContain('lookup cognito-idp.eu-west-1.amazonaws.com\n');
+      expect(res.stderr, command).not.toMatch(/lookup (?!cognito-idp\.eu-west-1\.amazonaws\.com\n)/);
+      expect(res.stderr, command).not.toContain('nothing was sent');
+      expect(res.stderr, command).toMatch(
+        command === 'token'
+          ? /cogauth: refresh failed: cannot reach Cognito in eu-west-1 \(/
+          : /cogauth: session deleted, but the refresh token was NOT revoked: /,
+      );
+    }
+    expect(requests).toEqual([]);
+  });
+});
+
 describe('sessionDestination (property: whatever a session file names)', () => {
-  // What the configurations below name (so that many sessions match one), what an attacker would write,
-  // and anything at all.
+  // What the configurations below name (so that many sessions match one), AWS pools of every partition,
+  // what an attacker would write, and anything at all.
   const text = fc.oneof(
     {
       weight: 4,
@@ -251,11 +364,24 @@ describe('sessionDestination (property: whatever a session file names)', () => {
         'ap-south-1',
         'auth.example.com',
         'http://127.0.0.1:1',
+        'us-east-1_AbC123',
+        'cn-north-1_AbC123',
+        'us-gov-west-1_AbC123',
+        'eusc-de-east-1_AbC123',
+        'https://cognito-idp.us-east-1.amazonaws.com/',
       ),
     },
     {
       weight: 1,
-      arbitrary: fc.constantFrom('http://127.0.0.1:9229/x', 'https://evil.example.com', 'evil.com/a'),
+      arbitrary: fc.constantFrom(
+        'http://127.0.0.1:9229/x',
+        'https://evil.example.com',
+        'evil.com/a',
+        'us-iso-east-1_AbC123',
+        'us-east-1.evil.com_AbC123',
+        'https://cognito-idp.us-east-1.amazonaws.com.evil.com/',
+        'evil_AbC123',
+      ),
     },
     { weight: 1, arbitrary: fc.string() },
   );
@@ -276,35 +402,109 @@ describe('sessionDestination (property: whatever a session file names)', () => {
     { domain: 'http://127.0.0.1:1' },
   );
 
-  it('the destination, when there is one, is the configured one: never a URL only the file names', () => {
+  it("the destination is the configured one, or AWS's own endpoint of the pool: never a URL only the file names", () => {
     fc.assert(
       fc.property(session, trusted, (fields, settings) => {
-        const stored = { version: 1, profile: 'p', clientId: 'c', accessToken: 'a', expiresAt: 0, ...fields };
-        const result = sessionDestination(stored as StoredSession, settings);
+        const result = sessionDestination(stored(fields), settings);
         if (!result.ok) return;
-        const expected =
-          fields.kind === 'oauth'
-            ? new URL(settings.domain?.includes('://') ? settings.domain : `https://${settings.domain}`)
-                .origin
-            : cognitoEndpoint(settings).origin;
-        expect(result.url.origin).toBe(expected);
-        if (fields.kind === 'oauth') expect(settings.domain).toBeDefined();
-        else
-          expect(
-            settings.endpoint ?? settings.region ?? settings.userPoolId ?? settings.defaultRegion,
-          ).toBeDefined();
+        if (fields.kind === 'oauth') {
+          expect(settings.domain).toBeDefined();
+          const domain = settings.domain as string;
+          expect(result.url.origin).toBe(
+            new URL(domain.includes('://') ? domain : `https://${domain}`).origin,
+          );
+          return;
+        }
+        const namesOne = settings.endpoint ?? settings.region ?? settings.userPoolId;
+        if (result.url.href === configuredEndpoint(settings)) {
+          expect(namesOne ?? settings.defaultRegion).toBeDefined();
+          return;
+        }
+        expect(namesOne).toBeUndefined();
+        // Nothing configured: the AWS Cognito API of the session pool's region, and nothing else.
+        expect(result.url.href).toMatch(AWS_COGNITO_API);
+        expect(result.url.href).toBe(awsEndpointOf(fields.userPoolId));
       }),
       { numRuns: 1000 },
     );
   });
 
-  it('with nothing configured there is never a destination', () => {
+  it('after a login with flags only, exactly the sessions made at an AWS pool refresh there, nowhere else', () => {
+    // Pool ids around the grammar: real regions of every partition, look-alikes and random prefixes.
+    const prefix = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          'eu-west-1',
+          'us-east-1',
+          'cn-north-1',
+          'us-gov-west-1',
+          'eusc-de-east-1',
+          'ap-southeast-5',
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'us-iso-east-1',
+          'local',
+          'eu-west-1.evil.example',
+          'eu-west',
+          'EU-WEST-1',
+        ),
+      },
+      { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9.-]{1,24}$/) },
+    );
+    const separator = fc.oneof({ weight: 6, arbitrary: fc.constant('_') }, fc.constantFrom('__', '_ ', ''));
+    const pool = fc
+      .tuple(prefix, separator, fc.stringMatching(/^[0-9A-Za-z]{1,12}$/))
+      .map(([p, sep, id]) => `${p}${sep}${id}`);
+    /** Mostly absent, as after a login with flags only. */
+    const mostlyAbsent = (...values: string[]) =>
+      fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.constantFrom(...values));
+    const flagsOnly = fc.record({
+      userPoolId: pool,
+      endpoint: mostlyAbsent('http://127.0.0.1:9229', 'https://cognito-idp.eu-west-1.amazonaws.com/'),
+      region: mostlyAbsent('eu-west-1', 'us-east-1'),
+    });
+    let refreshed = 0;
+    fc.assert(
+      fc.property(
+        flagsOnly,
+        fc.constantFrom<Settings>({}, { defaultRegion: 'us-east-1' }),
+        (fields, settings) => {
+          const result = sessionDestination(stored(fields), settings);
+          const aws = awsEndpointOf(fields.userPoolId);
+          // Where login sent the password: the endpoint, else the region's, else the pool's region's.
+          const madeAt =
+            fields.endpoint ??
+            (fields.region === undefined ? aws : `https://cognito-idp.${fields.region}.amazonaws.com/`);
+          const madeThere = aws !== undefined && madeAt === aws;
+          if (madeThere) {
+            refreshed += 1;
+            expect(result.ok && result.url.href).toBe(aws);
+          } else if (result.ok) {
+            // Only AWS_REGION's endpoint, for a session made there: what the configuration names.
+            expect(result.url.href).toBe(configuredEndpoint(settings));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+    expect(refreshed).toBeGreaterThan(40);
+  });
+
+  it("with nothing configured only a session made at AWS has a destination: its pool's AWS endpoint", () => {
     fc.assert(
       fc.property(session, (fields) => {
-        const stored = { version: 1, profile: 'p', clientId: 'c', accessToken: 'a', expiresAt: 0, ...fields };
-        expect(sessionDestination(stored as StoredSession, {}).ok).toBe(false);
+        const result = sessionDestination(stored(fields), {});
+        if (!result.ok) return;
+        expect(fields.kind).toBe('cognito');
+        expect(result.url.href).toMatch(AWS_COGNITO_API);
+        expect(result.url.href).toBe(awsEndpointOf(fields.userPoolId));
+        expect([undefined, result.url.href]).toContain(fields.endpoint);
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });
