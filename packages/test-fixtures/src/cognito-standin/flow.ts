@@ -7,10 +7,14 @@ import { recordSuccess } from './passwords.js';
 import type { SessionState } from './sessions.js';
 
 // What follows a passed factor, in the order Cognito applies it: a custom challenge (CUSTOM_AUTH), then
-// NEW_PASSWORD_REQUIRED for a temporary password, then device authentication when a remembered device
-// replaces MFA (DeviceConfiguration.ChallengeRequiredOnNewDevice), then MFA, then device authentication for
-// any other known device, then the tokens (with NewDeviceMetadata when the pool tracks devices and the
-// client named none). The reference's ChallengeName list (API_RespondToAuthChallenge) names each step.
+// NEW_PASSWORD_REQUIRED for a temporary password, then device authentication (DEVICE_SRP_AUTH) in place of
+// MFA for a remembered device when the pool's DeviceConfiguration.ChallengeRequiredOnNewDevice is true,
+// else MFA, then the tokens (with NewDeviceMetadata when the pool tracks devices and the client named no
+// device). The reference's ChallengeName list (API_RespondToAuthChallenge) names each step.
+// Inferred, not documented: a known device that does not replace MFA (not remembered, or
+// ChallengeRequiredOnNewDevice false) gets no device challenge, only its key in the tokens -
+// amazon-cognito-identity-js answers a DEVICE_SRP_AUTH that follows MFA with the previous Session, which
+// would fail, so Cognito cannot be sending one there.
 
 export function proceed(ctx: Ctx, state: SessionState): AuthAnswer {
   const pool = ctx.store.pool(state.poolId);
@@ -39,7 +43,6 @@ export function proceed(ctx: Ctx, state: SessionState): AuthAnswer {
       return ask(ctx, state, pending, { MFAS_CAN_SETUP: JSON.stringify(decision.choices) });
     }
   }
-  if (device && !state.deviceDone) return ask(ctx, state, { challenge: 'DEVICE_SRP_AUTH' }, {});
   return signedIn(ctx, state, pool, user);
 }
 

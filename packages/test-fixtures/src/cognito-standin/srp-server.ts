@@ -39,6 +39,7 @@ export function parseSrpA(value: string | undefined): bigint {
   return A;
 }
 
+/** The server's ephemeral secret b: 256 random bits (enough for SRP's discrete-log hardness; keeps tests fast). */
 export function beginSrp(input: {
   group: string;
   id: string;
@@ -46,7 +47,7 @@ export function beginSrp(input: {
   salt: bigint;
   A: bigint;
 }): SrpExchange {
-  const b = bigFrom(randomBytes(128));
+  const b = bigFrom(randomBytes(32));
   return { ...input, b, B: serverPublic(input.verifier, b), secretBlock: randomBytes(96) };
 }
 
