@@ -13,6 +13,8 @@ import type { Body } from './input.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Beyond this the connection is cut; up to it an oversized body is read and dropped so the 413 arrives. */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 const ERROR_SUFFIX = ':http://internal.amazon.com/coral/com.amazonaws.cognito.identity.idp.model/';
 const CORAL = 'com.amazon.coral.service#';
 
@@ -55,14 +57,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > MAX_DRAIN_BYTES) req.destroy();
+      else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

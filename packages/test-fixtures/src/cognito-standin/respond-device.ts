@@ -56,7 +56,7 @@ export function answerDeviceVerifier(
   const device = sessionDevice(ctx, session, responses.DEVICE_KEY);
   const { srp } = session.pending;
   const state = carry(ctx, session);
-  checkSrpProof(srp, responses, ctx.store.now());
+  checkSrpProof(srp, responses, ctx.store.wallClock());
   const pool = ctx.store.pool(state.poolId);
   state.deviceDone = true;
   if (device.remembered && pool.device?.ChallengeRequiredOnNewDevice === true) state.mfaDone = true;

@@ -28,7 +28,7 @@ export function answerPasswordVerifier(
   if (!user) throw notAuthorized();
   if (device) state.deviceKey = device.key;
   try {
-    checkSrpProof(srp, responses, ctx.store.now());
+    checkSrpProof(srp, responses, ctx.store.wallClock());
   } catch (error) {
     recordFailure(user, ctx.store.now());
     throw error;

@@ -1,7 +1,10 @@
 import { fail, notAuthorized } from './errors.js';
 import type { AppClient, Device, Pool, RefreshRecord, User } from './model.js';
 
-// Everything the stand-in remembers, plus its clock (real time plus an offset tests can advance).
+// Everything the stand-in remembers, plus its clock: real time plus an offset tests can advance, for
+// everything that expires (tokens, sessions, codes, lockouts) and for TOTP. SRP's TIMESTAMP is compared
+// with the machine's clock instead, which the client shares: a test that advanced the stand-in's clock
+// must still be able to sign in with SRP.
 
 export class Store {
   readonly pools = new Map<string, Pool>();
@@ -16,6 +19,11 @@ export class Store {
 
   now(): number {
     return Date.now() + this.#offsetMs;
+  }
+
+  /** The machine's clock, for values the client stamps itself (SRP TIMESTAMP). */
+  wallClock(): number {
+    return Date.now();
   }
 
   advance(seconds: number): void {
