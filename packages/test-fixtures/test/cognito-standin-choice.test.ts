@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoStandIn, generateTestKey, startCognitoStandIn } from '../src/index.js';
+import { useShortSrpSecrets } from './support/identity-js.js';
 import { softwarePasskey } from './support/passkey.js';
 import { srpClient } from './support/srp-client.js';
 import { claimsOf, PASSWORD, rejected, sdkClient } from './support/standin.js';
@@ -30,7 +31,10 @@ const key = generateTestKey({ alg: 'RS256', kid: 'standin-choice' });
 const passkey = softwarePasskey();
 const ORIGIN = 'https://app.example.com';
 
+let restoreSrpSecrets: () => void;
+
 beforeAll(async () => {
+  restoreSrpSecrets = useShortSrpSecrets();
   standIn = await startCognitoStandIn({ signingKey: key });
   sdk = sdkClient(standIn.endpoint);
   ({ poolId } = standIn.createPool({
@@ -54,6 +58,7 @@ beforeAll(async () => {
   standIn.createUser(poolId, 'lee', { password: PASSWORD });
 });
 afterAll(async () => {
+  restoreSrpSecrets?.();
   sdk?.destroy();
   await standIn?.close();
 });

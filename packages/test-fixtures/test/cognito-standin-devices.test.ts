@@ -14,16 +14,27 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoStandIn, generateTestKey, startCognitoStandIn } from '../src/index.js';
-import { type Client, clientFor, failure, type Step, stepOf } from './support/identity-js.js';
+import {
+  type Client,
+  clientFor,
+  failure,
+  type Step,
+  stepOf,
+  useShortSrpSecrets,
+} from './support/identity-js.js';
 import { claimsOf, PASSWORD, rejected, sdkClient } from './support/standin.js';
 
 let standIn: CognitoStandIn;
 const key = generateTestKey({ alg: 'RS256', kid: 'standin-devices' });
 
+let restoreSrpSecrets: () => void;
+
 beforeAll(async () => {
+  restoreSrpSecrets = useShortSrpSecrets();
   standIn = await startCognitoStandIn({ signingKey: key });
 });
 afterAll(async () => {
+  restoreSrpSecrets?.();
   await standIn?.close();
 });
 afterEach(() => {

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoStandIn, generateTestKey, startCognitoStandIn } from '../src/index.js';
+import { useShortSrpSecrets } from './support/identity-js.js';
 import { srpClient } from './support/srp-client.js';
 import { PASSWORD, rejected, sdkClient } from './support/standin.js';
 
@@ -28,7 +29,10 @@ let poolId: string;
 let clientId: string;
 const key = generateTestKey({ alg: 'RS256', kid: 'standin-protocol' });
 
+let restoreSrpSecrets: () => void;
+
 beforeAll(async () => {
+  restoreSrpSecrets = useShortSrpSecrets();
   standIn = await startCognitoStandIn({ signingKey: key });
   sdk = sdkClient(standIn.endpoint);
   ({ poolId } = standIn.createPool({ mfa: 'OPTIONAL' }));
@@ -40,6 +44,7 @@ beforeAll(async () => {
   standIn.setUserMfa(poolId, 'quinn', { SMS_MFA: { enabled: true } });
 });
 afterAll(async () => {
+  restoreSrpSecrets?.();
   sdk?.destroy();
   await standIn?.close();
 });

@@ -11,25 +11,36 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoStandIn, generateTestKey, startCognitoStandIn } from '../src/index.js';
-import { clientFor, failure, identityJs, type Step, stepOf } from './support/identity-js.js';
+import {
+  clientFor,
+  failure,
+  identityJs,
+  type Step,
+  stepOf,
+  useShortSrpSecrets,
+} from './support/identity-js.js';
 import { claimsOf, PASSWORD, rejected, sdkClient } from './support/standin.js';
 
 let standIn: CognitoStandIn;
 const key = generateTestKey({ alg: 'RS256', kid: 'standin-signin' });
 
+let restoreSrpSecrets: () => void;
+
 beforeAll(async () => {
+  restoreSrpSecrets = useShortSrpSecrets();
   standIn = await startCognitoStandIn({ signingKey: key });
 });
 afterAll(async () => {
+  restoreSrpSecrets?.();
   await standIn?.close();
 });
 afterEach(() => {
   expect(standIn.internalErrors()).toEqual([]);
 });
 
-function expectStep<S extends Step['step']>(step: Step, name: S): Extract<Step, { step: S }> {
+function expectStep<S extends Step['step']>(step: Step, name: S): Step & { step: S } {
   expect(step.step).toBe(name);
-  return step as Extract<Step, { step: S }>;
+  return step as Step & { step: S };
 }
 
 describe('USER_SRP_AUTH (InitiateAuth AuthFlow USER_SRP_AUTH, then the PASSWORD_VERIFIER challenge)', () => {

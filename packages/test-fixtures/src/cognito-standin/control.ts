@@ -1,9 +1,10 @@
 import { createPublicKey, type JsonWebKey, type KeyObject, randomBytes } from 'node:crypto';
-import type { SentMessage } from './delivery.js';
+import type { CognitoStandIn } from './api.js';
+import type { Outbox, SentMessage } from './delivery.js';
 import { type CognitoErrorType, CognitoServiceError } from './errors.js';
 import type { Device, FactorSetting, MfaFactor, User } from './model.js';
 import type { Store } from './store.js';
-import { base32Encode, totpStep } from './totp.js';
+import { base32Encode, totpCode, totpStep } from './totp.js';
 
 // The test-control side of the stand-in: what an administrator or a Lambda trigger would do in Cognito, and
 // what a test needs to see that no client can (the codes "sent" by SMS or email). In-process only; nothing
@@ -99,4 +100,41 @@ export class Injections {
   take(operation: string): CognitoServiceError | undefined {
     return this.#queue.get(operation)?.shift();
   }
+}
+
+type UserControls = Pick<
+  CognitoStandIn,
+  | 'setUserMfa'
+  | 'enrolTotp'
+  | 'totpCode'
+  | 'sentMessages'
+  | 'lastCode'
+  | 'setCustomChallenge'
+  | 'addPasskey'
+  | 'devices'
+>;
+
+/** What an administrator or a Lambda trigger would set for a user, and what the user's phone would show. */
+export function userControls(store: Store, outbox: Outbox): UserControls {
+  const user = (poolId: string, username: string) => store.requireUser(poolId, username);
+  return {
+    setUserMfa: (poolId, username, settings) => setMfa(user(poolId, username), settings),
+    enrolTotp: (poolId, username) => enrolTotp(store, user(poolId, username)),
+    totpCode: (secret, stepOffset = 0) => totpCode(secret, store.now() + stepOffset * 30_000),
+    sentMessages: (poolId, username) => messagesFor(outbox.messages, poolId, username),
+    lastCode(poolId, username) {
+      const last = messagesFor(outbox.messages, poolId, username).at(-1);
+      if (!last) throw new Error(`cognito stand-in: no code was sent to ${username}`);
+      return last.code;
+    },
+    setCustomChallenge(poolId, username, challenge) {
+      user(poolId, username).customChallenge = {
+        answer: challenge.answer,
+        parameters: { ...challenge.parameters },
+        maxAttempts: challenge.maxAttempts ?? 3,
+      };
+    },
+    addPasskey: (poolId, username, passkey) => addPasskey(user(poolId, username), passkey),
+    devices: (poolId, username) => devicesOf(store, user(poolId, username)),
+  };
 }

@@ -1,11 +1,33 @@
 // amazon-cognito-identity-js, AWS's own browser/Node client for user pools, as a promise-returning test
 // client: it runs real SRP (user and device), ConfirmDevice, and the MFA calls, so a sign-in that reaches
 // tokens against the stand-in proves the stand-in's server side is what Cognito's clients expect.
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as IdentityJs from 'amazon-cognito-identity-js';
 
 const require = createRequire(import.meta.url);
 export const identityJs = require('amazon-cognito-identity-js') as typeof IdentityJs;
+
+interface HelperPrototype {
+  generateRandomSmallA(): unknown;
+}
+const helperPrototype: HelperPrototype = require('amazon-cognito-identity-js/lib/AuthenticationHelper.js')
+  .default.prototype;
+const BigInteger: new (hex: string, radix: number) => unknown =
+  require('amazon-cognito-identity-js/lib/BigInteger.js').default;
+
+/**
+ * Makes the library draw a 256-bit SRP secret `a` instead of 1024 bits, until the returned function undoes
+ * it. Its big-integer code spends about 0.1 s of CPU per exponentiation with the long one, several per
+ * sign-in; the server only ever sees A = g^a mod N, and SRP's arithmetic is the same for any `a`.
+ */
+export function useShortSrpSecrets(): () => void {
+  const original = helperPrototype.generateRandomSmallA;
+  helperPrototype.generateRandomSmallA = () => new BigInteger(randomBytes(32).toString('hex'), 16);
+  return () => {
+    helperPrototype.generateRandomSmallA = original;
+  };
+}
 
 export type Step =
   | { step: 'signedIn'; session: IdentityJs.CognitoUserSession; userConfirmationNecessary: boolean }
