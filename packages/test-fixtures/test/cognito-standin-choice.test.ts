@@ -29,6 +29,7 @@ let poolId: string;
 let clientId: string;
 const key = generateTestKey({ alg: 'RS256', kid: 'standin-choice' });
 const passkey = softwarePasskey();
+const impostor = softwarePasskey();
 const ORIGIN = 'https://app.example.com';
 
 let restoreSrpSecrets: () => void;
@@ -269,6 +270,20 @@ describe('passkeys (WEB_AUTHN)', () => {
     );
     expect(answer.type).toBe('NotAuthorizedException');
     expect(answer.message).toContain(reason);
+  });
+
+  it("refuses an assertion for kim's credential signed with another key", async () => {
+    const { session, options } = await webAuthnChallenge();
+    const forged = JSON.parse(impostor.assert(options, { origin: ORIGIN, counter: 1_000_000 }));
+    forged.id = passkey.credentialId.toString('base64url');
+    forged.rawId = forged.id;
+    const answer = await rejected(
+      respond('WEB_AUTHN', session, { USERNAME: 'kim', CREDENTIAL: JSON.stringify(forged) }),
+    );
+    expect(answer).toMatchObject({
+      type: 'NotAuthorizedException',
+      message: 'Passkey assertion refused: bad signature',
+    });
   });
 
   it('refuses an assertion made for another sign-in (replayed challenge)', async () => {

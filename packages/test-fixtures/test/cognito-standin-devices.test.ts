@@ -220,8 +220,8 @@ describe('device tracking "User Opt-In" (DeviceOnlyRememberedOnUserPrompt true)'
 });
 
 describe("device operations refuse what is not the caller's", () => {
-  it("UpdateDeviceStatus and ForgetDevice with another user's device key: ResourceNotFoundException", async () => {
-    const { poolId, client } = setUp('Always');
+  it("UpdateDeviceStatus, ForgetDevice and sign-in with another user's device key: ResourceNotFoundException", async () => {
+    const { poolId, clientId, client } = setUp('Always');
     const { result } = await signInWithSms(client, poolId);
     if (result.step !== 'signedIn') throw new Error('not signed in');
     standIn.createUser(poolId, 'judy', { password: PASSWORD, attributes: { phone_number: '+15555550111' } });
@@ -255,6 +255,19 @@ describe("device operations refuse what is not the caller's", () => {
       ),
     ).toMatchObject({ type: 'ResourceNotFoundException' });
     expect(standIn.devices(poolId, 'ivan')[0]).toMatchObject({ remembered: true });
+    // Nor can judy sign in as ivan's device (it would skip her MFA).
+    const { InitiateAuthCommand: Initiate } = await import('@aws-sdk/client-cognito-identity-provider');
+    const asDevice = sdk.send(
+      new Initiate({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: 'judy', PASSWORD, DEVICE_KEY: ivanDevice },
+      }),
+    );
+    expect(await rejected(asDevice)).toMatchObject({
+      type: 'ResourceNotFoundException',
+      message: 'Device does not exist.',
+    });
     sdk.destroy();
   });
 });

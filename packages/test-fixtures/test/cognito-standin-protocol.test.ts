@@ -338,6 +338,11 @@ describe('SRP inputs', () => {
     expect((await rejected(verify((r) => (r.TIMESTAMP = '2025-11-04T09:03:07Z')))).type).toBe(
       'InvalidParameterException',
     );
+    // A well-signed answer that hands back another SECRET_BLOCK than the challenge's.
+    const otherBlock = Buffer.from('a block this session never sent').toString('base64');
+    expect((await rejected(verify((r) => (r.PASSWORD_CLAIM_SECRET_BLOCK = otherBlock)))).type).toBe(
+      'NotAuthorizedException',
+    );
     expect(await rejected(verify(() => {}, new Date(Date.now() + 6 * 60_000)))).toMatchObject({
       type: 'NotAuthorizedException',
       message: 'Incorrect username or password.',
