@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 // TOTP as authenticator apps and Cognito run it: RFC 6238 (HOTP of RFC 4226 over 30-second steps from the
 // Unix epoch), HMAC-SHA1, 6 digits. AssociateSoftwareToken's SecretCode is the shared secret in RFC 4648
@@ -70,6 +70,9 @@ export function matchTotp(secret: Uint8Array, code: string, timeMs: number): num
   if (code.length !== TOTP_DIGITS) return undefined;
   for (const ch of code) if (ch < '0' || ch > '9') return undefined;
   const now = totpStep(timeMs);
-  for (const step of [now, now - 1, now + 1]) if (hotp(secret, step) === code) return step;
+  const given = Buffer.from(code);
+  for (const step of [now, now - 1, now + 1]) {
+    if (timingSafeEqual(Buffer.from(hotp(secret, step)), given)) return step;
+  }
   return undefined;
 }
