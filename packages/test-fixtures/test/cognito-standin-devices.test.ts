@@ -90,6 +90,18 @@ describe('device tracking "Always" (DeviceOnlyRememberedOnUserPrompt false)', ()
     expect(device).toMatchObject({ confirmed: true, remembered: true });
     expect(device?.deviceKey).toMatch(/^us-east-1_[0-9a-f-]{36}$/);
     expect(claimsOf(result.session.getAccessToken().getJwtToken()).device_key).toBe(device?.deviceKey);
+    // Confirming it again is DeviceKeyExistsException.
+    const { ConfirmDeviceCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    const sdk = sdkClient(standIn.endpoint);
+    const again = sdk.send(
+      new ConfirmDeviceCommand({
+        AccessToken: result.session.getAccessToken().getJwtToken(),
+        DeviceKey: String(device?.deviceKey),
+        DeviceSecretVerifierConfig: { PasswordVerifier: 'AAEC', Salt: 'AAEC' },
+      }),
+    );
+    expect((await rejected(again)).type).toBe('DeviceKeyExistsException');
+    sdk.destroy();
   });
 
   it('the next sign-in authenticates the device (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) instead of asking for MFA', async () => {

@@ -332,6 +332,20 @@ describe('RevokeToken', () => {
     await sdk.send(new RevokeTokenCommand({ ClientId: clientId, Token: 'not-a-token-we-issued' }));
     await refreshWith(clientId, tokens.refresh);
   });
+
+  it('is UnsupportedOperationException on a client with EnableTokenRevocation false', async () => {
+    const { clientId } = standIn.createClient(poolId, {
+      explicitAuthFlows: [...PLAIN],
+      enableTokenRevocation: false,
+    });
+    const tokens = await signIn(clientId);
+    expect(
+      await rejected(sdk.send(new RevokeTokenCommand({ ClientId: clientId, Token: tokens.refresh }))),
+    ).toMatchObject({
+      type: 'UnsupportedOperationException',
+    });
+    await refreshWith(clientId, tokens.refresh);
+  });
 });
 
 describe('GetUser and TOTP enrolment with an access token', () => {

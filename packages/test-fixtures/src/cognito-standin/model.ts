@@ -54,6 +54,7 @@ export interface AppClient {
   flows: Set<ExplicitAuthFlow>;
   rotation: { enabled: boolean; retryGracePeriodSeconds: number };
   preventUserExistenceErrors: 'LEGACY' | 'ENABLED';
+  enableTokenRevocation: boolean;
   authSessionValidityMinutes: number;
   accessTokenSeconds: number;
   idTokenSeconds: number;

@@ -80,13 +80,17 @@ export function getTokensFromRefreshToken(ctx: Ctx, body: Body) {
  * RevokeToken revokes a refresh token and every token of its sign-in (the access tokens then fail GetUser
  * with "Access Token has been revoked"). An unknown token is a success, as RFC 7009 §2.2 says; a token of
  * another client or a wrong ClientSecret is UnauthorizedException; an ID or access token is
- * UnsupportedTokenTypeException.
+ * UnsupportedTokenTypeException; a client with EnableTokenRevocation false is UnsupportedOperationException
+ * ("an operation that isn't enabled for the user pool client").
  */
 export function revokeToken(ctx: Ctx, body: Body) {
   const token = requiredString(body, 'Token');
   const client = ctx.store.clients.get(requiredString(body, 'ClientId', 128));
   if (!client) throw fail('UnauthorizedException', 'Invalid client');
   checkClientSecret(client, optionalString(body, 'ClientSecret', 64), 'UnauthorizedException');
+  if (!client.enableTokenRevocation) {
+    throw fail('UnsupportedOperationException', 'Token revocation is not enabled for this app client.');
+  }
   if (token.split('.').length === 3)
     throw fail('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked');
   const record = ctx.store.refreshTokens.get(token);

@@ -41,6 +41,8 @@ export interface StandInClientOptions {
   explicitAuthFlows?: ExplicitAuthFlow[];
   refreshTokenRotation?: { enabled: boolean; retryGracePeriodSeconds?: number };
   preventUserExistenceErrors?: 'LEGACY' | 'ENABLED';
+  /** Default true, as for a new app client. */
+  enableTokenRevocation?: boolean;
   authSessionValidityMinutes?: number;
   accessTokenValiditySeconds?: number;
   idTokenValiditySeconds?: number;
@@ -120,6 +122,7 @@ export function buildClient(pool: Pool, options: StandInClientOptions): AppClien
       ),
     },
     preventUserExistenceErrors: options.preventUserExistenceErrors ?? 'LEGACY',
+    enableTokenRevocation: options.enableTokenRevocation ?? true,
     authSessionValidityMinutes: inRange(
       'authSessionValidityMinutes',
       options.authSessionValidityMinutes ?? 3,
