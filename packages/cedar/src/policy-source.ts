@@ -38,8 +38,6 @@ export function policySources(cedar: Cedar, input: PoliciesInput): PolicySource[
 }
 
 function fromText(cedar: Cedar, text: string, origin: string): PolicySource[] {
-  const parsed = cedar.checkParsePolicySet({ staticPolicies: text });
-  if (parsed.type === 'failure') throw parseError(text, origin, parsed.errors);
   const parts = cedar.policySetTextToParts(text);
   if (parts.type === 'failure') throw parseError(text, origin, parts.errors);
   if (parts.policy_templates.length > 0)
