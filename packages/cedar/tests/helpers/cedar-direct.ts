@@ -6,7 +6,9 @@ import type { AuthorizationCall, CedarValueJson, EntityJson } from '@cedar-polic
  * test builds itself from the documented conventions: the reference the engine is compared with.
  */
 const cedar = createRequire(import.meta.url)('@cedar-policy/cedar-wasm/nodejs') as {
-  isAuthorized(call: AuthorizationCall): ReturnType<typeof import('@cedar-policy/cedar-wasm/web').isAuthorized>;
+  isAuthorized(
+    call: AuthorizationCall,
+  ): ReturnType<typeof import('@cedar-policy/cedar-wasm/web').isAuthorized>;
 };
 
 export function directDecision(options: {
@@ -26,7 +28,8 @@ export function directDecision(options: {
   const attrs: Record<string, CedarValueJson> = {};
   const context: Record<string, CedarValueJson> = { ...options.context };
   if (claims.token_use === 'id') {
-    for (const key of options.userAttributes ?? []) if (typeof claims[key] === 'string') attrs[key] = claims[key] as string;
+    for (const key of options.userAttributes ?? [])
+      if (typeof claims[key] === 'string') attrs[key] = claims[key] as string;
   } else if (typeof claims.scope === 'string' || typeof claims.client_id === 'string') {
     const token: Record<string, CedarValueJson> = {};
     if (typeof claims.scope === 'string') token.scope = claims.scope.split(' ').filter((s) => s !== '');

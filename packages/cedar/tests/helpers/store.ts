@@ -26,11 +26,41 @@ export const SCHEMA = {
       Application: { shape: { type: 'Record', attributes: {} } },
     },
     actions: {
-      'get /users': { appliesTo: { principalTypes: ['User'], resourceTypes: ['Application'], context: { type: 'ReusedContext' } } },
-      'post /users': { appliesTo: { principalTypes: ['User'], resourceTypes: ['Application'], context: { type: 'ReusedContext' } } },
-      'get /users/{id}': { appliesTo: { principalTypes: ['User'], resourceTypes: ['Application'], context: { type: 'ReusedContext' } } },
-      'delete /users/{id}': { appliesTo: { principalTypes: ['User'], resourceTypes: ['Application'], context: { type: 'ReusedContext' } } },
-      'get /reports': { appliesTo: { principalTypes: ['User'], resourceTypes: ['Application'], context: { type: 'ReusedContext' } } },
+      'get /users': {
+        appliesTo: {
+          principalTypes: ['User'],
+          resourceTypes: ['Application'],
+          context: { type: 'ReusedContext' },
+        },
+      },
+      'post /users': {
+        appliesTo: {
+          principalTypes: ['User'],
+          resourceTypes: ['Application'],
+          context: { type: 'ReusedContext' },
+        },
+      },
+      'get /users/{id}': {
+        appliesTo: {
+          principalTypes: ['User'],
+          resourceTypes: ['Application'],
+          context: { type: 'ReusedContext' },
+        },
+      },
+      'delete /users/{id}': {
+        appliesTo: {
+          principalTypes: ['User'],
+          resourceTypes: ['Application'],
+          context: { type: 'ReusedContext' },
+        },
+      },
+      'get /reports': {
+        appliesTo: {
+          principalTypes: ['User'],
+          resourceTypes: ['Application'],
+          context: { type: 'ReusedContext' },
+        },
+      },
     },
     commonTypes: {
       ReusedContext: {
@@ -79,7 +109,11 @@ when { principal has "custom:department" && principal["custom:department"] == "f
 forbid (principal in MyApi::UserGroup::"us-east-1_ABC1234|intern", action, resource);
 `;
 
-export function accessClaims(sub: string, groups: readonly string[], scope?: string): Readonly<Record<string, unknown>> {
+export function accessClaims(
+  sub: string,
+  groups: readonly string[],
+  scope?: string,
+): Readonly<Record<string, unknown>> {
   const claims: Record<string, unknown> = {
     sub,
     iss: ISS,
@@ -95,7 +129,11 @@ export function accessClaims(sub: string, groups: readonly string[], scope?: str
   return Object.freeze(claims);
 }
 
-export function idClaims(sub: string, groups: readonly string[], extra: Record<string, unknown> = {}): Readonly<Record<string, unknown>> {
+export function idClaims(
+  sub: string,
+  groups: readonly string[],
+  extra: Record<string, unknown> = {},
+): Readonly<Record<string, unknown>> {
   const claims: Record<string, unknown> = {
     sub,
     iss: ISS,

@@ -120,7 +120,11 @@ describe('rules translated by rulesToCedar decide exactly as core decides with t
         fc.property(ruleToken, (claims) => {
           for (const [method, path] of REQUESTS) {
             const byRules = decide({ kind: 'http', method, path }, { claims }, core).status === 200;
-            expect([method, path, engine.decide(claims, { method, path }).allowed]).toEqual([method, path, byRules]);
+            expect([method, path, engine.decide(claims, { method, path }).allowed]).toEqual([
+              method,
+              path,
+              byRules,
+            ]);
           }
         }),
         { numRuns: RUNS },

@@ -24,7 +24,9 @@ describe('a policy that does not parse or validate stops loadCedar, naming the p
   });
 
   it('columns count characters, not the UTF-8 bytes Cedar reports', () => {
-    const err = configError(() => loadCedar({ policies: `// héhé\npermit (principal, action == , resource);` }));
+    const err = configError(() =>
+      loadCedar({ policies: `// héhé\npermit (principal, action == , resource);` }),
+    );
     expect(err.message).toMatch(/policy0 at line 2, column 30:/);
   });
 
@@ -32,44 +34,55 @@ describe('a policy that does not parse or validate stops loadCedar, naming the p
     const text = `${POLICIES}\n@id("typo")\npermit (principal, action, resource)\nwhen { principal.emial == "a@example.com" };\n`;
     const err = configError(() => loadCedar({ policies: text, schema: SCHEMA }));
     const line = text.split('\n').findIndex((l) => l.includes('emial')) + 1;
-    expect(err.message).toMatch(new RegExp(`^policies: policy typo at line ${line}, column 8: .*attribute \`emial\``));
+    expect(err.message).toMatch(
+      new RegExp(`^policies: policy typo at line ${line}, column 8: .*attribute \`emial\``),
+    );
   });
 
   it('an action the schema does not declare is a validation error', () => {
     const err = configError(() =>
-      loadCedar({ policies: 'permit (principal, action == MyApi::Action::"get /nope", resource);', schema: SCHEMA }),
+      loadCedar({
+        policies: 'permit (principal, action == MyApi::Action::"get /nope", resource);',
+        schema: SCHEMA,
+      }),
     );
     expect(err.message).toMatch(/^policies: policy policy0 at line 1, column \d+: .*get \/nope/);
   });
 
   it('policies given by id: the error names policies.<id>', () => {
-    const err = configError(() => loadCedar({ policies: { good: GOOD, bad: 'permit (principal, action, resource' } }));
+    const err = configError(() =>
+      loadCedar({ policies: { good: GOOD, bad: 'permit (principal, action, resource' } }),
+    );
     expect(err.message).toMatch(/^policies\.bad: policy0 at line 1, column \d+:/);
     const two = configError(() => loadCedar({ policies: { both: `${GOOD}\n${GOOD}` } }));
     expect(two.message).toBe('policies.both: must hold exactly one policy');
   });
 
   it('templates, duplicate ids, an empty set and an unreadable schema are refused', () => {
-    expect(configError(() => loadCedar({ policies: 'permit (principal == ?principal, action, resource);' })).message).toMatch(
-      /templates are not supported/,
-    );
+    expect(
+      configError(() => loadCedar({ policies: 'permit (principal == ?principal, action, resource);' }))
+        .message,
+    ).toMatch(/templates are not supported/);
     expect(configError(() => loadCedar({ policies: `@id("a")\n${GOOD}\n@id("a")\n${GOOD}` })).message).toBe(
       'policies: two policies have the id "a"',
     );
     expect(configError(() => loadCedar({ policies: '// nothing' })).message).toMatch(/holds no policy/);
     expect(configError(() => loadCedar({ policies: GOOD, schema: '{ not json' })).field).toBe('schema');
-    expect(configError(() => loadCedar({ policies: GOOD, schema: 'namespace MyApi { entity User; } oops' })).message).toMatch(
-      /^schema: line 1, column 34: /,
-    );
+    expect(
+      configError(() => loadCedar({ policies: GOOD, schema: 'namespace MyApi { entity User; } oops' }))
+        .message,
+    ).toMatch(/^schema: line 1, column 34: /);
   });
 
   it('the namespace must be told when it is ambiguous, and routes must exist', () => {
     const two = `${GOOD}\npermit (principal, action == Other::Action::"get /x", resource);`;
     expect(configError(() => loadCedar({ policies: two })).field).toBe('namespace');
     expect(loadCedar({ policies: two, namespace: 'MyApi' }).actions.map((a) => a.id)).toEqual(['get /users']);
-    expect(configError(() => loadCedar({ policies: 'permit (principal, action == MyApi::Action::"Read", resource);' })).message).toMatch(
-      /names no route action of MyApi::Action/,
-    );
+    expect(
+      configError(() =>
+        loadCedar({ policies: 'permit (principal, action == MyApi::Action::"Read", resource);' }),
+      ).message,
+    ).toMatch(/names no route action of MyApi::Action/);
     expect(configError(() => loadCedar({ policies: GOOD, userPoolId: 'a|b' })).field).toBe('userPoolId');
   });
 });

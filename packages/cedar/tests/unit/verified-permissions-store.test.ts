@@ -25,7 +25,10 @@ describe('an API-linked policy store exported from Verified Permissions, unchang
   it('the documentation example: UserGroup "<pool id>|developer" may GET /users, nothing else', () => {
     const dev = accessClaims('dev-1', ['developer']);
     expect(engine.permitted(dev).permitted.map((a) => a.id)).toEqual(['get /users']);
-    expect(engine.decide(dev, { method: 'GET', path: '/users' })).toMatchObject({ allowed: true, reason: 'ALLOWED' });
+    expect(engine.decide(dev, { method: 'GET', path: '/users' })).toMatchObject({
+      allowed: true,
+      reason: 'ALLOWED',
+    });
     expect(engine.decide(dev, { method: 'POST', path: '/users' })).toMatchObject({
       allowed: false,
       reason: 'ROUTE_NOT_PERMITTED',
@@ -37,10 +40,20 @@ describe('an API-linked policy store exported from Verified Permissions, unchang
   });
 
   it('access token claims are context.token, scope a Set ("Reflects Amazon Cognito access token attributes")', () => {
-    expect(engine.decide(accessClaims('w', ['writer'], 'openid MyApi/users.write'), { method: 'POST', path: '/users' }).allowed).toBe(true);
-    expect(engine.decide(accessClaims('w', ['writer'], 'openid'), { method: 'POST', path: '/users' }).allowed).toBe(false);
+    expect(
+      engine.decide(accessClaims('w', ['writer'], 'openid MyApi/users.write'), {
+        method: 'POST',
+        path: '/users',
+      }).allowed,
+    ).toBe(true);
+    expect(
+      engine.decide(accessClaims('w', ['writer'], 'openid'), { method: 'POST', path: '/users' }).allowed,
+    ).toBe(false);
     // A scope that merely contains the wanted one as a substring is not it.
-    expect(engine.decide(accessClaims('w', ['writer'], 'MyApi/users.writer'), { method: 'POST', path: '/users' }).allowed).toBe(false);
+    expect(
+      engine.decide(accessClaims('w', ['writer'], 'MyApi/users.writer'), { method: 'POST', path: '/users' })
+        .allowed,
+    ).toBe(false);
   });
 
   it('ID token claims are User attributes, read with bracket notation ("Reflects Amazon Cognito ID token attributes")', () => {
@@ -71,7 +84,10 @@ describe('an API-linked policy store exported from Verified Permissions, unchang
     expect(allowed.actions).toEqual([
       { action: 'get /users', perRequest: false, allow: true, determining: ['admins'], errors: [] },
     ]);
-    const forbidden = engine.explain(accessClaims('i', ['admin', 'intern']), { method: 'GET', path: '/users' });
+    const forbidden = engine.explain(accessClaims('i', ['admin', 'intern']), {
+      method: 'GET',
+      path: '/users',
+    });
     expect(forbidden.actions[0]).toMatchObject({ allow: false, determining: ['no-interns-delete'] });
     const unnamed = engine.explain(accessClaims('d', ['developer']), { method: 'GET', path: '/users' });
     expect(unnamed.actions[0]?.determining).toEqual(['policy0']);
