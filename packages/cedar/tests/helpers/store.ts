@@ -5,6 +5,8 @@
  * (member of UserGroup), Application, one action per API method and resource path, ID token claims as
  * User attributes, access token claims as `context.token` with `scope` a Set of strings.
  */
+import type { CognitoClaims } from '@cogauth/core';
+
 export const POOL = 'us-east-1_ABC1234';
 export const ISS = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`;
 
@@ -109,11 +111,7 @@ when { principal has "custom:department" && principal["custom:department"] == "f
 forbid (principal in MyApi::UserGroup::"us-east-1_ABC1234|intern", action, resource);
 `;
 
-export function accessClaims(
-  sub: string,
-  groups: readonly string[],
-  scope?: string,
-): Readonly<Record<string, unknown>> {
+export function accessClaims(sub: string, groups: readonly string[], scope?: string): CognitoClaims {
   const claims: Record<string, unknown> = {
     sub,
     iss: ISS,
@@ -126,14 +124,14 @@ export function accessClaims(
   };
   if (groups.length > 0) claims['cognito:groups'] = [...groups];
   if (scope !== undefined) claims.scope = scope;
-  return Object.freeze(claims);
+  return Object.freeze(claims) as CognitoClaims;
 }
 
 export function idClaims(
   sub: string,
   groups: readonly string[],
   extra: Record<string, unknown> = {},
-): Readonly<Record<string, unknown>> {
+): CognitoClaims {
   const claims: Record<string, unknown> = {
     sub,
     iss: ISS,
@@ -145,5 +143,5 @@ export function idClaims(
     ...extra,
   };
   if (groups.length > 0) claims['cognito:groups'] = [...groups];
-  return Object.freeze(claims);
+  return Object.freeze(claims) as CognitoClaims;
 }
