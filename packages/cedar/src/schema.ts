@@ -24,11 +24,12 @@ export interface Schema {
   namespace(name: string): NamespaceDefinition<string> | undefined;
 }
 
-/** Parses the schema (a ConfigError names line:column for Cedar syntax) and returns its JSON form. */
+/**
+ * The schema's JSON form (a ConfigError names line:column for Cedar syntax). Cedar parses the JSON form
+ * itself when the policies are validated against it, which reports what is wrong in it.
+ */
 export function parseSchema(cedar: Cedar, input: SchemaInput): Schema {
   const json = toJson(cedar, input);
-  const check = cedar.checkParseSchema(json);
-  if (check.type === 'failure') throw new ConfigError('schema', describe(check.errors[0]));
   return {
     json,
     namespace: (name) => (Object.hasOwn(json, name) ? json[name] : undefined),
