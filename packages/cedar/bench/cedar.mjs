@@ -15,7 +15,10 @@ import { loadCedar, rulesToCedar } from '../dist/index.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '../dist/index.js');
 const coreDist = createRequire(import.meta.url).resolve('@cogauth/core');
-const wasmPath = join(dirname(createRequire(import.meta.url).resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
+const wasmPath = join(
+  dirname(createRequire(import.meta.url).resolve('@cedar-policy/cedar-wasm/nodejs')),
+  'cedar_wasm_bg.wasm',
+);
 const POOL = 'us-east-1_ABC1234';
 const RULES = JSON.parse(readFileSync(join(here, '../../sample/rules.json'), 'utf8'));
 const translated = rulesToCedar(RULES, { userPoolId: POOL, namespace: 'Sample' });
@@ -104,7 +107,10 @@ function decisions() {
   const engine = loadCedar({ policies: translated.policies, schema: translated.schema });
   const open = loadCedar({ policies: translated.policies });
   const byRules = (claims, [method, path]) => decide({ kind: 'http', method, path }, { claims }, rules);
-  const byCedar = (e) => (claims, [method, path]) => e.decide(claims, { method, path });
+  const byCedar =
+    (e) =>
+    (claims, [method, path]) =>
+      e.decide(claims, { method, path });
   let seed = 0;
   return {
     rules: perDecision(byRules, () => tokens(TOKENS, true, seed++)),
@@ -119,16 +125,34 @@ async function bundleSize() {
     const entry = join(dir, 'entry.mjs');
     writeFileSync(entry, `export { loadCedar } from ${JSON.stringify(dist)};\n`);
     const out = join(dir, 'bundle.mjs');
-    await build({ entryPoints: [entry], bundle: true, minify: true, platform: 'node', target: 'node20', format: 'esm', outfile: out, logLevel: 'silent' });
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      outfile: out,
+      logLevel: 'silent',
+    });
     copyFileSync(wasmPath, join(dir, 'cedar_wasm_bg.wasm'));
     const check = `const { loadCedar } = await import(${JSON.stringify(out)});
       const fs = await import('node:fs');
       const e = loadCedar({ policies: ${JSON.stringify(translated.policies)}, wasm: fs.readFileSync(${JSON.stringify(join(dir, 'cedar_wasm_bg.wasm'))}) });
       console.log(e.actions.length);`;
-    const actions = execFileSync(process.execPath, ['--input-type=module', '-e', check], { cwd: dir, encoding: 'utf8' }).trim();
+    const actions = execFileSync(process.execPath, ['--input-type=module', '-e', check], {
+      cwd: dir,
+      encoding: 'utf8',
+    }).trim();
     const js = readFileSync(out);
     const wasm = readFileSync(wasmPath);
-    return { js: js.length, jsGz: gzipSync(js, { level: 9 }).length, wasm: statSync(wasmPath).size, wasmGz: gzipSync(wasm, { level: 9 }).length, actions };
+    return {
+      js: js.length,
+      jsGz: gzipSync(js, { level: 9 }).length,
+      wasm: statSync(wasmPath).size,
+      wasmGz: gzipSync(wasm, { level: 9 }).length,
+      actions,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -139,11 +163,23 @@ const d = decisions();
 const size = await bundleSize();
 const kib = (b) => `${fmt(b / 1024)} KiB`;
 console.log(`@cogauth/cedar bench (node ${process.version}, ${ROUNDS} rounds, medians)`);
-console.log(`sample rules (${RULES.length} rules) vs their rulesToCedar translation (${translated.actions.length} actions)\n`);
-console.log('| engine | cold start CPU (vs node -e \'\') | µs/decision, distinct tokens | µs/decision, memoised |');
+console.log(
+  `sample rules (${RULES.length} rules) vs their rulesToCedar translation (${translated.actions.length} actions)\n`,
+);
+console.log(
+  "| engine | cold start CPU (vs node -e '') | µs/decision, distinct tokens | µs/decision, memoised |",
+);
 console.log('| --- | ---: | ---: | ---: |');
-console.log(`| core rules \`decide\` | +${fmt(cold.rules)} ms | ${fmt(d.rules.distinct, 2)} | ${fmt(d.rules.memo, 2)} |`);
-console.log(`| cedar, schema (token classes shared) | +${fmt(cold.cedar)} ms (import +${fmt(cold.cedarImport)} ms) | ${fmt(d.cedarShared.distinct, 2)} | ${fmt(d.cedarShared.memo, 2)} |`);
-console.log(`| cedar, no schema (every token its own class) | same | ${fmt(d.cedarUnique.distinct, 2)} | ${fmt(d.cedarUnique.memo, 2)} |`);
+console.log(
+  `| core rules \`decide\` | +${fmt(cold.rules)} ms | ${fmt(d.rules.distinct, 2)} | ${fmt(d.rules.memo, 2)} |`,
+);
+console.log(
+  `| cedar, schema (token classes shared) | +${fmt(cold.cedar)} ms (import +${fmt(cold.cedarImport)} ms) | ${fmt(d.cedarShared.distinct, 2)} | ${fmt(d.cedarShared.memo, 2)} |`,
+);
+console.log(
+  `| cedar, no schema (every token its own class) | same | ${fmt(d.cedarUnique.distinct, 2)} | ${fmt(d.cedarUnique.memo, 2)} |`,
+);
 console.log(`\nbare node -e '': ${fmt(cold.bare)} ms CPU`);
-console.log(`esbuild bundle (minified ESM): ${kib(size.js)} JS (${kib(size.jsGz)} gzipped) + ${kib(size.wasm)} wasm (${kib(size.wasmGz)} gzipped); ran it: ${size.actions} actions`);
+console.log(
+  `esbuild bundle (minified ESM): ${kib(size.js)} JS (${kib(size.jsGz)} gzipped) + ${kib(size.wasm)} wasm (${kib(size.wasmGz)} gzipped); ran it: ${size.actions} actions`,
+);
