@@ -182,59 +182,41 @@ export function isRouteAllowed(
  * error when A is at least as wide as B (a public `GET /messages/{id}` next to an admin-only
  * `GET /messages/{id}/secret`) or when the two only partly overlap.
  */
-function checkShadowing(rules: readonly CompiledRule[], root: string): void {
-  const clash = firstClash(rules, (r) => r.resources);
-  if (!clash) return;
-  const [a, b] = clash;
-  throw new ConfigError(
-    `${root}[${b.index}].route`,
-    `${JSON.stringify(b.rule.route)} is also matched by ${root}[${a.index}] ${JSON.stringify(a.rule.route)}, ` +
-      'which admits callers this rule does not (policy wildcards match across "/"); ' +
-      'give them the same groups/scopes or make the routes disjoint',
-  );
+function checkShadowing(rules: readonly CompiledRule[], root: string, how = ''): void {
+  for (const a of rules) {
+    for (const b of rules) {
+      if (a === b || admitsSubset(a, b)) continue;
+      // a admits someone b does not: a must not reach into b unless b strictly contains a.
+      const overlap = a.resources.some((ra) => b.resources.some((rb) => globsOverlap(ra, rb)));
+      if (!overlap) continue;
+      const bContainsA = a.resources.every((ra) => b.resources.some((rb) => globContains(rb, ra)));
+      const aContainsB = b.resources.every((rb) => a.resources.some((ra) => globContains(ra, rb)));
+      if (bContainsA && !aContainsB) continue;
+      throw new ConfigError(
+        `${root}[${b.index}].route`,
+        `${JSON.stringify(b.rule.route)} is also matched by ${root}[${a.index}] ${JSON.stringify(a.rule.route)}${how}, ` +
+          'which admits callers this rule does not (policy wildcards match across "/"); ' +
+          'give them the same groups/scopes or make the routes disjoint',
+      );
+    }
+  }
 }
 
 /**
  * Rejects HTTP rules that the shadowing check accepts only because their literal segments differ in letter
- * case (a public `GET /Reports` beside an admin-only `GET /reports`). Express (by default) and Fastify with
- * `caseSensitive: false` route both to one handler, so no decision made on the path could be right. With
- * this check passed, judging paths case-sensitively is safe behind a router that ignores case: a rule that
+ * case (a public `GET /Reports` beside an admins-only `GET /reports`): Express (by default) and Fastify
+ * with `caseSensitive: false` route both to one handler, so no decision made on the path could be right.
+ * Once it passes, judging paths case-sensitively is safe behind a router that ignores case: a rule that
  * matches a path also matches it with case ignored, so it never allows what the case-blind reading denies.
  * `createAuthenticator` runs it on the HTTP rules; the API Gateway authorizer does not need it.
  */
 export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root = 'rules'): void {
-  const clash = firstClash(rules, (r) => r.resources.map((res) => res.toLowerCase()));
-  if (!clash) return;
-  const [a, b] = clash;
-  throw new ConfigError(
-    `${root}[${b.index}].route`,
-    `${JSON.stringify(b.rule.route)} is also matched by ${root}[${a.index}] ${JSON.stringify(a.rule.route)} ` +
-      'when letter case is ignored (as Express and Fastify with caseSensitive: false route), and that rule ' +
-      'admits callers this one does not; give them the same groups/scopes or make the routes disjoint',
+  const folded = rules.map((r) => ({ ...r, resources: r.resources.map((x) => x.toLowerCase()) }));
+  checkShadowing(
+    folded,
+    root,
+    ' once letter case is ignored (as Express and Fastify with caseSensitive: false route)',
   );
-}
-
-/** The first pair (a, b) where a admits someone b does not and reaches into b without b strictly containing a. */
-function firstClash(
-  rules: readonly CompiledRule[],
-  resourcesOf: (rule: CompiledRule) => readonly string[],
-): [CompiledRule, CompiledRule] | undefined {
-  const resources = rules.map(resourcesOf);
-  for (let i = 0; i < rules.length; i++) {
-    for (let j = 0; j < rules.length; j++) {
-      const a = rules[i] as CompiledRule;
-      const b = rules[j] as CompiledRule;
-      if (a === b || admitsSubset(a, b)) continue;
-      const ra = resources[i] as readonly string[];
-      const rb = resources[j] as readonly string[];
-      if (!ra.some((x) => rb.some((y) => globsOverlap(x, y)))) continue;
-      const bContainsA = ra.every((x) => rb.some((y) => globContains(y, x)));
-      const aContainsB = rb.every((y) => ra.some((x) => globContains(x, y)));
-      if (bContainsA && !aContainsB) continue;
-      return [a, b];
-    }
-  }
-  return undefined;
 }
 
 /** Whether everyone rule a admits is admitted by rule b. */
