@@ -51,21 +51,20 @@ export function isCanonicalPath(path: string): boolean {
   return true;
 }
 
+/** Any byte but printable ASCII less `#`: one character class, so no backtracking (and a faster scan than a loop). */
+const NOT_IN_TARGET = /[^!"$-~]/;
+
 /**
  * The path of an origin-form request target (`/a/b?c` → `/a/b`) as every router reads it, or undefined
  * when routers may not: a target that does not start with `/` (absolute form `http://h/a`, `*`), holds a
  * `#` anywhere (never valid in a request target: Express falls back to `url.parse` and routes what comes
  * before it, find-my-way ends the path there), or any byte outside printable ASCII (Express's `parseurl`
  * also falls back to `url.parse` on whitespace, `\xa0` and `\ufeff`; Node's own parser refuses the rest).
- * One linear pass over the whole target, query included; no RegExp.
+ * The whole target is checked, query included.
  */
 export function originFormPath(target: unknown): string | undefined {
-  if (typeof target !== 'string' || target.charCodeAt(0) !== 47) return undefined;
-  let end = -1;
-  for (let i = 1; i < target.length; i++) {
-    const c = target.charCodeAt(i);
-    if (c <= 32 || c >= 127 || c === 35) return undefined;
-    if (c === 63 && end < 0) end = i;
-  }
-  return end < 0 ? target : target.slice(0, end);
+  if (typeof target !== 'string' || target.charCodeAt(0) !== 47 || NOT_IN_TARGET.test(target))
+    return undefined;
+  const query = target.indexOf('?');
+  return query < 0 ? target : target.slice(0, query);
 }
