@@ -53,12 +53,15 @@ function onlyAllowedClients(aud: string | string[] | undefined, allowed: readonl
   return aud !== undefined && aud.length > 0 && aud.every((a) => allowed.includes(a));
 }
 
-/** `jti` and `origin_jti` identify a token (deny lists key on them), so they are strings when present. */
+/** Claims that identify a token (deny lists key on them): strings when present. */
+const TOKEN_IDS = ['jti', 'origin_jti'];
+
 function checkTokenIds(payload: Record<string, unknown>): void {
-  if (payload.jti !== undefined && typeof payload.jti !== 'string')
-    throw new VerifyError('CLAIM_INVALID', 'jti claim is not a string');
-  if (payload.origin_jti !== undefined && typeof payload.origin_jti !== 'string')
-    throw new VerifyError('CLAIM_INVALID', 'origin_jti claim is not a string');
+  for (const name of TOKEN_IDS) {
+    const id = payload[name];
+    if (id !== undefined && typeof id !== 'string')
+      throw new VerifyError('CLAIM_INVALID', `${name} claim is not a string`);
+  }
 }
 
 /** `aud`, when present: a string or an array of strings (RFC 7519 §4.1.3). */

@@ -12,14 +12,7 @@ export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   if (host === 'localhost' || host === '[::1]') return true;
   const parts = host.split('.');
-  return parts.length === 4 && parts[0] === '127' && parts.every(isOctet);
-}
-
-function isOctet(part: string): boolean {
-  if (part.length === 0 || part.length > 3) return false;
-  for (let i = 0; i < part.length; i++) {
-    const c = part.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return Number(part) <= 255;
+  return (
+    parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) < 256)
+  );
 }
