@@ -6,6 +6,7 @@ import {
   type DecisionLog,
   type DecisionReason,
   elapsedMs,
+  emitDecisionLog,
   formatDecisionLog,
 } from './decision-log.js';
 import { ConfigError } from './errors.js';
@@ -99,11 +100,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       result = { status: 401, reason: 'INTERNAL_ERROR' };
     }
     entry.latencyMs = elapsedMs(start);
-    try {
-      log(entry);
-    } catch {
-      // A failing log sink must not change the decision.
-    }
+    emitDecisionLog(log, entry);
     return result;
   };
 
