@@ -251,7 +251,10 @@ function verifierOf(
       let entry = nowMs < jwks.staleAt ? jwks.find(kid) : undefined;
       let checkedAt = nowMs;
       if (entry === undefined) {
-        entry = await jwks.resolve(kid, nowMs);
+        await jwks.load(kid, nowMs);
+        // Taken after the wait: dropJwks() or cacheJwks() may have removed the key meanwhile.
+        entry = jwks.find(kid);
+        if (entry === undefined) throw jwks.missing(kid);
         // The claims are checked against the time after the wait for the JWKS.
         checkedAt = Date.now();
       }
