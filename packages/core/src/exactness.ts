@@ -1,0 +1,65 @@
+/**
+ * Rejects rule sets for which no policy can give every caller exactly the routes its rules grant, once
+ * API Gateway's route selection is taken into account (template.ts): a `{param}` route takes one segment,
+ * a policy wildcard any number, and IAM has no one-segment wildcard.
+ */
+
+import { ConfigError } from './errors.js';
+import { overreachOf, type Route, routesOf } from './overreach.js';
+import { admitsSubset, someCallerOf } from './requirements.js';
+import type { CompiledRule } from './rules.js';
+import { compareSpecificity, templatesOverlap, verbsOverlap } from './template.js';
+
+/** Throws a ConfigError naming the rule whose requirement a policy could not enforce. */
+export function checkRouteSelection(rules: readonly CompiledRule[], root: string): void {
+  const routes = routesOf(rules);
+  for (const r of routes) for (const s of routes) checkPreemption(r, s, root);
+  checkOverreach(rules, root);
+}
+
+/**
+ * `s` is chosen over `r` for requests both templates match (it is more specific), yet `r`'s Allow covers
+ * them and `s` admits fewer callers. Denying those requests alone would need a one-segment wildcard: for
+ * `GET /files/{proxy+}` (anyone) and `ANY /files/{id}` (admins), `GET /files/1` belongs to the admins'
+ * route, `GET /files/1/2` to everyone's, and `GET/files/*` matches both.
+ */
+function checkPreemption(r: Route, s: Route, root: string): void {
+  if (r === s || admitsSubset(r.rule.rule, s.rule.rule)) return;
+  if (!verbsOverlap(r.template, s.template) || compareSpecificity(s.template, r.template) <= 0) return;
+  if (!templatesOverlap(r.template, s.template)) return;
+  throw new ConfigError(
+    `${root}[${s.rule.index}].route`,
+    `${name(s.rule, root)} is the route API Gateway selects, being more specific, for some requests that ` +
+      `${name(r.rule, root)} also matches, and it admits fewer callers; a policy cannot allow the one and ` +
+      'deny the other there (a policy wildcard matches any number of path segments); ' +
+      'give them the same groups/scopes or make the routes disjoint',
+  );
+}
+
+/**
+ * A caller allowed by a rule would need a Deny for the requests its pattern over-reaches to (overreach.ts)
+ * and an Allow for some of them at once: one rule it may use and one it may not are both behind the same
+ * `{param}`. For public `GET /x/{id}` and `GET /x/{id}/view` next to an admins' `ANY /x/{proxy+}`,
+ * `GET /x/1/view` and `GET /x/1/2` both need a wildcard over `1/view` and `1/2`.
+ */
+function checkOverreach(rules: readonly CompiledRule[], root: string): void {
+  for (const entry of overreachOf(rules).entries) {
+    for (const t of entry.reach) {
+      for (const s of entry.reach) {
+        if (!someCallerOf(entry.rule.rule, t.rule, s.rule)) continue;
+        throw new ConfigError(
+          `${root}[${s.index}].route`,
+          `${name(s, root)} and ${name(t, root)} are both reached by ${entry.resource} (the policy pattern of ` +
+            `${name(entry.rule, root)} where its {param} spans several segments), and some callers ` +
+            `${root}[${entry.rule.index}] admits may use ${root}[${t.index}] but not ${root}[${s.index}]; ` +
+            'a policy cannot deny the one and allow the other (IAM has no one-segment wildcard); ' +
+            `give ${root}[${t.index}] and ${root}[${s.index}] the same groups/scopes or move one of them`,
+        );
+      }
+    }
+  }
+}
+
+function name(rule: CompiledRule, root: string): string {
+  return `${root}[${rule.index}] ${JSON.stringify(rule.rule.route)}`;
+}
