@@ -1,5 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cogauth } from '../../src/express.js';
 import {
   type AuthorizerPolicyResult,
   type CognitoClaims,
@@ -356,5 +360,43 @@ describe('answers follow API Gateway route selection', () => {
     expect(accepted).toBeGreaterThan(60);
     // The Deny side is exercised too, not only rule sets that need none.
     expect(seen.overreachDenies).toBeGreaterThan(20);
+  });
+});
+
+describe('adapters: a framework router sends deeper paths to the catch-all as API Gateway does', () => {
+  let server: Server | undefined;
+  afterAll(async () => {
+    if (server) await new Promise((r) => (server as Server).close(r));
+  });
+
+  it('Express over a real socket: a public GET /x/{id} never opens the admins’ /x/* handler', async () => {
+    const app = express();
+    app.use(cogauth({ verifier, rules: ADMIN_CATCH_ALL, logger: () => {} }));
+    app.get('/x/:id', (_req, res) => void res.send('one'));
+    app.all('/x/*rest', (_req, res) => void res.send('catch-all'));
+    server = createServer(app);
+    await new Promise<void>((r) => (server as Server).listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${((server as Server).address() as AddressInfo).port}`;
+    const routes: Routed[] = ADMIN_CATCH_ALL.map((rule) => ({ ...apiRoute(rule.route), rule }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.stringMatching(/^[a-z0-9_-]{1,6}$/), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(holding('users'), holding('admin'), holding()),
+        fc.constantFrom('GET', 'POST'),
+        async (segments, caller, method) => {
+          const path = `/x/${segments.join('/')}`;
+          const res = await fetch(base + path, {
+            method,
+            headers: { authorization: `Bearer ${tokens.get(caller)}` },
+          });
+          const want = expected(routes, caller, method, path);
+          expect(res.status, `${method} ${path} ${caller.groups}`).toBe(want ? 200 : 403);
+          // Express picked the handler API Gateway would have picked.
+          if (want)
+            expect(await res.text()).toBe(method === 'GET' && segments.length === 1 ? 'one' : 'catch-all');
+        },
+      ),
+      { numRuns: 150, examples: [[['1', '2'], holding('users'), 'GET']] },
+    );
   });
 });
