@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openBrowser } from './browser-open.js';
 import type { Settings } from './config.js';
 import { CliError, UsageError } from './errors.js';
 import { basicAuth, postForm } from './http.js';
@@ -144,23 +144,4 @@ export async function browserLogin(
 function describe(url: URL): string {
   const text = url.searchParams.get('error_description');
   return text ? ` (${text.slice(0, 200)})` : '';
-}
-
-/** Opens the system browser where there is one: macOS `open`, Windows `start`, Linux `xdg-open` with a display. */
-function openBrowser(url: string, env: Record<string, string | undefined>): boolean {
-  let command: string;
-  let args: string[];
-  if (process.platform === 'darwin') [command, args] = ['open', [url]];
-  else if (process.platform === 'win32')
-    [command, args] = ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]];
-  else if (env.DISPLAY || env.WAYLAND_DISPLAY) [command, args] = ['xdg-open', [url]];
-  else return false;
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -91,7 +91,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     const value = settings[key];
     if (value !== undefined) for (const one of value.split(',')) checkedUrl(key, one.trim());
   }
-  if (settings.domain !== undefined) checkedUrl('domain', domainUrl(settings.domain));
+  if (settings.domain !== undefined) checkedDomain('domain', settings.domain);
   return {
     settings,
     sources,
@@ -190,6 +190,38 @@ function firstExisting(dir: string, names: string[]): string | undefined {
 /** A pool domain given as a bare host means https. */
 export function domainUrl(domain: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
+}
+
+// A host as WHATWG parsing leaves a DNS name (lower case, IDNs in punycode) or an IPv4 address; or an
+// IPv6 literal. Both character classes are single and anchored: linear on any input.
+const DNS_HOST = /^[a-z0-9.-]+$/;
+const IPV6_HOST = /^\[[0-9a-f:.]+\]$/;
+
+/**
+ * A pool domain (`--domain`, COGAUTH_DOMAIN, `domain`): a bare host or `https://<host>[:port]` (http to
+ * loopback only), nothing more. Whatever else it held would ride along in every URL built from it:
+ * `<domain>/oauth2/authorize` is opened in a browser, `/oauth2/token` gets the client secret. The message
+ * names what is extra but never echoes the value (a user name part may hold a password).
+ */
+export function checkedDomain(setting: string, domain: string): URL {
+  const url = checkedUrl(setting, domainUrl(domain));
+  const beforeHash = url.href.split('#')[0] as string;
+  const extra = [
+    url.username !== '' || url.password !== '' ? 'a user name' : undefined,
+    url.pathname !== '/' ? 'a path' : undefined,
+    url.search !== '' || beforeHash.endsWith('?') ? 'a query' : undefined,
+    url.href.includes('#') ? 'a fragment' : undefined,
+  ].filter((part) => part !== undefined);
+  if (extra.length > 0 || url.href !== `${url.origin}/`) {
+    throw new UsageError(
+      `${setting} must be the pool domain alone, e.g. my-app.auth.eu-west-1.amazoncognito.com or ` +
+        `https://auth.example.com, but it has ${extra.join(', ') || 'more than a host'}`,
+    );
+  }
+  if (!DNS_HOST.test(url.hostname) && !IPV6_HOST.test(url.hostname)) {
+    throw new UsageError(`${setting} must be a host name of letters, digits, "-" and "."`);
+  }
+  return url;
 }
 
 function flagSetting(value: unknown): string | undefined {

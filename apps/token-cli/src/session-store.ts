@@ -63,45 +63,56 @@ export function saveSession(env: Env, session: StoredSession): string {
   return path;
 }
 
+/** A session file as found: absent, refused (with why), or a session that passed every check. */
+export type FoundSession =
+  | { state: 'none'; path: string }
+  | { state: 'refused'; path: string; why: string; hint: string }
+  | { state: 'ok'; path: string; session: StoredSession };
+
 /**
- * The stored session, or undefined when there is none. A file that group or others can read or write, or
- * that another user owns, is refused: its tokens may already be someone else's.
+ * Reads the session of `profile` without trusting it: a file that group or others can read or write, or
+ * that another user owns, is refused (its tokens and the servers it names may be someone else's), and so
+ * is one that is not a cogauth session. Only `ok` may be used; `logout` deletes the others unread.
  */
-export function loadSession(
-  env: Env,
-  profile: string,
-  options: { ignoreMode?: boolean } = {},
-): StoredSession | undefined {
+export function findSession(env: Env, profile: string): FoundSession {
   const path = sessionPath(env, profile);
   let mode: number;
   let uid: number;
   try {
     ({ mode, uid } = statSync(path));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'none', path };
     throw new CliError(`cannot read the session ${path}: ${(error as NodeJS.ErrnoException).code}`);
   }
-  if (process.platform !== 'win32' && !options.ignoreMode) {
+  const logout = `run "cogauth logout${profile === 'default' ? '' : ` --profile ${profile}`}"`;
+  if (process.platform !== 'win32') {
     if ((mode & 0o077) !== 0) {
-      throw new CliError(
-        `refusing the session ${path}: group or others may access it (mode ${(mode & 0o777).toString(8)}); ` +
-          `its tokens may be exposed: run "cogauth logout${profile === 'default' ? '' : ` --profile ${profile}`}" and log in again`,
-      );
+      const why = `group or others may access it (mode ${(mode & 0o777).toString(8)})`;
+      return { state: 'refused', path, why, hint: `its tokens may be exposed: ${logout} and log in again` };
     }
     if (typeof process.getuid === 'function' && uid !== process.getuid()) {
-      throw new CliError(`refusing the session ${path}: it belongs to another user (uid ${uid})`);
+      return { state: 'refused', path, why: `it belongs to another user (uid ${uid})`, hint: logout };
     }
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new CliError(`the session ${path} is not valid JSON: run "cogauth logout" and log in again`);
+    return { state: 'refused', path, why: 'it is not valid JSON', hint: `${logout} and log in again` };
   }
   if (!isSession(parsed)) {
-    throw new CliError(`the session ${path} is not a cogauth session: run "cogauth logout" and log in again`);
+    return { state: 'refused', path, why: 'it is not a cogauth session', hint: `${logout} and log in again` };
   }
-  return parsed;
+  return { state: 'ok', path, session: parsed };
+}
+
+/** The stored session, or undefined when there is none; a refused file is an error that says why. */
+export function loadSession(env: Env, profile: string): StoredSession | undefined {
+  const found = findSession(env, profile);
+  if (found.state === 'none') return undefined;
+  if (found.state === 'refused')
+    throw new CliError(`refusing the session ${found.path}: ${found.why}; ${found.hint}`);
+  return found.session;
 }
 
 export function deleteSession(env: Env, profile: string): boolean {

@@ -1,22 +1,11 @@
-import { dnsSuffixOf, PARTITIONS } from '@cogauth/core';
+import { dnsSuffixOf, isLoopbackHost, PARTITIONS } from '@cogauth/core';
 import { UsageError } from './errors.js';
-
-/** 127.0.0.0/8, ::1 and `localhost`: the only hosts plain http:// may reach (local emulators). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  // WHATWG URL parsing has already normalised IPv4 hosts to dotted-decimal (127.1 -> 127.0.0.1).
-  const parts = host.split('.');
-  return (
-    parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) < 256)
-  );
-}
 
 /**
  * Parses a URL that credentials or trust flow through (Cognito endpoint, pool domain, issuer, JWKS).
- * https anywhere; plain http only to a loopback host, so a password, refresh token or client secret never
- * crosses a network in clear text and a JWKS is never read from one an attacker can rewrite.
+ * https anywhere; plain http only to a loopback host (core's rule: 127.0.0.0/8, ::1, localhost), so a
+ * password, refresh token or client secret never crosses a network in clear text and a JWKS is never read
+ * from one an attacker can rewrite. The CLI has no opt-in: it talks to real networks only over https.
  */
 export function checkedUrl(setting: string, value: string): URL {
   let url: URL;

@@ -230,6 +230,9 @@ describe('which file may set what (issue 10.3)', () => {
       ['issuer', 'http://10.0.0.1/pool'],
       ['jwks-uri', 'http://keys.example.com/jwks.json'],
       ['domain', 'http://auth.example.com'],
+      // core's loopback rule: a name under localhost may resolve anywhere, and 127.0.0.1.nip.io does.
+      ['endpoint', 'http://cognito.localhost:9229'],
+      ['issuer', 'http://127.0.0.1.nip.io/pool'],
     ] as const) {
       expect(() => resolveConfig({ flags: { [flag]: value }, env: {}, cwd: '/' }), flag).toThrow(
         /plain http:\/\/ to a host that is not loopback/,

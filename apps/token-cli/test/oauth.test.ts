@@ -135,11 +135,11 @@ describe('cogauth login --browser (authorization code + PKCE) against oidc-provi
       expect(typeof saved.refreshToken).toBe('string');
 
       // The session refreshes at /oauth2/token (grant_type=refresh_token) and logout revokes at /oauth2/revoke.
-      const env = { XDG_STATE_HOME: state };
-      const refreshed = await runCli(['token', '--min-valid', '86400'], { env });
+      const env = { XDG_STATE_HOME: state, COGAUTH_DOMAIN: oidc.domain };
+      const refreshed = await runCli(['token', '--min-valid', '86400'], { env, stripNotices: true });
       expect(refreshed.code, refreshed.stderr).toBe(0);
       expect(refreshed.stdout.trim()).not.toBe(saved.accessToken);
-      const out = await runCli(['logout'], { env });
+      const out = await runCli(['logout'], { env, stripNotices: true });
       expect(out.stderr).toBe('cogauth: refresh token revoked and session deleted (profile default)\n');
       expect(out.code).toBe(0);
     } finally {

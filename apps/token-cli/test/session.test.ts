@@ -92,7 +92,8 @@ describe('sessions', () => {
     const file = join(sessions, 'default.json');
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     writeFileSync(file, JSON.stringify({ ...saved, expiresAt: Date.now() + 30_000 }));
-    const refreshed = await runCli(['token'], { env });
+    // A refresh goes where the configuration says (here COGAUTH_ENDPOINT), never where the file says alone.
+    const refreshed = await runCli(['token'], { env: { ...env, COGAUTH_ENDPOINT: cognito.endpoint } });
     expect(refreshed.code).toBe(0);
     expect(refreshed.stderr).toBe('');
     const after = JSON.parse(readFileSync(file, 'utf8'));
@@ -101,7 +102,9 @@ describe('sessions', () => {
     expect(after.refreshToken).toBe(saved.refreshToken);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // --min-valid larger than what is left forces a refresh too
-    const forced = await runCli(['token', '--min-valid', '86400'], { env });
+    const forced = await runCli(['token', '--min-valid', '86400'], {
+      env: { ...env, COGAUTH_ENDPOINT: cognito.endpoint },
+    });
     expect(forced.code).toBe(0);
   });
 
@@ -151,7 +154,7 @@ describe('sessions', () => {
       env: { ...env, COGAUTH_REFRESH_TOKEN: refreshToken },
     });
     expect(before.code).toBe(0);
-    const out = await runCli(['logout'], { env });
+    const out = await runCli(['logout'], { env: { ...env, COGAUTH_ENDPOINT: cognito.endpoint } });
     expect(out).toMatchObject({ code: 0, stdout: '' });
     expect(out.stderr).toBe('cogauth: refresh token revoked and session deleted (profile default)\n');
     expect(() => statSync(file)).toThrow();

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLE_HANDLER, bundleDir } from './bundle.js';
-import { checkWithCore } from './core-check.js';
+import { checkDeployedEnvironment, checkWithCore } from './core-check.js';
 import { checkSize, lambdaEnvironment } from './environment.js';
 import { CogauthHttpAuthorizer } from './http-api.js';
 import { AcknowledgeCogauthMethods, NAG_REASONS } from './nag.js';
@@ -94,6 +94,7 @@ export class CogauthAuthorizer extends Construct {
     this.function = own.function;
     this.role = own.role;
     this.logGroup = own.logGroup;
+    this.node.addValidation({ validate: () => checkDeployedEnvironment(this.function, settings) });
     if (runtime.name === lambda.Runtime.NODEJS_22_X.name) {
       Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: NAG_REASONS.runtime });
     }

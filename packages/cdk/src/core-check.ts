@@ -1,5 +1,7 @@
 import { ConfigError } from '@cogauth/core';
 import { envErrorDetail, handlerFromEnv } from '@cogauth/core/lambda';
+import { type IResolvable, Stack } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { environmentWith } from './environment.js';
 import type { AuthorizerSettings } from './settings.js';
 
@@ -22,6 +24,12 @@ const PROP_OF: Readonly<Record<string, { prop: string; option?: string }>> = {
 const POOL_PLACEHOLDER = 'us-east-1_CogauthSynthPlaceholder';
 const clientPlaceholder = (i: number): string => `cogauthsynthplaceholder${i}`;
 
+function placeholderEnvironment(s: AuthorizerSettings): Record<string, string> {
+  return environmentWith(s, (t, kind, i) =>
+    t.isToken ? (kind === 'pool' ? POOL_PLACEHOLDER : clientPlaceholder(i)) : t.value,
+  );
+}
+
 /** `COGAUTH_RULES: rules[1].route: invalid …` → field `rules[1].route`, message `invalid …`. */
 function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
   const entry = PROP_OF[err.field];
@@ -38,14 +46,38 @@ function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
  * whatever the function would refuse at cold start fails the synth, naming the prop.
  */
 export function checkWithCore(s: AuthorizerSettings): void {
-  const env = environmentWith(s, (t, kind, i) =>
-    t.isToken ? (kind === 'pool' ? POOL_PLACEHOLDER : clientPlaceholder(i)) : t.value,
-  );
+  const env = placeholderEnvironment(s);
   try {
     // Only the function's variables: whatever COGAUTH_* the synth shell has must not hide a problem.
     handlerFromEnv(env);
   } catch (err) {
     if (err instanceof ConfigError) throw renamed(err, s);
     throw err;
+  }
+}
+
+/**
+ * For `cdk synth` (a construct validation): the function's environment as it will deploy, with what was
+ * added or changed through `auth.function.addEnvironment` (`COGAUTH_ISSUER`, `COGAUTH_JWKS_URI`, …), checked
+ * with `handlerFromEnv` like the props are. Returns the errors; none when nothing was added.
+ */
+export function checkDeployedEnvironment(fn: lambda.Function, s: AuthorizerSettings): string[] {
+  const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  const resolved = Stack.of(fn).resolve(cfn.environment as IResolvable | undefined) as
+    | { variables?: Record<string, unknown> }
+    | undefined;
+  const own = placeholderEnvironment(s);
+  const built = environmentWith(s, (t) => t.value);
+  // Values the construct set (tokens resolve to objects) keep their placeholders; only added strings count.
+  const added = Object.entries(resolved?.variables ?? {}).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== built[entry[0]],
+  );
+  if (added.length === 0) return [];
+  try {
+    handlerFromEnv({ ...own, ...Object.fromEntries(added) });
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return [`the authorizer would refuse its environment at cold start: ${err.message}`];
   }
 }

@@ -6,12 +6,13 @@ import {
   type DecisionLog,
   type DecisionReason,
   elapsedMs,
+  emitDecisionLog,
   formatDecisionLog,
 } from './decision-log.js';
 import { ConfigError } from './errors.js';
 import type { EventKind } from './events.js';
 import { isCanonicalPath, MAX_PATH_LENGTH } from './request-path.js';
-import type { RouteRule } from './rules.js';
+import { checkCaseBlindShadowing, type RouteRule } from './rules.js';
 import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from './types.js';
 import { createCognitoVerifier } from './verifier.js';
 
@@ -19,7 +20,10 @@ import { createCognitoVerifier } from './verifier.js';
 export interface AuthRequest {
   /** `GET`, `POST`, … as the server received it. */
   readonly method: string;
-  /** The path the framework routes on, without the query string (`/messages/42`). */
+  /**
+   * The path exactly as the framework's router matches it, without the query string (`/messages/42`);
+   * `''` when the adapter cannot tell (a `#` in the target, say), which is refused.
+   */
   readonly path: string;
   /** The `Authorization` header as received (a string, or whatever the framework holds). */
   readonly authorization: unknown;
@@ -55,7 +59,10 @@ export interface AuthenticatorOptions {
 /**
  * A framework-neutral `authenticate(request)` with the API Gateway authorizer's rules, reason codes and log
  * line (`event` names the door: `HTTP` by default). It never throws: any unexpected error is a 401. A
- * path a router could read differently from the rules (`/a/../b`, `/a/`, `%2e`) gets 403 PATH_INVALID.
+ * path a router could read differently from the rules (`/a/../b`, `/a/`, `%2e`, `''`) gets 403 PATH_INVALID
+ * (after a missing or refused token's 401, before the `context` hook). Rules are matched case-sensitively;
+ * HTTP rules that clash once letter case is ignored are refused (a ConfigError), see
+ * `checkCaseBlindShadowing`.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
@@ -71,6 +78,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   if (logger !== undefined && typeof logger !== 'function')
     throw new ConfigError('logger', 'must be a function');
   const rules = compileDecisionRules(options.rules);
+  checkCaseBlindShadowing(rules.http);
   const log = logger ?? ((entry: DecisionLog) => console.log(formatDecisionLog(entry)));
 
   return async function authenticate(request: AuthRequest, event: EventKind = 'HTTP'): Promise<AuthResult> {
@@ -92,11 +100,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       result = { status: 401, reason: 'INTERNAL_ERROR' };
     }
     entry.latencyMs = elapsedMs(start);
-    try {
-      log(entry);
-    } catch {
-      // A failing log sink must not change the decision.
-    }
+    emitDecisionLog(log, entry);
     return result;
   };
 
@@ -116,6 +120,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return { status: 401, reason: decision.reason };
     }
     const context = decision.context;
+    // A path the router could read differently is refused before the context hook runs.
+    if (!isCanonicalPath(path)) {
+      entry.principal = decision.principal;
+      entry.permittedRules = decision.permitted.length;
+      entry.decision = 'Deny';
+      entry.reason = 'PATH_INVALID';
+      return { status: 403, reason: 'PATH_INVALID', claims: decision.claims, context };
+    }
     if (hook) {
       try {
         Object.assign(context, toAuthorizerContext(await hook(decision.claims)));
@@ -127,12 +139,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
     entry.principal = decision.principal;
     entry.permittedRules = decision.permitted.length;
-    let status = decision.status;
-    if (!isCanonicalPath(path)) {
-      status = 403;
-      entry.reason = 'PATH_INVALID';
-    }
-    entry.decision = status === 200 ? 'Allow' : 'Deny';
-    return { status, reason: entry.reason, claims: decision.claims, context };
+    entry.decision = decision.status === 200 ? 'Allow' : 'Deny';
+    return { status: decision.status, reason: entry.reason, claims: decision.claims, context };
   }
 }

@@ -14,6 +14,7 @@ import {
   type DecisionLog,
   type DecisionReason,
   elapsedMs,
+  emitDecisionLog,
   formatDecisionLog,
 } from './decision-log.js';
 import { ConfigError } from './errors.js';
@@ -202,13 +203,7 @@ export function authorizerOf(
     return lists;
   };
 
-  const emit = (entry: DecisionLog): void => {
-    try {
-      log(entry);
-    } catch {
-      // A failing log sink must not change the decision.
-    }
-  };
+  const emit = (entry: DecisionLog): void => emitDecisionLog(log, entry);
 
   return async function authorize(event: unknown): Promise<AuthorizerResult> {
     const start = performance.now();

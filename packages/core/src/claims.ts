@@ -14,8 +14,9 @@ export interface ClaimRules {
 }
 
 /**
- * How far in the future `iat` and `nbf` may lie (or graceSeconds, if larger): a Lambda whose clock lags
- * Cognito's by a few seconds must still accept a token issued just now. `exp` gets no such tolerance.
+ * Clock skew: `iat` and `nbf` may lie up to this many seconds in the future (or graceSeconds, if larger),
+ * so a Lambda whose clock lags Cognito's still accepts a token issued just now; later ones are refused.
+ * `exp` gets no such tolerance, only graceSeconds.
  */
 export const CLOCK_SKEW_SECONDS = 60;
 
@@ -37,10 +38,37 @@ function numericDate(payload: Record<string, unknown>, name: 'exp' | 'nbf' | 'ia
   return value;
 }
 
-function audienceMatches(aud: unknown, allowed: readonly string[]): boolean {
+/** Any-of: an access token's `aud` names at least one allowed resource server. `aud` is already checked. */
+function audienceMatches(aud: string | string[] | undefined, allowed: readonly string[]): boolean {
   if (typeof aud === 'string') return allowed.includes(aud);
-  if (isStringArray(aud)) return aud.some((a) => allowed.includes(a));
-  return false;
+  return (aud ?? []).some((a) => allowed.includes(a));
+}
+
+/**
+ * All-of: an ID token's `aud` names allowed clients only (OpenID Connect Core §3.1.3.7: refuse an ID token
+ * that lists the client, or not, next to audiences the client does not trust).
+ */
+function onlyAllowedClients(aud: string | string[] | undefined, allowed: readonly string[]): boolean {
+  if (typeof aud === 'string') return allowed.includes(aud);
+  return aud !== undefined && aud.length > 0 && aud.every((a) => allowed.includes(a));
+}
+
+/** Claims that identify a token (deny lists key on them): strings when present. */
+const TOKEN_IDS = ['jti', 'origin_jti'];
+
+function checkTokenIds(payload: Record<string, unknown>): void {
+  for (const name of TOKEN_IDS) {
+    const id = payload[name];
+    if (id !== undefined && typeof id !== 'string')
+      throw new VerifyError('CLAIM_INVALID', `${name} claim is not a string`);
+  }
+}
+
+/** `aud`, when present: a string or an array of strings (RFC 7519 §4.1.3). */
+function audienceOf(payload: Record<string, unknown>): string | string[] | undefined {
+  const aud = payload.aud;
+  if (aud === undefined || typeof aud === 'string' || isStringArray(aud)) return aud;
+  throw new VerifyError('CLAIM_INVALID', 'aud claim is not a string or an array of strings');
 }
 
 /**
@@ -65,6 +93,8 @@ export function checkClaims(
   }
   if (typeof payload.sub !== 'string')
     throw new VerifyError('CLAIM_INVALID', 'sub claim is missing or not a string');
+  checkTokenIds(payload);
+  const aud = audienceOf(payload);
 
   const tokenUse = payload.token_use;
   if (tokenUse !== 'access' && tokenUse !== 'id') {
@@ -78,19 +108,21 @@ export function checkClaims(
     const ok =
       tokenUse === 'access'
         ? typeof payload.client_id === 'string' && rules.clientIds.includes(payload.client_id)
-        : audienceMatches(payload.aud, rules.clientIds);
+        : onlyAllowedClients(aud, rules.clientIds);
     if (!ok) {
       throw new VerifyError(
         'AUDIENCE_INVALID',
-        tokenUse === 'access' ? 'client_id is not an allowed client' : 'aud is not an allowed client',
+        tokenUse === 'access'
+          ? 'client_id is not an allowed client'
+          : 'aud names a client that is not allowed',
       );
     }
   }
 
-  if (rules.audience !== null && tokenUse === 'access' && !audienceMatches(payload.aud, rules.audience)) {
+  if (rules.audience !== null && tokenUse === 'access' && !audienceMatches(aud, rules.audience)) {
     throw new VerifyError(
       'AUDIENCE_INVALID',
-      payload.aud === undefined ? 'access token has no aud' : 'aud is not an allowed audience',
+      aud === undefined ? 'access token has no aud' : 'aud is not an allowed audience',
     );
   }
 

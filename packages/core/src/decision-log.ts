@@ -54,6 +54,27 @@ function json(s: string): string {
   return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
+/**
+ * Hands one entry to the logger. The decision is already made, so nothing the logger does may change it:
+ * a synchronous throw is caught, and a returned promise (an async logger) gets a rejection handler, since
+ * an unhandled rejection ends a Node process.
+ */
+export function emitDecisionLog(log: (entry: DecisionLog) => unknown, entry: DecisionLog): void {
+  try {
+    const result = log(entry);
+    if (
+      typeof result === 'object' &&
+      result !== null &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    )
+      (result as PromiseLike<unknown>).then(undefined, ignore);
+  } catch {
+    // A failing log sink must not change the decision.
+  }
+}
+
+function ignore(): void {}
+
 /** Milliseconds since `start` (a `performance.now()` value), to the microsecond. */
 export function elapsedMs(start: number): number {
   return Math.round((performance.now() - start) * 1000) / 1000;

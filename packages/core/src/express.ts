@@ -6,8 +6,9 @@
  * app.get('/messages', (req, res) => res.json({ sub: req.auth.claims.sub }));
  * ```
  */
-import { type AdapterOptions, authenticatorOf, pathOf } from './adapter.js';
+import { type AdapterOptions, authenticatorOf } from './adapter.js';
 import type { AuthResult } from './authenticate.js';
+import { expressRoutedPath } from './express-path.js';
 import { refusalOf } from './http-answer.js';
 
 export type { AdapterOptions } from './adapter.js';
@@ -17,8 +18,10 @@ const FAILED: AuthResult = { status: 401, reason: 'INTERNAL_ERROR' };
 
 export interface ExpressRequestLike {
   method: string;
-  /** The URL before any router stripped its mount path; the rules see the whole path. */
+  /** The target as it came in; refused when it holds a `#` or a byte outside printable ASCII. */
   originalUrl?: string;
+  /** The mount path the parent routers matched; the rules see it followed by the path of `url`. */
+  baseUrl?: string;
   url: string;
   headers: Readonly<Record<string, string | string[] | undefined>>;
   auth?: AuthResult;
@@ -46,7 +49,7 @@ export function cogauth(options: AdapterOptions): ExpressMiddleware {
     try {
       answer = authenticate({
         method: req.method,
-        path: pathOf(req.originalUrl ?? req.url) as string,
+        path: expressRoutedPath(req),
         authorization: req.headers.authorization,
       });
     } catch {

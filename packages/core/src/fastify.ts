@@ -6,8 +6,9 @@
  * app.get('/messages', async (request) => ({ sub: request.auth.claims.sub }));
  * ```
  */
-import { type AdapterOptions, authenticatorOf, pathOf } from './adapter.js';
+import { type AdapterOptions, authenticatorOf } from './adapter.js';
 import type { AuthResult } from './authenticate.js';
+import { fastifyRoutedPath } from './fastify-path.js';
 import { refusalOf } from './http-answer.js';
 
 export type { AdapterOptions } from './adapter.js';
@@ -15,7 +16,10 @@ export type { AuthResult } from './authenticate.js';
 
 export interface FastifyRequestLike {
   method: string;
+  /** The target Fastify routed (after any `rewriteUrl`). */
   url: string;
+  /** The Fastify instance: its `initialConfig` says whether the router ends paths at `;`. */
+  server?: { readonly initialConfig?: unknown };
   headers: Readonly<Record<string, string | string[] | undefined>>;
   auth?: AuthResult;
 }
@@ -39,7 +43,7 @@ export function cogauthHook(options: AdapterOptions): FastifyHook {
     try {
       result = await authenticate({
         method: request.method,
-        path: pathOf(request.url) as string,
+        path: fastifyRoutedPath(request.url, request.server?.initialConfig),
         authorization: request.headers.authorization,
       });
     } catch {

@@ -14,7 +14,14 @@ export type { AdapterOptions } from './adapter.js';
 export type { AuthResult } from './authenticate.js';
 
 export interface HonoContextLike {
-  req: { method: string; path: string; header(name: string): string | undefined };
+  req: {
+    method: string;
+    /** The path Hono's router matched (decoded, after `getPath` and `strict: false`). */
+    path: string;
+    /** The request URL; a `#` in it is refused, as for the other adapters. */
+    url?: string;
+    header(name: string): string | undefined;
+  };
   set(key: 'auth', value: AuthResult): void;
 }
 
@@ -31,7 +38,7 @@ export function cogauth(options: AdapterOptions): HonoMiddleware {
     try {
       result = await authenticate({
         method: c.req.method,
-        path: c.req.path,
+        path: c.req.url?.includes('#') ? '' : c.req.path,
         authorization: c.req.header('authorization'),
       });
     } catch {

@@ -73,6 +73,7 @@ export {
 } from './handler-types.js';
 export { type HttpRefusal, refusalOf } from './http-answer.js';
 export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
+export { isLoopbackHost } from './loopback.js';
 export {
   type AuthorizerPolicyResult,
   AuthPolicy,

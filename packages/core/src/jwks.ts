@@ -21,7 +21,8 @@ const NO_KEYS: ReadonlyMap<string, KeyEntry> = new Map();
  * them (offline: the preloaded set stays the only one). A set older than maxAgeMs is refreshed by the
  * next verification; a failed fetch keeps the old set and is retried with back-off. An unknown kid
  * refetches at once, but after a lookup that still misses, unknown kids wait out the penalty window.
- * Fetches are single-flight.
+ * Fetches are single-flight. `drop()` and a set given by the caller start a new generation: a fetch
+ * that began before them is discarded when it answers, so it cannot bring back a key the caller removed.
  */
 export class JwksStore {
   readonly uri: string;
@@ -33,6 +34,8 @@ export class JwksStore {
   /** Verifications at or after this time refresh the set first. Infinity while none is loaded or offline. */
   staleAt = Infinity;
   private inflight: Promise<void> | undefined;
+  /** Bumped by drop() and by a set the caller gives: a fetch from an older generation is discarded. */
+  private generation = 0;
   private failures = 0;
   private retryAt = -Infinity;
   private penaltyUntil = -Infinity;
@@ -47,7 +50,7 @@ export class JwksStore {
     this.uri = uri;
     this.settings = settings;
     this.onKeysRevoked = onKeysRevoked;
-    if (preloaded !== undefined) this.replace(preloaded, Date.now());
+    if (preloaded !== undefined) this.install(preloaded, Date.now());
   }
 
   /** The key for `kid` if it is in memory. */
@@ -55,8 +58,32 @@ export class JwksStore {
     return this.keys.get(kid);
   }
 
-  /** Swaps in a new key set, loaded at `now`. */
+  /** Swaps in a key set the caller gives (cacheJwks), loaded at `now`; a fetch in flight is discarded. */
   replace(keys: Map<string, KeyEntry>, now: number): void {
+    this.nextGeneration();
+    this.install(keys, now);
+  }
+
+  /** Forgets every key and every back-off, so the next verification fetches anew. */
+  drop(): void {
+    this.nextGeneration();
+    this.keys = NO_KEYS;
+    this.loaded = false;
+    this.staleAt = Infinity;
+    this.failures = 0;
+    this.retryAt = -Infinity;
+    this.penaltyUntil = -Infinity;
+    this.lastError = undefined;
+    this.onKeysRevoked();
+  }
+
+  private nextGeneration(): void {
+    this.generation += 1;
+    // The next refresh starts its own fetch instead of joining the discarded one.
+    this.inflight = undefined;
+  }
+
+  private install(keys: Map<string, KeyEntry>, now: number): void {
     const old = this.keys;
     this.keys = keys;
     this.loaded = true;
@@ -70,18 +97,6 @@ export class JwksStore {
     }
   }
 
-  /** Forgets every key and every back-off, so the next verification fetches anew. */
-  drop(): void {
-    this.keys = NO_KEYS;
-    this.loaded = false;
-    this.staleAt = Infinity;
-    this.failures = 0;
-    this.retryAt = -Infinity;
-    this.penaltyUntil = -Infinity;
-    this.lastError = undefined;
-    this.onKeysRevoked();
-  }
-
   /** The error for a kid that is not in memory and will not be fetched now. */
   missing(kid: string): VerifyError {
     if (!this.loaded) {
@@ -93,28 +108,44 @@ export class JwksStore {
     return new VerifyError('KID_UNKNOWN', `no key in the JWKS for this token's kid (${safeKid(kid)})`);
   }
 
-  /** Fetch now, merged with a fetch already in flight. Rejects with JWKS_UNAVAILABLE. Offline: no-op. */
-  refresh(): Promise<void> {
-    if (this.settings.offline) return Promise.resolve();
+  /**
+   * Fetch now, merged with a fetch already in flight. Rejects with JWKS_UNAVAILABLE. Offline: no-op.
+   * A fetch discarded by drop() is made once more, so the caller waits for keys of the new generation;
+   * one discarded by a set the caller gave is not (that set is the truth now).
+   */
+  async refresh(): Promise<void> {
+    if (this.settings.offline) return;
+    const generation = this.generation;
+    await this.fetchShared();
+    if (generation !== this.generation && !this.loaded) await this.fetchShared();
+  }
+
+  private fetchShared(): Promise<void> {
     if (this.inflight !== undefined) return this.inflight;
+    const generation = this.generation;
+    const current = () => generation === this.generation;
     const attempt = fetchJwks(this.uri, this.settings).then(
       (fetched) => {
-        this.replace(fetched, Date.now());
+        if (!current()) return;
+        this.install(fetched, Date.now());
         this.failures = 0;
         this.retryAt = -Infinity;
         this.lastError = undefined;
       },
       (error: VerifyError) => {
-        this.failures += 1;
-        this.retryAt = Date.now() + Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
-        this.lastError = error;
+        if (current()) {
+          this.failures += 1;
+          this.retryAt = Date.now() + Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
+          this.lastError = error;
+        }
         throw error;
       },
     );
-    this.inflight = attempt.finally(() => {
-      this.inflight = undefined;
+    const inflight = attempt.finally(() => {
+      if (this.inflight === inflight) this.inflight = undefined;
     });
-    return this.inflight;
+    this.inflight = inflight;
+    return inflight;
   }
 
   /** Whether a fetch may start at `now` (one in flight can always be joined). */
@@ -129,8 +160,12 @@ export class JwksStore {
     }
   }
 
-  /** The key for `kid`: refreshes a stale set first, and fetches for an unknown kid if allowed. */
-  async resolve(kid: string, now: number): Promise<KeyEntry> {
+  /**
+   * Makes the set hold `kid` if it can: refreshes a stale set first, and fetches for an unknown kid if
+   * allowed; throws when the kid is still missing. The caller then takes the key with find(), in the same
+   * synchronous step that uses it, so a key dropped while this call waited is never used.
+   */
+  async load(kid: string, now: number): Promise<void> {
     let refreshed = false;
     if (now >= this.staleAt && this.mayFetch(now)) {
       // An outage must not lock everyone out: on failure the old set stays in use.
@@ -139,13 +174,11 @@ export class JwksStore {
         () => false,
       );
     }
-    const known = this.keys.get(kid);
-    if (known !== undefined) return known;
+    if (this.keys.has(kid)) return;
     if (!refreshed) {
       if (!this.mayFetch(now) || now < this.penaltyUntil) throw this.missing(kid);
       await this.refresh();
-      const fetched = this.keys.get(kid);
-      if (fetched !== undefined) return fetched;
+      if (this.keys.has(kid)) return;
     }
     // A lookup that failed right after a fetch: the kid is not published, so unknown kids wait a while.
     this.penaltyUntil = Date.now() + this.settings.penaltyMs;

@@ -19,12 +19,13 @@ export interface TokenHeader {
   readonly kid: string;
 }
 
+/** Bytes as Uint8Array (they are Buffers): this file's .d.ts is public and must not need @types/node. */
 export interface ParsedToken {
   readonly header: TokenHeader;
   readonly payload: Record<string, unknown>;
   /** `<header>.<payload>` as bytes: what the signature covers. */
-  readonly signingInput: Buffer;
-  readonly signature: Buffer;
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
 }
 
 // decodeJwt's structure check, from just after the first dot: payload and signature segments in the

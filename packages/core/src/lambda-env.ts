@@ -8,7 +8,7 @@ import type { KeyEntry } from './jwk.js';
 import { compileParsedRules } from './rules.js';
 import type { CognitoVerifierOptions, VerifierSettings } from './types.js';
 import { defaultVerifier } from './verifier.js';
-import { httpUrl, NO_REGION, POOL_ID_SHAPE, preloadedKeys } from './verifier-config.js';
+import { NO_REGION, POOL_ID_SHAPE, preloadedKeys, trustedUrl } from './verifier-config.js';
 
 // Each COGAUTH_* variable is parsed and checked where it is read, so every error names it.
 
@@ -43,10 +43,12 @@ function singlePool(
     clientId: anyClient ? null : ids,
     tokenUse: TOKEN_USES[tokenUse],
   };
+  const insecure = allowInsecureHttp(env);
+  if (insecure) options.allowInsecureHttp = true;
 
   const issuer = text(env, 'COGAUTH_ISSUER');
   if (issuer !== undefined) {
-    const issuers = list(issuer).map((url) => httpUrl(url, 'COGAUTH_ISSUER'));
+    const issuers = list(issuer).map((url) => trustedUrl(url, 'COGAUTH_ISSUER', insecure));
     if (issuers.length === 0) throw new ConfigError('COGAUTH_ISSUER', 'lists no issuer');
     if (new Set(issuers).size < issuers.length)
       throw new ConfigError('COGAUTH_ISSUER', 'lists an issuer twice');
@@ -55,7 +57,7 @@ function singlePool(
     throw new ConfigError('COGAUTH_USER_POOL_ID', `${NO_REGION} COGAUTH_ISSUER and COGAUTH_JWKS_URI`);
   }
   const jwksUri = text(env, 'COGAUTH_JWKS_URI');
-  if (jwksUri !== undefined) options.jwksUri = httpUrl(jwksUri, 'COGAUTH_JWKS_URI');
+  if (jwksUri !== undefined) options.jwksUri = trustedUrl(jwksUri, 'COGAUTH_JWKS_URI', insecure);
 
   const jwks = jsonOrFile(env, 'COGAUTH_JWKS', 'COGAUTH_JWKS_FILE');
   if (jwks === undefined && settings.jwksOffline) {
@@ -71,8 +73,19 @@ function singlePool(
   return { options, keys };
 }
 
+/** COGAUTH_ALLOW_INSECURE_HTTP: `true` accepts plain http:// issuer and JWKS URLs on any host. */
+function allowInsecureHttp(env: Env): boolean {
+  return oneOf(env, 'COGAUTH_ALLOW_INSECURE_HTTP', ['false', 'true']) === 'true';
+}
+
 /** COGAUTH_POOLS: verifier options for several pools, checked by the verifier under that name. */
-function manyPools(value: string): unknown[] {
+function manyPools(env: Env, value: string): unknown[] {
+  // One switch for every pool would be wider than needed: each pool that needs it says so.
+  if (allowInsecureHttp(env))
+    throw new ConfigError(
+      'COGAUTH_ALLOW_INSECURE_HTTP',
+      'cannot be combined with COGAUTH_POOLS: set "allowInsecureHttp": true in each pool that needs it',
+    );
   const pools = json('COGAUTH_POOLS', value);
   if (!Array.isArray(pools) || pools.length === 0)
     throw new ConfigError('COGAUTH_POOLS', 'must be a non-empty JSON array of verifier options');
@@ -108,7 +121,7 @@ export function handlerFromEnv(
 ): AuthorizerHandler {
   const settings = jwksSettings(env);
   const poolsJson = text(env, 'COGAUTH_POOLS');
-  const pools = poolsJson === undefined ? singlePool(env, settings) : manyPools(poolsJson);
+  const pools = poolsJson === undefined ? singlePool(env, settings) : manyPools(env, poolsJson);
 
   const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');

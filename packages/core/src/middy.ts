@@ -13,6 +13,7 @@ import type { EventKind } from './events.js';
 import { authorizationHeader } from './events.js';
 import { isRecord } from './guards.js';
 import { refusalOf } from './http-answer.js';
+import { originFormPath } from './request-path.js';
 
 export type { AdapterOptions } from './adapter.js';
 export type { AuthResult } from './authenticate.js';
@@ -37,6 +38,16 @@ export interface MiddyMiddleware {
   before: (request: MiddyRequestLike) => Promise<LambdaHttpRefusal | undefined>;
 }
 
+/**
+ * The raw path of an event (function URLs and ALB pass it as received, still percent-encoded), `''` when a
+ * handler could read it differently from the rules: a `?` or `#` in it, or a byte outside printable ASCII.
+ * A missing path stays missing (EVENT_UNSUPPORTED).
+ */
+function rawPathOf(path: unknown): string {
+  if (typeof path !== 'string') return path as string;
+  return originFormPath(path) === path ? path : '';
+}
+
 /** The request in a function URL (payload 2.0) or ALB event; undefined for another event. */
 function readHttpEvent(
   event: unknown,
@@ -47,7 +58,7 @@ function readHttpEvent(
     const multi = isRecord(event.multiValueHeaders);
     const request = {
       method: event.httpMethod as string,
-      path: event.path as string,
+      path: rawPathOf(event.path),
       authorization: authorizationHeader(event.headers, event.multiValueHeaders),
     };
     return { kind: 'ALB', request, multi };
@@ -55,7 +66,8 @@ function readHttpEvent(
   if (event.version === '2.0' && isRecord(rc.http)) {
     const request = {
       method: rc.http.method as string,
-      path: event.rawPath as string,
+      // @middy/http-router routes on `requestContext.http.path`: a path that differs from `rawPath` is refused.
+      path: rc.http.path === undefined || rc.http.path === event.rawPath ? rawPathOf(event.rawPath) : '',
       authorization: authorizationHeader(event.headers, undefined),
     };
     return { kind: 'FUNCTION_URL', request, multi: false };

@@ -15,9 +15,10 @@ const isUnreserved = (c: number) =>
 /**
  * Whether a request path reads the same to the rules as to any router: it starts with `/`, has no empty
  * segment (`//`, a trailing `/` that a lenient router would route to the route without it), no `.` or `..`
- * segment, no backslash or control character, and no percent-encoded unreserved character, `/` or `\`
- * (routers decode some of them before matching). Rules match the raw path, so a path a router would read
- * differently could reach a handler under another rule's decision. One linear pass, no RegExp.
+ * segment, no backslash or control character, no `?` or `#` (where a router ends the path), and no
+ * percent-encoded unreserved character, `/` or `\` (routers decode some of them before matching). Rules
+ * match the path as given, so a path a router could read differently could reach a handler under another
+ * rule's decision. One linear pass, no RegExp.
  */
 export function isCanonicalPath(path: string): boolean {
   if (path.length === 0 || path.length > MAX_PATH_LENGTH || path.charCodeAt(0) !== 47) return false;
@@ -35,7 +36,7 @@ export function isCanonicalPath(path: string): boolean {
       other = false;
       continue;
     }
-    if (c < 32 || c === 127 || c === 92) return false;
+    if (c < 32 || c === 127 || c === 92 || c === 35 || c === 63) return false;
     if (c === 37) {
       const h = path.charCodeAt(i + 1);
       const l = path.charCodeAt(i + 2);
@@ -48,4 +49,22 @@ export function isCanonicalPath(path: string): boolean {
     else other = true;
   }
   return true;
+}
+
+/** Any byte but printable ASCII less `#`: one character class, so no backtracking (and a faster scan than a loop). */
+const NOT_IN_TARGET = /[^!"$-~]/;
+
+/**
+ * The path of an origin-form request target (`/a/b?c` → `/a/b`) as every router reads it, or undefined
+ * when routers may not: a target that does not start with `/` (absolute form `http://h/a`, `*`), holds a
+ * `#` anywhere (never valid in a request target: Express falls back to `url.parse` and routes what comes
+ * before it, find-my-way ends the path there), or any byte outside printable ASCII (Express's `parseurl`
+ * also falls back to `url.parse` on whitespace, `\xa0` and `\ufeff`; Node's own parser refuses the rest).
+ * The whole target is checked, query included.
+ */
+export function originFormPath(target: unknown): string | undefined {
+  if (typeof target !== 'string' || target.charCodeAt(0) !== 47 || NOT_IN_TARGET.test(target))
+    return undefined;
+  const query = target.indexOf('?');
+  return query < 0 ? target : target.slice(0, query);
 }

@@ -197,7 +197,7 @@ export function isRouteAllowed(
  * error when A is at least as wide as B (a public `GET /messages/{id}` next to an admin-only
  * `GET /messages/{id}/secret`) or when the two only partly overlap.
  */
-function checkShadowing(rules: readonly CompiledRule[], root: string): void {
+function checkShadowing(rules: readonly CompiledRule[], root: string, how = ''): void {
   for (const a of rules) {
     for (const b of rules) {
       if (a === b || admitsSubset(a, b)) continue;
@@ -209,10 +209,27 @@ function checkShadowing(rules: readonly CompiledRule[], root: string): void {
       if (bContainsA && !aContainsB) continue;
       throw new ConfigError(
         `${root}[${b.index}].route`,
-        `${JSON.stringify(b.rule.route)} is also matched by ${root}[${a.index}] ${JSON.stringify(a.rule.route)}, ` +
+        `${JSON.stringify(b.rule.route)} is also matched by ${root}[${a.index}] ${JSON.stringify(a.rule.route)}${how}, ` +
           'which admits callers this rule does not (policy wildcards match across "/"); ' +
           'give them the same groups/scopes or make the routes disjoint',
       );
     }
   }
+}
+
+/**
+ * Rejects HTTP rules that the shadowing check accepts only because their literal segments differ in letter
+ * case (a public `GET /Reports` beside an admins-only `GET /reports`): Express (by default) and Fastify
+ * with `caseSensitive: false` route both to one handler, so no decision made on the path could be right.
+ * Once it passes, judging paths case-sensitively is safe behind a router that ignores case: a rule that
+ * matches a path also matches it with case ignored, so it never allows what the case-blind reading denies.
+ * `createAuthenticator` runs it on the HTTP rules; the API Gateway authorizer does not need it.
+ */
+export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root = 'rules'): void {
+  const folded = rules.map((r) => ({ ...r, resources: r.resources.map((x) => x.toLowerCase()) }));
+  checkShadowing(
+    folded,
+    root,
+    ' once letter case is ignored (as Express and Fastify with caseSensitive: false route)',
+  );
 }

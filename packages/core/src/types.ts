@@ -86,6 +86,12 @@ export interface CognitoVerifierOptions extends ClaimChecks {
   issuer?: string | string[];
   /** Overrides the derived JWKS URI. */
   jwksUri?: string;
+  /**
+   * Accept plain http:// issuers and JWKS URIs on hosts that are not loopback (an emulator on another host).
+   * The risk: anyone on the network path can serve their own keys, and every token they sign verifies.
+   * Without it, only https:// and http:// to 127.0.0.0/8, ::1 or localhost are accepted. Default false.
+   */
+  allowInsecureHttp?: boolean;
   /** Preloaded JWKS: the keys in use until the endpoint first answers (offline: for good). */
   jwks?: Jwks | JwksInput;
 }

@@ -5,6 +5,7 @@ import { ConfigError } from './errors.js';
 import { isRecord } from './guards.js';
 import { importJwk, isJwks, type KeyEntry, NOT_A_JWKS } from './jwk.js';
 import type { JwksSettings } from './jwks.js';
+import { isLoopbackHost } from './loopback.js';
 import type { CognitoClaims, CustomCheck } from './types.js';
 
 export const DEFAULT_CACHE_ENTRIES = 1000;
@@ -43,7 +44,7 @@ const RULE_NAMES: Record<string, keyof ClaimRules> = {
   graceSeconds: 'graceSeconds',
 };
 const CHECK_KEYS = new Set([...Object.keys(RULE_NAMES), 'customCheck']);
-const OPTION_KEYS = new Set([...CHECK_KEYS, 'userPoolId', 'issuer', 'jwksUri', 'jwks']);
+const OPTION_KEYS = new Set([...CHECK_KEYS, 'userPoolId', 'issuer', 'jwksUri', 'jwks', 'allowInsecureHttp']);
 const SETTING_KEYS = new Set([
   'cache',
   'jwksTimeoutMs',
@@ -71,7 +72,7 @@ const NON_EMPTY_STRING = 'must be a non-empty string';
 export const POOL_ID_SHAPE = 'must look like <region>_<id>, e.g. us-east-1_AbC123';
 export const NO_REGION = 'does not start with an AWS region (e.g. us-east-1_AbC123); for emulators set';
 
-export function httpUrl(value: unknown, field: string): string {
+function parsedHttpUrl(value: unknown, field: string): URL {
   if (typeof value !== 'string' || value.length === 0)
     throw new ConfigError(field, 'must be a non-empty URL string');
   if (/\s/.test(value)) throw new ConfigError(field, 'must not contain whitespace');
@@ -85,7 +86,32 @@ export function httpUrl(value: unknown, field: string): string {
     throw new ConfigError(field, 'must be an https:// or http:// URL');
   if (url.username !== '' || url.password !== '')
     throw new ConfigError(field, 'must not contain credentials');
-  return value;
+  return url;
+}
+
+/**
+ * An issuer or JWKS URL: https, or plain http to a loopback host (an emulator on this machine). Any other
+ * http:// needs `allowInsecureHttp`, because anyone on the network path could swap in their own keys. The
+ * issuer counts too: the default JWKS URL derives from it, and Cognito's issuers are https.
+ */
+export function trustedUrl(value: unknown, field: string, allowInsecureHttp: boolean): string {
+  const url = parsedHttpUrl(value, field);
+  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError(
+      field,
+      `is plain http:// to ${url.hostname}, which is not loopback (127.0.0.0/8, ::1, localhost): anyone on ` +
+        'the network path could swap in their own keys. Use https://, or accept that risk with ' +
+        'allowInsecureHttp: true (COGAUTH_ALLOW_INSECURE_HTTP=true)',
+    );
+  }
+  return value as string;
+}
+
+/** The allowInsecureHttp option or setting: true, false or absent (false). */
+export function insecureHttpOptIn(value: unknown, field: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new ConfigError(field, 'must be true or false');
+  return value === true;
 }
 
 function stringList(value: unknown, field: string): string[] {
@@ -185,10 +211,11 @@ export function readPool(options: unknown, whole: string, prefix: string): PoolC
     userPoolId = parts.userPoolId;
     derived = issuersOf(userPoolId);
   }
+  const insecure = insecureHttpOptIn(o.allowInsecureHttp, `${prefix}allowInsecureHttp`);
   let issuers: string[];
   if (o.issuer !== undefined) {
     issuers = stringList(o.issuer, `${prefix}issuer`).map((iss, i) =>
-      httpUrl(iss, Array.isArray(o.issuer) ? `${prefix}issuer[${i}]` : `${prefix}issuer`),
+      trustedUrl(iss, Array.isArray(o.issuer) ? `${prefix}issuer[${i}]` : `${prefix}issuer`, insecure),
     );
   } else if (userPoolId === undefined) {
     throw new ConfigError(`${prefix}userPoolId`, 'is required unless issuer is given');
@@ -196,7 +223,9 @@ export function readPool(options: unknown, whole: string, prefix: string): PoolC
     throw new ConfigError(`${prefix}userPoolId`, `${NO_REGION} issuer and jwksUri`);
   } else issuers = derived;
   const jwksUri =
-    o.jwksUri !== undefined ? httpUrl(o.jwksUri, `${prefix}jwksUri`) : jwksUriOf(issuers[0] as string);
+    o.jwksUri !== undefined
+      ? trustedUrl(o.jwksUri, `${prefix}jwksUri`, insecure)
+      : jwksUriOf(issuers[0] as string);
 
   if (o.tokenUse === undefined) readCheck('tokenUse', undefined, `${prefix}tokenUse`);
   if (o.clientId === undefined) {

@@ -24,14 +24,6 @@ import {
   readSettings,
 } from './verifier-config.js';
 
-export {
-  DEFAULT_CACHE_ENTRIES,
-  DEFAULT_JWKS_MAX_AGE_MS,
-  DEFAULT_JWKS_MAX_BYTES,
-  DEFAULT_JWKS_PENALTY_MS,
-  DEFAULT_JWKS_TIMEOUT_MS,
-} from './verifier-config.js';
-
 interface Pool {
   readonly userPoolId: string | undefined;
   readonly issuers: readonly string[];
@@ -54,6 +46,9 @@ export function createCognitoVerifier(
 /**
  * The Lambda entry's verifier: options straight from the environment, checked here; `root` names the
  * options in errors (`COGAUTH_POOLS[1].issuer`). `keys`: a single pool's JWKS, already imported.
+ * Internal (stripped from the .d.ts): its KeyEntry holds a node:crypto KeyObject, and the public
+ * declarations must not need @types/node.
+ * @internal
  */
 export function defaultVerifier(
   options: unknown,
@@ -256,7 +251,10 @@ function verifierOf(
       let entry = nowMs < jwks.staleAt ? jwks.find(kid) : undefined;
       let checkedAt = nowMs;
       if (entry === undefined) {
-        entry = await jwks.resolve(kid, nowMs);
+        await jwks.load(kid, nowMs);
+        // Taken after the wait: dropJwks() or cacheJwks() may have removed the key meanwhile.
+        entry = jwks.find(kid);
+        if (entry === undefined) throw jwks.missing(kid);
         // The claims are checked against the time after the wait for the JWKS.
         checkedAt = Date.now();
       }

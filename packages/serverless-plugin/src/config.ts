@@ -18,6 +18,8 @@ export interface CogauthSettings {
   tokenUse: TokenUse;
   issuer?: string[];
   jwksUri?: string;
+  /** Accept plain http:// issuer and JWKS URLs on hosts that are not loopback (COGAUTH_ALLOW_INSECURE_HTTP). */
+  allowInsecureHttp?: boolean;
   graceSeconds?: number;
   /** Several pools: core's verifier options, one object per pool. */
   pools?: unknown[];
@@ -40,6 +42,7 @@ const KNOWN_KEYS = new Set([
   'tokenUse',
   'issuer',
   'jwksUri',
+  'allowInsecureHttp',
   'graceSeconds',
   'pools',
   'rules',
@@ -51,7 +54,15 @@ const KNOWN_KEYS = new Set([
   'httpApiResponse',
   'httpApiCache',
 ]);
-const SINGLE_POOL_KEYS = ['userPoolId', 'clientIds', 'tokenUse', 'issuer', 'jwksUri', 'graceSeconds'];
+const SINGLE_POOL_KEYS = [
+  'userPoolId',
+  'clientIds',
+  'tokenUse',
+  'issuer',
+  'jwksUri',
+  'allowInsecureHttp',
+  'graceSeconds',
+];
 const FUNCTION_KEY = /^[a-zA-Z0-9-_]{1,64}$/;
 
 const fail = (field: string, message: string): never => {
@@ -209,6 +220,13 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
     if (given(c.jwksUri)) {
       if (typeof c.jwksUri !== 'string') fail('jwksUri', 'must be a URL string');
       settings.jwksUri = c.jwksUri as string;
+    }
+    // A string too, so `${env:COGAUTH_ALLOW_INSECURE_HTTP, ''}` works like the other variables.
+    const insecure = c.allowInsecureHttp;
+    if (given(insecure)) {
+      if (insecure !== true && insecure !== false && insecure !== 'true' && insecure !== 'false')
+        fail('allowInsecureHttp', 'must be true or false');
+      settings.allowInsecureHttp = insecure === true || insecure === 'true';
     }
     settings.graceSeconds = integer(c, 'graceSeconds', 0, 300);
   }

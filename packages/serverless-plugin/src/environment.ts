@@ -38,6 +38,7 @@ export function environmentOf(
     env.COGAUTH_TOKEN_USE = settings.tokenUse;
     if (settings.issuer) env.COGAUTH_ISSUER = settings.issuer.join(',');
     if (settings.jwksUri !== undefined) env.COGAUTH_JWKS_URI = settings.jwksUri;
+    if (settings.allowInsecureHttp) env.COGAUTH_ALLOW_INSECURE_HTTP = 'true';
     if (settings.graceSeconds !== undefined) env.COGAUTH_GRACE_SECONDS = String(settings.graceSeconds);
     if (jwks !== undefined) {
       if (packaged) env.COGAUTH_JWKS_FILE = JWKS_FILE;

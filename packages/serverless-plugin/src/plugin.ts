@@ -63,7 +63,11 @@ export class CogauthServerlessPlugin {
     return this.serverless.serviceDir ?? this.serverless.config.servicePath;
   }
 
-  private async jwksOf(settings: CogauthSettings, packaged: boolean): Promise<Jwks | undefined> {
+  private async jwksOf(
+    settings: CogauthSettings,
+    packaged: boolean,
+    files: readonly ZipFile[],
+  ): Promise<Jwks | undefined> {
     for (const [i, pool] of (settings.pools ?? []).entries()) {
       const jwks = (pool as { jwks?: unknown } | null)?.jwks;
       if (jwks !== undefined) publicJwks(jwks, `custom.cogauth.pools[${i}].jwks`);
@@ -72,14 +76,15 @@ export class CogauthServerlessPlugin {
       return publicJwks(readJsonFile(settings.jwksFile, 'jwksFile'), 'custom.cogauth.jwksFile');
     // serverless offline fetches at run time like any un-embedded authorizer: no network at start.
     if (!settings.fetchJwks || !packaged) return undefined;
+    // Core's checks first, so the fetch reads only a URL the authorizer would accept (https, or http to
+    // loopback unless allowInsecureHttp): a JWKS from a plain-http host is never embedded.
+    validateWithCore(settings, undefined, packaged, files);
     return fetchJwks(jwksSourceOf(String(settings.userPoolId), settings.jwksUri, settings.issuer));
   }
 
-  private async setUp(packaged: boolean): Promise<void> {
-    const service = this.serverless.service;
-    const settings = readSettings(service.custom?.cogauth, this.serviceDir());
-    const jwks = await this.jwksOf(settings, packaged);
-    const files: ZipFile[] = [
+  /** The zip's files before any JWKS: core's bundle and the rules. */
+  private baseFiles(settings: CogauthSettings): ZipFile[] {
+    return [
       { name: 'index.mjs', data: readFileSync(coreBundlePath()) },
       {
         name: RULES_FILE,
@@ -89,6 +94,13 @@ export class CogauthServerlessPlugin {
             : Buffer.from(JSON.stringify(settings.rules)),
       },
     ];
+  }
+
+  private async setUp(packaged: boolean): Promise<void> {
+    const service = this.serverless.service;
+    const settings = readSettings(service.custom?.cogauth, this.serviceDir());
+    const files = this.baseFiles(settings);
+    const jwks = await this.jwksOf(settings, packaged, files);
     if (jwks !== undefined) files.push({ name: JWKS_FILE, data: Buffer.from(JSON.stringify(jwks)) });
     validateWithCore(settings, jwks, packaged, files);
 

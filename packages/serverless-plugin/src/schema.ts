@@ -21,6 +21,7 @@ export const cogauthSchema = {
         tokenUse: { enum: ['access', 'id', 'any', ''] },
         issuer: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
         jwksUri: { type: 'string' },
+        allowInsecureHttp: { anyOf: [{ type: 'boolean' }, { enum: ['true', 'false', ''] }] },
         graceSeconds: { anyOf: [{ type: 'integer', minimum: 0, maximum: 300 }, { type: 'string' }] },
         pools: { anyOf: [{ type: 'array', items: { type: 'object' } }, { type: 'string' }] },
         rules: { anyOf: [{ type: 'array', items: { type: 'object' } }, { const: '' }] },

@@ -24,6 +24,7 @@ const SETTING_OF: Readonly<Record<string, { setting: string; option?: string }>>
   COGAUTH_TOKEN_USE: { setting: 'tokenUse', option: 'tokenUse' },
   COGAUTH_ISSUER: { setting: 'issuer', option: 'issuer' },
   COGAUTH_JWKS_URI: { setting: 'jwksUri', option: 'jwksUri' },
+  COGAUTH_ALLOW_INSECURE_HTTP: { setting: 'allowInsecureHttp' },
   COGAUTH_GRACE_SECONDS: { setting: 'graceSeconds', option: 'graceSeconds' },
   COGAUTH_JWKS: { setting: 'jwks', option: 'jwks' },
   COGAUTH_JWKS_FILE: { setting: 'jwks', option: 'jwks' },

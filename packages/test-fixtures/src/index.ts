@@ -8,6 +8,17 @@ export type {
   CreateUserOptions,
 } from './cognito-admin.js';
 export { type CognitoLocal, type CognitoLocalOptions, startCognitoLocal } from './cognito-local.js';
+export type { CognitoStandIn, CognitoStandInOptions } from './cognito-standin/api.js';
+export type { DeviceTrackingMode, StandInDevice, StandInPasskey } from './cognito-standin/control.js';
+export type { SentMessage as StandInMessage } from './cognito-standin/delivery.js';
+export type { CognitoErrorType } from './cognito-standin/errors.js';
+export type {
+  StandInClientOptions,
+  StandInPoolOptions,
+  StandInUserOptions,
+} from './cognito-standin/setup.js';
+export { startCognitoStandIn } from './cognito-standin/start.js';
+export { base32Decode, base32Encode, hotp, totpCode } from './cognito-standin/totp.js';
 export {
   attwTarball,
   type ConsumerProject,

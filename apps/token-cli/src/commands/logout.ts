@@ -1,36 +1,34 @@
-import { createCognitoClient } from '../cognito.js';
-import { CognitoError } from '../cognito-api.js';
-import { COMMON_HELP, type Command } from '../command.js';
+import { CognitoError, cognitoApiAt } from '../cognito-api.js';
+import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
 import { basicAuth, postForm } from '../http.js';
-import { oauthEndpoint } from '../oauth-endpoints.js';
 import { note } from '../output.js';
+import { type Destination, sessionDestination } from '../session-destination.js';
 import { sessionProfile } from '../session-flow.js';
-import { deleteSession, loadSession, type StoredSession, sessionPath } from '../session-store.js';
+import { deleteSession, findSession, type StoredSession } from '../session-store.js';
 
-/** Cognito RevokeToken (or `<domain>/oauth2/revoke`); returns why it did not happen, or undefined. */
-async function revoke(session: StoredSession, secret: string | undefined): Promise<string | undefined> {
-  if (!session.refreshToken) return 'the session has no refresh token';
+/** Cognito RevokeToken (or `<domain>/oauth2/revoke`) at the trusted `url`; returns why it failed, or undefined. */
+async function revoke(
+  session: StoredSession,
+  refreshToken: string,
+  url: URL,
+  secret: string | undefined,
+): Promise<string | undefined> {
   try {
-    if (session.kind === 'oauth' && session.domain) {
+    if (session.kind === 'oauth') {
       const res = await postForm(
         'revoke failed',
-        oauthEndpoint(session.domain, 'revoke'),
-        { token: session.refreshToken, client_id: session.clientId },
+        `${url.origin}/oauth2/revoke`,
+        { token: refreshToken, client_id: session.clientId },
         secret ? { authorization: basicAuth(session.clientId, secret) } : {},
       );
       return res.status === 200
         ? undefined
         : `the revoke endpoint answered ${String(res.json.error ?? `HTTP ${res.status}`)}`;
     }
-    const api = await createCognitoClient({
-      clientId: session.clientId,
-      ...(session.userPoolId ? { userPoolId: session.userPoolId } : {}),
-      ...(session.region ? { region: session.region } : {}),
-      ...(session.endpoint ? { endpoint: session.endpoint } : {}),
-    });
+    const api = cognitoApiAt(url);
     try {
       await api.call('RevokeToken', {
-        Token: session.refreshToken,
+        Token: refreshToken,
         ClientId: session.clientId,
         ...(secret ? { ClientSecret: secret } : {}),
       });
@@ -46,6 +44,25 @@ async function revoke(session: StoredSession, secret: string | undefined): Promi
   }
 }
 
+/** Where revocation may go: the trusted configuration's endpoint or domain, if the session was made there. */
+function destinationOf(ctx: CommandContext, session: StoredSession): Destination {
+  try {
+    return sessionDestination(session, ctx.config().settings);
+  } catch (error) {
+    // A configuration that cannot be read names no destination; the session is deleted all the same.
+    return { ok: false, reason: `the configuration could not be read (${(error as Error).message})` };
+  }
+}
+
+/** Revokes the session's refresh token where the configuration allows; returns why not, or undefined. */
+async function revokeOrWhyNot(ctx: CommandContext, session: StoredSession): Promise<string | undefined> {
+  if (!session.refreshToken) return 'the session has no refresh token';
+  const destination = destinationOf(ctx, session);
+  if (!destination.ok) return `${destination.reason}; nothing was sent`;
+  const secret = ctx.io.env.COGAUTH_CLIENT_SECRET || undefined;
+  return revoke(session, session.refreshToken, destination.url, secret);
+}
+
 export const logout: Command = {
   name: 'logout',
   summary: 'revoke the refresh token (Cognito RevokeToken) and delete the saved session',
@@ -58,6 +75,11 @@ revocation is on by default for new app clients; a client with a secret needs CO
 then deletes the session file. The file is deleted even when revocation fails; the reason is shown.
 Access and ID tokens already handed out stay valid until they expire.
 
+Revocation goes only to the Cognito endpoint or pool domain of your configuration (COGAUTH_* variables,
+--config or your own config file), and only when the session was made there: the session file never
+decides where the refresh token or client secret goes. A session file that group or others may access,
+that another user owns, or that is not a cogauth session is deleted without contacting anything.
+
 ${COMMON_HELP}
 
 Example:
@@ -66,13 +88,21 @@ Example:
   async run(ctx) {
     const { io } = ctx;
     const profile = sessionProfile(ctx);
-    // A session refused for its file mode is exactly the one to revoke and delete.
-    const session = loadSession(io.env, profile, { ignoreMode: true });
-    if (!session) {
-      note(io, `cogauth: no session for profile ${profile} (${sessionPath(io.env, profile)})`);
+    const found = findSession(io.env, profile);
+    if (found.state === 'none') {
+      note(io, `cogauth: no session for profile ${profile} (${found.path})`);
       return 0;
     }
-    const failed = await revoke(session, io.env.COGAUTH_CLIENT_SECRET || undefined);
+    if (found.state === 'refused') {
+      deleteSession(io.env, profile);
+      note(
+        io,
+        `cogauth: deleted the session ${found.path} without revoking anything: ${found.why}, so nothing ` +
+          'it names was contacted',
+      );
+      return 1;
+    }
+    const failed = await revokeOrWhyNot(ctx, found.session);
     deleteSession(io.env, profile);
     if (failed) {
       note(io, `cogauth: session deleted, but the refresh token was NOT revoked: ${failed}`);

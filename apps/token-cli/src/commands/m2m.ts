@@ -11,7 +11,7 @@ export interface M2mToken {
   expiresIn: number | undefined;
 }
 
-/** `my-domain.auth.eu-west-1.amazoncognito.com` or a full URL -> `<origin+path>/oauth2/token`. */
+/** `my-domain.auth.eu-west-1.amazoncognito.com` or `https://<host>[:port]` -> `<origin>/oauth2/token`. */
 export function tokenEndpoint(domain: string): string {
   return oauthEndpoint(domain, 'token');
 }

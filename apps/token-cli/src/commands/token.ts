@@ -24,6 +24,9 @@ Options:
   --id                  the ID token
   --min-valid <s>       refresh when fewer seconds are left (default ${DEFAULT_MARGIN})
   If the app client has a secret, refreshing needs COGAUTH_CLIENT_SECRET (it is never saved).
+  A refresh goes to the Cognito endpoint or pool domain of your configuration (COGAUTH_* variables,
+  --config or your own config file), and only when the session was made there: the session file alone
+  never decides where the refresh token or client secret goes.
 
 ${COMMON_HELP}
 

@@ -70,6 +70,9 @@ describe('paths a router reads differently from the rules', () => {
       '/a/%6dessages',
       '/a/%zz',
       '/a/%4',
+      '/users/#',
+      '/admin#/dashboard',
+      '/a?b',
       '/a\u0000b',
       `/${'a'.repeat(9000)}`,
     ])

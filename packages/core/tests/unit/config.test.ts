@@ -121,7 +121,14 @@ describe('derived endpoints', () => {
     const verifier = createCognitoVerifier({ ...base, jwks: jwksOf(key()) });
     const http = `http://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
     await expectCode(() => verifier.verify(accessToken(key(), { issuer: http })), 'ISSUER_INVALID');
-    const explicit = createCognitoVerifier({ ...base, issuer: http, jwks: jwksOf(key()) });
+    // An http issuer on a host that is not loopback also needs the opt-in that names the risk.
+    expect(configError(() => createCognitoVerifier({ ...base, issuer: http })).field).toBe('issuer');
+    const explicit = createCognitoVerifier({
+      ...base,
+      issuer: http,
+      allowInsecureHttp: true,
+      jwks: jwksOf(key()),
+    });
     await expect(explicit.verify(accessToken(key(), { issuer: http }))).resolves.toBeDefined();
   });
 });

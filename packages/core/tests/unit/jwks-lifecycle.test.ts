@@ -240,3 +240,67 @@ describe('cacheJwks / dropJwks at run time', () => {
     expect(server.jwksRequestCount()).toBe(0);
   });
 });
+
+describe('a fetch in flight when the keys are dropped or replaced (slow JWKS server)', () => {
+  /**
+   * The first JWKS request is answered only when `release()` is called, with the set the server held when
+   * the request arrived (an answer already on its way when the pool rotated); later requests at once.
+   */
+  function holdFirstAnswer() {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.setResponder(async (_req, res, info) => {
+      if (info.count === 1) await gate;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(info.jwks));
+    });
+    return release;
+  }
+  const firstRequest = () => vi.waitFor(() => expect(server.jwksRequestCount()).toBe(1));
+
+  it('dropJwks: the old answer is discarded, and the waiting verification fetches again', async () => {
+    const release = holdFirstAnswer();
+    const verifier = verifierOf();
+    const token = tokenOf();
+    const waiting = expectCode(() => verifier.verify(token), 'KID_UNKNOWN');
+    await firstRequest();
+    server.setJwks(jwksOf(keyB)); // the pool rotates A out, and the operator drops the keys
+    verifier.dropJwks();
+    release(); // the first request answers with the set that still holds A
+    await waiting;
+    expect(server.jwksRequestCount()).toBe(2);
+    await expectCode(() => verifier.verify(token), 'KID_UNKNOWN');
+    await expect(verifier.verify(tokenOf(keyB))).resolves.toBeDefined();
+  });
+
+  it('cacheJwks: the set the operator gave stays, the old answer is discarded', async () => {
+    const release = holdFirstAnswer();
+    const verifier = verifierOf();
+    const token = tokenOf();
+    const waiting = expectCode(() => verifier.verify(token), 'KID_UNKNOWN');
+    await firstRequest();
+    server.setJwks(jwksOf(keyB));
+    verifier.cacheJwks(jwksOf(keyB));
+    release();
+    await waiting;
+    // Checked against the operator's set: no second fetch, and A is not trusted.
+    expect(server.jwksRequestCount()).toBe(1);
+    await expectCode(() => verifier.verify(token), 'KID_UNKNOWN');
+    await expect(verifier.verify(tokenOf(keyB))).resolves.toBeDefined();
+  });
+
+  it('hydrate: a fetch discarded by dropJwks is made again before hydrate resolves', async () => {
+    const release = holdFirstAnswer();
+    const verifier = verifierOf();
+    const hydrated = verifier.hydrate();
+    await firstRequest();
+    server.setJwks(jwksOf(keyB));
+    verifier.dropJwks();
+    release();
+    await hydrated;
+    expect(server.jwksRequestCount()).toBe(2);
+    expect(() => verifier.verifySync(tokenOf())).toThrow(/kid/);
+    expect(verifier.verifySync(tokenOf(keyB)).token_use).toBe('access');
+  });
+});

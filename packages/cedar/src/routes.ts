@@ -1,0 +1,45 @@
+import { type CompiledRule, compileRules, HTTP_VERBS, type HttpVerb } from '@cogauth/core';
+
+/**
+ * A route action as Verified Permissions names it in an API-linked policy store: the API Gateway method in
+ * lower case, a space, and the resource path template (`get /users/{id}`). Its route is the same in
+ * cogauth's rule grammar (`GET /users/{id}`).
+ */
+export interface CedarAction {
+  /** The Cedar action id, e.g. `get /users/{id}`. */
+  readonly id: string;
+  readonly verb: HttpVerb;
+  /** The path template, e.g. `/users/{id}`. */
+  readonly path: string;
+  /** `"<VERB> <path>"`, the action as a cogauth route rule. */
+  readonly route: string;
+  /** Whether a policy reads the request's context for it (its answer is per request, see `perRequest`). */
+  readonly perRequest: boolean;
+}
+
+/** An action with the compiled route core matches it by. */
+export interface RouteAction extends CedarAction {
+  readonly index: number;
+  readonly rule: CompiledRule;
+}
+
+const ACTION_ID = /^([a-z]+) (\/\S*)$/;
+
+/**
+ * The route of an action id, or undefined when the id is not `<verb> <path>` in cogauth's route grammar
+ * (action groups, or actions the API-linked convention does not produce). Compiled by core's own
+ * `compileRules`, so paths follow exactly the grammar and matching of cogauth's rules.
+ */
+export function routeOf(id: string): { verb: HttpVerb; path: string; rule: CompiledRule } | undefined {
+  const m = ACTION_ID.exec(id);
+  if (!m) return undefined;
+  const verb = (m[1] as string).toUpperCase();
+  if (!(HTTP_VERBS as readonly string[]).includes(verb)) return undefined;
+  const path = m[2] as string;
+  try {
+    const [rule] = compileRules([{ route: `${verb} ${path}` }]);
+    return rule ? { verb: verb as HttpVerb, path, rule } : undefined;
+  } catch {
+    return undefined;
+  }
+}
