@@ -63,3 +63,48 @@ function checkOverreach(rules: readonly CompiledRule[], root: string): void {
 function name(rule: CompiledRule, root: string): string {
   return `${root}[${rule.index}] ${JSON.stringify(rule.rule.route)}`;
 }
+
+const CASE_BLIND = 'once letter case is ignored (as Express and Fastify with caseSensitive: false route)';
+
+/**
+ * For routers that ignore letter case: the rules with their paths lower-cased must pass the checks above
+ * and need exactly the Denies the rules as written get, or a router could send a request to a route whose
+ * rule the case-sensitive decision never weighed (a public `GET /x/{id}` beside an admins-only
+ * `ANY /X/{proxy+}`: Express routes `/x/1/2` to the latter, and no Deny covers it).
+ */
+export function checkCaseBlindRouteSelection(rules: readonly CompiledRule[], root: string): void {
+  const folded = rules.map((r) => ({
+    ...r,
+    rule: { ...r.rule, route: foldPath(r.rule.route, ' ') },
+    resources: r.resources.map((x) => foldPath(x, '/')),
+  }));
+  try {
+    checkRouteSelection(folded, root);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(error.field, `${CASE_BLIND}: ${error.message.slice(error.field.length + 2)}`);
+  }
+  const written = entryKeys(rules);
+  const blind = entryKeys(folded);
+  const differing = [...blind, ...written].find((key) => !written.includes(key) || !blind.includes(key));
+  if (differing === undefined) return;
+  const rule = rules.find((r) => r.index === Number(differing.split('|')[0])) as CompiledRule;
+  throw new ConfigError(
+    `${root}[${rule.index}].route`,
+    `${name(rule, root)} reaches other routes than as written ${CASE_BLIND}, so the Denies made for ` +
+      'it would not fit what the router selects; spell the literal segments of overlapping routes alike',
+  );
+}
+
+/** Lower-cases what follows the verb (`GET /A/{Id}` → `GET /a/{id}`, `GET/A/*` → `GET/a/*`). */
+function foldPath(text: string, after: string): string {
+  const at = text.indexOf(after);
+  return at < 0 ? text : text.slice(0, at) + text.slice(at).toLowerCase();
+}
+
+function entryKeys(rules: readonly CompiledRule[]): string[] {
+  return overreachOf(rules).entries.map(
+    (e) =>
+      `${e.rule.index}|${foldPath(e.resource, '/')}|${e.reach.map((r) => r.index).sort((a, b) => a - b)}`,
+  );
+}

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import { checkRouteSelection } from './exactness.js';
+import { checkCaseBlindRouteSelection, checkRouteSelection } from './exactness.js';
 import { globContains, globMatch, globsOverlap } from './glob.js';
 import { isRecord } from './guards.js';
 import { overreachOf } from './overreach.js';
@@ -222,7 +222,8 @@ function checkShadowing(rules: readonly CompiledRule[], root: string, how = ''):
  * case (a public `GET /Reports` beside an admins-only `GET /reports`): Express (by default) and Fastify
  * with `caseSensitive: false` route both to one handler, so no decision made on the path could be right.
  * Once it passes, judging paths case-sensitively is safe behind a router that ignores case: a rule that
- * matches a path also matches it with case ignored, so it never allows what the case-blind reading denies.
+ * matches a path also matches it with case ignored, so it never allows what the case-blind reading denies;
+ * the same holds for route selection (exactness.ts `checkCaseBlindRouteSelection`).
  * `createAuthenticator` runs it on the HTTP rules; the API Gateway authorizer does not need it.
  */
 export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root = 'rules'): void {
@@ -232,4 +233,5 @@ export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root = '
     root,
     ' once letter case is ignored (as Express and Fastify with caseSensitive: false route)',
   );
+  checkCaseBlindRouteSelection(rules, root);
 }

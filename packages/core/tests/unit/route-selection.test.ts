@@ -8,6 +8,7 @@ import {
   type AuthorizerPolicyResult,
   type CognitoClaims,
   compileDecisionRules,
+  createAuthenticator,
   createAuthorizer,
   type DecisionLog,
   decide,
@@ -398,5 +399,26 @@ describe('adapters: a framework router sends deeper paths to the catch-all as AP
       ),
       { numRuns: 150, examples: [[['1', '2'], holding('users'), 'GET']] },
     );
+  });
+
+  it('refuses, for case-blind routers, rules whose routes meet only once letter case is ignored', async () => {
+    // Express ignores case by default: /x/1/2 goes to the handler registered for /X/*.
+    const app = express();
+    app.all('/X/*rest', (_req, res) => void res.send('catch-all'));
+    const plain = createServer(app);
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/x/1/2`);
+      expect(await res.text()).toBe('catch-all');
+    } finally {
+      await new Promise((r) => plain.close(r));
+    }
+    const rules = [{ route: 'GET /x/{id}' }, { route: 'ANY /X/{proxy+}', groups: ['admin'] }];
+    // API Gateway matches case-sensitively: the authorizer takes the rules.
+    expect(() => createAuthorizer({ verifier, rules, logger: () => {} })).not.toThrow();
+    const err = configError(() => createAuthenticator({ verifier, rules, logger: () => {} }));
+    expect(err.field).toBe('rules[0].route');
+    expect(err.message).toContain('once letter case is ignored');
+    expect(() => cogauth({ verifier, rules, logger: () => {} })).toThrow(err.message);
   });
 });
