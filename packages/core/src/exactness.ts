@@ -5,7 +5,7 @@
  */
 
 import { ConfigError } from './errors.js';
-import { overreachOf, type Route, routesOf } from './overreach.js';
+import { Neighbors, overreachOf, type Route, routesOf } from './overreach.js';
 import { admitsSubset, someCallerOf } from './requirements.js';
 import type { CompiledRule } from './rules.js';
 import { compareSpecificity, templatesOverlap, verbsOverlap } from './template.js';
@@ -13,7 +13,8 @@ import { compareSpecificity, templatesOverlap, verbsOverlap } from './template.j
 /** Throws a ConfigError naming the rule whose requirement a policy could not enforce. */
 export function checkRouteSelection(rules: readonly CompiledRule[], root: string): void {
   const routes = routesOf(rules);
-  for (const r of routes) for (const s of routes) checkPreemption(r, s, root);
+  const neighbors = new Neighbors(routes);
+  for (const r of routes) for (const s of neighbors.of(r.path)) checkPreemption(r, s, root);
   checkOverreach(rules, root);
 }
 

@@ -13,8 +13,8 @@
  */
 
 import { globsOverlap } from './glob.js';
-import { admitsSubset } from './requirements.js';
-import { type HttpVerb, type RouteTemplate, routeTemplate } from './route.js';
+import { admitsSubset, requirementKey } from './requirements.js';
+import { type RouteTemplate, routeTemplate } from './route.js';
 import type { CompiledRule } from './rules.js';
 import { compareSpecificity } from './template.js';
 
@@ -27,10 +27,11 @@ export interface OverreachEntry {
   readonly reach: readonly CompiledRule[];
 }
 
-/** An HTTP rule and its route template. */
+/** An HTTP rule, its route template and its policy path (`x/*` of `GET/x/*`, the same for each verb). */
 export interface Route {
   readonly rule: CompiledRule;
   readonly template: RouteTemplate;
+  readonly path: string;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -75,41 +76,91 @@ export function routesOf(rules: readonly CompiledRule[]): Route[] {
   const routes: Route[] = [];
   for (const rule of rules) {
     const template = routeTemplate(rule.rule.route);
-    if (template) routes.push({ rule, template });
+    const resource = rule.resources[0] as string;
+    if (template) routes.push({ rule, template, path: resource.slice(resource.indexOf('/') + 1) });
   }
   return routes;
 }
 
+/**
+ * The routes by the first segment of their policy path, so that a pattern is compared only with those
+ * that could meet it: the same first segment, or a `*` there.
+ */
+export class Neighbors {
+  readonly #all: readonly Route[];
+  readonly #byFirst = new Map<string, Route[]>();
+
+  constructor(routes: readonly Route[]) {
+    this.#all = routes;
+    for (const r of routes) {
+      const first = firstSegment(r.path);
+      const list = this.#byFirst.get(first);
+      if (list) list.push(r);
+      else this.#byFirst.set(first, [r]);
+    }
+  }
+
+  /** The routes whose patterns may meet `path` (`x/*`): a superset, in rule order. */
+  of(path: string): readonly Route[] {
+    const first = firstSegment(path);
+    if (first === '*') return this.#all;
+    const same = this.#byFirst.get(first) ?? [];
+    const wild = this.#byFirst.get('*') ?? [];
+    if (wild.length === 0) return same;
+    return [...same, ...wild].sort((a, b) => a.rule.index - b.rule.index);
+  }
+}
+
+function firstSegment(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? path : path.slice(0, slash);
+}
+
 function entriesOf(routes: readonly Route[]): OverreachEntry[] {
+  const neighbors = new Neighbors(routes);
+  // Only a rule that leaves out some of r's callers can make a Deny necessary; rules share requirements.
+  const stricterThan = new Map<string, Route[]>();
   const entries: OverreachEntry[] = [];
   for (const r of routes) {
+    const key = requirementKey(r.rule);
+    let stricter = stricterThan.get(key);
+    if (stricter === undefined) {
+      stricter = routes.filter((t) => !admitsSubset(r.rule, t.rule));
+      stricterThan.set(key, stricter);
+    }
+    if (stricter.length === 0) continue;
     r.template.items.forEach((item, at) => {
-      if (item !== null) return;
-      for (const verb of r.template.verbs) {
-        const entry = entryFor(r, at, verb, routes);
-        if (entry) entries.push(entry);
-      }
+      if (item === null) entries.push(...entriesAt(r, at, neighbors, stricter));
     });
   }
   return entries;
 }
 
-/** The entry for the `{param}` at `at` of `r`, for one verb; none when no caller of `r` could need it. */
-function entryFor(
-  r: Route,
-  at: number,
-  verb: HttpVerb,
-  routes: readonly Route[],
-): OverreachEntry | undefined {
-  const resource = `${verb}/${widened(r.template, at)}`;
-  const candidates = routes.filter((t) => t.template.verbs.includes(verb));
-  // Only a rule that leaves out some of r's callers can make a Deny necessary.
-  const stricter = (rule: CompiledRule) => !admitsSubset(r.rule, rule);
-  const exposed = candidates.some((t) => stricter(t.rule) && globsOverlap(resourceOf(t, verb), resource));
-  if (!exposed) return undefined;
-  const reach = reachOf(resource, candidates);
-  if (!reach.some(stricter)) return undefined;
-  return { rule: r.rule, resource, reach: Object.freeze(reach) };
+/**
+ * The entries for the `{param}` at `at` of `r`, one per verb whose over-reach reaches one of the `stricter`
+ * rules. Only routes whose patterns meet the widened pattern can be selected for a request it matches, so
+ * the search runs over those alone, once per set of them (the verbs of `ANY` rules share it).
+ */
+function entriesAt(r: Route, at: number, neighbors: Neighbors, stricter: readonly Route[]): OverreachEntry[] {
+  const path = widened(r.template, at);
+  const near = neighbors.of(path).filter((t) => globsOverlap(t.path, path));
+  const isStricter = (rule: CompiledRule) => stricter.some((t) => t.rule === rule);
+  if (!near.some((t) => isStricter(t.rule))) return [];
+  const searched = new Map<string, CompiledRule[]>();
+  const entries: OverreachEntry[] = [];
+  for (const verb of r.template.verbs) {
+    const candidates = near.filter((t) => t.template.verbs.includes(verb));
+    if (!candidates.some((t) => isStricter(t.rule))) continue;
+    const key = candidates.map((t) => t.rule.index).join();
+    let reach = searched.get(key);
+    if (reach === undefined) {
+      reach = reachOf(path, candidates);
+      searched.set(key, reach);
+    }
+    if (reach.some(isStricter))
+      entries.push({ rule: r.rule, resource: `${verb}/${path}`, reach: Object.freeze(reach) });
+  }
+  return entries;
 }
 
 /** The template's policy path with the wildcard of item `at` doubled: `x/*` + `/*` for `/x/{id}`, item 1. */
@@ -117,10 +168,6 @@ function widened(t: RouteTemplate, at: number): string {
   const path = t.items.map((item, i) => (item !== null ? item : i === at ? '*/*' : '*'));
   if (t.greedy) path.push('*');
   return path.join('/');
-}
-
-function resourceOf(t: Route, verb: HttpVerb): string {
-  return t.rule.resources[t.template.verbs.indexOf(verb)] as string;
 }
 
 /** A segment no pattern or route names: it stands for every such segment (segments are never empty). */
@@ -134,13 +181,13 @@ interface State {
 }
 
 /**
- * Every rule API Gateway selects for some request path the pattern matches: a breadth-first search over
- * the product of the pattern (a `*` takes one or more segments) and every route template, one path segment
- * at a time. Segments that no pattern item or route names behave alike, so one stands for all of them, and
- * the states are finite: the search is exact.
+ * Every rule API Gateway selects, among `routes` (the routes of one verb), for some request path that a
+ * policy path matches: a breadth-first search over the product of the pattern (a `*` takes one or more
+ * segments) and every route template, one path segment at a time. Segments that no pattern item or route
+ * names behave alike, so one stands for all of them, and the states are finite: the search is exact.
  */
-export function reachOf(resource: string, routes: readonly Route[]): CompiledRule[] {
-  const items = resource.slice(resource.indexOf('/') + 1).split('/');
+export function reachOf(path: string, routes: readonly Route[]): CompiledRule[] {
+  const items = path.split('/');
   const reach = new Set<CompiledRule>();
   const seen = new Set<string>();
   let frontier: State[] = [{ pattern: [0], routes: routes.map(() => 0) }];
@@ -178,13 +225,16 @@ function segmentsAfter(items: readonly string[], routes: readonly Route[], state
 }
 
 function patternStep(items: readonly string[], at: readonly number[], segment: string): number[] {
-  const out = new Set<number>();
+  const out: number[] = [];
+  const add = (i: number) => {
+    if (!out.includes(i)) out.push(i);
+  };
   for (const i of at) {
-    if (i < items.length && (items[i] === '*' || items[i] === segment)) out.add(i + 1);
     // Right after a `*` that took a segment, it may take this one too.
-    if (i > 0 && items[i - 1] === '*') out.add(i);
+    if (i > 0 && items[i - 1] === '*') add(i);
+    if (i < items.length && (items[i] === '*' || items[i] === segment)) add(i + 1);
   }
-  return [...out].sort((a, b) => a - b);
+  return out.sort((a, b) => a - b);
 }
 
 function templateStep(t: RouteTemplate, at: number, segment: string): number {

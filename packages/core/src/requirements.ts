@@ -32,3 +32,8 @@ function escapes(
 function outside(names: readonly string[] | undefined, not: readonly string[]): boolean {
   return names === undefined || names.some((n) => !not.includes(n));
 }
+
+/** A key equal for rules with the same requirement as written. */
+export function requirementKey(r: Requirement): string {
+  return JSON.stringify([r.groups ?? null, r.scopes ?? null]);
+}

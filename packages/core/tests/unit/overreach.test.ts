@@ -42,7 +42,7 @@ describe('over-reach', () => {
   it('finds the routes a doubled wildcard reaches, however many segments a wildcard takes', () => {
     const r = routes([{ route: 'GET /x/{id}' }, { route: 'GET /x/{a}/{b}/{c}', groups: ['g'] }]);
     // x/1/2/3: the first wildcard takes 1, the second 2/3 (or the first 1/2 and the second 3).
-    expect(indices(reachOf('GET/x/*/*', r))).toEqual([1]);
+    expect(indices(reachOf('x/*/*', r))).toEqual([1]);
   });
 
   it('selects the most specific route for each request: a literal before a catch-all', () => {
@@ -52,8 +52,8 @@ describe('over-reach', () => {
       { route: 'ANY /x/{proxy+}', groups: ['admin'] },
       { route: 'GET /y/{proxy+}', groups: ['other'] },
     ]);
-    expect(indices(reachOf('GET/x/*/*', r))).toEqual([1, 2]);
-    expect(indices(reachOf('GET/x/*/*/view', r))).toEqual([2]);
+    expect(indices(reachOf('x/*/*', r))).toEqual([1, 2]);
+    expect(indices(reachOf('x/*/*/view', r))).toEqual([2]);
   });
 
   it('lists a Deny only where a stricter rule is reached, per verb', () => {
