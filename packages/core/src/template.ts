@@ -15,6 +15,10 @@ const LITERAL = 2;
 const PARAM = 1;
 const REST = 0;
 
+/** Pattern items of `patternMeetsTemplate` beside literals (which are never empty and hold no NUL). */
+const ONE = '\u0000one';
+const MANY = '\u0000many';
+
 function rank(t: RouteTemplate, at: number): number {
   const item = t.items[at];
   if (item === undefined) return REST;
@@ -68,9 +72,6 @@ export function patternMeetsTemplate(pattern: readonly string[], template: Route
   }
   return meets[0] === 1;
 }
-
-const ONE = '\u0000one';
-const MANY = '\u0000many';
 
 function step(items: readonly string[], i: number, j: number, t: RouteTemplate, meets: Uint8Array): boolean {
   const width = t.items.length + 1;

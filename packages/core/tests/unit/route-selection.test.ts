@@ -8,10 +8,12 @@ import {
   type AuthorizerPolicyResult,
   type CognitoClaims,
   compileDecisionRules,
+  compileRules,
   createAuthenticator,
   createAuthorizer,
   type DecisionLog,
   decide,
+  isRouteAllowed,
   parseRules,
   type RouteRule,
   type SimpleAuthorizerResult,
@@ -223,6 +225,11 @@ describe('answers follow API Gateway route selection', () => {
     expect(adminPolicy.policyDocument.Statement.map((s) => s.Effect)).toEqual(['Allow']);
     expect(await mismatches(rules, reader, requestsFor(rules))).toEqual([]);
     expect(await mismatches(rules, admin, requestsFor(rules))).toEqual([]);
+    // `cogauth check` and other tools ask isRouteAllowed: the same answer.
+    const compiled = compileRules(rules);
+    expect(isRouteAllowed(compiled, claimsOf.get(reader) as CognitoClaims, 'GET', '/x/1/2')).toBe(false);
+    expect(isRouteAllowed(compiled, claimsOf.get(reader) as CognitoClaims, 'GET', '/x/1')).toBe(true);
+    expect(isRouteAllowed(compiled, claimsOf.get(admin) as CognitoClaims, 'GET', '/x/1/2')).toBe(true);
   });
 
   it('GET /users/{id} for users (and admins) next to an admins-only ANY /{proxy+}: users cannot go deeper', async () => {
