@@ -20,6 +20,7 @@ import {
 import { ConfigError } from './errors.js';
 import { type ReadEvent, readEvent } from './events.js';
 import { remember } from './memo.js';
+import { overreachOf } from './overreach.js';
 import type { AuthorizerPolicyResult, PolicyStatement } from './policy.js';
 import { type CompiledRule, compileParsedRules, type RouteRule } from './rules.js';
 import type { CognitoClaims, CognitoVerifier } from './types.js';
@@ -79,8 +80,17 @@ interface Target {
   readonly route: string;
   /** What to deny when the route is not permitted; an ARN holding `*` or `?` cannot be denied alone. */
   readonly denyRoute: string | undefined;
-  /** The Allow list per permitted-rule set (`Decision.permitted` is one array per set). */
-  readonly allowLists: WeakMap<readonly CompiledRule[], readonly string[]>;
+  /** The resource lists per permitted-rule set (`Decision.permitted` is one array per set). */
+  readonly lists: WeakMap<readonly CompiledRule[], PolicyLists>;
+}
+
+/**
+ * A caller's policy resources in one API and stage: the patterns of its permitted rules, and the Denies
+ * for what those patterns match beyond their routes where that reaches a route it may not use.
+ */
+interface PolicyLists {
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
 }
 
 const GRAPHQL_REQUEST: DecisionRequest = { kind: 'graphql' };
@@ -158,34 +168,39 @@ export function authorizerOf(
     decisionRules,
     http.appSyncTtlSeconds ?? DEFAULT_APPSYNC_TTL_SECONDS,
   );
+  const overreach = overreachOf(rules);
   // Per method ARN (API Gateway sends a handful): the parsed ARN, its policy prefix, the decision request,
-  // what to deny when the route is not permitted, and the Allow lists per permitted-rule set.
+  // what to deny when the route is not permitted, and the resource lists per permitted-rule set.
   const targets = new Map<unknown, Target>();
-  const allowByPrefix = new Map<string, WeakMap<readonly CompiledRule[], readonly string[]>>();
+  const listsByPrefix = new Map<string, WeakMap<readonly CompiledRule[], PolicyLists>>();
   const targetOf = (value: unknown): Target => {
     let target = targets.get(value);
     if (!target) {
       const arn = parseMethodArn(value);
       const prefix = arnPrefix(arn);
-      const allowLists = allowByPrefix.get(prefix) ?? remember(allowByPrefix, prefix, new WeakMap());
+      const lists = listsByPrefix.get(prefix) ?? remember(listsByPrefix, prefix, new WeakMap());
       const denyRoute = arn.arn.includes('*') || arn.arn.includes('?') ? undefined : arn.arn;
       const route = arn.path === '' ? arn.method : `${arn.method} ${arn.path}`;
       const request: Target['request'] =
         arn.path === ''
           ? { kind: 'websocket', routeKey: arn.method }
           : { kind: 'http', method: arn.method, path: arn.path };
-      target = remember(targets, value, { arn, prefix, request, route, denyRoute, allowLists });
+      target = remember(targets, value, { arn, prefix, request, route, denyRoute, lists });
     }
     return target;
   };
-  // The Allow list is shared by every answer with the same grant, hence frozen.
-  const allowList = (target: Target, permitted: readonly CompiledRule[]): readonly string[] => {
-    let list = target.allowLists.get(permitted);
-    if (!list) {
-      list = Object.freeze(permitted.flatMap((r) => r.resources.map((suffix) => target.prefix + suffix)));
-      target.allowLists.set(permitted, list);
+  // The lists are shared by every answer with the same grant, hence frozen.
+  const listsOf = (target: Target, permitted: readonly CompiledRule[]): PolicyLists => {
+    let lists = target.lists.get(permitted);
+    if (!lists) {
+      const prefixed = (suffixes: readonly string[]) => Object.freeze(suffixes.map((s) => target.prefix + s));
+      lists = {
+        allow: prefixed(permitted.flatMap((r) => r.resources)),
+        deny: prefixed(overreach.deniesFor(permitted)),
+      };
+      target.lists.set(permitted, lists);
     }
-    return list;
+    return lists;
   };
 
   const emit = (entry: DecisionLog): void => emitDecisionLog(log, entry);
@@ -237,14 +252,18 @@ export function authorizerOf(
         result = appSyncAnswer(decision, ctx);
       } else {
         const statements: PolicyStatement[] = [];
-        if (permitted > 0) {
-          const resources = allowList(target, decision.permitted) as string[];
-          statements.push({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resources });
-        }
+        const lists = listsOf(target, decision.permitted);
+        if (permitted > 0)
+          statements.push({
+            Action: 'execute-api:Invoke',
+            Effect: 'Allow',
+            Resource: lists.allow as string[],
+          });
         // Explicit Deny for this request only, so a cached policy stays right for the other routes.
         const denied = permitted === 0 ? `${target.prefix}*` : target.denyRoute;
-        if (!allowed && denied)
-          statements.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [denied] });
+        const deny = !allowed && denied ? [...lists.deny, denied] : (lists.deny as string[]);
+        if (deny.length > 0)
+          statements.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: deny });
         result = {
           principalId: decision.principal,
           policyDocument: { Version: '2012-10-17', Statement: statements },

@@ -3,7 +3,9 @@ import { isRouteKeyCacheable } from './cacheable.js';
 import { type AuthorizerContext, defaultContext } from './context.js';
 import type { DecisionReason } from './decision-log.js';
 import { VerifyError } from './errors.js';
+import { globMatch } from './glob.js';
 import { ClaimsMemo, remember } from './memo.js';
+import { type Overreach, overreachOf } from './overreach.js';
 import { type CompiledRule, compileParsedRules, heldBy, ruleMatches, satisfies } from './rules.js';
 import type { CognitoClaims } from './types.js';
 
@@ -76,6 +78,8 @@ export type Decision =
 interface Grant {
   readonly http: readonly CompiledRule[];
   readonly graphql: readonly CompiledRule[];
+  /** What the `http` rules' patterns match beyond their routes, for this caller (overreach.ts). */
+  readonly denies: readonly string[];
 }
 
 /** What depends on the claims alone; derived once per claims object (see ClaimsMemo). */
@@ -104,6 +108,7 @@ export class DecisionRules {
   readonly http: readonly CompiledRule[];
   readonly graphql: readonly CompiledRule[];
   readonly #bitmask: boolean;
+  readonly #overreach: Overreach;
   readonly #callers = new ClaimsMemo<Caller | Refused>();
   readonly #grants = new Map<number | string, Grant>();
   readonly #allowed = new Map<string, Map<Grant, boolean>>();
@@ -114,6 +119,7 @@ export class DecisionRules {
     this.http = rules.filter((r) => !isGraphqlRule(r));
     this.graphql = rules.filter(isGraphqlRule);
     this.#bitmask = rules.length <= 30;
+    this.#overreach = overreachOf(rules);
   }
 
   callerOf(claims: CognitoClaims): Caller | Refused {
@@ -141,25 +147,31 @@ export class DecisionRules {
     let grant = this.#grants.get(key);
     if (!grant) {
       const all = this.rules.filter((r) => satisfies(r, held));
+      const http = Object.freeze(all.filter((r) => !isGraphqlRule(r)));
       grant = remember(this.#grants, key, {
-        http: Object.freeze(all.filter((r) => !isGraphqlRule(r))),
+        http,
         graphql: Object.freeze(all.filter(isGraphqlRule)),
+        denies: this.#overreach.deniesFor(http),
       });
     }
     return { principal, context: defaultContext(claims), grant };
   }
 
-  /** Whether one of the grant's rules covers `resource` (`GET/messages/42`, `$connect`, `Mutation.x`). */
+  /**
+   * Whether one of the grant's rules covers `resource` (`GET/messages/42`, `$connect`, `Mutation.x`) and no
+   * Deny for their over-reach does: the answer of the policy built for the grant.
+   */
   allows(grant: Grant, resource: string, graphql: boolean): boolean {
     let byGrant = this.#allowed.get(resource);
     if (!byGrant) byGrant = remember(this.#allowed, resource, new Map());
     let allowed = byGrant.get(grant);
     if (allowed === undefined) {
       const rules = graphql ? grant.graphql : grant.http;
+      const covered = rules.some((r) => ruleMatches(r, resource));
       allowed = remember(
         byGrant,
         grant,
-        rules.some((r) => ruleMatches(r, resource)),
+        covered && (graphql || !grant.denies.some((denied) => globMatch(denied, resource))),
       );
     }
     return allowed;
@@ -168,7 +180,7 @@ export class DecisionRules {
   routeKeyCacheable(routeKey: unknown): boolean {
     return (
       this.#cacheable.get(routeKey) ??
-      remember(this.#cacheable, routeKey, isRouteKeyCacheable(this.http, routeKey))
+      remember(this.#cacheable, routeKey, isRouteKeyCacheable(this.rules, routeKey))
     );
   }
 }

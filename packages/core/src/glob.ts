@@ -56,7 +56,26 @@ export function globMatch(pattern: string, text: string, counter?: StepCounter):
 
 /** Whether the globs a and b match at least one common string. */
 export function globsOverlap(a: string, b: string): boolean {
-  return globWalk(a, b, false);
+  return endsAgree(a, b, 1) && endsAgree(a, b, -1) && globWalk(a, b, false);
+}
+
+/**
+ * A quick necessary condition for an overlap: the literal text before the first `*` of either glob (with
+ * `step` -1: after the last) is the same in both. Rule patterns mostly differ there (`GET/a/*` and
+ * `GET/b/*`), so most pairs never reach the dynamic program.
+ */
+function endsAgree(a: string, b: string, step: 1 | -1): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(step === 1 ? k : a.length - 1 - k);
+    const y = b.charCodeAt(step === 1 ? k : b.length - 1 - k);
+    if (x === STAR || y === STAR) return true;
+    if (x !== y) return false;
+  }
+  // One glob is used up without a `*`: the other must end here too, or go on with a `*`.
+  if (a.length === b.length) return true;
+  const longer = a.length > b.length ? a : b;
+  return longer.charCodeAt(step === 1 ? n : longer.length - 1 - n) === STAR;
 }
 
 /**

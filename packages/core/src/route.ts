@@ -14,7 +14,8 @@ const LITERAL = /^[A-Za-z0-9._~!$&'()+,;=:@%-]+$/;
 
 /**
  * Converts a route path to the path part of a resource ARN. `{param}`, `{proxy+}` and a `*` segment become
- * the IAM wildcard `*`, which API Gateway matches against any characters, `/` included. Literal segments may
+ * the IAM wildcard `*`, which API Gateway matches against any characters, `/` included (wider than the one
+ * segment a `{param}` route takes: see overreach.ts). Literal segments may
  * hold letters, digits, `_`, `-`, `.`, `~`, `%` and the other RFC 3986 sub-delimiters, never `*` or `?`.
  * Returns undefined for a path API Gateway cannot have.
  */
@@ -53,6 +54,37 @@ export function routeResources(route: string): string[] | undefined {
   const path = pathToResource(m[2] as string);
   if (!verbs || path === undefined) return undefined;
   return verbs.map((v) => `${v}/${path}`);
+}
+
+/**
+ * An HTTP route as API Gateway matches requests to it, one path segment per item: a literal, or `null` for a
+ * parameter that takes exactly one segment (`{param}`, or a `*` before the last segment). `greedy`: the path
+ * ends in `{proxy+}` or `*`, which take one or more further segments. `any`: the route's verb is `ANY`.
+ */
+export interface RouteTemplate {
+  readonly verbs: readonly HttpVerb[];
+  readonly any: boolean;
+  readonly items: readonly (string | null)[];
+  readonly greedy: boolean;
+}
+
+/** The template of `"GET /a/{id}"`; undefined for anything else (`$connect`, a GraphQL field, a bad route). */
+export function routeTemplate(route: string): RouteTemplate | undefined {
+  const m = ROUTE.exec(route);
+  if (!m) return undefined;
+  const verbs = expandVerb(m[1] as string);
+  const path = m[2] as string;
+  if (!verbs || pathToResource(path) === undefined) return undefined;
+  const segments = path === '/' ? [] : path.slice(1).split('/');
+  const last = segments.at(-1);
+  const greedy = last !== undefined && (last === '*' || GREEDY.test(last));
+  const fixed = greedy ? segments.slice(0, -1) : segments;
+  return {
+    verbs,
+    any: m[1] === 'ANY',
+    items: fixed.map((s) => (s === '*' || PARAM.test(s) ? null : s)),
+    greedy,
+  };
 }
 
 /** `GRAPHQL Type.field`: a rule on one GraphQL field (AppSync); its resource is `Type.field`. */

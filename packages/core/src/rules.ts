@@ -1,6 +1,9 @@
 import { ConfigError } from './errors.js';
+import { checkCaseBlindRouteSelection, checkRouteSelection } from './exactness.js';
 import { globContains, globMatch, globsOverlap } from './glob.js';
 import { isRecord } from './guards.js';
+import { overreachOf } from './overreach.js';
+import { admitsSubset } from './requirements.js';
 import { HTTP_VERBS, type HttpVerb, ruleResources } from './route.js';
 import type { CognitoClaims } from './types.js';
 
@@ -31,7 +34,8 @@ const NAME = /^[\x21-\x7e]+$/;
  * Validates a rule set from code or JSON (a string is parsed as JSON) and returns frozen copies.
  * Throws a ConfigError naming the bad rule (`rules[2].route`). Rejects: an empty set, unknown keys (a typo
  * such as `group` would otherwise open the route to everyone), empty `groups`/`scopes`, and rules that
- * API Gateway's wildcard matching would make ineffective (see `checkShadowing`).
+ * API Gateway's wildcard matching or route selection would make ineffective (see `checkShadowing` and
+ * exactness.ts).
  */
 export function parseRules(input: unknown): RouteRule[] {
   return compileParsedRules(input).map((r) => r.rule);
@@ -51,6 +55,7 @@ export function compileParsedRules(input: unknown, root = 'rules'): CompiledRule
   if (value.length === 0) throw new ConfigError(root, 'is empty: it would deny every request');
   const compiled = compileRules(value.map((raw, i) => parseRule(raw, `${root}[${i}]`)));
   checkShadowing(compiled, root);
+  checkRouteSelection(compiled, root);
   return compiled;
 }
 
@@ -149,9 +154,10 @@ export function claimsSatisfy(rule: CompiledRule, claims: CognitoClaims): boolea
 }
 
 /**
- * Whether a rule covers a request. `resource` is a method ARN's resource (`GET/messages/42`, `$connect`).
- * Wildcards match like an IAM policy on execute-api: any characters, `/` included, so the answer here
- * and API Gateway's evaluation of the policy built from the same rules are the same.
+ * Whether a rule's pattern covers a request. `resource` is a method ARN's resource (`GET/messages/42`,
+ * `$connect`). Wildcards match like an IAM policy on execute-api: any characters, `/` included, so this
+ * is what the rule's Allow statement admits; whether the caller may use the request also depends on the
+ * other rules (see `isRouteAllowed`).
  */
 export function ruleMatches(rule: CompiledRule, resource: string): boolean {
   for (const glob of rule.resources) if (globMatch(glob, resource)) return true;
@@ -163,7 +169,12 @@ export function permittedRules(rules: readonly CompiledRule[], claims: CognitoCl
   return rules.filter((r) => claimsSatisfy(r, claims));
 }
 
-/** Whether the claims may call `method path` (or a WebSocket route key with path `''`). */
+/**
+ * Whether the claims may call `method path` (or a WebSocket route key with path `''`): the answer of the
+ * policy the authorizer returns, i.e. a permitted rule's pattern covers it and no Deny for the patterns'
+ * over-reach does (overreach.ts), which for a rule set `parseRules` accepts is the answer of the rule of
+ * the route API Gateway selects for the request.
+ */
 export function isRouteAllowed(
   rules: readonly CompiledRule[],
   claims: CognitoClaims,
@@ -171,7 +182,11 @@ export function isRouteAllowed(
   path: string,
 ): boolean {
   const resource = path === '' ? method : `${method}${path}`;
-  return rules.some((r) => ruleMatches(r, resource) && claimsSatisfy(r, claims));
+  const permitted = permittedRules(rules, claims);
+  if (!permitted.some((r) => ruleMatches(r, resource))) return false;
+  return !overreachOf(rules)
+    .deniesFor(permitted)
+    .some((denied) => globMatch(denied, resource));
 }
 
 /**
@@ -207,7 +222,8 @@ function checkShadowing(rules: readonly CompiledRule[], root: string, how = ''):
  * case (a public `GET /Reports` beside an admins-only `GET /reports`): Express (by default) and Fastify
  * with `caseSensitive: false` route both to one handler, so no decision made on the path could be right.
  * Once it passes, judging paths case-sensitively is safe behind a router that ignores case: a rule that
- * matches a path also matches it with case ignored, so it never allows what the case-blind reading denies.
+ * matches a path also matches it with case ignored, so it never allows what the case-blind reading denies;
+ * the same holds for route selection (exactness.ts `checkCaseBlindRouteSelection`).
  * `createAuthenticator` runs it on the HTTP rules; the API Gateway authorizer does not need it.
  */
 export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root = 'rules'): void {
@@ -217,15 +233,5 @@ export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root = '
     root,
     ' once letter case is ignored (as Express and Fastify with caseSensitive: false route)',
   );
-}
-
-/** Whether everyone rule a admits is admitted by rule b. */
-function admitsSubset(a: CompiledRule, b: CompiledRule): boolean {
-  return subset(a.groups, b.groups) && subset(a.scopes, b.scopes);
-}
-
-function subset(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  if (!b) return true;
-  if (!a) return false;
-  return a.every((x) => b.includes(x));
+  checkCaseBlindRouteSelection(rules, root);
 }
