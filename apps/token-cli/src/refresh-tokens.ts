@@ -13,9 +13,14 @@ export async function refreshTokens(
   api: CognitoApi,
   settings: Settings,
   refreshToken: string,
+  deviceKey?: string,
 ): Promise<Issued> {
   const clientId = requireClientId(settings);
-  const params: Record<string, string> = { REFRESH_TOKEN: refreshToken };
+  // Tokens of a sign-in on a tracked device refresh only with that device's key (DEVICE_KEY).
+  const params: Record<string, string> = {
+    REFRESH_TOKEN: refreshToken,
+    ...(deviceKey ? { DEVICE_KEY: deviceKey } : {}),
+  };
   if (settings.clientSecret) {
     if (!settings.username) {
       throw new UsageError(

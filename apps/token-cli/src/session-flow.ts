@@ -114,5 +114,5 @@ async function refreshAtCognito(
     ...(session.username ? { username: session.username } : {}),
     ...(secret ? { clientSecret: secret } : {}),
   };
-  return refreshTokens(cognitoApiAt(destination.url), settings, refreshToken);
+  return refreshTokens(cognitoApiAt(destination.url), settings, refreshToken, session.deviceKey);
 }

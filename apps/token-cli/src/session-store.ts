@@ -29,6 +29,8 @@ export interface StoredSession {
   domain?: string;
   /** The real username (SECRET_HASH needs it on refresh), when known. */
   username?: string;
+  /** The device Cognito bound the tokens to (pools that track devices): a refresh must name it. */
+  deviceKey?: string;
   accessToken: string;
   idToken?: string;
   refreshToken?: string;
@@ -140,6 +142,7 @@ function isSession(value: unknown): value is StoredSession {
     typeof s.profile === 'string' &&
     typeof s.clientId === 'string' &&
     typeof s.accessToken === 'string' &&
-    typeof s.expiresAt === 'number'
+    typeof s.expiresAt === 'number' &&
+    (s.deviceKey === undefined || typeof s.deviceKey === 'string')
   );
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isClientId, isRegion, parseUserPoolId } from '@cogauth/core';
-import { parseAuthFlow } from '../authenticate.js';
+import { parseAuthFlow } from '../auth-flow.js';
 import { COMMON_HELP, type Command, type CommandContext, type OptionSpec } from '../command.js';
 import { checkedDomain } from '../config.js';
 import { UsageError } from '../errors.js';
