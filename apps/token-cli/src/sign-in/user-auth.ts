@@ -25,9 +25,10 @@ export function webAuthnRefusal(state: Pick<SignInState, 'settings'>): UsageErro
   );
 }
 
+/** Without a terminal: PASSWORD_SRP when a password was given, else the one factor on offer (never PASSWORD). */
 function automaticChoice(available: FirstFactor[], state: SignInState): FirstFactor | undefined {
   if (state.answers.passwordGiven && available.includes('PASSWORD_SRP')) return 'PASSWORD_SRP';
-  const rest = available.filter((c) => c !== 'WEB_AUTHN' && c !== 'PASSWORD');
+  const rest = available.filter((c) => c !== 'PASSWORD');
   return rest.length === 1 ? rest[0] : undefined;
 }
 
