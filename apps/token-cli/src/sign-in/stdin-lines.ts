@@ -6,8 +6,9 @@ const MAX_LINE = 64 * 1024;
 
 /**
  * stdin as lines, read only when an answer is needed: a script can write each answer once its challenge
- * has come (the CLI says on stderr what it waits for). The stream is paused between answers, so an open
- * pipe never keeps the process alive after the last one. A trailing "\r" is dropped (CRLF input).
+ * has come (the CLI says on stderr what it waits for). Between answers the stream is paused and its
+ * handle unreferenced (pausing a pipe alone does not stop its reads), so a pipe the script keeps open
+ * never keeps the process alive after the last answer. A trailing "\r" is dropped (CRLF input).
  */
 export class StdinLines {
   readonly #stream: Readable;
@@ -24,6 +25,7 @@ export class StdinLines {
   /** The next line, or undefined when stdin ended before one. */
   async next(): Promise<string | undefined> {
     this.#attach();
+    this.#handle()?.ref();
     try {
       for (;;) {
         const newline = this.#buffer.indexOf('\n');
@@ -46,7 +48,16 @@ export class StdinLines {
       }
     } finally {
       this.#stream.pause();
+      this.#handle()?.unref();
     }
+  }
+
+  /** A pipe or socket (net.Socket) can be unreferenced; a file stream ends by itself. */
+  #handle(): { ref(): void; unref(): void } | undefined {
+    const stream = this.#stream as Partial<{ ref(): void; unref(): void }>;
+    return typeof stream.ref === 'function' && typeof stream.unref === 'function'
+      ? (stream as { ref(): void; unref(): void })
+      : undefined;
   }
 
   #attach(): void {
