@@ -1,5 +1,6 @@
-// A pass-through proxy on 127.0.0.1 in front of a Cognito endpoint that records each request's operation
-// and JSON body: what the CLI sent where, to check that a secret goes only into the field it belongs to.
+// A pass-through proxy on 127.0.0.1 in front of a Cognito endpoint that records each request's operation,
+// JSON body and answer: what the CLI sent where, to check that a secret goes only into the field it
+// belongs to.
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,12 +8,22 @@ export interface RecordedRequest {
   operation: string;
   body: Record<string, unknown>;
   raw: string;
+  /** The answer's body, once it came. */
+  answer?: string;
 }
 
 export interface RecordingProxy {
   endpoint: string;
   requests: RecordedRequest[];
   close(): Promise<void>;
+}
+
+function bodyOf(raw: string): Record<string, unknown> {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return {};
+  }
 }
 
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
@@ -23,28 +34,23 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const operation =
-        String(req.headers['x-amz-target'] ?? '')
-          .split('.')
-          .at(-1) ?? '';
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(raw);
-      } catch {}
-      requests.push({ operation, body, raw });
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const record: RecordedRequest = {
+        operation: target.slice(target.lastIndexOf('.') + 1),
+        body: bodyOf(raw),
+        raw,
+      };
+      requests.push(record);
+      const options = { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method };
+      const out = request({ ...options, headers: req.headers }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          record.answer = Buffer.concat(parts).toString('utf8');
           res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
+          res.end(record.answer);
+        });
+      });
       out.on('error', () => res.destroy());
       out.end(raw);
     });
