@@ -126,7 +126,8 @@ Answers (passwords, codes), never needed on the command line; the first of these
   a prompt                  on a terminal, without echo (a wrong code may be typed again)
   --totp-secret-file <f>    MFA_SETUP without a terminal: write the new authenticator's otpauth:// URI to
                             this new 0600 file (on a terminal it is shown on screen instead)
-  --password, --new-password, --totp-code: the argv forms; they stay in your shell history and in "ps"
+  --password <pw>           the password; WARNING: it stays in your shell history and in "ps"
+  --new-password <pw>, --totp-code <code>: the same WARNING; kept for scripts that use them
 
 Browser login (hosted UI, federated identity providers such as Google or SAML, passkeys):
   --browser                 authorization code + PKCE at <domain>/oauth2/authorize, redirect caught on

@@ -10,8 +10,9 @@ import type { ChallengeHandler, SignInState } from './types.js';
 export function newPasswordSrp(state: SignInState): SrpSession {
   const poolId = state.settings.userPoolId;
   if (!poolId) {
+    const what = state.flow === 'USER_AUTH' ? 'PASSWORD_SRP' : state.flow;
     throw new UsageError(
-      'SRP needs --user-pool-id (its name is part of the SRP proof); or use --auth-flow USER_PASSWORD_AUTH',
+      `${what} needs --user-pool-id (its name is part of the SRP proof); or use --auth-flow USER_PASSWORD_AUTH`,
     );
   }
   state.srp = new SrpSession(poolId);
