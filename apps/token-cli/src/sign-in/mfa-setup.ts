@@ -99,9 +99,13 @@ async function showSecret(state: SignInState, secret: string, uri: string): Prom
     `  secret: ${groupedSecret(secret)}`,
     `  or its URI: ${uri}`,
   ];
+  // The QR code needs colour (black on white, whatever the terminal's own colours): not with NO_COLOR.
+  const { io } = state;
+  const colour = !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+  const columns = (io.stderr as { columns?: number }).columns || 80;
   const { qrLines } = await import('./qr-terminal.js');
-  const qr = qrLines(uri);
-  state.answers.note([...lines, ...(qr.length > 0 ? ['  or scan:', ...qr] : [])].join('\n'));
+  const qr = colour ? qrLines(uri, columns) : [];
+  state.answers.note([...lines, ...(qr.length > 0 ? ['  or scan it:', ...qr] : [])].join('\n'));
 }
 
 /** A new file (never an existing one, never a link), 0600 from its creation. */

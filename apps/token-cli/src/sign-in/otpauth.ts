@@ -1,6 +1,7 @@
 // The otpauth:// URI authenticator apps read (Google Authenticator's "Key Uri Format", which the others
-// follow): otpauth://totp/<issuer>:<account>?secret=<base32>&issuer=<issuer>&algorithm=SHA1&digits=6&period=30,
-// the parameters Cognito's TOTP uses (RFC 6238 defaults). Label parts are percent-encoded.
+// follow): otpauth://totp/<issuer>:<account>?secret=<base32>&issuer=<issuer>. Cognito's TOTP is the
+// format's default (SHA1, 6 digits, 30 seconds), so those parameters are left out: a shorter URI is a
+// smaller QR code. Label parts are percent-encoded.
 
 const BASE32 = /^[A-Z2-7]+=*$/;
 
@@ -11,13 +12,7 @@ export function isBase32Secret(secret: string): boolean {
 
 export function otpauthUri(issuer: string, account: string, secret: string): string {
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
-  const query = new URLSearchParams({
-    secret: secret.replace(/=+$/, ''),
-    issuer,
-    algorithm: 'SHA1',
-    digits: '6',
-    period: '30',
-  });
+  const query = new URLSearchParams({ secret: secret.replace(/=+$/, ''), issuer });
   return `otpauth://totp/${label}?${query.toString()}`;
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type CognitoStandIn, generateTestKey, startCognitoStandIn } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SCRIPT, runInPty } from '../helpers/pty.js';
+import { readQrLines } from '../helpers/qr-read.js';
 import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { type CliResult, runCli, TEST_HOME } from '../helpers/run-cli.js';
 import { runAnswering, standInFlags } from '../helpers/standin-cli.js';
@@ -285,9 +286,14 @@ describe('MFA_SETUP (MFA required, none set up): enrol an authenticator app', ()
       );
       expect(code).toBe(0);
       expect(secret).toMatch(/^[A-Z2-7]{32,}$/);
-      expect(screen).toContain(
-        `or its URI: otpauth://totp/${poolId}:alice?secret=${secret}&issuer=${poolId}&algorithm=SHA1&digits=6&period=30`,
-      );
+      const uri = `otpauth://totp/${poolId}:alice?secret=${secret}&issuer=${poolId}`;
+      expect(screen).toContain(`or its URI: ${uri}\r\n  or scan it:\r\n`);
+      // The QR code on the screen scans to the same URI.
+      const drawn = screen
+        .slice(screen.indexOf('or scan it:'))
+        .split('\r\n')
+        .filter((l) => l.includes('\u001b[30;47m'));
+      expect(readQrLines(drawn)).toBe(uri);
       expect(claimsOf(screen.split(ERASE_LINE).at(-1)?.trim() ?? '').username).toBe('alice');
       // The authenticator is now the user's MFA: the next login asks for its code.
       const again = await runCli(['login', ...flags, '--password-stdin', '--print', 'access'], {

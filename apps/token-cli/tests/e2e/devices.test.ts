@@ -10,7 +10,7 @@ import { type CognitoStandIn, generateTestKey, startCognitoStandIn } from '@coga
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { type CliResult, type RunOptions, runCli as runRaw, TEST_HOME } from '../helpers/run-cli.js';
-import { runAnswering, standInFlags } from '../helpers/standin-cli.js';
+import { runAnswering } from '../helpers/standin-cli.js';
 
 const PASSWORD = 'Corr3ct-horse!';
 /** The endpoint notice ("using endpoint … (not AWS)") is config-trust.test.ts's subject, not this file's. */
