@@ -166,7 +166,7 @@ Examples:
       settings.username ?? (await promptLine(io, 'Username: ', 'pass --username (or COGAUTH_USERNAME)'));
     if (!username) throw new UsageError('no username given');
     const api = createCognitoClient(settings);
-    const { runSignIn } = await import('../sign-in/run.js');
+    const { runSignIn } = await import('../flows.js');
     const signedIn = await runSignIn({
       io,
       api,
@@ -205,7 +205,7 @@ async function runBrowserLogin(
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535)) {
     throw new UsageError('--port must be a port number from 1 to 65535');
   }
-  const { browserLogin } = await import('../browser-login.js');
+  const { browserLogin } = await import('../flows.js');
   const issued = await browserLogin(io, settings, {
     ...(port === undefined ? {} : { port }),
     ...(values['no-browser'] ? { noBrowser: true } : {}),

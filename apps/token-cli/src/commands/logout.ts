@@ -89,7 +89,7 @@ Example:
     const profile = ctx.profile();
     const found = findSession(io.env, profile);
     if (ctx.values['forget-device']) {
-      const { forgetDevice } = await import('../forget-device.js');
+      const { forgetDevice } = await import('../flows.js');
       const outcome = await forgetDevice(ctx, found);
       note(io, outcome.note);
       const code = await endSession(ctx, profile, found);
