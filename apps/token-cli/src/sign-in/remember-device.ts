@@ -4,6 +4,7 @@ import type { AuthenticationResult } from '../cognito-api.js';
 import { newDeviceSecret } from '../device-secret.js';
 import { saveDevice } from '../device-store.js';
 import { CliError } from '../errors.js';
+import { claimsOf } from '../identity.js';
 import type { SignInState } from './types.js';
 
 // After a sign-in that brought NewDeviceMetadata (the pool tracks devices and this one is new),
@@ -58,14 +59,17 @@ export async function rememberDevice(
     );
     return;
   }
+  // Cognito's username from the access token: a sign-in without a challenge never said it otherwise.
+  const claimed = claimsOf(result.AccessToken).username;
+  const username = typeof claimed === 'string' ? claimed : state.userId;
   const path = saveDevice(state.io.env, {
     version: 1,
     profile,
     clientId: state.clientId,
     ...(state.settings.endpoint ? { endpoint: state.settings.endpoint } : {}),
     ...(state.settings.userPoolId ? { userPoolId: state.settings.userPoolId } : {}),
-    username: state.userId,
-    loginNames: state.loginName === state.userId ? [] : [state.loginName],
+    username,
+    loginNames: state.loginName === username ? [] : [state.loginName],
     deviceKey: DeviceKey,
     deviceGroupKey: DeviceGroupKey,
     devicePassword: secret.password,

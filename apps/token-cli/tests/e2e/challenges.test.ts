@@ -547,7 +547,7 @@ describe('USER_AUTH (choice-based sign-in): SELECT_CHALLENGE, PASSWORD, PASSWORD
     }
   });
 
-  it('--challenge PASSWORD sends the password itself (over TLS at AWS), as asked', async () => {
+  it('--challenge PASSWORD sends the password itself (over TLS at AWS), as asked; PASSWORD_SRP only its proof', async () => {
     const { poolId, clientId } = choiceBased();
     const proxy = await startRecordingProxy(standIn.endpoint);
     try {
@@ -575,6 +575,21 @@ describe('USER_AUTH (choice-based sign-in): SELECT_CHALLENGE, PASSWORD, PASSWORD
         PREFERRED_CHALLENGE: 'PASSWORD',
         PASSWORD,
       });
+      // --challenge PASSWORD_SRP: SRP_A with the preferred challenge, then the proof; no password travels.
+      const srp = await runCli(['login', ...flags, '--challenge', 'PASSWORD_SRP', '--print', 'access'], {
+        env: { COGAUTH_PASSWORD: PASSWORD },
+      });
+      expect(srp.code).toBe(0);
+      const srpRequests = proxy.requests.slice(1);
+      expect(srpRequests.map((r) => r.body.ChallengeName ?? r.body.AuthFlow)).toEqual([
+        'USER_AUTH',
+        'PASSWORD_VERIFIER',
+      ]);
+      expect(srpRequests[0]?.body.AuthParameters).toMatchObject({
+        PREFERRED_CHALLENGE: 'PASSWORD_SRP',
+        SRP_A: expect.stringMatching(/^[0-9a-f]+$/),
+      });
+      for (const request of srpRequests) expect(request.raw).not.toContain(PASSWORD);
     } finally {
       await proxy.close();
     }
