@@ -115,7 +115,8 @@ Options:
   --print <what>            print only access | id | refresh | header ("Authorization: Bearer ...")
   --no-save                 do not save the session
 
-Answers (passwords, codes), never needed on the command line; the first of these that has one wins:
+Answers (passwords, codes), never needed on the command line. The password: --password-stdin, else
+COGAUTH_PASSWORD, else a prompt. Any other answer: its variable, else a --codes-stdin line, else a prompt.
   the answer's variable     COGAUTH_PASSWORD, COGAUTH_NEW_PASSWORD (NEW_PASSWORD_REQUIRED),
                             COGAUTH_MFA_CODE (SMS_MFA, EMAIL_OTP after a password, SOFTWARE_TOKEN_MFA),
                             COGAUTH_OTP_CODE (USER_AUTH's EMAIL_OTP, SMS_OTP), COGAUTH_CUSTOM_ANSWER
@@ -127,7 +128,8 @@ Answers (passwords, codes), never needed on the command line; the first of these
   --totp-secret-file <f>    MFA_SETUP without a terminal: write the new authenticator's otpauth:// URI to
                             this new 0600 file (on a terminal it is shown on screen instead)
   --password <pw>           the password; WARNING: it stays in your shell history and in "ps"
-  --new-password <pw>, --totp-code <code>: the same WARNING; kept for scripts that use them
+  --new-password <pw>, --totp-code <code>: the same WARNING; kept for scripts that use them (each of these
+                            three argv forms comes before every other source of its answer)
 
 Browser login (hosted UI, federated identity providers such as Google or SAML, passkeys):
   --browser                 authorization code + PKCE at <domain>/oauth2/authorize, redirect caught on
