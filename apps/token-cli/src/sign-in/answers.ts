@@ -190,7 +190,7 @@ export class Answers {
 
   async #prompt(request: AnswerRequest): Promise<string> {
     this.#options.pause();
-    const how = `${howToAnswer(request.kind)}`;
+    const how = howToAnswer(request.kind);
     const first = this.#clean(request.kind, await promptSecret(this.#io, request.prompt, how), 'the answer');
     if (!request.confirm) return first;
     const again = await promptSecret(this.#io, `${request.prompt.replace(/: $/, '')} again: `, how);
