@@ -88,8 +88,11 @@ describe('the built CLI on this machine (Linux): xdg-open gets the authorize URL
     // A stand-in xdg-open first on PATH: writes its arguments as JSON, one string each.
     writeFileSync(
       join(bin, 'xdg-open'),
-      `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.argv.slice(2)));\n` +
-        `require('node:fs').writeFileSync(${JSON.stringify(`${record}.env`)}, JSON.stringify(process.env));\n`,
+      // The environment first, the argv file last and whole (renamed into place): the test waits for it.
+      `#!${process.execPath}\nconst fs = require('node:fs');\n` +
+        `fs.writeFileSync(${JSON.stringify(`${record}.env`)}, JSON.stringify(process.env));\n` +
+        `fs.writeFileSync(${JSON.stringify(`${record}.tmp`)}, JSON.stringify(process.argv.slice(2)));\n` +
+        `fs.renameSync(${JSON.stringify(`${record}.tmp`)}, ${JSON.stringify(record)});\n`,
     );
     chmodSync(join(bin, 'xdg-open'), 0o755);
   });
