@@ -42,7 +42,9 @@ function recordingApi(): CognitoApi & { sent: InitiateAuthInput[] } {
 describe('refresh SECRET_HASH', () => {
   it('uses the real username given, and keeps the refresh token', async () => {
     const api = recordingApi();
-    const { tokens } = await refreshTokens(
+    const {
+      issued: { tokens },
+    } = await refreshTokens(
       api,
       { clientId: CLIENT_ID, clientSecret: SECRET, username: 'alice-id' },
       'rt-1',
