@@ -32,6 +32,7 @@ export async function refreshTokens(
   if (known === 'GetTokensFromRefreshToken') {
     return { issued: await getTokens(api, settings, clientId, refreshToken), via: known };
   }
+  let refused: CognitoError;
   try {
     const issued = await initiateRefresh(api, settings, clientId, refreshToken);
     return { issued, via: 'REFRESH_TOKEN_AUTH' };
@@ -40,10 +41,23 @@ export async function refreshTokens(
     if (!(error instanceof CognitoError) || error.code !== 'InvalidParameterException') {
       throw cognitoFailure('refresh failed', error, settings);
     }
+    refused = error;
   }
-  const issued = await getTokens(api, settings, clientId, refreshToken);
-  return { issued, via: 'GetTokensFromRefreshToken' };
+  try {
+    const issued = await getTokens(api, settings, clientId, refreshToken);
+    return { issued, via: 'GetTokensFromRefreshToken' };
+  } catch (error) {
+    // An endpoint without the operation (an emulator): REFRESH_TOKEN_AUTH's refusal is the one to show.
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof CognitoError && NO_SUCH_OPERATION.has(cause.code)) {
+      throw cognitoFailure('refresh failed', refused, settings);
+    }
+    throw error;
+  }
 }
+
+/** How AWS endpoints (and cognito-local) answer an operation they do not have. */
+const NO_SUCH_OPERATION = new Set(['UnknownOperationException', 'Unsupported']);
 
 /**
  * REFRESH_TOKEN_AUTH. With a client secret, SECRET_HASH must use the user's real username (the `username`

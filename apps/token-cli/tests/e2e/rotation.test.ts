@@ -106,6 +106,8 @@ describe('refresh-token rotation', () => {
     expect(one.stdout).toBe(`${second.accessToken}\n`);
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.refreshWith).toBe('GetTokensFromRefreshToken');
+    expect(one.stderr).toBe(''); // nothing secret (or anything at all) on stderr
+    expect(statSync(h.file).mode & 0o777).toBe(0o600);
     expect(statSync(h.file).mode & 0o777).toBe(0o600);
 
     // The recorded mode goes straight to GetTokensFromRefreshToken, with the rotated token.
@@ -125,6 +127,35 @@ describe('refresh-token rotation', () => {
       expect(reuse.code).toBe(1);
       expect(reuse.stderr).toMatch(/refresh failed: .*\(RefreshTokenReuseException\) — the client rotates/);
     }
+  });
+
+  it('only InvalidParameterException leads to GetTokensFromRefreshToken; an endpoint without it shows the first refusal', async () => {
+    // A client that does not rotate: a refused refresh token is NotAuthorizedException, and nothing else is tried.
+    const plain = standIn.createClient(poolId, { explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] }).clientId;
+    const h = home('fallback');
+    const args = ['refresh', '--user-pool-id', poolId, '--print', 'access'];
+    let mark = standIn.calls().length;
+    const bad = await runCli([...args, '--client-id', plain], {
+      env: { ...h.env, COGAUTH_REFRESH_TOKEN: 'not-a-refresh-token' },
+    });
+    expect(bad.code).toBe(1);
+    expect(callsSince(mark)).toEqual(['InitiateAuth 400 NotAuthorizedException']);
+    // A client without REFRESH_TOKEN_AUTH at an endpoint that lacks GetTokensFromRefreshToken.
+    const clientId = rotatingClient(0);
+    await login(h, clientId);
+    standIn.failNext('GetTokensFromRefreshToken', 'UnknownOperationException');
+    mark = standIn.calls().length;
+    const res = await runCli([...args, '--client-id', clientId], {
+      env: { ...h.env, COGAUTH_REFRESH_TOKEN: saved(h).refreshToken },
+    });
+    expect(callsSince(mark)).toEqual([
+      'InitiateAuth 400 InvalidParameterException',
+      'GetTokensFromRefreshToken 400 UnknownOperationException',
+    ]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^cogauth: refresh failed: .* \(InvalidParameterException\) — is this auth flow enabled on the app client\?\n$/,
+    );
   });
 
   it('`cogauth refresh` on a rotating client prints the new refresh token; the old one dies after the grace period', async () => {
