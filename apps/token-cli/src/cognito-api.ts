@@ -44,6 +44,13 @@ export interface GetUserOutput {
   UserAttributes?: Array<{ Name: string; Value?: string }>;
 }
 
+/** Refresh that also works on clients that rotate refresh tokens; the secret itself, not SECRET_HASH. */
+export interface GetTokensFromRefreshTokenInput {
+  RefreshToken: string;
+  ClientId: string;
+  ClientSecret?: string;
+}
+
 export interface RevokeTokenInput {
   Token: string;
   ClientId: string;
@@ -53,6 +60,7 @@ export interface RevokeTokenInput {
 interface Calls {
   InitiateAuth: [InitiateAuthInput, AuthResponse];
   RespondToAuthChallenge: [RespondToAuthChallengeInput, AuthResponse];
+  GetTokensFromRefreshToken: [GetTokensFromRefreshTokenInput, AuthResponse];
   GetUser: [{ AccessToken: string }, GetUserOutput];
   RevokeToken: [RevokeTokenInput, Record<string, never>];
 }
