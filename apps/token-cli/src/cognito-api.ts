@@ -58,6 +58,15 @@ export interface GetUserOutput {
   UserAttributes?: Array<{ Name: string; Value?: string }>;
 }
 
+/** Refresh that also works on clients that rotate refresh tokens; the secret itself, not SECRET_HASH. */
+export interface GetTokensFromRefreshTokenInput {
+  RefreshToken: string;
+  ClientId: string;
+  ClientSecret?: string;
+  /** The device the tokens are bound to, in a pool that tracks devices. */
+  DeviceKey?: string;
+}
+
 export interface RevokeTokenInput {
   Token: string;
   ClientId: string;
@@ -78,6 +87,7 @@ export interface ConfirmDeviceInput {
 interface Calls {
   InitiateAuth: [InitiateAuthInput, AuthResponse];
   RespondToAuthChallenge: [RespondToAuthChallengeInput, AuthResponse];
+  GetTokensFromRefreshToken: [GetTokensFromRefreshTokenInput, AuthResponse];
   GetUser: [{ AccessToken: string }, GetUserOutput];
   RevokeToken: [RevokeTokenInput, Record<string, never>];
   AssociateSoftwareToken: [SoftwareTokenAuth, { SecretCode?: string; Session?: string }];

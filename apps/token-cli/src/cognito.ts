@@ -67,4 +67,5 @@ const HINTS: Record<string, string> = {
   InvalidParameterException: ' — is this auth flow enabled on the app client?',
   UserNotConfirmedException: ' — confirm the user first',
   PasswordResetRequiredException: ' — the user must reset the password',
+  RefreshTokenReuseException: ' — the client rotates refresh tokens and this one was replaced',
 };

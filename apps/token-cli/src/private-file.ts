@@ -1,22 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  fsyncSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import { CliError } from './errors.js';
 
-// A file only this user may read: written 0600 into a 0700 directory (a temp file renamed over the old
-// one, so it is never half-written or readable by others), and read only when it still is. Sessions keep
-// their own copy of these checks (session-store.ts); the device file uses this one.
+// A file only this user may read: written 0600 into a 0700 directory (atomically, so it is never
+// half-written or readable by others), and read only when it still is. Sessions keep their own copy of
+// these checks (session-store.ts); the device file uses this one.
 
 export type FoundPrivateFile =
   | { state: 'none' }
@@ -50,21 +39,13 @@ export function readPrivateFile(path: string): FoundPrivateFile {
   return { state: 'ok', text: readFileSync(path, 'utf8') };
 }
 
-/** Writes `text` to a new 0600 temp file beside `path`, flushes it, and renames it over `path`. */
+/** Writes `text` atomically (atomic-file.ts: a 0600 temp file, flushed, renamed over `path`) in a 0700 directory. */
 export function writePrivateFile(path: string, text: string): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dirname(dir), 0o700);
   chmodSync(dir, 0o700);
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomic(path, text);
 }
 
 export function deletePrivateFile(path: string): boolean {

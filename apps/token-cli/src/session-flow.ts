@@ -1,10 +1,11 @@
-import { cognitoApiAt } from './cognito-api.js';
+import { CognitoError, cognitoApiAt } from './cognito-api.js';
 import type { CommandContext } from './command.js';
 import type { Settings } from './config.js';
 import { CliError } from './errors.js';
 import { exchangeToken } from './oauth.js';
-import { refreshTokens } from './refresh-tokens.js';
+import { type Refreshed, refreshTokens } from './refresh-tokens.js';
 import { type SessionTarget, sessionDestination } from './session-destination.js';
+import { withSessionLock } from './session-lock.js';
 import { loadSession, type StoredSession, saveSession } from './session-store.js';
 import type { Issued } from './tokens.js';
 
@@ -41,8 +42,10 @@ export function cognitoSessionBase(profile: string, settings: Settings, clientId
 
 /**
  * The session of this run's profile with an access token valid for at least `marginSeconds` more,
- * refreshed (and saved) when it is not. The refresh goes only where `sessionDestination` allows; the client
- * secret, when the app client has one, comes from COGAUTH_CLIENT_SECRET.
+ * refreshed (and saved) when it is not. A refresh holds the profile's lock and reads the session again
+ * under it, so concurrent runs refresh once each in turn and never send a refresh token another run has
+ * just rotated away. The refresh goes only where `sessionDestination` allows; the client secret, when the
+ * app client has one, comes from COGAUTH_CLIENT_SECRET.
  */
 export async function freshSession(ctx: CommandContext, marginSeconds: number): Promise<StoredSession> {
   const { env } = ctx.io;
@@ -50,8 +53,31 @@ export async function freshSession(ctx: CommandContext, marginSeconds: number): 
   const session = loadSession(env, profile);
   const again = profile === 'default' ? 'cogauth login' : `cogauth login --profile ${profile}`;
   if (!session) throw new CliError(`not logged in (profile ${profile}): run "${again}"`);
-  if (session.expiresAt - Date.now() > marginSeconds * 1000) return session;
+  if (isFresh(session, marginSeconds)) return session;
   if (!session.refreshToken) throw new CliError(`the session of profile ${profile} expired: run "${again}"`);
+  return withSessionLock(env, profile, async () => {
+    const current = loadSession(env, profile);
+    if (!current) throw new CliError(`not logged in (profile ${profile}): run "${again}"`);
+    if (isFresh(current, marginSeconds)) return current;
+    const next = await refreshSession(ctx, current, again);
+    saveSession(env, next);
+    return next;
+  });
+}
+
+function isFresh(session: StoredSession, marginSeconds: number): boolean {
+  return session.expiresAt - Date.now() > marginSeconds * 1000;
+}
+
+/** The session with new tokens from its trusted destination, and how its client refreshes. */
+async function refreshSession(
+  ctx: CommandContext,
+  session: StoredSession,
+  again: string,
+): Promise<StoredSession> {
+  const { accessToken, idToken, refreshToken, expiresAt, username, version, refreshWith, ...base } = session;
+  const { profile } = session;
+  if (!refreshToken) throw new CliError(`the session of profile ${profile} expired: run "${again}"`);
   const destination = sessionDestination(session, ctx.config().settings);
   if (!destination.ok) {
     throw new CliError(
@@ -59,15 +85,13 @@ export async function freshSession(ctx: CommandContext, marginSeconds: number): 
         `Configure where it belongs, or run "${again}" with this configuration`,
     );
   }
-  const secret = env.COGAUTH_CLIENT_SECRET || undefined;
-  const issued =
-    session.kind === 'oauth'
-      ? await refreshAtDomain(destination, session, session.refreshToken, secret, again)
-      : await refreshAtCognito(destination, session, session.refreshToken, secret);
-  const { accessToken, idToken, refreshToken, expiresAt, username, version, ...base } = session;
-  const next = sessionOf(base, issued);
-  saveSession(env, next);
-  return next;
+  const secret = ctx.io.env.COGAUTH_CLIENT_SECRET || undefined;
+  if (session.kind === 'oauth') {
+    return sessionOf(base, await refreshAtDomain(destination, session, refreshToken, secret, again));
+  }
+  const refreshed = await refreshAtCognito(destination, session, refreshToken, secret, again);
+  const via = refreshed.via === 'REFRESH_TOKEN_AUTH' ? {} : { refreshWith: refreshed.via };
+  return { ...sessionOf(base, refreshed.issued), ...via };
 }
 
 /** `grant_type=refresh_token` at the trusted pool domain; keeps the ID and refresh tokens it does not renew. */
@@ -101,18 +125,39 @@ async function refreshAtDomain(
   };
 }
 
-/** REFRESH_TOKEN_AUTH at the trusted Cognito endpoint (`destination.pool` names it in messages). */
+/**
+ * REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for a client that rotates refresh tokens, at the
+ * trusted Cognito endpoint (`destination.pool` names it in messages).
+ */
 async function refreshAtCognito(
   destination: SessionTarget,
   session: StoredSession,
   refreshToken: string,
   secret: string | undefined,
-): Promise<Issued> {
+  again: string,
+): Promise<Refreshed> {
   const settings: Settings = {
     ...destination.pool,
     clientId: session.clientId,
     ...(session.username ? { username: session.username } : {}),
     ...(secret ? { clientSecret: secret } : {}),
   };
-  return refreshTokens(cognitoApiAt(destination.url), settings, refreshToken, session.deviceKey);
+  try {
+    return await refreshTokens(
+      cognitoApiAt(destination.url),
+      settings,
+      refreshToken,
+      session.refreshWith,
+      session.deviceKey,
+    );
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof CognitoError && REFRESH_TOKEN_REFUSED.has(cause.code)) {
+      throw new CliError(`${(error as Error).message}: run "${again}"`, { cause: error });
+    }
+    throw error;
+  }
 }
+
+/** Cognito's answers for a refresh token that no longer works (expired, revoked, rotated away). */
+const REFRESH_TOKEN_REFUSED = new Set(['NotAuthorizedException', 'RefreshTokenReuseException']);

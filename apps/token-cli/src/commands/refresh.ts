@@ -21,7 +21,7 @@ async function refreshTokenInput(ctx: CommandContext, arg: string | undefined): 
 
 export const refresh: Command = {
   name: 'refresh',
-  summary: 'exchange a refresh token for new access and ID tokens (REFRESH_TOKEN_AUTH)',
+  summary: 'exchange a refresh token for new tokens (REFRESH_TOKEN_AUTH, or rotation)',
   maxPositionals: 1,
   options: {
     ...POOL_OPTIONS,
@@ -33,8 +33,10 @@ export const refresh: Command = {
 
 Exchanges a refresh token for new tokens. The token comes from COGAUTH_REFRESH_TOKEN, else stdin
 (piped, or "-"); an argument works but shows in "ps" and your shell history.
-Output as for login: "username email_verified access_token", --json, or --print access|id|refresh|header
-(refresh prints the refresh token you passed in; Cognito does not rotate it here).
+Output as for login: "username email_verified access_token", --json, or --print access|id|refresh|header.
+When the app client rotates refresh tokens (Cognito then refuses REFRESH_TOKEN_AUTH), the refresh goes
+through GetTokensFromRefreshToken and --print refresh / --json give the NEW refresh token: keep it, the
+one you passed stops working after the client's grace period. Otherwise they give the one you passed.
 
 Options:
   -u, --username <name>  the REAL username (not an email alias); needed with --client-secret for SECRET_HASH
@@ -60,7 +62,7 @@ Example:
     const spinner = startSpinner(io, 'Refreshing');
     let issued: Issued;
     try {
-      issued = await refreshTokens(api, settings, refreshToken);
+      ({ issued } = await refreshTokens(api, settings, refreshToken));
     } finally {
       spinner.stop();
     }

@@ -38,11 +38,16 @@ let homes = 0;
  * A pool that requires SMS MFA and tracks devices, alice with a phone, a client, and a fresh state
  * directory with the configuration a refresh needs (the stand-in's endpoint, pool and client).
  */
-function setUp(mode: 'Always' | 'UserOptIn' = 'Always') {
+function setUp(mode: 'Always' | 'UserOptIn' = 'Always', rotate = false) {
   const { poolId } = standIn.createPool({ mfa: 'ON', mfaFactors: ['SMS_MFA'] });
   standIn.setDeviceTracking(poolId, mode, { challengeRequiredOnNewDevice: true });
   const { clientId } = standIn.createClient(poolId, {
-    explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    explicitAuthFlows: [
+      'ALLOW_USER_SRP_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
+      ...(rotate ? [] : (['ALLOW_REFRESH_TOKEN_AUTH'] as const)),
+    ],
+    ...(rotate ? { refreshTokenRotation: { enabled: true } } : {}),
   });
   standIn.createUser(poolId, 'alice', { password: PASSWORD, attributes: { phone_number: '+15555550100' } });
   standIn.setUserMfa(poolId, 'alice', { SMS_MFA: { enabled: true, preferred: true } });
@@ -187,6 +192,18 @@ describe('refreshing a session of a tracked device', () => {
       expect(after.device_key).toBe(issued.device_key);
       expect(after.jti).not.toBe(issued.jti);
     }
+  });
+  it('on a client that rotates refresh tokens, GetTokensFromRefreshToken names the device too (DeviceKey)', async () => {
+    const s = setUp('Always', true);
+    const issued = ok(await login(s, '--remember-device'));
+    for (let round = 0; round < 2; round += 1) {
+      const refreshed = await runCli(['token', '--min-valid', '86400'], { env: s.env });
+      expect(refreshed.stderr).toBe('');
+      expect(refreshed.code).toBe(0);
+      expect(claimsOf(refreshed.stdout.trim()).device_key).toBe(issued.device_key);
+    }
+    const session = JSON.parse(readFileSync(s.sessionFile, 'utf8'));
+    expect(session).toMatchObject({ refreshWith: 'GetTokensFromRefreshToken', deviceKey: issued.device_key });
   });
 });
 

@@ -139,6 +139,13 @@ describe('cogauth login --browser (authorization code + PKCE) against oidc-provi
       const refreshed = await runCli(['token', '--min-valid', '86400'], { env, stripNotices: true });
       expect(refreshed.code, refreshed.stderr).toBe(0);
       expect(refreshed.stdout.trim()).not.toBe(saved.accessToken);
+      // oidc-provider rotates a public client's refresh tokens, as /oauth2/token does for a Cognito client
+      // with rotation: the new one is saved and the next refresh uses it (the old one is refused now).
+      const rotated = JSON.parse(readFileSync(file, 'utf8'));
+      expect(rotated.refreshToken).not.toBe(saved.refreshToken);
+      const again = await runCli(['token', '--min-valid', '86400'], { env, stripNotices: true });
+      expect(again.code, again.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(file, 'utf8')).refreshToken).not.toBe(rotated.refreshToken);
       const out = await runCli(['logout'], { env, stripNotices: true });
       expect(out.stderr).toBe('cogauth: refresh token revoked and session deleted (profile default)\n');
       expect(out.code).toBe(0);

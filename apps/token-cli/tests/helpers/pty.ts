@@ -18,6 +18,8 @@ export function runInPty(
   answers: Array<[prompt: string, answer: string | ((screen: string) => string)]>,
   timeoutMs = 20_000,
   env: Record<string, string | undefined> = {},
+  /** Aborting stops `script` (and with its terminal, the CLI): for a test that fails while it waits. */
+  signal?: AbortSignal,
 ): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   const fullEnv = cleanEnv(env);
@@ -25,6 +27,7 @@ export function runInPty(
     const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: fullEnv,
+      ...(signal ? { signal } : {}),
     });
     let screen = '';
     let next = 0;

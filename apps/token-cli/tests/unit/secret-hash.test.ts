@@ -42,11 +42,9 @@ function recordingApi(): CognitoApi & { sent: InitiateAuthInput[] } {
 describe('refresh SECRET_HASH', () => {
   it('uses the real username given, and keeps the refresh token', async () => {
     const api = recordingApi();
-    const { tokens } = await refreshTokens(
-      api,
-      { clientId: CLIENT_ID, clientSecret: SECRET, username: 'alice-id' },
-      'rt-1',
-    );
+    const {
+      issued: { tokens },
+    } = await refreshTokens(api, { clientId: CLIENT_ID, clientSecret: SECRET, username: 'alice-id' }, 'rt-1');
     expect(api.sent[0]?.AuthFlow).toBe('REFRESH_TOKEN_AUTH');
     expect(api.sent[0]?.AuthParameters).toEqual({ REFRESH_TOKEN: 'rt-1', SECRET_HASH: HASH_ALICE_ID });
     expect(tokens.refreshToken).toBe('rt-1');
