@@ -27,14 +27,15 @@ export async function refreshTokens(
   settings: Settings,
   refreshToken: string,
   known?: RefreshOperation,
+  deviceKey?: string,
 ): Promise<Refreshed> {
   const clientId = requireClientId(settings);
   if (known === 'GetTokensFromRefreshToken') {
-    return { issued: await getTokens(api, settings, clientId, refreshToken), via: known };
+    return { issued: await getTokens(api, settings, clientId, refreshToken, deviceKey), via: known };
   }
   let refused: CognitoError;
   try {
-    const issued = await initiateRefresh(api, settings, clientId, refreshToken);
+    const issued = await initiateRefresh(api, settings, clientId, refreshToken, deviceKey);
     return { issued, via: 'REFRESH_TOKEN_AUTH' };
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -44,7 +45,7 @@ export async function refreshTokens(
     refused = error;
   }
   try {
-    const issued = await getTokens(api, settings, clientId, refreshToken);
+    const issued = await getTokens(api, settings, clientId, refreshToken, deviceKey);
     return { issued, via: 'GetTokensFromRefreshToken' };
   } catch (error) {
     // An endpoint without the operation (an emulator): REFRESH_TOKEN_AUTH's refusal is the one to show.
@@ -61,15 +62,20 @@ const NO_SUCH_OPERATION = new Set(['UnknownOperationException', 'Unsupported']);
 
 /**
  * REFRESH_TOKEN_AUTH. With a client secret, SECRET_HASH must use the user's real username (the `username`
- * claim / GetUser's Username), not the email or phone alias used at login.
+ * claim / GetUser's Username), not the email or phone alias used at login. Tokens of a sign-in on a
+ * tracked device refresh only with that device's key (DEVICE_KEY).
  */
 async function initiateRefresh(
   api: CognitoApi,
   settings: Settings,
   clientId: string,
   refreshToken: string,
+  deviceKey: string | undefined,
 ): Promise<Issued> {
-  const params: Record<string, string> = { REFRESH_TOKEN: refreshToken };
+  const params: Record<string, string> = {
+    REFRESH_TOKEN: refreshToken,
+    ...(deviceKey ? { DEVICE_KEY: deviceKey } : {}),
+  };
   if (settings.clientSecret) {
     if (!settings.username) {
       throw new UsageError(
@@ -92,12 +98,14 @@ async function getTokens(
   settings: Settings,
   clientId: string,
   refreshToken: string,
+  deviceKey: string | undefined,
 ): Promise<Issued> {
   try {
     const response = await api.call('GetTokensFromRefreshToken', {
       RefreshToken: refreshToken,
       ClientId: clientId,
       ...(settings.clientSecret ? { ClientSecret: settings.clientSecret } : {}),
+      ...(deviceKey ? { DeviceKey: deviceKey } : {}),
     });
     return tokensOf(response.AuthenticationResult, refreshToken);
   } catch (error) {

@@ -143,7 +143,13 @@ async function refreshAtCognito(
     ...(secret ? { clientSecret: secret } : {}),
   };
   try {
-    return await refreshTokens(cognitoApiAt(destination.url), settings, refreshToken, session.refreshWith);
+    return await refreshTokens(
+      cognitoApiAt(destination.url),
+      settings,
+      refreshToken,
+      session.refreshWith,
+      session.deviceKey,
+    );
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
     if (cause instanceof CognitoError && REFRESH_TOKEN_REFUSED.has(cause.code)) {

@@ -19,6 +19,8 @@ export interface StoredSession {
   domain?: string;
   /** The real username (SECRET_HASH needs it on refresh), when known. */
   username?: string;
+  /** The device Cognito bound the tokens to (pools that track devices): a refresh must name it. */
+  deviceKey?: string;
   accessToken: string;
   idToken?: string;
   refreshToken?: string;
@@ -145,6 +147,7 @@ function isSession(value: unknown): value is StoredSession {
     typeof s.clientId === 'string' &&
     typeof s.accessToken === 'string' &&
     typeof s.expiresAt === 'number' &&
-    (s.refreshWith === undefined || s.refreshWith === 'GetTokensFromRefreshToken')
+    (s.refreshWith === undefined || s.refreshWith === 'GetTokensFromRefreshToken') &&
+    (s.deviceKey === undefined || typeof s.deviceKey === 'string')
   );
 }

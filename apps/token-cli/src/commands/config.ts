@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isClientId, isRegion, parseUserPoolId } from '@cogauth/core';
-import { parseAuthFlow } from '../authenticate.js';
+import { parseAuthFlow } from '../auth-flow.js';
 import { COMMON_HELP, type Command, type CommandContext, type OptionSpec } from '../command.js';
 import { checkedDomain } from '../config.js';
 import { UsageError } from '../errors.js';
@@ -107,7 +107,7 @@ Example:
     if (ctx.values.profile !== undefined) throw new UsageError('name the profile once: set-profile <name>');
     checkProfileName(name);
     const settings = profileSettings(ctx);
-    const { userConfigFile, writeProfile } = await import('../user-config.js');
+    const { userConfigFile, writeProfile } = await import('../flows.js');
     const named = ctx.values.config ?? ctx.io.env.COGAUTH_CONFIG;
     const path =
       typeof named === 'string' && named !== '' ? resolve(ctx.io.cwd, named) : userConfigFile(ctx.io.env);

@@ -172,9 +172,12 @@ describe('NEW_PASSWORD_REQUIRED', () => {
     expect(old.code).toBe(1);
   });
 
-  it('without --new-password (and no terminal) it names the challenge and the flag', async () => {
+  it('without a new password (and no terminal) it names the challenge and where the answer may come from', async () => {
     const res = await login('dave', 'Temp-Passw0rd!');
-    expectOneLineError(res, /NEW_PASSWORD_REQUIRED: pass --new-password/);
+    expectOneLineError(
+      res,
+      /Cognito asks for NEW_PASSWORD_REQUIRED .*: set COGAUTH_NEW_PASSWORD, pass --codes-stdin/,
+    );
   });
 });
 

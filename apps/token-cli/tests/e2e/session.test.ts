@@ -129,7 +129,7 @@ describe('sessions', () => {
     const res = await runCli(['whoami'], { env });
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(
-      /^user: {5}alice <alice@example\.com>\ngroups: {3}writers\nscopes: {3}aws\.cognito\.signin\.user\.admin\nexpires: {2}\S+ \(in 2[34]h/,
+      /^user: {5}alice\nemail: {4}alice@example\.com \(verified\)\ngroups: {3}writers\nscopes: {3}aws\.cognito\.signin\.user\.admin\nexpires: {2}\S+ \(in 2[34]h/,
     );
     expect(res.stdout).not.toContain('\u001b[');
     const json = JSON.parse((await runCli(['whoami', '--json'], { env })).stdout);
@@ -138,6 +138,7 @@ describe('sessions', () => {
       username: 'alice',
       groups: ['writers'],
       email: 'alice@example.com',
+      emailVerified: true,
     });
     const none = await runCli(['whoami'], { env: home('nobody').env });
     expect(none.code).toBe(1);

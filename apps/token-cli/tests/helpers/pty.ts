@@ -15,7 +15,7 @@ function shellQuote(arg: string): string {
  */
 export function runInPty(
   args: string[],
-  answers: Array<[prompt: string, answer: string]>,
+  answers: Array<[prompt: string, answer: string | ((screen: string) => string)]>,
   timeoutMs = 20_000,
   env: Record<string, string | undefined> = {},
   /** Aborting stops `script` (and with its terminal, the CLI): for a test that fails while it waits. */
@@ -40,8 +40,9 @@ export function runInPty(
       if (at >= 0) {
         searchFrom = at + pending[0].length;
         next += 1;
-        // Ctrl-C (\u0003) is typed alone; anything else is a line.
-        child.stdin.write(pending[1] === '\u0003' ? pending[1] : `${pending[1]}\r`);
+        // Ctrl-C (\u0003) is typed alone; anything else is a line. A function computes it from the screen.
+        const answer = typeof pending[1] === 'function' ? pending[1](screen) : pending[1];
+        child.stdin.write(answer === '\u0003' ? answer : `${answer}\r`);
       }
     });
     const timer = setTimeout(() => {

@@ -40,9 +40,15 @@ describe('the opener of each platform: argv, no shell', () => {
         calls.push({ command, args, options });
         return { on: () => undefined, unref: () => undefined };
       }) as unknown as typeof spawn;
-      expect(openBrowser(URL_, { DISPLAY: ':0' }, platform, fake)).toBe(true);
+      expect(openBrowser(URL_, { DISPLAY: ':0', ...SECRETS }, platform, fake)).toBe(true);
       const expected = browserCommand(platform, URL_, { DISPLAY: ':0' });
-      expect(calls).toEqual([{ command: expected?.command, args: expected?.args, options: OPEN_OPTIONS }]);
+      expect(calls).toEqual([
+        {
+          command: expected?.command,
+          args: expected?.args,
+          options: { ...OPEN_OPTIONS, env: { DISPLAY: ':0' } },
+        },
+      ]);
       expect(OPEN_OPTIONS.shell).toBe(false);
       expect(calls[0]?.command).not.toMatch(SHELLS);
       expect(calls[0]?.args.at(-1)).toBe(URL_);
@@ -61,6 +67,17 @@ describe('the opener of each platform: argv, no shell', () => {
   });
 });
 
+/** Secrets a login may be given in variables: the opener (and the browser it starts) gets none of them. */
+const SECRETS = {
+  COGAUTH_PASSWORD: 'pw-Secret-1',
+  COGAUTH_NEW_PASSWORD: 'pw-Secret-2',
+  COGAUTH_MFA_CODE: '918273',
+  COGAUTH_OTP_CODE: '64738291',
+  COGAUTH_CUSTOM_ANSWER: 'custom-Secret-3',
+  COGAUTH_CLIENT_SECRET: 'client-Secret-4',
+  COGAUTH_REFRESH_TOKEN: 'refresh-Secret-5',
+};
+
 describe('the built CLI on this machine (Linux): xdg-open gets the authorize URL as its one argument', () => {
   let bin: string;
   let record: string;
@@ -71,7 +88,11 @@ describe('the built CLI on this machine (Linux): xdg-open gets the authorize URL
     // A stand-in xdg-open first on PATH: writes its arguments as JSON, one string each.
     writeFileSync(
       join(bin, 'xdg-open'),
-      `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.argv.slice(2)));\n`,
+      // The environment first, the argv file last and whole (renamed into place): the test waits for it.
+      `#!${process.execPath}\nconst fs = require('node:fs');\n` +
+        `fs.writeFileSync(${JSON.stringify(`${record}.env`)}, JSON.stringify(process.env));\n` +
+        `fs.writeFileSync(${JSON.stringify(`${record}.tmp`)}, JSON.stringify(process.argv.slice(2)));\n` +
+        `fs.renameSync(${JSON.stringify(`${record}.tmp`)}, ${JSON.stringify(record)});\n`,
     );
     chmodSync(join(bin, 'xdg-open'), 0o755);
   });
@@ -86,7 +107,7 @@ describe('the built CLI on this machine (Linux): xdg-open gets the authorize URL
       process.execPath,
       [BIN, 'login', '--browser', '--domain', domain, '--client-id', 'c', '--scope', 'openid'],
       {
-        env: cleanEnv({ DISPLAY: ':0', PATH: `${bin}:${process.env.PATH ?? ''}` }),
+        env: cleanEnv({ DISPLAY: ':0', PATH: `${bin}:${process.env.PATH ?? ''}`, ...SECRETS }),
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
@@ -111,6 +132,12 @@ describe('the built CLI on this machine (Linux): xdg-open gets the authorize URL
       expect(run.stderr()).toContain(
         `Opened your browser to sign in. If it did not open, visit:\n  ${argv[0]}\n`,
       );
+      // Nothing secret reaches the opener, on its argv or in its environment.
+      const seen = `${readFileSync(record, 'utf8')}${readFileSync(`${record}.env`, 'utf8')}`;
+      for (const [name, secret] of Object.entries(SECRETS)) {
+        expect(seen, name).not.toContain(secret);
+        expect(seen, name).not.toContain(name);
+      }
     } finally {
       run.child.kill();
       await run.closed;

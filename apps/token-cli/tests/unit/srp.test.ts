@@ -341,7 +341,7 @@ describe('challenges after the password proof (server double)', () => {
       userPoolId: POOL_ID,
       clientId: CLIENT_ID,
       users,
-      otherChallenge: 'SMS_MFA',
+      otherChallenge: 'SOME_FUTURE_CHALLENGE',
     });
   });
   afterAll(async () => {
@@ -390,15 +390,18 @@ describe('challenges after the password proof (server double)', () => {
       input: 'Corr3ct horse!',
     });
     expect(none.code).toBe(2);
-    expect(none.stderr).toBe('cogauth: Cognito asks for SOFTWARE_TOKEN_MFA: pass --totp-code\n');
+    expect(none.stderr).toBe(
+      'cogauth: Cognito asks for SOFTWARE_TOKEN_MFA (the code your authenticator app shows): set COGAUTH_MFA_CODE, ' +
+        'pass --codes-stdin (one answer per line on stdin), or run on a terminal\n',
+    );
   });
 
-  it('a challenge the CLI does not handle is named in a clear message', async () => {
+  it('a challenge the CLI does not know is named in one line, with those it answers', async () => {
     const res = await runCli(args(sms.endpoint), { input: 'Corr3ct horse!' });
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(
-      /^cogauth: Cognito asked for the SMS_MFA challenge, which cogauth does not answer/,
+      /^cogauth: Cognito asked for the SOME_FUTURE_CHALLENGE challenge, which cogauth does not answer \(it answers PASSWORD_VERIFIER, .*DEVICE_PASSWORD_VERIFIER\)\n$/,
     );
   });
 });

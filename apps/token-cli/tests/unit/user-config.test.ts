@@ -137,7 +137,10 @@ describe('cogauth config set-profile', () => {
       [['--user-pool-id', 'not a pool'], /--user-pool-id must be a user pool id/],
       [['--client-id', 'a,b c'], /--client-id must be app client ids/],
       [['--region', 'moon-1'], /--region must be an AWS region/],
-      [['--auth-flow', 'CUSTOM_AUTH'], /--auth-flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH/],
+      [
+        ['--auth-flow', 'ADMIN_NO_SRP_AUTH'],
+        /--auth-flow must be one of USER_SRP_AUTH, USER_PASSWORD_AUTH, USER_AUTH, CUSTOM_AUTH/,
+      ],
       [['--token-use', 'refresh'], /--token-use must be access, id or any/],
       [[], /needs at least one setting/],
     ];
