@@ -1,22 +1,36 @@
-export type { JwsAlgorithm } from './algorithms.js';
-export { SUPPORTED_ALGORITHMS } from './algorithms.js';
-export type { AppSyncAuthorizerResult } from './appsync.js';
-export { type MethodArn, parseMethodArn } from './arn.js';
 export {
   type Authenticator,
   type AuthenticatorOptions,
   type AuthRequest,
   type AuthResult,
   createAuthenticator,
-} from './authenticate.js';
+} from './adapters/authenticator.js';
+export { isCanonicalPath } from './adapters/request-path.js';
+export type { AppSyncAuthorizerResult } from './answer/appsync.js';
+export { type MethodArn, parseMethodArn } from './answer/arn.js';
+export { type HttpRefusal, refusalOf } from './answer/http-refusal.js';
+export {
+  type AuthorizerPolicyResult,
+  AuthPolicy,
+  type Conditions,
+  type PolicyDocument,
+  type PolicyStatement,
+} from './answer/policy.js';
 export type {
   AuthorizerOptions,
   AuthorizerResult,
   HttpApiCache,
   HttpApiResponse,
   SimpleAuthorizerResult,
-} from './authorizer.js';
-export { type BearerResult, parseBearer } from './bearer.js';
+} from './authorizer/authorizer.js';
+export type { EventKind } from './authorizer/events.js';
+export {
+  type AuthorizerHandler,
+  createAuthorizer,
+  type HttpApiAuthorizerEvent,
+  type RequestAuthorizerEvent,
+  type TokenAuthorizerEvent,
+} from './authorizer/handler-types.js';
 export {
   cognitoEndpointOf,
   dnsSuffixOf,
@@ -35,13 +49,15 @@ export {
   parseUserPoolId,
   partitionOfRegion,
   type UserPoolIdParts,
-} from './cognito.js';
+} from './cognito/facts.js';
+export { isLoopbackHost } from './cognito/loopback.js';
+export { type BearerResult, parseBearer } from './decide/bearer.js';
 export {
   type AuthorizerContext,
   type ContextValue,
   defaultContext,
   toAuthorizerContext,
-} from './context.js';
+} from './decide/context.js';
 export {
   compileDecisionRules,
   type Decision,
@@ -53,36 +69,8 @@ export {
   isGraphqlRule,
   outcomeOf,
   type VerifyOutcome,
-} from './decide.js';
-export { type DecisionLog, type DecisionReason, formatDecisionLog } from './decision-log.js';
-export {
-  CogauthError,
-  ConfigError,
-  VERIFY_ERROR_CODES,
-  VerifyError,
-  type VerifyErrorCode,
-} from './errors.js';
-export type { EventKind } from './events.js';
-export { isRecord } from './guards.js';
-export {
-  type AuthorizerHandler,
-  createAuthorizer,
-  type HttpApiAuthorizerEvent,
-  type RequestAuthorizerEvent,
-  type TokenAuthorizerEvent,
-} from './handler-types.js';
-export { type HttpRefusal, refusalOf } from './http-answer.js';
-export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
-export { isLoopbackHost } from './loopback.js';
-export {
-  type AuthorizerPolicyResult,
-  AuthPolicy,
-  type Conditions,
-  type PolicyDocument,
-  type PolicyStatement,
-} from './policy.js';
-export { isCanonicalPath } from './request-path.js';
-export { HTTP_VERBS, type HttpVerb, type PolicyVerb } from './route.js';
+} from './decide/decide.js';
+export { HTTP_VERBS, type HttpVerb, type PolicyVerb } from './decide/route.js';
 export {
   type CompiledRule,
   claimsSatisfy,
@@ -92,7 +80,15 @@ export {
   permittedRules,
   type RouteRule,
   ruleMatches,
-} from './rules.js';
+} from './decide/rules.js';
+export {
+  CogauthError,
+  ConfigError,
+  VERIFY_ERROR_CODES,
+  VerifyError,
+  type VerifyErrorCode,
+} from './errors.js';
+export { type DecisionLog, type DecisionReason, formatDecisionLog } from './pipeline/decision-log.js';
 export type {
   ClaimChecks,
   CognitoClaims,
@@ -106,4 +102,8 @@ export type {
   VerifierSettings,
   VerifyOverrides,
 } from './types.js';
-export { createCognitoVerifier } from './verifier.js';
+export { isRecord } from './util/guards.js';
+export type { JwsAlgorithm } from './verify/algorithms.js';
+export { SUPPORTED_ALGORITHMS } from './verify/algorithms.js';
+export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './verify/jwt.js';
+export { createCognitoVerifier } from './verify/verifier.js';

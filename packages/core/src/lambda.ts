@@ -1,10 +1,10 @@
-import { appSyncSupport, MAX_APPSYNC_TTL_SECONDS } from './appsync.js';
-import { integer } from './env-vars.js';
-import { type AuthorizerHandler, typedHandler } from './handler-types.js';
-import { handlerFromEnv as fromEnv } from './lambda-env.js';
+import { appSyncSupport, MAX_APPSYNC_TTL_SECONDS } from './answer/appsync.js';
+import { integer } from './authorizer/env-vars.js';
+import { handlerFromEnv as fromEnv } from './authorizer/environment.js';
+import { type AuthorizerHandler, typedHandler } from './authorizer/handler-types.js';
 
-export { type EnvErrorDetail, envErrorDetail } from './env-error.js';
-export type { AuthorizerHandler } from './handler-types.js';
+export { type EnvErrorDetail, envErrorDetail } from './authorizer/env-error.js';
+export type { AuthorizerHandler } from './authorizer/handler-types.js';
 
 /** The environment `handlerFromEnv` reads: `process.env` or any map of variable names to values. */
 export type LambdaEnv = Readonly<Record<string, string | undefined>>;

@@ -59,7 +59,8 @@ describe('the tarball', () => {
     const unexpected = core.files.filter(
       (f) =>
         !['LICENSE', 'README.md', 'package.json'].includes(f) &&
-        !/^dist\/([\w-]+\.(js|d\.ts)|chunks\/chunk-\w+\.js|cjs\/[\w-]+\.(cjs|d\.cts)|lambda\/index\.mjs)$/.test(
+        // JavaScript: the entry points and their shared chunk; declarations mirror src/'s folders.
+        !/^dist\/([\w-]+\.js|([\w-]+\/)?[\w-]+\.d\.ts|chunks\/chunk-\w+\.js|cjs\/[\w-]+\.cjs|cjs\/([\w-]+\/)?[\w-]+\.d\.cts|lambda\/index\.mjs)$/.test(
           f,
         ),
     );
@@ -73,7 +74,9 @@ describe('the tarball', () => {
       expect(core.files).toContain(f);
     }
     // The bundle entry is not an export: no declarations for it.
-    expect(core.files.filter((f) => f.includes('lambda-entry'))).toEqual([]);
+    expect(core.files.filter((f) => f.includes('bundle-entry'))).toEqual([]);
+    // dist/lambda/ is the deployable asset (the CDK construct stages the folder): the bundle alone.
+    expect(core.files.filter((f) => f.startsWith('dist/lambda/'))).toEqual(['dist/lambda/index.mjs']);
     expect(readFileSync(join(consumer.packageDir('@cogauth/core'), 'LICENSE'), 'utf8')).toMatch(
       /Apache License\s+Version 2\.0/,
     );

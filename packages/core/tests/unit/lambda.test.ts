@@ -249,11 +249,11 @@ describe('module entry', () => {
   it('src/lambda-entry.ts (the bundle entry) configures `handler` from process.env at import and throws a ConfigError when unset', async () => {
     for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
     vi.resetModules();
-    const mod = await import('../../src/lambda-entry.js');
+    const mod = await import('../../src/authorizer/bundle-entry.js');
     await allowsGetMessages(mod.handler);
     vi.stubEnv('COGAUTH_CLIENT_IDS', '');
     vi.resetModules();
-    await expect(import('../../src/lambda-entry.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
+    await expect(import('../../src/authorizer/bundle-entry.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
   });
 
   it('the built bundle dist/lambda/index.mjs authorizes a TOKEN event', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globMatch, type StepCounter } from '../../src/glob.js';
+import { globMatch, type StepCounter } from '../../src/decide/glob.js';
 import { compileRules, ruleMatches } from '../../src/index.js';
 
 /** The definition of a `*`-glob match, tried every way (exponential, fine on short strings). */

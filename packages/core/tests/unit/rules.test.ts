@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globContains, globsOverlap } from '../../src/glob.js';
+import { globContains, globsOverlap } from '../../src/decide/glob.js';
 import type { CognitoClaims } from '../../src/index.js';
 import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../../src/index.js';
 import { configError } from '../helpers/assertions.js';

@@ -1,4 +1,4 @@
-import { VerifyError } from './errors.js';
+import { VerifyError } from '../errors.js';
 import { type KeyEntry, sameKey } from './jwk.js';
 import { fetchJwks, type JwksFetchSettings } from './jwks-fetch.js';
 

@@ -1,5 +1,5 @@
+import { handlerFromEnv } from './environment.js';
 import { typedHandler } from './handler-types.js';
-import { handlerFromEnv } from './lambda-env.js';
 
 /**
  * The deployable bundle's entry (`dist/lambda/index.mjs`, handler `index.handler`): the API Gateway

@@ -1,8 +1,8 @@
+import type { AuthorizerContext } from '../decide/context.js';
+import { toAuthorizerContext } from '../decide/context.js';
+import { expandVerb, HTTP_VERBS, type PolicyVerb, pathToResource } from '../decide/route.js';
+import { CogauthError, ConfigError } from '../errors.js';
 import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
-import type { AuthorizerContext } from './context.js';
-import { toAuthorizerContext } from './context.js';
-import { CogauthError, ConfigError } from './errors.js';
-import { expandVerb, HTTP_VERBS, type PolicyVerb, pathToResource } from './route.js';
 
 export type Effect = 'Allow' | 'Deny';
 

@@ -1,13 +1,13 @@
+import { VerifyError } from '../errors.js';
+import type { DecisionReason } from '../pipeline/decision-log.js';
+import type { CognitoClaims } from '../types.js';
 import type { BearerResult } from './bearer.js';
 import { isRouteKeyCacheable } from './cacheable.js';
 import { type AuthorizerContext, defaultContext } from './context.js';
-import type { DecisionReason } from './decision-log.js';
-import { VerifyError } from './errors.js';
 import { globMatch } from './glob.js';
 import { ClaimsMemo, remember } from './memo.js';
 import { type Overreach, overreachOf } from './overreach.js';
 import { type CompiledRule, compileParsedRules, heldBy, ruleMatches, satisfies } from './rules.js';
-import type { CognitoClaims } from './types.js';
 
 /**
  * What a request asks for, whatever framework or event carried it:

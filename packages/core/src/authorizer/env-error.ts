@@ -1,4 +1,4 @@
-import type { ConfigError } from './errors.js';
+import type { ConfigError } from '../errors.js';
 
 /** After `<option>`: an index/member path (`[2].route`, `.keys[0]`) ending in `: `. Linear: no nesting. */
 const INNER_PATH = /^((?:\[\d+\]|\.[A-Za-z_]\w*)*): /;

@@ -1,11 +1,11 @@
-import type { BearerResult } from './bearer.js';
-import { parseBearer } from './bearer.js';
-import type { AuthorizerContext } from './context.js';
-import type { Decision, DecisionRules } from './decide.js';
-import type { ReadEvent } from './events.js';
-import { isRecord } from './guards.js';
-import type { CompiledRule } from './rules.js';
-import type { CognitoClaims } from './types.js';
+import type { ReadEvent } from '../authorizer/events.js';
+import type { BearerResult } from '../decide/bearer.js';
+import { parseBearer } from '../decide/bearer.js';
+import type { AuthorizerContext } from '../decide/context.js';
+import type { Decision, DecisionRules } from '../decide/decide.js';
+import type { CompiledRule } from '../decide/rules.js';
+import type { CognitoClaims } from '../types.js';
+import { isRecord } from '../util/guards.js';
 
 /** The AppSync Lambda authorizer answer. */
 export interface AppSyncAuthorizerResult {

@@ -4,11 +4,16 @@ import {
   appSyncSupport,
   DEFAULT_APPSYNC_TTL_SECONDS,
   MAX_APPSYNC_TTL_SECONDS,
-} from './appsync.js';
-import { arnPrefix, type MethodArn, parseMethodArn } from './arn.js';
-import { parseBearer } from './bearer.js';
-import { type AuthorizerContext, toAuthorizerContext } from './context.js';
-import { type DecisionRequest, DecisionRules, decide, errorName, outcomeOf } from './decide.js';
+} from '../answer/appsync.js';
+import { arnPrefix, type MethodArn, parseMethodArn } from '../answer/arn.js';
+import type { AuthorizerPolicyResult, PolicyStatement } from '../answer/policy.js';
+import { parseBearer } from '../decide/bearer.js';
+import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.js';
+import { type DecisionRequest, DecisionRules, decide, errorName, outcomeOf } from '../decide/decide.js';
+import { remember } from '../decide/memo.js';
+import { overreachOf } from '../decide/overreach.js';
+import { type CompiledRule, compileParsedRules, type RouteRule } from '../decide/rules.js';
+import { ConfigError } from '../errors.js';
 import {
   DECISION_LOG_MSG,
   type DecisionLog,
@@ -16,14 +21,9 @@ import {
   elapsedMs,
   emitDecisionLog,
   formatDecisionLog,
-} from './decision-log.js';
-import { ConfigError } from './errors.js';
+} from '../pipeline/decision-log.js';
+import type { CognitoClaims, CognitoVerifier } from '../types.js';
 import { type ReadEvent, readEvent } from './events.js';
-import { remember } from './memo.js';
-import { overreachOf } from './overreach.js';
-import type { AuthorizerPolicyResult, PolicyStatement } from './policy.js';
-import { type CompiledRule, compileParsedRules, type RouteRule } from './rules.js';
-import type { CognitoClaims, CognitoVerifier } from './types.js';
 
 /** HTTP API simple response. */
 export interface SimpleAuthorizerResult {

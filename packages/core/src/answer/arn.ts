@@ -1,5 +1,5 @@
-import { PARTITIONS, type Partition } from './cognito.js';
-import { CogauthError } from './errors.js';
+import { PARTITIONS, type Partition } from '../cognito/facts.js';
+import { CogauthError } from '../errors.js';
 
 /**
  * A parsed `methodArn` (REST, WebSocket) or `routeArn` (HTTP API):

@@ -1,8 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { VerifyError } from '../errors.js';
+import type { Jwks } from '../types.js';
+import { isRecord } from '../util/guards.js';
 import { type AlgorithmSpec, algorithmSpec, MIN_RSA_BITS } from './algorithms.js';
-import { VerifyError } from './errors.js';
-import { isRecord } from './guards.js';
-import type { Jwks } from './types.js';
 
 /** A JWK imported once into a KeyObject, ready for `crypto.verify`. */
 export interface UsableKey {

@@ -1,4 +1,4 @@
-import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticate.js';
+import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
 
 /** An adapter takes an authenticator, or the options to create one. */
 export type AdapterOptions = AuthenticatorOptions | Authenticator;

@@ -1,11 +1,11 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
+import type { CognitoClaims } from '../types.js';
+import { isRecord } from '../util/guards.js';
 import { checkCaseBlindRouteSelection, checkRouteSelection } from './exactness.js';
 import { globContains, globMatch, globsOverlap } from './glob.js';
-import { isRecord } from './guards.js';
 import { overreachOf } from './overreach.js';
 import { admitsSubset } from './requirements.js';
 import { HTTP_VERBS, type HttpVerb, ruleResources } from './route.js';
-import type { CognitoClaims } from './types.js';
 
 /**
  * One route and who may use it. `route` is `"<METHOD|ANY> <path>"` (path segments literal, `{param}`,

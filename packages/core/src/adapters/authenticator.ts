@@ -1,6 +1,9 @@
-import { parseBearer } from './bearer.js';
-import { type AuthorizerContext, toAuthorizerContext } from './context.js';
-import { compileDecisionRules, decide, errorName, outcomeOf } from './decide.js';
+import type { EventKind } from '../authorizer/events.js';
+import { parseBearer } from '../decide/bearer.js';
+import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.js';
+import { compileDecisionRules, decide, errorName, outcomeOf } from '../decide/decide.js';
+import { checkCaseBlindShadowing, type RouteRule } from '../decide/rules.js';
+import { ConfigError } from '../errors.js';
 import {
   DECISION_LOG_MSG,
   type DecisionLog,
@@ -8,13 +11,10 @@ import {
   elapsedMs,
   emitDecisionLog,
   formatDecisionLog,
-} from './decision-log.js';
-import { ConfigError } from './errors.js';
-import type { EventKind } from './events.js';
+} from '../pipeline/decision-log.js';
+import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
+import { createCognitoVerifier } from '../verify/verifier.js';
 import { isCanonicalPath, MAX_PATH_LENGTH } from './request-path.js';
-import { checkCaseBlindShadowing, type RouteRule } from './rules.js';
-import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from './types.js';
-import { createCognitoVerifier } from './verifier.js';
 
 /** What an adapter reads from a request. */
 export interface AuthRequest {

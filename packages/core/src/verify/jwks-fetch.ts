@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import { VerifyError } from './errors.js';
+import { VerifyError } from '../errors.js';
 import { importJwks, type KeyEntry } from './jwk.js';
 
 export interface JwksFetchSettings {

@@ -1,5 +1,5 @@
-import { VerifyError } from './errors.js';
-import type { CognitoClaims } from './types.js';
+import { VerifyError } from '../errors.js';
+import type { CognitoClaims } from '../types.js';
 
 /** The claim rules of one pool, normalised from CognitoVerifierOptions. */
 export interface ClaimRules {

@@ -1,3 +1,4 @@
+import type { AuthorizerPolicyResult } from '../answer/policy.js';
 import {
   type AuthorizerOptions,
   type AuthorizerResult,
@@ -5,7 +6,6 @@ import {
   type SimpleAuthorizerResult,
   type AuthorizerHandler as UntypedHandler,
 } from './authorizer.js';
-import type { AuthorizerPolicyResult } from './policy.js';
 
 // Structural event types: the fields that tell the event kinds apart. `@types/aws-lambda`'s events are
 // assignable to them, so this package needs no dependency on those types (or on @types/node).

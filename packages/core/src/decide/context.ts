@@ -1,6 +1,6 @@
-import { ConfigError } from './errors.js';
-import { isRecord } from './guards.js';
-import type { CognitoClaims } from './types.js';
+import { ConfigError } from '../errors.js';
+import type { CognitoClaims } from '../types.js';
+import { isRecord } from '../util/guards.js';
 
 export type ContextValue = string | number | boolean;
 export type AuthorizerContext = Record<string, ContextValue>;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 /** Environment variables: `process.env` or any map of names to values. */
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,6 +1,6 @@
-import type { AuthResult } from './authenticate.js';
-import type { DecisionReason } from './decision-log.js';
-import { VERIFY_ERROR_CODES } from './errors.js';
+import type { AuthResult } from '../adapters/authenticator.js';
+import { VERIFY_ERROR_CODES } from '../errors.js';
+import type { DecisionReason } from '../pipeline/decision-log.js';
 
 /** The HTTP answer to a refused request: the status, headers and a body that says nothing more. */
 export interface HttpRefusal {

@@ -1,10 +1,5 @@
 import { verify as cryptoVerify } from 'node:crypto';
-import type { ResultCache } from './cache.js';
-import { checkClaims } from './claims.js';
-import { ConfigError, VerifyError } from './errors.js';
-import { assertKeyFits, type KeyEntry } from './jwk.js';
-import { type JwksSettings, JwksStore } from './jwks.js';
-import { MAX_TOKEN_LENGTH, type ParsedToken, parseToken, type TokenHeader, verifiedHeader } from './jwt.js';
+import { ConfigError, VerifyError } from '../errors.js';
 import type {
   CognitoClaims,
   CognitoVerifier,
@@ -13,7 +8,12 @@ import type {
   JwksInput,
   VerifierSettings,
   VerifyOverrides,
-} from './types.js';
+} from '../types.js';
+import { checkClaims } from './claims.js';
+import { assertKeyFits, type KeyEntry } from './jwk.js';
+import { type JwksSettings, JwksStore } from './jwks.js';
+import { MAX_TOKEN_LENGTH, type ParsedToken, parseToken, type TokenHeader, verifiedHeader } from './jwt.js';
+import type { ResultCache } from './result-cache.js';
 import {
   applyOverrides,
   type Checks,

@@ -1,12 +1,12 @@
-import { ResultCache } from './cache.js';
+import { issuersOf, jwksUriOf, parseUserPoolId } from '../cognito/facts.js';
+import { isLoopbackHost } from '../cognito/loopback.js';
+import { ConfigError } from '../errors.js';
+import type { CognitoClaims, CustomCheck } from '../types.js';
+import { isRecord } from '../util/guards.js';
 import type { ClaimRules } from './claims.js';
-import { issuersOf, jwksUriOf, parseUserPoolId } from './cognito.js';
-import { ConfigError } from './errors.js';
-import { isRecord } from './guards.js';
 import { importJwk, isJwks, type KeyEntry, NOT_A_JWKS } from './jwk.js';
 import type { JwksSettings } from './jwks.js';
-import { isLoopbackHost } from './loopback.js';
-import type { CognitoClaims, CustomCheck } from './types.js';
+import { ResultCache } from './result-cache.js';
 
 export const DEFAULT_CACHE_ENTRIES = 1000;
 export const DEFAULT_JWKS_TIMEOUT_MS = 3000;

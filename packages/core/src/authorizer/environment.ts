@@ -1,14 +1,14 @@
-import type { AppSyncSupport } from './appsync.js';
+import type { AppSyncSupport } from '../answer/appsync.js';
+import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
+import { compileParsedRules } from '../decide/rules.js';
+import { ConfigError } from '../errors.js';
+import type { CognitoVerifierOptions, VerifierSettings } from '../types.js';
+import { isRecord } from '../util/guards.js';
+import type { KeyEntry } from '../verify/jwk.js';
+import { defaultVerifier } from '../verify/verifier.js';
+import { NO_REGION, POOL_ID_SHAPE, preloadedKeys, trustedUrl } from '../verify/verifier-config.js';
 import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
-import { issuersOf, parseUserPoolId } from './cognito.js';
 import { type Env, integer, json, jsonOrFile, list, oneOf, text, within } from './env-vars.js';
-import { ConfigError } from './errors.js';
-import { isRecord } from './guards.js';
-import type { KeyEntry } from './jwk.js';
-import { compileParsedRules } from './rules.js';
-import type { CognitoVerifierOptions, VerifierSettings } from './types.js';
-import { defaultVerifier } from './verifier.js';
-import { NO_REGION, POOL_ID_SHAPE, preloadedKeys, trustedUrl } from './verifier-config.js';
 
 // Each COGAUTH_* variable is parsed and checked where it is read, so every error names it.
 

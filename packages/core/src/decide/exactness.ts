@@ -4,7 +4,7 @@
  * a policy wildcard any number, and IAM has no one-segment wildcard.
  */
 
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { Neighbors, overreachOf, type Route, routesOf } from './overreach.js';
 import { admitsSubset, someCallerOf } from './requirements.js';
 import type { CompiledRule } from './rules.js';

@@ -1,4 +1,4 @@
-import { isRecord } from './guards.js';
+import { isRecord } from '../util/guards.js';
 
 /**
  * Where a decision came from: the authorizer events (`TOKEN` … `APPSYNC`), or a request an adapter passed to

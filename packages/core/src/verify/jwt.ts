@@ -1,7 +1,7 @@
+import { VerifyError } from '../errors.js';
+import { isRecord } from '../util/guards.js';
 import { type AlgorithmSpec, algorithmSpec, type JwsAlgorithm } from './algorithms.js';
 import { decodedLength, isBase64url, isCanonicalLength } from './base64url.js';
-import { VerifyError } from './errors.js';
-import { isRecord } from './guards.js';
 
 /** Tokens longer than this are refused before any decoding (Cognito tokens are 1–4 KB). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;

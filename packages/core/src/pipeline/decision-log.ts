@@ -1,5 +1,5 @@
-import type { VerifyError } from './errors.js';
-import type { EventKind } from './events.js';
+import type { EventKind } from '../authorizer/events.js';
+import type { VerifyError } from '../errors.js';
 
 export const DECISION_LOG_MSG = 'cogauth authorizer decision';
 

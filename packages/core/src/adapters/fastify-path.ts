@@ -1,4 +1,4 @@
-import { isRecord } from './guards.js';
+import { isRecord } from '../util/guards.js';
 import { originFormPath } from './request-path.js';
 
 /**
