@@ -5,8 +5,9 @@ import { ConfigError } from '../errors.js';
 import type { CognitoVerifierOptions, VerifierSettings } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import type { KeyEntry } from '../verify/jwk.js';
+import { NO_REGION, POOL_ID_SHAPE, preloadedKeys } from '../verify/pool-options.js';
+import { trustedUrl } from '../verify/trusted-url.js';
 import { defaultVerifier } from '../verify/verifier.js';
-import { NO_REGION, POOL_ID_SHAPE, preloadedKeys, trustedUrl } from '../verify/verifier-config.js';
 import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
 import { type Env, integer, json, jsonOrFile, list, oneOf, text, within } from './env-vars.js';
 

@@ -71,16 +71,8 @@ function audienceOf(payload: Record<string, unknown>): string | string[] | undef
   throw new VerifyError('CLAIM_INVALID', 'aud claim is not a string or an array of strings');
 }
 
-/**
- * Checks the claims of a token whose signature and issuer are already verified. `nowSeconds` is the
- * current time in (fractional) seconds since the epoch. Error messages never repeat claim values.
- */
-export function checkClaims(
-  payload: Record<string, unknown>,
-  rules: ClaimRules,
-  nowSeconds: number,
-): asserts payload is CognitoClaims {
-  const grace = rules.graceSeconds;
+/** `exp` (with the grace), then `nbf` and `iat` (not further ahead than the clock skew or the grace). */
+function checkTimes(payload: Record<string, unknown>, grace: number, nowSeconds: number): void {
   const exp = numericDate(payload, 'exp') as number;
   if (nowSeconds >= exp + grace) throw new VerifyError('TOKEN_EXPIRED', 'token has expired');
   const latest = nowSeconds + Math.max(grace, CLOCK_SKEW_SECONDS);
@@ -91,11 +83,14 @@ export function checkClaims(
   if (iat !== undefined && iat > latest) {
     throw new VerifyError('TOKEN_NOT_YET_VALID', 'token was issued in the future (iat)');
   }
-  if (typeof payload.sub !== 'string')
-    throw new VerifyError('CLAIM_INVALID', 'sub claim is missing or not a string');
-  checkTokenIds(payload);
-  const aud = audienceOf(payload);
+}
 
+/** `token_use`, the app client (`client_id` or every `aud` of an ID token), then the resource audience. */
+function checkClient(
+  payload: Record<string, unknown>,
+  aud: string | string[] | undefined,
+  rules: ClaimRules,
+): void {
   const tokenUse = payload.token_use;
   if (tokenUse !== 'access' && tokenUse !== 'id') {
     throw new VerifyError('TOKEN_USE_INVALID', 'token_use claim is missing or not "access" or "id"');
@@ -103,7 +98,6 @@ export function checkClaims(
   if (rules.tokenUse !== null && tokenUse !== rules.tokenUse) {
     throw new VerifyError('TOKEN_USE_INVALID', `token_use is not "${rules.tokenUse}"`);
   }
-
   if (rules.clientIds !== null) {
     const ok =
       tokenUse === 'access'
@@ -118,14 +112,16 @@ export function checkClaims(
       );
     }
   }
-
   if (rules.audience !== null && tokenUse === 'access' && !audienceMatches(aud, rules.audience)) {
     throw new VerifyError(
       'AUDIENCE_INVALID',
       aud === undefined ? 'access token has no aud' : 'aud is not an allowed audience',
     );
   }
+}
 
+/** `cognito:groups` and `scope`: their shapes, and any-of on the required groups and scopes. */
+function checkGroupsAndScopes(payload: Record<string, unknown>, rules: ClaimRules): void {
   const groups = payload['cognito:groups'];
   if (groups !== undefined && !isStringArray(groups)) {
     throw new VerifyError('CLAIM_INVALID', 'cognito:groups claim is not an array of strings');
@@ -133,7 +129,6 @@ export function checkClaims(
   if (rules.groups !== null && !(groups !== undefined && rules.groups.some((g) => groups.includes(g)))) {
     throw new VerifyError('GROUP_NOT_ALLOWED', 'token is in none of the required groups');
   }
-
   const scope = payload.scope;
   if (scope !== undefined && typeof scope !== 'string')
     throw new VerifyError('CLAIM_INVALID', 'scope claim is not a string');
@@ -143,4 +138,21 @@ export function checkClaims(
       throw new VerifyError('SCOPE_NOT_ALLOWED', 'token has none of the required scopes');
     }
   }
+}
+
+/**
+ * Checks the claims of a token whose signature and issuer are already verified. `nowSeconds` is the
+ * current time in (fractional) seconds since the epoch. Error messages never repeat claim values.
+ */
+export function checkClaims(
+  payload: Record<string, unknown>,
+  rules: ClaimRules,
+  nowSeconds: number,
+): asserts payload is CognitoClaims {
+  checkTimes(payload, rules.graceSeconds, nowSeconds);
+  if (typeof payload.sub !== 'string')
+    throw new VerifyError('CLAIM_INVALID', 'sub claim is missing or not a string');
+  checkTokenIds(payload);
+  checkClient(payload, audienceOf(payload), rules);
+  checkGroupsAndScopes(payload, rules);
 }
