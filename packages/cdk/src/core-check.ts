@@ -1,22 +1,19 @@
 import { ConfigError } from '@cogauth/core';
-import { envErrorDetail, handlerFromEnv } from '@cogauth/core/lambda';
+import { handlerFromEnv } from '@cogauth/core/lambda';
 import { type IResolvable, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { environmentWith } from './environment.js';
 import type { AuthorizerSettings } from './settings.js';
 
-/**
- * Each variable the construct sets, with the prop it comes from and the name core's option has inside
- * the error (`COGAUTH_RULES: rules[1].route: …`), so a refusal names what the user wrote.
- */
-const PROP_OF: Readonly<Record<string, { prop: string; option?: string }>> = {
-  COGAUTH_USER_POOL_ID: { prop: 'userPoolId', option: 'userPoolId' },
-  COGAUTH_CLIENT_IDS: { prop: 'clientIds', option: 'clientId' },
-  COGAUTH_TOKEN_USE: { prop: 'tokenUse', option: 'tokenUse' },
-  COGAUTH_RULES: { prop: 'rules', option: 'rules' },
-  COGAUTH_HTTP_API_RESPONSE: { prop: 'httpApiResponse' },
-  COGAUTH_HTTP_API_CACHE: { prop: 'httpApiCache' },
-  COGAUTH_JWKS: { prop: 'jwks', option: 'jwks' },
+/** Each variable the construct sets, with the prop it comes from, so a refusal names what the user wrote. */
+const PROP_OF: Readonly<Record<string, string>> = {
+  COGAUTH_USER_POOL_ID: 'userPoolId',
+  COGAUTH_CLIENT_IDS: 'clientIds',
+  COGAUTH_TOKEN_USE: 'tokenUse',
+  COGAUTH_RULES: 'rules',
+  COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
+  COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_JWKS: 'jwks',
 };
 
 // Stand-ins for CloudFormation tokens, which have no value until deploy: well-formed, so core checks
@@ -30,14 +27,11 @@ function placeholderEnvironment(s: AuthorizerSettings): Record<string, string> {
   );
 }
 
-/** `COGAUTH_RULES: rules[1].route: invalid …` → field `rules[1].route`, message `invalid …`. */
+/** Core's path `['COGAUTH_RULES', 1, 'route']` → the prop's `['rules', 1, 'route']`, with the same detail. */
 function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
-  const entry = PROP_OF[err.field];
-  if (entry === undefined)
-    return new ConfigError('props', `the authorizer would refuse them: ${err.message}`);
-  const prop = entry.prop === 'userPoolId' ? s.poolField : entry.prop;
-  const { path, detail } = envErrorDetail(err, entry.option);
-  return new ConfigError(`${prop}${path}`, detail);
+  const prop = PROP_OF[err.field];
+  if (prop === undefined) return new ConfigError('props', `the authorizer would refuse them: ${err.message}`);
+  return new ConfigError([prop === 'userPoolId' ? s.poolField : prop, ...err.path.slice(1)], err.detail);
 }
 
 /**

@@ -36,11 +36,11 @@ export class CogauthJwks {
     }
     // Public parts only: a private key in the environment would be readable by anyone who can read the function.
     for (const [i, key] of document.keys.entries()) {
-      if (!isRecord(key)) throw new ConfigError(`jwks.keys[${i}]`, 'must be an object');
+      if (!isRecord(key)) throw new ConfigError(['jwks', 'keys', i], 'must be an object');
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
         if (key[secret] !== undefined) {
           throw new ConfigError(
-            `jwks.keys[${i}]`,
+            ['jwks', 'keys', i],
             `holds private key material ("${secret}"): embed public keys only`,
           );
         }

@@ -1,4 +1,11 @@
-import { ConfigError, isAwsUserPoolId, isClientId, parseRules, type RouteRule } from '@cogauth/core';
+import {
+  ConfigError,
+  type ConfigPath,
+  isAwsUserPoolId,
+  isClientId,
+  parseRules,
+  type RouteRule,
+} from '@cogauth/core';
 import { Duration, Token } from 'aws-cdk-lib';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 
@@ -47,12 +54,12 @@ function pool(props: CogauthAuthorizerProps): Pick<AuthorizerSettings, 'userPool
 }
 
 function clients(props: CogauthAuthorizerProps): MaybeToken[] {
-  const ids: { field: string; id: unknown }[] = [
+  const ids: { field: ConfigPath; id: unknown }[] = [
     ...(props.userPoolClients ?? []).map((c, i) => ({
-      field: `userPoolClients[${i}]`,
+      field: ['userPoolClients', i],
       id: c.userPoolClientId,
     })),
-    ...(props.clientIds ?? []).map((id, i) => ({ field: `clientIds[${i}]`, id })),
+    ...(props.clientIds ?? []).map((id, i) => ({ field: ['clientIds', i], id })),
   ];
   if (ids.length === 0) {
     throw new ConfigError('clientIds', 'name at least one app client (userPoolClients or clientIds)');

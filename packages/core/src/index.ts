@@ -84,6 +84,7 @@ export {
 export {
   CogauthError,
   ConfigError,
+  type ConfigPath,
   VERIFY_ERROR_CODES,
   VerifyError,
   type VerifyErrorCode,

@@ -3,7 +3,6 @@ import { integer } from './authorizer/env-vars.js';
 import { handlerFromEnv as fromEnv } from './authorizer/environment.js';
 import { type AuthorizerHandler, typedHandler } from './authorizer/handler-types.js';
 
-export { type EnvErrorDetail, envErrorDetail } from './authorizer/env-error.js';
 export type { AuthorizerHandler } from './authorizer/handler-types.js';
 
 /** The environment `handlerFromEnv` reads: `process.env` or any map of variable names to values. */

@@ -44,7 +44,7 @@ function checkConditions(conditions: Conditions | undefined): Conditions | undef
   for (const op of operators) {
     const block = conditions[op];
     if (typeof block !== 'object' || block === null || Object.keys(block).length === 0) {
-      throw new ConfigError(`conditions.${op}`, 'must be a non-empty object');
+      throw new ConfigError(['conditions', op], 'must be a non-empty object');
     }
   }
   return structuredClone(conditions);

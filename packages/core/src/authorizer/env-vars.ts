@@ -80,16 +80,3 @@ export function jsonOrFile(env: Env, name: string, fileName: string): JsonVariab
   if (file !== undefined) return { name: fileName, value: json(fileName, readFile(env, fileName, file)) };
   return undefined;
 }
-
-/**
- * Runs `read` on the value of `variable`; `read` names places inside it from the variable on
- * (`COGAUTH_RULES[2].route`). Its ConfigError is reported under the variable, the message keeping the place.
- */
-export function within<T>(variable: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (!(err instanceof ConfigError) || err.field === variable) throw err;
-    throw new ConfigError(variable, err.message.slice(err.field.length + 2), err.field);
-  }
-}

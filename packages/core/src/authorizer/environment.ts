@@ -9,7 +9,7 @@ import { NO_REGION, POOL_ID_SHAPE, preloadedKeys } from '../verify/pool-options.
 import { trustedUrl } from '../verify/trusted-url.js';
 import { defaultVerifier } from '../verify/verifier.js';
 import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
-import { type Env, integer, json, jsonOrFile, list, oneOf, text, within } from './env-vars.js';
+import { type Env, integer, json, jsonOrFile, list, oneOf, text } from './env-vars.js';
 
 // Each COGAUTH_* variable is parsed and checked where it is read, so every error names it.
 
@@ -49,7 +49,7 @@ function singlePool(
 
   const issuer = text(env, 'COGAUTH_ISSUER');
   if (issuer !== undefined) {
-    const issuers = list(issuer).map((url) => trustedUrl(url, 'COGAUTH_ISSUER', insecure));
+    const issuers = list(issuer).map((url) => trustedUrl(url, ['COGAUTH_ISSUER'], insecure));
     if (issuers.length === 0) throw new ConfigError('COGAUTH_ISSUER', 'lists no issuer');
     if (new Set(issuers).size < issuers.length)
       throw new ConfigError('COGAUTH_ISSUER', 'lists an issuer twice');
@@ -58,7 +58,7 @@ function singlePool(
     throw new ConfigError('COGAUTH_USER_POOL_ID', `${NO_REGION} COGAUTH_ISSUER and COGAUTH_JWKS_URI`);
   }
   const jwksUri = text(env, 'COGAUTH_JWKS_URI');
-  if (jwksUri !== undefined) options.jwksUri = trustedUrl(jwksUri, 'COGAUTH_JWKS_URI', insecure);
+  if (jwksUri !== undefined) options.jwksUri = trustedUrl(jwksUri, ['COGAUTH_JWKS_URI'], insecure);
 
   const jwks = jsonOrFile(env, 'COGAUTH_JWKS', 'COGAUTH_JWKS_FILE');
   if (jwks === undefined && settings.jwksOffline) {
@@ -70,7 +70,7 @@ function singlePool(
   const grace = integer(env, 'COGAUTH_GRACE_SECONDS', 0, MAX_GRACE_SECONDS);
   if (grace !== undefined) options.graceSeconds = grace;
   // The keys are imported once, here, and handed to the verifier as they are.
-  const keys = jwks && within(jwks.name, () => preloadedKeys(jwks.value, jwks.name));
+  const keys = jwks && preloadedKeys(jwks.value, [jwks.name]);
   return { options, keys };
 }
 
@@ -93,7 +93,7 @@ function manyPools(env: Env, value: string): unknown[] {
   // The Lambda entry caps the clock tolerance as it does COGAUTH_GRACE_SECONDS: one rule.
   pools.forEach((pool: unknown, i) => {
     if (isRecord(pool) && pool.graceSeconds !== undefined && !isGraceSeconds(pool.graceSeconds))
-      throw new ConfigError('COGAUTH_POOLS', GRACE_RULE, `COGAUTH_POOLS[${i}].graceSeconds`);
+      throw new ConfigError(['COGAUTH_POOLS', i, 'graceSeconds'], GRACE_RULE);
   });
   return pools;
 }
@@ -126,14 +126,14 @@ export function handlerFromEnv(
 
   const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
-  const compiled = within(rules.name, () => compileParsedRules(rules.value, rules.name));
+  const compiled = compileParsedRules(rules.value, [rules.name]);
 
   const httpApiResponse = oneOf(env, 'COGAUTH_HTTP_API_RESPONSE', ['iam', 'simple']);
   const httpApiCache = oneOf(env, 'COGAUTH_HTTP_API_CACHE', ['on', 'off']);
   // The single pool's variables are all checked above; COGAUTH_POOLS entries are checked by the verifier.
   const verifier = Array.isArray(pools)
-    ? within('COGAUTH_POOLS', () => defaultVerifier(pools, settings, 'COGAUTH_POOLS'))
-    : defaultVerifier(pools.options, settings, 'options', pools.keys);
+    ? defaultVerifier(pools, settings, ['COGAUTH_POOLS'])
+    : defaultVerifier(pools.options, settings, ['options'], pools.keys);
   const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds: appSync?.ttlSeconds };
   return authorizerOf(verifier, compiled, answers, undefined, undefined, appSync?.support);
 }

@@ -47,42 +47,42 @@ export function toAuthorizerContext(input: Readonly<Record<string, unknown>>): A
 }
 
 function contextValue(key: string, value: unknown): ContextValue | undefined {
-  const field = `context.${key}`;
   if (key === '') throw new ConfigError('context', 'keys must not be empty');
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      if (!Number.isFinite(value)) throw new ConfigError(field, 'must be a finite number');
+      if (!Number.isFinite(value)) throw new ConfigError(['context', key], 'must be a finite number');
       return value;
     case 'undefined':
       return undefined;
     case 'object':
       if (value === null) return undefined;
-      if (Array.isArray(value)) return value.map((v) => arrayElement(field, v)).join(',');
-      return json(field, value);
+      if (Array.isArray(value)) return value.map((v) => arrayElement(key, v)).join(',');
+      return json(key, value);
     default:
-      throw new ConfigError(field, `a ${typeof value} cannot be passed in an authorizer context`);
+      throw new ConfigError(['context', key], `a ${typeof value} cannot be passed in an authorizer context`);
   }
 }
 
-function arrayElement(field: string, value: unknown): string {
+function arrayElement(key: string, value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return json(field, value);
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new ConfigError(field, 'must be finite');
+  if (typeof value === 'object') return json(key, value);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new ConfigError(['context', key], 'must be finite');
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
     return String(value);
-  throw new ConfigError(field, `a ${typeof value} cannot be passed in an authorizer context`);
+  throw new ConfigError(['context', key], `a ${typeof value} cannot be passed in an authorizer context`);
 }
 
-function json(field: string, value: unknown): string {
+function json(key: string, value: unknown): string {
   try {
     return JSON.stringify(value, (_k, v: unknown) => {
       if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('non-finite number');
       return v;
     });
   } catch (cause) {
-    throw new ConfigError(field, `cannot be JSON-encoded (${(cause as Error).message})`);
+    throw new ConfigError(['context', key], `cannot be JSON-encoded (${(cause as Error).message})`);
   }
 }

@@ -4,14 +4,15 @@
  * a policy wildcard any number, and IAM has no one-segment wildcard.
  */
 
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigPath } from '../errors.js';
+import { configPathText } from '../util/config-path.js';
 import { Neighbors, overreachOf, type Route, routesOf } from './overreach.js';
 import { admitsSubset, someCallerOf } from './requirements.js';
 import type { CompiledRule } from './rules.js';
 import { compareSpecificity, templatesOverlap, verbsOverlap } from './template.js';
 
 /** Throws a ConfigError naming the rule whose requirement a policy could not enforce. */
-export function checkRouteSelection(rules: readonly CompiledRule[], root: string): void {
+export function checkRouteSelection(rules: readonly CompiledRule[], root: ConfigPath): void {
   const routes = routesOf(rules);
   const neighbors = new Neighbors(routes);
   for (const r of routes) for (const s of neighbors.of(r.path)) checkPreemption(r, s, root);
@@ -24,12 +25,12 @@ export function checkRouteSelection(rules: readonly CompiledRule[], root: string
  * `GET /files/{proxy+}` (anyone) and `ANY /files/{id}` (admins), `GET /files/1` belongs to the admins'
  * route, `GET /files/1/2` to everyone's, and `GET/files/*` matches both.
  */
-function checkPreemption(r: Route, s: Route, root: string): void {
+function checkPreemption(r: Route, s: Route, root: ConfigPath): void {
   if (r === s || admitsSubset(r.rule.rule, s.rule.rule)) return;
   if (!verbsOverlap(r.template, s.template) || compareSpecificity(s.template, r.template) <= 0) return;
   if (!templatesOverlap(r.template, s.template)) return;
   throw new ConfigError(
-    `${root}[${s.rule.index}].route`,
+    [...root, s.rule.index, 'route'],
     `${name(s.rule, root)} is the route API Gateway selects, being more specific, for some requests that ` +
       `${name(r.rule, root)} also matches, and it admits fewer callers; a policy cannot allow the one and ` +
       'deny the other there (a policy wildcard matches any number of path segments); ' +
@@ -43,26 +44,31 @@ function checkPreemption(r: Route, s: Route, root: string): void {
  * `{param}`. For public `GET /x/{id}` and `GET /x/{id}/view` next to an admins' `ANY /x/{proxy+}`,
  * `GET /x/1/view` and `GET /x/1/2` both need a wildcard over `1/view` and `1/2`.
  */
-function checkOverreach(rules: readonly CompiledRule[], root: string): void {
+function checkOverreach(rules: readonly CompiledRule[], root: ConfigPath): void {
   for (const entry of overreachOf(rules).entries) {
     for (const t of entry.reach) {
       for (const s of entry.reach) {
         if (!someCallerOf(entry.rule.rule, t.rule, s.rule)) continue;
         throw new ConfigError(
-          `${root}[${s.index}].route`,
+          [...root, s.index, 'route'],
           `${name(s, root)} and ${name(t, root)} are both reached by ${entry.resource} (the policy pattern of ` +
             `${name(entry.rule, root)} where its {param} spans several segments), and some callers ` +
-            `${root}[${entry.rule.index}] admits may use ${root}[${t.index}] but not ${root}[${s.index}]; ` +
+            `${at(root, entry.rule.index)} admits may use ${at(root, t.index)} but not ${at(root, s.index)}; ` +
             'a policy cannot deny the one and allow the other (IAM has no one-segment wildcard); ' +
-            `give ${root}[${t.index}] and ${root}[${s.index}] the same groups/scopes or move one of them`,
+            `give ${at(root, t.index)} and ${at(root, s.index)} the same groups/scopes or move one of them`,
         );
       }
     }
   }
 }
 
-function name(rule: CompiledRule, root: string): string {
-  return `${root}[${rule.index}] ${JSON.stringify(rule.rule.route)}`;
+/** `rules[2]`, or the rule as the root names it (`COGAUTH_RULES[2]`). */
+function at(root: ConfigPath, index: number): string {
+  return configPathText([...root, index]);
+}
+
+function name(rule: CompiledRule, root: ConfigPath): string {
+  return `${at(root, rule.index)} ${JSON.stringify(rule.rule.route)}`;
 }
 
 const CASE_BLIND = 'once letter case is ignored (as Express and Fastify with caseSensitive: false route)';
@@ -73,7 +79,7 @@ const CASE_BLIND = 'once letter case is ignored (as Express and Fastify with cas
  * rule the case-sensitive decision never weighed (a public `GET /x/{id}` beside an admins-only
  * `ANY /X/{proxy+}`: Express routes `/x/1/2` to the latter, and no Deny covers it).
  */
-export function checkCaseBlindRouteSelection(rules: readonly CompiledRule[], root: string): void {
+export function checkCaseBlindRouteSelection(rules: readonly CompiledRule[], root: ConfigPath): void {
   const folded = rules.map((r) => ({
     ...r,
     rule: { ...r.rule, route: foldPath(r.rule.route, ' ') },
@@ -83,7 +89,7 @@ export function checkCaseBlindRouteSelection(rules: readonly CompiledRule[], roo
     checkRouteSelection(folded, root);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(error.field, `${CASE_BLIND}: ${error.message.slice(error.field.length + 2)}`);
+    throw new ConfigError(error.path, `${CASE_BLIND}: ${error.detail}`);
   }
   const written = entryKeys(rules);
   const blind = entryKeys(folded);
@@ -91,7 +97,7 @@ export function checkCaseBlindRouteSelection(rules: readonly CompiledRule[], roo
   if (differing === undefined) return;
   const rule = rules.find((r) => r.index === Number(differing.split('|')[0])) as CompiledRule;
   throw new ConfigError(
-    `${root}[${rule.index}].route`,
+    [...root, rule.index, 'route'],
     `${name(rule, root)} reaches other routes than as written ${CASE_BLIND}, so the Denies made for ` +
       'it would not fit what the router selects; spell the literal segments of overlapping routes alike',
   );

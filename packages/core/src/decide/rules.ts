@@ -1,5 +1,6 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigPath } from '../errors.js';
 import type { CognitoClaims } from '../types.js';
+import { configPathText } from '../util/config-path.js';
 import { isRecord } from '../util/guards.js';
 import { checkCaseBlindRouteSelection, checkRouteSelection } from './exactness.js';
 import { globContains, globMatch, globsOverlap } from './glob.js';
@@ -42,7 +43,7 @@ export function parseRules(input: unknown): RouteRule[] {
 }
 
 /** `parseRules` and `compileRules` in one pass; `root` names the rules in errors (`COGAUTH_RULES[2].route`). */
-export function compileParsedRules(input: unknown, root = 'rules'): CompiledRule[] {
+export function compileParsedRules(input: unknown, root: ConfigPath = ['rules']): CompiledRule[] {
   let value = input;
   if (typeof value === 'string') {
     try {
@@ -53,40 +54,40 @@ export function compileParsedRules(input: unknown, root = 'rules'): CompiledRule
   }
   if (!Array.isArray(value)) throw new ConfigError(root, 'must be an array of route rules');
   if (value.length === 0) throw new ConfigError(root, 'is empty: it would deny every request');
-  const compiled = compileRules(value.map((raw, i) => parseRule(raw, `${root}[${i}]`)));
+  const compiled = compileRules(value.map((raw, i) => parseRule(raw, [...root, i])));
   checkShadowing(compiled, root);
   checkRouteSelection(compiled, root);
   return compiled;
 }
 
-function parseRule(raw: unknown, at: string): RouteRule {
+function parseRule(raw: unknown, at: ConfigPath): RouteRule {
   if (!isRecord(raw)) throw new ConfigError(at, 'must be an object');
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!RULE_KEYS.has(key))
-      throw new ConfigError(`${at}.${key}`, 'unknown key (allowed: route, groups, scopes)');
+      throw new ConfigError([...at, key], 'unknown key (allowed: route, groups, scopes)');
   }
   const route = obj.route;
   if (typeof route !== 'string')
-    throw new ConfigError(`${at}.route`, 'must be a string like "GET /messages"');
+    throw new ConfigError([...at, 'route'], 'must be a string like "GET /messages"');
   if (ruleResources(route) === undefined) {
     throw new ConfigError(
-      `${at}.route`,
+      [...at, 'route'],
       `invalid route ${JSON.stringify(route)}: expected "<${HTTP_VERBS.join('|')}|ANY> /path", "$connect" or "GRAPHQL Type.field"`,
     );
   }
   const rule: { route: string; groups?: readonly string[]; scopes?: readonly string[] } = { route };
-  if (obj.groups !== undefined) rule.groups = names(obj.groups, `${at}.groups`);
-  if (obj.scopes !== undefined) rule.scopes = names(obj.scopes, `${at}.scopes`);
+  if (obj.groups !== undefined) rule.groups = names(obj.groups, [...at, 'groups']);
+  if (obj.scopes !== undefined) rule.scopes = names(obj.scopes, [...at, 'scopes']);
   return Object.freeze(rule);
 }
 
-function names(value: unknown, at: string): readonly string[] {
+function names(value: unknown, at: ConfigPath): readonly string[] {
   if (!Array.isArray(value) || value.length === 0)
     throw new ConfigError(at, 'must be a non-empty array of strings');
   value.forEach((v, i) => {
     if (typeof v !== 'string' || !NAME.test(v)) {
-      throw new ConfigError(`${at}[${i}]`, 'must be a non-empty string without spaces');
+      throw new ConfigError([...at, i], 'must be a non-empty string without spaces');
     }
   });
   return Object.freeze([...(value as string[])]);
@@ -97,7 +98,7 @@ export function compileRules(rules: readonly RouteRule[]): CompiledRule[] {
   return rules.map((rule, index) => {
     const resources = ruleResources(rule.route);
     if (!resources)
-      throw new ConfigError(`rules[${index}].route`, `invalid route ${JSON.stringify(rule.route)}`);
+      throw new ConfigError(['rules', index, 'route'], `invalid route ${JSON.stringify(rule.route)}`);
     return Object.freeze({
       index,
       rule,
@@ -197,7 +198,7 @@ export function isRouteAllowed(
  * error when A is at least as wide as B (a public `GET /messages/{id}` next to an admin-only
  * `GET /messages/{id}/secret`) or when the two only partly overlap.
  */
-function checkShadowing(rules: readonly CompiledRule[], root: string, how = ''): void {
+function checkShadowing(rules: readonly CompiledRule[], root: ConfigPath, how = ''): void {
   for (const a of rules) {
     for (const b of rules) {
       if (a === b || admitsSubset(a, b)) continue;
@@ -208,8 +209,8 @@ function checkShadowing(rules: readonly CompiledRule[], root: string, how = ''):
       const aContainsB = b.resources.every((rb) => a.resources.some((ra) => globContains(ra, rb)));
       if (bContainsA && !aContainsB) continue;
       throw new ConfigError(
-        `${root}[${b.index}].route`,
-        `${JSON.stringify(b.rule.route)} is also matched by ${root}[${a.index}] ${JSON.stringify(a.rule.route)}${how}, ` +
+        [...root, b.index, 'route'],
+        `${JSON.stringify(b.rule.route)} is also matched by ${configPathText([...root, a.index])} ${JSON.stringify(a.rule.route)}${how}, ` +
           'which admits callers this rule does not (policy wildcards match across "/"); ' +
           'give them the same groups/scopes or make the routes disjoint',
       );
@@ -226,7 +227,7 @@ function checkShadowing(rules: readonly CompiledRule[], root: string, how = ''):
  * the same holds for route selection (exactness.ts `checkCaseBlindRouteSelection`).
  * `createAuthenticator` runs it on the HTTP rules; the API Gateway authorizer does not need it.
  */
-export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root = 'rules'): void {
+export function checkCaseBlindShadowing(rules: readonly CompiledRule[], root: ConfigPath = ['rules']): void {
   const folded = rules.map((r) => ({ ...r, resources: r.resources.map((x) => x.toLowerCase()) }));
   checkShadowing(
     folded,

@@ -1,5 +1,5 @@
 /** The claim checks of a pool as its options or one call's overrides give them, validated. */
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigPath } from '../errors.js';
 import type { CustomCheck } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import type { ClaimRules } from './claims.js';
@@ -32,30 +32,34 @@ const RENAMED = new Map([
   ['customJwtCheck', 'customCheck'],
 ]);
 
-export function rejectUnknownKeys(value: Record<string, unknown>, known: Set<string>, prefix: string): void {
+export function rejectUnknownKeys(
+  value: Record<string, unknown>,
+  known: Set<string>,
+  prefix: ConfigPath,
+): void {
   for (const key of Object.keys(value)) {
     if (known.has(key)) continue;
     const renamed = RENAMED.get(key);
     const hint = renamed === undefined ? '' : ` (cogauth calls it ${renamed})`;
-    throw new ConfigError(`${prefix}${key}`, `is not a known option${hint}`);
+    throw new ConfigError([...prefix, key], `is not a known option${hint}`);
   }
 }
 
 export const NON_EMPTY_STRING = 'must be a non-empty string';
 
-export function stringList(value: unknown, field: string): string[] {
+export function stringList(value: unknown, field: ConfigPath): string[] {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) throw new ConfigError(field, 'must not be an empty list');
   list.forEach((item, i) => {
     if (typeof item !== 'string' || item.length === 0) {
-      throw new ConfigError(Array.isArray(value) ? `${field}[${i}]` : field, NON_EMPTY_STRING);
+      throw new ConfigError(Array.isArray(value) ? [...field, i] : field, NON_EMPTY_STRING);
     }
   });
   return list as string[];
 }
 
 /** One claim check from options or overrides; `undefined` never gets here. */
-export function readCheck(key: string, value: unknown, field: string): unknown {
+export function readCheck(key: string, value: unknown, field: ConfigPath): unknown {
   switch (key) {
     case 'tokenUse':
       if (value !== 'access' && value !== 'id' && value !== null)
@@ -80,13 +84,13 @@ export function readCheck(key: string, value: unknown, field: string): unknown {
 /** Validates the overrides of one verify() call. Absent and undefined keys keep the pool's value. */
 export function readOverrides(overrides: unknown): ChecksPatch {
   if (!isRecord(overrides)) throw new ConfigError('overrides', 'must be an object');
-  rejectUnknownKeys(overrides, CHECK_KEYS, 'overrides.');
+  rejectUnknownKeys(overrides, CHECK_KEYS, ['overrides']);
   const rules: Record<string, unknown> = {};
   let customCheck: CustomCheck | null | undefined;
   for (const key of Object.keys(overrides)) {
     const value = overrides[key];
     if (value === undefined) continue;
-    const checked = readCheck(key, value, `overrides.${key}`);
+    const checked = readCheck(key, value, ['overrides', key]);
     if (key === 'customCheck') customCheck = checked as CustomCheck | null;
     else rules[RULE_NAMES[key] as string] = checked;
   }

@@ -1,4 +1,4 @@
-import { ConfigError, VerifyError } from '../errors.js';
+import { ConfigError, type ConfigPath, VerifyError } from '../errors.js';
 import type { Checks } from './checks.js';
 import type { KeyEntry } from './jwk.js';
 import { type JwksSettings, JwksStore } from './jwks.js';
@@ -10,30 +10,33 @@ export interface Pool {
   readonly issuers: readonly string[];
   readonly checks: Checks;
   readonly jwks: JwksStore;
+  /** Where its options are, for errors: `['COGAUTH_POOLS', 1]`, or `[]` for a verifier's one pool. */
+  readonly place: ConfigPath;
 }
 
 /**
- * The pools of one verifier, validated from its options (`root` names them in errors), each with its own
- * key set. `keys`: a single pool's JWKS, already imported. `forgetResults` runs when a new key set drops
+ * The pools of one verifier, validated from its options, each with its own key set. Errors name a pool
+ * of a list `[...root, i]` and a single pool's options `single` (`[]`: `clientId`, not `options.clientId`). `keys`: a single pool's JWKS, already imported. `forgetResults` runs when a new key set drops
  * or changes a key, so the results verified with it go too.
  */
 export function poolsOf(
   options: unknown,
-  root: string,
+  root: ConfigPath,
   jwksSettings: JwksSettings,
   forgetResults: () => void,
   keys?: Map<string, KeyEntry>,
+  single: ConfigPath = [],
 ): Pool[] {
   const many = Array.isArray(options);
   const list: unknown[] = many ? options : [options];
   if (list.length === 0) throw new ConfigError(root, 'must list at least one user pool');
   return list.map((entry, i) => {
-    const prefix = many ? `${root}[${i}].` : '';
-    const config = readPool(entry, many ? `${root}[${i}]` : root, prefix);
+    const place = many ? [...root, i] : single;
+    const config = readPool(entry, many ? place : root, place);
     const preloaded = config.preloaded ?? keys;
     if (jwksSettings.offline && preloaded === undefined)
       throw new ConfigError(
-        `${prefix}jwks`,
+        [...place, 'jwks'],
         'is required offline (settings.jwksOffline, COGAUTH_JWKS_OFFLINE=true)',
       );
     return {
@@ -41,6 +44,7 @@ export function poolsOf(
       issuers: config.issuers,
       checks: config.checks,
       jwks: new JwksStore(config.jwksUri, jwksSettings, preloaded, forgetResults),
+      place,
     };
   });
 }
@@ -58,15 +62,14 @@ export class PoolIndex {
   readonly #issuerPools: readonly Pool[];
   readonly #scan: boolean;
 
-  constructor(pools: readonly Pool[], root: string) {
-    const many = pools.length > 1;
-    pools.forEach((pool, i) => {
+  constructor(pools: readonly Pool[]) {
+    for (const pool of pools) {
       for (const issuer of pool.issuers) {
         if (this.#byIssuer.has(issuer))
-          throw new ConfigError(`${many ? `${root}[${i}].` : ''}issuer`, 'is used by two pools');
+          throw new ConfigError([...pool.place, 'issuer'], 'is used by two pools');
         this.#byIssuer.set(issuer, pool);
       }
-    });
+    }
     this.pools = pools;
     this.single = pools.length === 1 ? pools[0] : undefined;
     this.customChecks = pools.some((pool) => pool.checks.customCheck !== null);

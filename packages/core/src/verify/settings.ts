@@ -1,5 +1,5 @@
 /** The verifier's settings (cache, JWKS download and lifecycle), validated, with their defaults. */
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigPath } from '../errors.js';
 import type { CognitoClaims } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import { rejectUnknownKeys } from './checks.js';
@@ -21,7 +21,7 @@ const SETTING_KEYS = new Set([
   'jwksOffline',
 ]);
 
-function positiveInteger(value: unknown, field: string, fallback: number, allowZero = false): number {
+function positiveInteger(value: unknown, field: ConfigPath, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || (value === 0 && !allowZero)) {
     throw new ConfigError(field, `must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
@@ -35,21 +35,21 @@ export function readSettings(settings: unknown): {
 } {
   if (settings === undefined) settings = {};
   if (!isRecord(settings)) throw new ConfigError('settings', 'must be an object');
-  rejectUnknownKeys(settings, SETTING_KEYS, 'settings.');
+  rejectUnknownKeys(settings, SETTING_KEYS, ['settings']);
   const s = settings;
   const setting = (key: string, fallback: number, allowZero?: boolean) =>
-    positiveInteger(s[key], `settings.${key}`, fallback, allowZero);
+    positiveInteger(s[key], ['settings', key], fallback, allowZero);
   let cache: ResultCache<CognitoClaims> | null;
   if (s.cache === false) cache = null;
   else if (s.cache === undefined || s.cache === true) cache = new ResultCache(DEFAULT_CACHE_ENTRIES);
   else if (isRecord(s.cache)) {
-    rejectUnknownKeys(s.cache, new Set(['maxEntries']), 'settings.cache.');
+    rejectUnknownKeys(s.cache, new Set(['maxEntries']), ['settings', 'cache']);
     cache = new ResultCache(
-      positiveInteger(s.cache.maxEntries, 'settings.cache.maxEntries', DEFAULT_CACHE_ENTRIES),
+      positiveInteger(s.cache.maxEntries, ['settings', 'cache', 'maxEntries'], DEFAULT_CACHE_ENTRIES),
     );
-  } else throw new ConfigError('settings.cache', 'must be false or {maxEntries}');
+  } else throw new ConfigError(['settings', 'cache'], 'must be false or {maxEntries}');
   if (s.jwksOffline !== undefined && typeof s.jwksOffline !== 'boolean')
-    throw new ConfigError('settings.jwksOffline', 'must be true or false');
+    throw new ConfigError(['settings', 'jwksOffline'], 'must be true or false');
   return {
     cache,
     jwks: {

@@ -1,8 +1,8 @@
 /** Which issuer and JWKS URLs the verifier trusts: https, or plain http to a loopback host. */
 import { isLoopbackHost } from '../cognito/loopback.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigPath } from '../errors.js';
 
-function parsedHttpUrl(value: unknown, field: string): URL {
+function parsedHttpUrl(value: unknown, field: ConfigPath): URL {
   if (typeof value !== 'string' || value.length === 0)
     throw new ConfigError(field, 'must be a non-empty URL string');
   if (/\s/.test(value)) throw new ConfigError(field, 'must not contain whitespace');
@@ -24,7 +24,7 @@ function parsedHttpUrl(value: unknown, field: string): URL {
  * http:// needs `allowInsecureHttp`, because anyone on the network path could swap in their own keys. The
  * issuer counts too: the default JWKS URL derives from it, and Cognito's issuers are https.
  */
-export function trustedUrl(value: unknown, field: string, allowInsecureHttp: boolean): string {
+export function trustedUrl(value: unknown, field: ConfigPath, allowInsecureHttp: boolean): string {
   const url = parsedHttpUrl(value, field);
   if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
     throw new ConfigError(
@@ -38,7 +38,7 @@ export function trustedUrl(value: unknown, field: string, allowInsecureHttp: boo
 }
 
 /** The allowInsecureHttp option or setting: true, false or absent (false). */
-export function insecureHttpOptIn(value: unknown, field: string): boolean {
+export function insecureHttpOptIn(value: unknown, field: ConfigPath): boolean {
   if (value !== undefined && typeof value !== 'boolean')
     throw new ConfigError(field, 'must be true or false');
   return value === true;

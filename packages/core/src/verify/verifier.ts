@@ -1,5 +1,5 @@
 import { verify as cryptoVerify } from 'node:crypto';
-import { VerifyError } from '../errors.js';
+import { type ConfigPath, VerifyError } from '../errors.js';
 import type {
   CognitoClaims,
   CognitoVerifier,
@@ -28,12 +28,13 @@ export function createCognitoVerifier(
   settings?: VerifierSettings,
 ): CognitoVerifier {
   const { cache, jwks } = readSettings(settings);
-  return verifierOf(options, cache, jwks, 'options');
+  return verifierOf(options, cache, jwks, ['options']);
 }
 
 /**
- * The Lambda entry's verifier: options straight from the environment, checked here; `root` names the
- * options in errors (`COGAUTH_POOLS[1].issuer`). `keys`: a single pool's JWKS, already imported.
+ * A verifier from options given elsewhere (the environment, `createAuthorizer`'s `verifier`), checked
+ * here: errors name a pool of a list `[...root, i, …]` (`COGAUTH_POOLS[1].issuer`) and a single pool's
+ * options `[...single, …]`. `keys`: a single pool's JWKS, already imported.
  * Internal (stripped from the .d.ts): its KeyEntry holds a node:crypto KeyObject, and the public
  * declarations must not need @types/node.
  * @internal
@@ -41,11 +42,12 @@ export function createCognitoVerifier(
 export function defaultVerifier(
   options: unknown,
   settings: VerifierSettings,
-  root: string,
+  root: ConfigPath,
   keys?: Map<string, KeyEntry>,
+  single: ConfigPath = [],
 ): CognitoVerifier {
   const { cache, jwks } = readSettings(settings);
-  return verifierOf(options, cache, jwks, root, keys);
+  return verifierOf(options, cache, jwks, root, keys, single);
 }
 
 type Cache = ResultCache<CognitoClaims> | null;
@@ -181,12 +183,13 @@ function verifierOf(
   options: unknown,
   cache: Cache,
   jwksSettings: JwksSettings,
-  root: string,
+  root: ConfigPath,
   keys?: Map<string, KeyEntry>,
+  single: ConfigPath = [],
 ): CognitoVerifier {
   // A new key set that drops or changes a key must also drop the results verified with it.
   const forgetResults = () => cache?.clear();
-  const index = new PoolIndex(poolsOf(options, root, jwksSettings, forgetResults, keys), root);
+  const index = new PoolIndex(poolsOf(options, root, jwksSettings, forgetResults, keys, single));
   const v: Verifying = { cache, index };
   // Plain closures, not methods on `this`: `const { verify } = verifier` keeps working.
   return {
@@ -196,7 +199,7 @@ function verifierOf(
       await Promise.all(index.pools.map((pool) => pool.jwks.refresh()));
     },
     cacheJwks(jwks: JwksInput, pool?: string): void {
-      const keys = preloadedKeys(jwks, 'jwks');
+      const keys = preloadedKeys(jwks, ['jwks']);
       const now = Date.now();
       for (const p of index.named(pool, true)) p.jwks.replace(new Map(keys), now);
     },

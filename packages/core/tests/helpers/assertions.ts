@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { ConfigError, VerifyError, type VerifyErrorCode } from '../../src/index.js';
+import { configPathText } from '../../src/util/config-path.js';
 
 /** Runs `fn` and asserts it fails with a VerifyError of `code` whose message does not contain the token. */
 export async function expectCode(
@@ -35,6 +36,17 @@ export function configError(fn: () => unknown): ConfigError {
     return error as ConfigError;
   }
   throw new Error('expected a ConfigError');
+}
+
+/**
+ * Where a ConfigError says the bad value is, written as its message writes it (`rules[1].route`), after
+ * checking what the error derives from its path: the message and `field`, its first segment.
+ */
+export function placeOf(error: ConfigError): string {
+  const place = configPathText(error.path);
+  expect(error.message).toBe(`${place}: ${error.detail}`);
+  expect(error.field).toBe(String(error.path[0]));
+  return place;
 }
 
 /**

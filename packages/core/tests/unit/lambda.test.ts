@@ -10,14 +10,9 @@ import {
   startJwksServer,
 } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  type AuthorizerHandler,
-  type AuthorizerPolicyResult,
-  ConfigError,
-  type DecisionLog,
-} from '../../src/index.js';
+import type { AuthorizerHandler, AuthorizerPolicyResult, DecisionLog } from '../../src/index.js';
 import { handlerFromEnv } from '../../src/lambda.js';
-import { configError, evaluatePolicy } from '../helpers/assertions.js';
+import { configError, evaluatePolicy, placeOf } from '../helpers/assertions.js';
 import {
   accessToken,
   CLIENT_ID,
@@ -223,7 +218,7 @@ describe('handlerFromEnv', () => {
     expect(await handler(appSyncEvent('Bearer nope'))).toEqual({ isAuthorized: false, ttlOverride: 0 });
     for (const bad of ['3601', '-1', '1.5', 'soon']) {
       const error = configError(() => handlerFromEnv({ ...good, COGAUTH_APPSYNC_TTL_SECONDS: bad }));
-      expect(error.field).toBe('COGAUTH_APPSYNC_TTL_SECONDS');
+      expect(placeOf(error)).toBe('COGAUTH_APPSYNC_TTL_SECONDS');
       expect(error.message).toMatch(/from 0 to 3600/);
     }
   });
@@ -240,7 +235,7 @@ describe('module entry', () => {
     for (const k of Object.keys(good)) vi.stubEnv(k, '');
     vi.resetModules();
     const mod: Record<string, unknown> = await import('../../src/lambda.js');
-    expect(Object.keys(mod).sort()).toEqual(['envErrorDetail', 'handlerFromEnv']);
+    expect(Object.keys(mod).sort()).toEqual(['handlerFromEnv']);
     expect(() => (mod.handlerFromEnv as typeof handlerFromEnv)()).toThrow(
       /^COGAUTH_USER_POOL_ID: is required/,
     );
@@ -353,28 +348,17 @@ describe('module entry', () => {
   });
 });
 
-describe('envErrorDetail', () => {
-  it('splits a handlerFromEnv error into the path inside the option and the bare message', async () => {
-    const { envErrorDetail } = await import('../../src/lambda.js');
-    let err: unknown;
-    try {
-      handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"BAD"}]' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConfigError);
-    const { path, detail } = envErrorDetail(err as ConfigError, 'rules');
-    expect(path).toBe('[1].route');
-    expect(detail).toMatch(/^invalid route "BAD"/);
-    let poolErr: unknown;
-    try {
-      handlerFromEnv({ ...good, COGAUTH_USER_POOL_ID: 'not a pool' });
-    } catch (e) {
-      poolErr = e;
-    }
-    expect(envErrorDetail(poolErr as ConfigError, 'userPoolId')).toEqual({
-      path: '',
-      detail: expect.stringMatching(/^must look like/),
-    });
+describe('a handlerFromEnv ConfigError', () => {
+  it('carries the place inside the variable and the bare message as data (deploy tools map the path)', () => {
+    const rule = configError(() =>
+      handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"BAD"}]' }),
+    );
+    expect(rule.path).toEqual(['COGAUTH_RULES', 1, 'route']);
+    expect(rule.field).toBe('COGAUTH_RULES');
+    expect(rule.detail).toMatch(/^invalid route "BAD"/);
+    expect(rule.message).toBe(`COGAUTH_RULES[1].route: ${rule.detail}`);
+    const pool = configError(() => handlerFromEnv({ ...good, COGAUTH_USER_POOL_ID: 'not a pool' }));
+    expect(pool.path).toEqual(['COGAUTH_USER_POOL_ID']);
+    expect(pool.detail).toMatch(/^must look like/);
   });
 });

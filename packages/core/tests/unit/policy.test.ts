@@ -9,7 +9,7 @@ import {
   parseMethodArn,
   toAuthorizerContext,
 } from '../../src/index.js';
-import { evaluatePolicy } from '../helpers/assertions.js';
+import { evaluatePolicy, placeOf } from '../helpers/assertions.js';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/messages/42';
 const P = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/';
@@ -272,7 +272,7 @@ describe('toAuthorizerContext', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).field).toBe(field);
+      expect(placeOf(err as ConfigError)).toBe(field);
     }
   });
 

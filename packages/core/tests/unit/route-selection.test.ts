@@ -19,7 +19,7 @@ import {
   type SimpleAuthorizerResult,
 } from '../../src/index.js';
 import { type ApiRoute, apiRoute, policyEvaluator, selectRoutes } from '../helpers/api-gateway.js';
-import { configError } from '../helpers/assertions.js';
+import { configError, placeOf } from '../helpers/assertions.js';
 import { accessToken, httpApiEvent, key, localVerifier, PREFIX, tokenEvent } from '../helpers/fixtures.js';
 
 /*
@@ -278,7 +278,7 @@ describe('answers follow API Gateway route selection', () => {
     const err = configError(() =>
       parseRules([{ route: 'GET /files/{proxy+}' }, { route: 'ANY /files/{id}', groups: ['admin'] }]),
     );
-    expect(err.field).toBe('rules[1].route');
+    expect(placeOf(err)).toBe('rules[1].route');
     expect(err.message).toContain('rules[0] "GET /files/{proxy+}"');
     expect(err.message).toContain('give them the same groups/scopes or make the routes disjoint');
   });
@@ -291,7 +291,7 @@ describe('answers follow API Gateway route selection', () => {
         { route: 'ANY /x/{proxy+}', groups: ['admin'] },
       ]),
     );
-    expect(err.field).toBe('rules[2].route');
+    expect(placeOf(err)).toBe('rules[2].route');
     expect(err.message).toContain('GET/x/*/*');
     expect(err.message).toContain('rules[1] "GET /x/{id}/view"');
     expect(err.message).toContain('rules[0] "GET /x/{id}"');
@@ -424,7 +424,7 @@ describe('adapters: a framework router sends deeper paths to the catch-all as AP
     // API Gateway matches case-sensitively: the authorizer takes the rules.
     expect(() => createAuthorizer({ verifier, rules, logger: () => {} })).not.toThrow();
     const err = configError(() => createAuthenticator({ verifier, rules, logger: () => {} }));
-    expect(err.field).toBe('rules[0].route');
+    expect(placeOf(err)).toBe('rules[0].route');
     expect(err.message).toContain('once letter case is ignored');
     expect(() => cogauth({ verifier, rules, logger: () => {} })).toThrow(err.message);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { globContains, globsOverlap } from '../../src/decide/glob.js';
 import type { CognitoClaims } from '../../src/index.js';
 import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../../src/index.js';
-import { configError } from '../helpers/assertions.js';
+import { configError, placeOf } from '../helpers/assertions.js';
 import { SAMPLE_RULES } from '../helpers/fixtures.js';
 
 const claims = (groups?: string[], scope = 'openid'): CognitoClaims => ({
@@ -47,7 +47,7 @@ describe('parseRules', () => {
     [[{ route: 'GET /a', groups: ['ok', 'has space'] }], 'rules[0].groups[1]'],
     [[{ route: 'GET /a', scopes: [''] }], 'rules[0].scopes[0]'],
   ])('rejects %j naming %s', (input, field) => {
-    expect(configError(() => parseRules(input)).field).toBe(field);
+    expect(placeOf(configError(() => parseRules(input)))).toBe(field);
   });
 
   it('rejects a wider rule that would void a stricter one (wildcards match across "/")', () => {
@@ -57,11 +57,12 @@ describe('parseRules', () => {
         { route: 'GET /messages/{id}/secret', groups: ['admin'] },
       ]),
     );
-    expect(err.field).toBe('rules[1].route');
+    expect(placeOf(err)).toBe('rules[1].route');
     expect(err.message).toMatch(/rules\[0\]/);
     expect(
-      configError(() => parseRules([{ route: 'ANY /{proxy+}' }, { route: 'DELETE /x', groups: ['a'] }]))
-        .field,
+      placeOf(
+        configError(() => parseRules([{ route: 'ANY /{proxy+}' }, { route: 'DELETE /x', groups: ['a'] }])),
+      ),
     ).toBe('rules[1].route');
     // Same route twice with different requirements: either would void the other.
     expect(() =>
