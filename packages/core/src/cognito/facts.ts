@@ -35,7 +35,7 @@ export function isClientId(clientId: unknown): clientId is string {
 }
 
 /** Whether `region` is spelled like an AWS region. */
-export function isRegion(region: unknown): region is string {
+function isRegion(region: unknown): region is string {
   return typeof region === 'string' && REGION.test(region);
 }
 
@@ -124,11 +124,6 @@ export function issuersOf(userPoolId: string): string[] {
 /** Where an issuer serves its keys: `<issuer>/.well-known/jwks.json` (Cognito and cognito-local alike). */
 export function jwksUriOf(issuer: string): string {
   return `${withoutTrailingSlashes(issuer)}/.well-known/jwks.json`;
-}
-
-/** Where Cognito serves an issuer's OpenID configuration. */
-export function openIdConfigurationUriOf(issuer: string): string {
-  return `${withoutTrailingSlashes(issuer)}/.well-known/openid-configuration`;
 }
 
 /** The Cognito user pools API endpoint of a region (`https://cognito-idp.<region>.<suffix>/`). */

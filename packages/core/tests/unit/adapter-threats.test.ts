@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { CognitoClaimsOptions } from '@cogauth/test-fixtures';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cogauth } from '../../src/express.js';
+import { isCanonicalPath } from '../../src/adapters/request-path.js';
+import { cogauthExpress as cogauth } from '../../src/express.js';
 import type { CognitoVerifier } from '../../src/index.js';
 import {
   type AppSyncAuthorizerResult,
@@ -11,7 +12,6 @@ import {
   createAuthenticator,
   createAuthorizer,
   type DecisionLog,
-  isCanonicalPath,
 } from '../../src/index.js';
 import { accessToken, key, localVerifier } from '../helpers/fixtures.js';
 
