@@ -64,8 +64,9 @@ function loggedRoute(method: string, path: string): string {
  * A framework-neutral `authenticate(request)` with the API Gateway authorizer's rules, reason codes and log
  * line (`event` names the door: `HTTP` by default). It never throws: any unexpected error is a 401. A
  * path a router could read differently from the rules (`/a/../b`, `/a/`, `%2e`, `''`) gets 403 PATH_INVALID
- * (after a missing or refused token's 401, before the `context` hook). Rules are matched
- * case-sensitively; HTTP rules that clash once letter case is ignored are refused (a ConfigError),
+ * (after a missing or refused token's 401, before the `context` hook). A HEAD request must be allowed as a
+ * GET as well: Express and Fastify run the GET handler for a HEAD with no route of its own. Rules are
+ * matched case-sensitively; HTTP rules that clash once letter case is ignored are refused (a ConfigError),
  * see `checkCaseBlindShadowing`.
  */
 export function createAuthenticator(options: CogauthOptions): Authenticator {
@@ -98,5 +99,7 @@ function runOf(request: AuthRequest, event: EventKind): RunInput | undefined {
     bearer: parseBearer(request.authorization),
     request: decided,
     canonical: isCanonicalPath(path),
+    // Express and Fastify answer a HEAD with the GET handler when no HEAD route exists.
+    ...(method === 'HEAD' ? { also: { kind: 'http', method: 'GET', path } } : {}),
   };
 }

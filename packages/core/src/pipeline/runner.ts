@@ -29,6 +29,8 @@ export interface RunInput {
   readonly request: DecisionRequest;
   /** False when a router could read the path differently from the rules: 403 PATH_INVALID, before the hook. */
   readonly canonical: boolean;
+  /** A request the caller must be allowed as well (GET, for a HEAD a router may serve with the GET handler). */
+  readonly also?: DecisionRequest;
 }
 
 /** How one door turns the outcome into its answer (built once per door, not per request). */
@@ -132,9 +134,11 @@ export class Runner {
     }
   }
 
-  /** What needs no hook: a path a router could read differently. */
+  /** What needs no hook: a path a router could read differently, a HEAD whose GET is not allowed. */
   #cheapRefusals(input: RunInput, verdict: Verdict<object>): Verdict<object> {
     if (!input.canonical) return denied(verdict, 'PATH_INVALID');
+    if (verdict.status === 200 && input.also && !this.#access.allows(verdict.grant, input.also))
+      return denied(verdict, 'ROUTE_NOT_PERMITTED');
     return verdict;
   }
 
