@@ -1,4 +1,4 @@
-import { cognitoEndpointOf } from '@cogauth/core';
+import { cognitoEndpointOf } from '@cogauth/core/cognito';
 import { type CognitoApi, CognitoError, cognitoApiAt } from './cognito-api.js';
 import { regionOf, type Settings } from './config.js';
 import { CliError, EXIT_UNREACHABLE, UsageError } from './errors.js';

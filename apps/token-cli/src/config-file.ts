@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, isRecord } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
 import { FILE_KEYS, SETTINGS, type SettingKey, type Settings } from './settings.js';
+
+/** A YAML/JSON mapping: not null, not a list. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** A parsed and fully validated config file: every profile is checked, not only the one in use. */
 export interface ConfigFile {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, parseUserPoolId } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
+import { parseUserPoolId } from '@cogauth/core/cognito';
 import { type ConfigFile, readConfigFile } from './config-file.js';
 import { UsageError } from './errors.js';
 import { userConfigDir } from './paths.js';

@@ -1,4 +1,4 @@
-import { cognitoEndpointOf, parseUserPoolId } from '@cogauth/core';
+import { cognitoEndpointOf, parseUserPoolId } from '@cogauth/core/cognito';
 import { cognitoEndpoint } from './cognito.js';
 import { checkedDomain, type Settings } from './config.js';
 import type { StoredSession } from './session-store.js';

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
 import {
   type CognitoVerifier,
   type CognitoVerifierOptions,
+  ConfigError,
   createCognitoVerifier,
-  isAwsUserPoolId,
-  type Jwks,
 } from '@cogauth/core';
+import { isAwsUserPoolId } from '@cogauth/core/cognito';
+import { readVerifierEnvironment } from '@cogauth/core/lambda';
 import type { CommandContext } from './command.js';
 import type { Settings } from './config.js';
 import { UsageError } from './errors.js';
 import { note } from './output.js';
+import { SETTINGS } from './settings.js';
 
 // The verifier `verify` and `check` build from the resolved settings, with the deployed authorizer's
 // defaults, and the flags and help text they share.
@@ -34,47 +35,35 @@ export const VERIFIER_HELP = `Verifier options (flag > env > config file):
   --jwks-file <file>    preloaded JWKS, e.g. saved with curl: no fetch while its keys match (COGAUTH_JWKS_FILE)
   --endpoint <url>      with a region-less pool id (cognito-local), the issuer defaults to <endpoint>/<poolId>`;
 
-/** Verifier options from the resolved settings; an emulator pool (`local_x`) gets its issuer from --endpoint. */
+/**
+ * Verifier options from the resolved settings, read as the deployed authorizer reads its COGAUTH_*
+ * variables (core's `readVerifierEnvironment`: client ids trimmed, `*` alone or not at all, issuers
+ * checked); an emulator pool (`local_x`) gets its issuer from --endpoint. No client id skips that check.
+ */
 export function verifierOptions(settings: Settings): CognitoVerifierOptions {
   const { userPoolId } = settings;
   if (!userPoolId)
     throw new UsageError(
       'no user pool id: pass --user-pool-id (or COGAUTH_USER_POOL_ID, or userPoolId in the config)',
     );
-  // The deployed authorizer's default (COGAUTH_TOKEN_USE unset = access): an ID token is refused there.
-  const tokenUse = settings.tokenUse ?? 'access';
-  if (tokenUse !== 'access' && tokenUse !== 'id' && tokenUse !== 'any') {
-    throw new UsageError(`--token-use must be access, id or any (got "${tokenUse}")`);
-  }
-  const clientId =
-    settings.clientId === undefined || settings.clientId === '*' ? null : settings.clientId.split(',');
-  let issuer = settings.issuer?.split(',');
+  let issuer = settings.issuer;
   if (!issuer && settings.endpoint && !isAwsUserPoolId(userPoolId)) {
-    issuer = [`${settings.endpoint.replace(/\/+$/, '')}/${userPoolId}`];
+    issuer = `${settings.endpoint.replace(/\/+$/, '')}/${userPoolId}`;
   }
-  return {
-    userPoolId,
-    tokenUse: tokenUse === 'any' ? null : tokenUse,
-    clientId,
-    ...(issuer ? { issuer } : {}),
-    ...(settings.jwksUri ? { jwksUri: settings.jwksUri } : {}),
-    ...(settings.jwksFile ? { jwks: readJwksFile(settings.jwksFile) } : {}),
-  };
-}
-
-function readJwksFile(path: string): Jwks {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return readVerifierEnvironment({
+      COGAUTH_USER_POOL_ID: userPoolId,
+      COGAUTH_CLIENT_IDS: settings.clientId ?? '*',
+      COGAUTH_TOKEN_USE: settings.tokenUse,
+      COGAUTH_ISSUER: issuer,
+      COGAUTH_JWKS_URI: settings.jwksUri,
+      COGAUTH_JWKS_FILE: settings.jwksFile,
+    }).options as CognitoVerifierOptions;
   } catch (error) {
-    throw new UsageError(
-      `--jwks-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as Jwks;
-  } catch {
-    throw new UsageError(`--jwks-file: ${path} is not valid JSON`);
+    if (!(error instanceof ConfigError)) throw error;
+    // Name the flag as well as the variable: the value may have come from either, or from the config.
+    const flag = SETTINGS.find((s) => s.env === error.field)?.flag;
+    throw new UsageError(`${flag ? `--${flag} (${error.field})` : error.field}: ${error.detail}`);
   }
 }
 

@@ -1,22 +1,19 @@
 import { ConfigError } from '@cogauth/core';
-import { envErrorDetail, handlerFromEnv } from '@cogauth/core/lambda';
+import { readEnvironment } from '@cogauth/core/lambda';
 import { type IResolvable, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { environmentWith } from './environment.js';
 import type { AuthorizerSettings } from './settings.js';
 
-/**
- * Each variable the construct sets, with the prop it comes from and the name core's option has inside
- * the error (`COGAUTH_RULES: rules[1].route: …`), so a refusal names what the user wrote.
- */
-const PROP_OF: Readonly<Record<string, { prop: string; option?: string }>> = {
-  COGAUTH_USER_POOL_ID: { prop: 'userPoolId', option: 'userPoolId' },
-  COGAUTH_CLIENT_IDS: { prop: 'clientIds', option: 'clientId' },
-  COGAUTH_TOKEN_USE: { prop: 'tokenUse', option: 'tokenUse' },
-  COGAUTH_RULES: { prop: 'rules', option: 'rules' },
-  COGAUTH_HTTP_API_RESPONSE: { prop: 'httpApiResponse' },
-  COGAUTH_HTTP_API_CACHE: { prop: 'httpApiCache' },
-  COGAUTH_JWKS: { prop: 'jwks', option: 'jwks' },
+/** Each variable the construct sets, with the prop it comes from, so a refusal names what the user wrote. */
+const PROP_OF: Readonly<Record<string, string>> = {
+  COGAUTH_USER_POOL_ID: 'userPoolId',
+  COGAUTH_CLIENT_IDS: 'clientIds',
+  COGAUTH_TOKEN_USE: 'tokenUse',
+  COGAUTH_RULES: 'rules',
+  COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
+  COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_JWKS: 'jwks',
 };
 
 // Stand-ins for CloudFormation tokens, which have no value until deploy: well-formed, so core checks
@@ -30,18 +27,15 @@ function placeholderEnvironment(s: AuthorizerSettings): Record<string, string> {
   );
 }
 
-/** `COGAUTH_RULES: rules[1].route: invalid …` → field `rules[1].route`, message `invalid …`. */
+/** Core's path `['COGAUTH_RULES', 1, 'route']` → the prop's `['rules', 1, 'route']`, with the same detail. */
 function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
-  const entry = PROP_OF[err.field];
-  if (entry === undefined)
-    return new ConfigError('props', `the authorizer would refuse them: ${err.message}`);
-  const prop = entry.prop === 'userPoolId' ? s.poolField : entry.prop;
-  const { path, detail } = envErrorDetail(err, entry.option);
-  return new ConfigError(`${prop}${path}`, detail);
+  const prop = PROP_OF[err.field];
+  if (prop === undefined) return new ConfigError('props', `the authorizer would refuse them: ${err.message}`);
+  return new ConfigError([prop === 'userPoolId' ? s.poolField : prop, ...err.path.slice(1)], err.detail);
 }
 
 /**
- * Builds the authorizer with `@cogauth/core`'s own `handlerFromEnv` from exactly the environment the
+ * Reads, with `@cogauth/core`'s own `readEnvironment`, exactly the environment the
  * function gets (tokens replaced by placeholders that pass the checks a deployed value would pass):
  * whatever the function would refuse at cold start fails the synth, naming the prop.
  */
@@ -49,7 +43,7 @@ export function checkWithCore(s: AuthorizerSettings): void {
   const env = placeholderEnvironment(s);
   try {
     // Only the function's variables: whatever COGAUTH_* the synth shell has must not hide a problem.
-    handlerFromEnv(env);
+    readEnvironment(env);
   } catch (err) {
     if (err instanceof ConfigError) throw renamed(err, s);
     throw err;
@@ -59,7 +53,7 @@ export function checkWithCore(s: AuthorizerSettings): void {
 /**
  * For `cdk synth` (a construct validation): the function's environment as it will deploy, with what was
  * added or changed through `auth.function.addEnvironment` (`COGAUTH_ISSUER`, `COGAUTH_JWKS_URI`, …), checked
- * with `handlerFromEnv` like the props are. Returns the errors; none when nothing was added.
+ * with `readEnvironment` like the props are. Returns the errors; none when nothing was added.
  */
 export function checkDeployedEnvironment(fn: lambda.Function, s: AuthorizerSettings): string[] {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
@@ -74,7 +68,7 @@ export function checkDeployedEnvironment(fn: lambda.Function, s: AuthorizerSetti
   );
   if (added.length === 0) return [];
   try {
-    handlerFromEnv({ ...own, ...Object.fromEntries(added) });
+    readEnvironment({ ...own, ...Object.fromEntries(added) });
     return [];
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, isRecord } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
+
+/** A JSON object: not null, not an array. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * A JWKS embedded in the authorizer at synth time (`COGAUTH_JWKS`): the Lambda verifies tokens signed by
@@ -36,11 +41,11 @@ export class CogauthJwks {
     }
     // Public parts only: a private key in the environment would be readable by anyone who can read the function.
     for (const [i, key] of document.keys.entries()) {
-      if (!isRecord(key)) throw new ConfigError(`jwks.keys[${i}]`, 'must be an object');
+      if (!isRecord(key)) throw new ConfigError(['jwks', 'keys', i], 'must be an object');
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
         if (key[secret] !== undefined) {
           throw new ConfigError(
-            `jwks.keys[${i}]`,
+            ['jwks', 'keys', i],
             `holds private key material ("${secret}"): embed public keys only`,
           );
         }

@@ -1,4 +1,6 @@
-import { ConfigError, isAwsUserPoolId, isClientId, parseRules, type RouteRule } from '@cogauth/core';
+import { ConfigError, type ConfigPath, type RouteRule } from '@cogauth/core';
+import { isAwsUserPoolId, isClientId } from '@cogauth/core/cognito';
+import { parseRules } from '@cogauth/core/rules';
 import { Duration, Token } from 'aws-cdk-lib';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 
@@ -47,12 +49,12 @@ function pool(props: CogauthAuthorizerProps): Pick<AuthorizerSettings, 'userPool
 }
 
 function clients(props: CogauthAuthorizerProps): MaybeToken[] {
-  const ids: { field: string; id: unknown }[] = [
+  const ids: { field: ConfigPath; id: unknown }[] = [
     ...(props.userPoolClients ?? []).map((c, i) => ({
-      field: `userPoolClients[${i}]`,
+      field: ['userPoolClients', i],
       id: c.userPoolClientId,
     })),
-    ...(props.clientIds ?? []).map((id, i) => ({ field: `clientIds[${i}]`, id })),
+    ...(props.clientIds ?? []).map((id, i) => ({ field: ['clientIds', i], id })),
   ];
   if (ids.length === 0) {
     throw new ConfigError('clientIds', 'name at least one app client (userPoolClients or clientIds)');
@@ -75,7 +77,7 @@ function clients(props: CogauthAuthorizerProps): MaybeToken[] {
   return result;
 }
 
-function rules(value: unknown): RouteRule[] {
+function rules(value: unknown): readonly RouteRule[] {
   if (Token.isUnresolved(JSON.stringify(value ?? null))) {
     throw new ConfigError('rules', 'must be known at synth time: no CloudFormation tokens in rules');
   }

@@ -97,7 +97,7 @@ export function loadCedar(options: CedarOptions): CedarEngine {
 function policyJson(cedar: Cedar, source: PolicySource): PolicyJson {
   const json = cedar.policyToJson(source.text);
   if (json.type === 'failure')
-    throw new ConfigError('policies', `policy ${source.id}: ${describe(json.errors[0])}`, source.origin);
+    throw new ConfigError(source.origin, `policy ${source.id}: ${describe(json.errors[0])}`);
   return json.json;
 }
 
@@ -117,9 +117,8 @@ function validate(cedar: Cedar, schema: SchemaJson<string>, sources: readonly Po
     throw new ConfigError('policies', `policy ${first.policyId}: ${describe(first.error)}`);
   const at = source.offset + charOffset(source.text, byte);
   throw new ConfigError(
-    'policies',
-    `policy ${source.id} at ${lineColumn(source.source, at)}: ${describe(first.error)}`,
     source.origin,
+    `policy ${source.id} at ${lineColumn(source.source, at)}: ${describe(first.error)}`,
   );
 }
 

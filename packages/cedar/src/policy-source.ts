@@ -1,5 +1,5 @@
 import type { DetailedError } from '@cedar-policy/cedar-wasm/web';
-import { ConfigError } from '@cogauth/core';
+import { ConfigError, type ConfigPath } from '@cogauth/core';
 import type { Cedar } from './wasm.js';
 
 /** One static policy: its id, its text and where that text starts in the source the user gave. */
@@ -7,7 +7,7 @@ export interface PolicySource {
   readonly id: string;
   readonly text: string;
   /** The source it came from (`policies` or `policies.<id>`) and the character offset of `text` in it. */
-  readonly origin: string;
+  readonly origin: ConfigPath;
   readonly source: string;
   readonly offset: number;
 }
@@ -23,29 +23,25 @@ const ID_ANNOTATION = 'id';
  * the policy and its line:column; templates are refused (an authorizer has nothing to link them with).
  */
 export function policySources(cedar: Cedar, input: PoliciesInput): PolicySource[] {
-  if (typeof input === 'string') return fromText(cedar, input, 'policies');
+  if (typeof input === 'string') return fromText(cedar, input, ['policies']);
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new ConfigError('policies', 'must be Cedar policy text or an object of policy texts by id');
   const out: PolicySource[] = [];
   for (const [id, text] of Object.entries(input)) {
-    const origin = `policies.${id}`;
-    if (typeof text !== 'string') throw new ConfigError('policies', 'must be a string of Cedar', origin);
+    const origin = ['policies', id];
+    if (typeof text !== 'string') throw new ConfigError(origin, 'must be a string of Cedar');
     const parts = fromText(cedar, text, origin);
-    if (parts.length !== 1) throw new ConfigError('policies', 'must hold exactly one policy', origin);
+    if (parts.length !== 1) throw new ConfigError(origin, 'must hold exactly one policy');
     out.push({ ...(parts[0] as PolicySource), id });
   }
   return checked(out);
 }
 
-function fromText(cedar: Cedar, text: string, origin: string): PolicySource[] {
+function fromText(cedar: Cedar, text: string, origin: ConfigPath): PolicySource[] {
   const parts = cedar.policySetTextToParts(text);
   if (parts.type === 'failure') throw parseError(text, origin, parts.errors);
   if (parts.policy_templates.length > 0)
-    throw new ConfigError(
-      'policies',
-      'policy templates are not supported: link them into static policies',
-      origin,
-    );
+    throw new ConfigError(origin, 'policy templates are not supported: link them into static policies');
   let from = 0;
   return checked(
     parts.policies.map((policy, i) => {
@@ -73,14 +69,14 @@ function checked(sources: PolicySource[]): PolicySource[] {
 }
 
 /** A parse error: the policy it falls in (by position) and its line:column in the text. */
-function parseError(text: string, origin: string, errors: readonly DetailedError[]): ConfigError {
+function parseError(text: string, origin: ConfigPath, errors: readonly DetailedError[]): ConfigError {
   const first = errors[0];
   const byte = first?.sourceLocations?.[0]?.start;
   const message = describe(first);
-  if (byte === undefined) return new ConfigError('policies', message, origin);
+  if (byte === undefined) return new ConfigError(origin, message);
   const at = charOffset(text, byte);
   const index = statementIndex(text, at);
-  return new ConfigError('policies', `policy${index} at ${lineColumn(text, at)}: ${message}`, origin);
+  return new ConfigError(origin, `policy${index} at ${lineColumn(text, at)}: ${message}`);
 }
 
 /** Cedar's message plus what it expected there (`label`), without the text of the policy. */

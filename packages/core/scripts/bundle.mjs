@@ -5,7 +5,7 @@
 // - dist/cjs/index.cjs and dist/cjs/lambda.cjs (the same exports for `require`, which Node 20.0–20.18
 //   cannot do on ESM): lambda.cjs takes the error classes from index.cjs for the same reason, and
 //   dist/cjs/*.d.cts are the .d.ts files with their relative imports pointed at the .cjs files.
-// - dist/lambda/index.mjs (`./lambda-bundle`): src/lambda-entry.ts, the env-configured Lambda entry, as
+// - dist/lambda/index.mjs (`./lambda-bundle`): src/authorizer/bundle-entry.ts, the env-configured Lambda entry, as
 //   one minified ESM file that both deploy apps ship as is.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +25,8 @@ for (const name of readdirSync(dist)) {
 }
 
 const ADAPTERS = ['express', 'fastify', 'hono', 'middy'];
+/** Every subpath export beside `.` (and `./lambda-bundle`), each src/<name>.ts. */
+const SUBPATHS = ['lambda', 'cognito', 'rules', 'policy', ...ADAPTERS];
 
 const common = {
   bundle: true,
@@ -40,9 +42,8 @@ await build({
   format: 'esm',
   entryPoints: {
     index: join(root, 'src/index.ts'),
-    lambda: join(root, 'src/lambda.ts'),
-    // Framework adapters (`./express` …): their own entries, never reached from the Lambda bundle below.
-    ...Object.fromEntries(ADAPTERS.map((a) => [a, join(root, `src/${a}.ts`)])),
+    // The framework adapters (`./express` …) among them are never reached from the Lambda bundle below.
+    ...Object.fromEntries(SUBPATHS.map((a) => [a, join(root, `src/${a}.ts`)])),
   },
   outdir: dist,
   splitting: true,
@@ -56,7 +57,7 @@ await build({
   outfile: join(cjs, 'index.cjs'),
 });
 
-/** In lambda.cjs and the adapters' .cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
+/** In the subpaths' .cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
 const errorsFile = join(root, 'src/errors.ts');
 const errorsFromIndex = {
   name: 'errors-from-index',
@@ -68,7 +69,7 @@ const errorsFromIndex = {
     );
   },
 };
-for (const entry of ['lambda', ...ADAPTERS]) {
+for (const entry of SUBPATHS) {
   await build({
     ...common,
     format: 'cjs',
@@ -78,20 +79,29 @@ for (const entry of ['lambda', ...ADAPTERS]) {
   });
 }
 
-// tsc's own output, so the specifiers are known: `from './x.js'` and `import('./x.js')`.
-const RELATIVE_JS = /(from |import\()'(\.\/[\w.-]+)\.js'/g;
-for (const name of readdirSync(dist)) {
-  if (!name.endsWith('.d.ts')) continue;
+// tsc's own output, so the specifiers are known: `from './x.js'`, `from '../dir/x.js'` and `import('./x.js')`.
+const RELATIVE_JS = /(from |import\()'(\.\.?\/[\w./-]+)\.js'/g;
+/** The .d.ts files under `dir` (tsc mirrors src/'s folders), as paths relative to dist/. */
+function declarations(dir) {
+  return readdirSync(join(dist, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory())
+      return dir === '' && (entry.name === 'cjs' || entry.name === 'chunks') ? [] : declarations(path);
+    return entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+for (const name of declarations('')) {
   const text = readFileSync(join(dist, name), 'utf8').replace(RELATIVE_JS, "$1'$2.cjs'");
-  mkdirSync(cjs, { recursive: true });
-  writeFileSync(join(cjs, name.replace(/\.d\.ts$/, '.d.cts')), text);
+  const target = join(cjs, name.replace(/\.d\.ts$/, '.d.cts'));
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, text);
 }
 
 const outfile = join(dist, 'lambda/index.mjs');
 await build({
   ...common,
   format: 'esm',
-  entryPoints: [join(root, 'src/lambda-entry.ts')],
+  entryPoints: [join(root, 'src/authorizer/bundle-entry.ts')],
   outfile,
   minify: true,
   target: 'node22',

@@ -1,146 +1,24 @@
 /**
- * Cognito facts, kept once: the user pool id grammar, AWS partitions and their DNS suffixes, and the
- * issuer and JWKS URLs Cognito serves for a pool. The verifier, the ARN parser, the CLI, the CDK
- * construct and the Serverless plugin all read them from here.
+ * `@cogauth/core/cognito`: the Cognito facts the verifier uses, for tools that configure it (the CDK
+ * construct, the Serverless plugin, the CLI): user pool ids, partitions and their DNS suffixes, issuer and
+ * JWKS URLs, the Cognito API endpoint, and which hosts count as loopback for plain http.
  */
-
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-eusc';
-
-/** Every partition cogauth knows, in the order the ARN grammar lists them. (Pure: unused, it is not bundled.) */
-export const PARTITIONS: readonly Partition[] = /* @__PURE__ */ Object.freeze([
-  'aws',
-  'aws-cn',
-  'aws-us-gov',
-  'aws-eusc',
-]);
-
-const DNS_SUFFIX: Readonly<Record<Partition, string>> = Object.freeze({
-  aws: 'amazonaws.com',
-  'aws-cn': 'amazonaws.com.cn',
-  'aws-us-gov': 'amazonaws.com',
-  'aws-eusc': 'amazonaws.eu',
-});
-
-/** `us-east-1`, `cn-north-1`, `us-gov-west-1`, `eusc-de-east-1`, `ap-southeast-5`. */
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
-/** `<prefix>_<id>`: an AWS region for real pools, any lowercase word for emulators (`local_4vYH1bWa`). */
-const USER_POOL_ID = /^([a-z0-9-]{1,32})_([0-9A-Za-z]{1,55})$/;
-
-/** Cognito's ClientIdType: 1–128 word characters or `+`. */
-const CLIENT_ID = /^[\w+]{1,128}$/;
-
-/** Whether `clientId` is spelled like a Cognito app client id (1–128 letters, digits, `_` or `+`). */
-export function isClientId(clientId: unknown): clientId is string {
-  return typeof clientId === 'string' && CLIENT_ID.test(clientId);
-}
-
-/** Whether `region` is spelled like an AWS region. */
-export function isRegion(region: unknown): region is string {
-  return typeof region === 'string' && REGION.test(region);
-}
-
-/** The partition a region belongs to; undefined for a malformed region or an isolated (ISO) partition. */
-export function partitionOfRegion(region: string): Partition | undefined {
-  if (!isRegion(region) || region.startsWith('us-iso')) return undefined;
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('eusc-')) return 'aws-eusc';
-  return 'aws';
-}
-
-/** The DNS suffix of a partition's service endpoints (`amazonaws.com.cn` for `aws-cn`). */
-export function dnsSuffixOf(partition: Partition): string {
-  return DNS_SUFFIX[partition];
-}
-
-export interface UserPoolIdParts {
-  readonly userPoolId: string;
-  /** Everything before `_`: the region for a real pool, e.g. `local` for cognito-local. */
-  readonly prefix: string;
-  /** The region and its partition, when the prefix is a region of a known partition. */
-  readonly region: string | undefined;
-  readonly partition: Partition | undefined;
-}
-
-/** Splits a user pool id; undefined when it is not `<prefix>_<id>`. */
-export function parseUserPoolId(userPoolId: unknown): UserPoolIdParts | undefined {
-  if (typeof userPoolId !== 'string') return undefined;
-  const m = USER_POOL_ID.exec(userPoolId);
-  if (m === null) return undefined;
-  const prefix = m[1] as string;
-  const partition = partitionOfRegion(prefix);
-  return { userPoolId, prefix, region: partition === undefined ? undefined : prefix, partition };
-}
-
-/** Whether `userPoolId` is a pool id of a real AWS region (`us-east-1_AbC123`), not an emulator's. */
-export function isAwsUserPoolId(userPoolId: unknown): userPoolId is string {
-  return parseUserPoolId(userPoolId)?.partition !== undefined;
-}
-
-/**
- * Cognito's two issuer formats: `original` (`https://cognito-idp.<region>.<suffix>/<pool>`) and `updated`
- * (`https://issuer-cognito-idp.<region>.<suffix>/<pool>`, the pool's IssuerConfiguration `UPDATED`).
- */
-export type IssuerFormat = 'original' | 'updated';
-
-const ISSUER_HOST: Readonly<Record<IssuerFormat, string>> = Object.freeze({
-  original: 'cognito-idp',
-  updated: 'issuer-cognito-idp',
-});
-
-/** The parts an issuer URL is made of; each may be a deploy-time placeholder (a CDK token). */
-export interface IssuerParts {
-  readonly region: string;
-  /** The partition's DNS suffix: `dnsSuffixOf(partition)`, or CloudFormation's `AWS::URLSuffix`. */
-  readonly dnsSuffix: string;
-  readonly userPoolId: string;
-}
-
-/**
- * `https://<host>.<region>.<dnsSuffix>/<userPoolId>`, from parts it does not check: for tools that know
- * the region, suffix or pool id only at deploy time (CDK tokens). With a pool id in hand use issuerOf.
- */
-export function issuerFromParts(parts: IssuerParts, format: IssuerFormat = 'original'): string {
-  return `https://${ISSUER_HOST[format]}.${parts.region}.${parts.dnsSuffix}/${parts.userPoolId}`;
-}
-
-/** The issuer URL of an AWS user pool; undefined for an id without a known region (set the issuer then). */
-export function issuerOf(userPoolId: string, format: IssuerFormat = 'original'): string | undefined {
-  const parts = parseUserPoolId(userPoolId);
-  if (parts?.partition === undefined || parts.region === undefined) return undefined;
-  return issuerFromParts(
-    { region: parts.region, dnsSuffix: DNS_SUFFIX[parts.partition], userPoolId },
-    format,
-  );
-}
-
-/** Both issuer URLs a pool's tokens may carry, original first; empty for an id without a known region. */
-export function issuersOf(userPoolId: string): string[] {
-  const original = issuerOf(userPoolId, 'original');
-  const updated = issuerOf(userPoolId, 'updated');
-  return original === undefined || updated === undefined ? [] : [original, updated];
-}
-
-/** Where an issuer serves its keys: `<issuer>/.well-known/jwks.json` (Cognito and cognito-local alike). */
-export function jwksUriOf(issuer: string): string {
-  return `${withoutTrailingSlashes(issuer)}/.well-known/jwks.json`;
-}
-
-/** Where Cognito serves an issuer's OpenID configuration. */
-export function openIdConfigurationUriOf(issuer: string): string {
-  return `${withoutTrailingSlashes(issuer)}/.well-known/openid-configuration`;
-}
-
-/** The Cognito user pools API endpoint of a region (`https://cognito-idp.<region>.<suffix>/`). */
-export function cognitoEndpointOf(region: string): string | undefined {
-  const partition = partitionOfRegion(region);
-  return partition === undefined
-    ? undefined
-    : `https://${ISSUER_HOST.original}.${region}.${DNS_SUFFIX[partition]}/`;
-}
-
-function withoutTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
-  return url.slice(0, end);
-}
+export {
+  cognitoEndpointOf,
+  dnsSuffixOf,
+  type IssuerFormat,
+  type IssuerParts,
+  isAwsUserPoolId,
+  isClientId,
+  isRegion,
+  issuerFromParts,
+  issuerOf,
+  issuersOf,
+  jwksUriOf,
+  PARTITIONS,
+  type Partition,
+  parseUserPoolId,
+  partitionOfRegion,
+  type UserPoolIdParts,
+} from './cognito/facts.js';
+export { isLoopbackHost } from './cognito/loopback.js';

@@ -1,18 +1,29 @@
+import { type ConfigPath, configPathText } from './util/config-path.js';
+
+export type { ConfigPath } from './util/config-path.js';
+
 /** Every error cogauth throws on purpose derives from CogauthError. */
 export class CogauthError extends Error {
   override name = 'CogauthError';
 }
 
 /**
- * Bad configuration, caught at creation time. `field` names the offending option or variable; the message
- * starts with `at`, the exact place when it lies inside `field` (`COGAUTH_POOLS[1].issuer`).
+ * Bad configuration, caught at creation time. `path` says where (`['COGAUTH_POOLS', 1, 'issuer']`), `detail`
+ * what is wrong; the message is both (`COGAUTH_POOLS[1].issuer: is used by two pools`). `field` is the
+ * path's first segment: the option, setting or variable.
  */
 export class ConfigError extends CogauthError {
   override name = 'ConfigError';
+  readonly path: ConfigPath;
+  readonly detail: string;
   readonly field: string;
-  constructor(field: string, message: string, at: string = field) {
-    super(`${at}: ${message}`);
-    this.field = field;
+  /** A string `path` is one segment. */
+  constructor(path: string | ConfigPath, detail: string) {
+    const segments: ConfigPath = Object.freeze(typeof path === 'string' ? [path] : [...path]);
+    super(`${configPathText(segments)}: ${detail}`);
+    this.path = segments;
+    this.detail = detail;
+    this.field = String(segments[0] ?? '');
   }
 }
 

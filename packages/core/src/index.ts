@@ -1,98 +1,39 @@
-export type { JwsAlgorithm } from './algorithms.js';
-export { SUPPORTED_ALGORITHMS } from './algorithms.js';
-export type { AppSyncAuthorizerResult } from './appsync.js';
-export { type MethodArn, parseMethodArn } from './arn.js';
-export {
-  type Authenticator,
-  type AuthenticatorOptions,
-  type AuthRequest,
-  type AuthResult,
-  createAuthenticator,
-} from './authenticate.js';
+/**
+ * `@cogauth/core`: the Cognito JWT verifier, the API Gateway / AppSync authorizer, the framework-neutral
+ * authenticator, and their errors. The rest lives on subpaths, each for one audience: `/cognito` (pool id,
+ * issuer and JWKS URL facts), `/rules` (rule parsing and the decision, for tools), `/policy` (the IAM
+ * policy builder), `/lambda` (the environment-configured handler and its COGAUTH_* contract),
+ * `/lambda-bundle`, and the framework adapters `/express`, `/fastify`, `/hono`, `/middy`.
+ */
+
+export type { Authenticator, AuthRequest, AuthResult } from './adapters/authenticator.js';
+export { createAuthenticator } from './adapters/authenticator.js';
+export type { AppSyncAuthorizerResult } from './answer/appsync.js';
+export type { HttpRefusal } from './answer/http-refusal.js';
+export { refusalOf } from './answer/http-refusal.js';
+export type { AuthorizerPolicyResult, PolicyDocument, PolicyStatement } from './answer/policy.js';
+export type { SimpleAuthorizerResult } from './answer/policy-answer.js';
+export { createAuthorizer } from './authorizer/create-authorizer.js';
 export type {
-  AuthorizerOptions,
+  AuthorizerHandler,
   AuthorizerResult,
-  HttpApiCache,
-  HttpApiResponse,
-  SimpleAuthorizerResult,
-} from './authorizer.js';
-export { type BearerResult, parseBearer } from './bearer.js';
-export {
-  cognitoEndpointOf,
-  dnsSuffixOf,
-  type IssuerFormat,
-  type IssuerParts,
-  isAwsUserPoolId,
-  isClientId,
-  isRegion,
-  issuerFromParts,
-  issuerOf,
-  issuersOf,
-  jwksUriOf,
-  openIdConfigurationUriOf,
-  PARTITIONS,
-  type Partition,
-  parseUserPoolId,
-  partitionOfRegion,
-  type UserPoolIdParts,
-} from './cognito.js';
-export {
-  type AuthorizerContext,
-  type ContextValue,
-  defaultContext,
-  toAuthorizerContext,
-} from './context.js';
-export {
-  compileDecisionRules,
-  type Decision,
-  type DecisionEffect,
-  type DecisionRequest,
-  DecisionRules,
-  type DecisionStatus,
-  decide,
-  isGraphqlRule,
-  outcomeOf,
-  type VerifyOutcome,
-} from './decide.js';
-export { type DecisionLog, type DecisionReason, formatDecisionLog } from './decision-log.js';
+  HttpApiAuthorizerEvent,
+  RequestAuthorizerEvent,
+  TokenAuthorizerEvent,
+} from './authorizer/handler-types.js';
+export type { AuthorizerContext, ContextValue } from './decide/context.js';
+export type { DecisionReason } from './decide/decide.js';
+export type { RouteRule } from './decide/rules.js';
 export {
   CogauthError,
   ConfigError,
+  type ConfigPath,
   VERIFY_ERROR_CODES,
   VerifyError,
   type VerifyErrorCode,
 } from './errors.js';
-export type { EventKind } from './events.js';
-export { isRecord } from './guards.js';
-export {
-  type AuthorizerHandler,
-  createAuthorizer,
-  type HttpApiAuthorizerEvent,
-  type RequestAuthorizerEvent,
-  type TokenAuthorizerEvent,
-} from './handler-types.js';
-export { type HttpRefusal, refusalOf } from './http-answer.js';
-export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './jwt.js';
-export { isLoopbackHost } from './loopback.js';
-export {
-  type AuthorizerPolicyResult,
-  AuthPolicy,
-  type Conditions,
-  type PolicyDocument,
-  type PolicyStatement,
-} from './policy.js';
-export { isCanonicalPath } from './request-path.js';
-export { HTTP_VERBS, type HttpVerb, type PolicyVerb } from './route.js';
-export {
-  type CompiledRule,
-  claimsSatisfy,
-  compileRules,
-  isRouteAllowed,
-  parseRules,
-  permittedRules,
-  type RouteRule,
-  ruleMatches,
-} from './rules.js';
+export type { DecisionLog, EventKind } from './pipeline/decision-log.js';
+export type { CogauthOptions, ContextHook, HttpApiCache, HttpApiResponse } from './pipeline/options.js';
 export type {
   ClaimChecks,
   CognitoClaims,
@@ -106,4 +47,6 @@ export type {
   VerifierSettings,
   VerifyOverrides,
 } from './types.js';
-export { createCognitoVerifier } from './verifier.js';
+export type { JwsAlgorithm } from './verify/algorithms.js';
+export { type DecodedJwt, decodeJwt } from './verify/jwt.js';
+export { createCognitoVerifier } from './verify/verifier.js';

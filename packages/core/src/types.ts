@@ -1,4 +1,4 @@
-import type { JwsAlgorithm } from './algorithms.js';
+import type { JwsAlgorithm } from './verify/algorithms.js';
 
 /** A JSON Web Key as published in a Cognito JWKS (RSA or EC public key). */
 export interface Jwk {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ConfigError } from '@cogauth/core';
+import { ConfigError, type ConfigPath } from '@cogauth/core';
 
 /** A CloudFormation intrinsic such as `{Ref: UserPool}` or `!GetAtt UserPool.Arn` (as osls loads it). */
 export type CfnValue = { Ref: unknown } | { [fn: `Fn::${string}`]: unknown };
@@ -65,8 +65,8 @@ const SINGLE_POOL_KEYS = [
 ];
 const FUNCTION_KEY = /^[a-zA-Z0-9-_]{1,64}$/;
 
-const fail = (field: string, message: string): never => {
-  throw new ConfigError(`custom.cogauth.${field}`, message);
+const fail = (field: string | ConfigPath, message: string): never => {
+  throw new ConfigError(['custom', 'cogauth', ...(typeof field === 'string' ? [field] : field)], message);
 };
 
 export function isCfnValue(value: unknown): value is CfnValue {
@@ -144,7 +144,7 @@ function clientIds(value: unknown): (string | CfnValue)[] {
   return value.map((id, i) => {
     if (isCfnValue(id)) return id;
     if (typeof id !== 'string' || id.trim() === '' || id.includes(','))
-      fail(`clientIds[${i}]`, 'must be a non-empty client id or a CloudFormation reference');
+      fail(['clientIds', i], 'must be a non-empty client id or a CloudFormation reference');
     return (id as string).trim();
   });
 }
@@ -177,9 +177,9 @@ function parseJson(key: string, text: string): unknown {
  */
 export function readSettings(raw: unknown, serviceDir: string): CogauthSettings {
   if (raw === undefined || raw === null)
-    throw new ConfigError('custom.cogauth', 'is missing: the plugin needs a user pool and rules');
+    throw new ConfigError(['custom', 'cogauth'], 'is missing: the plugin needs a user pool and rules');
   if (typeof raw !== 'object' || Array.isArray(raw))
-    throw new ConfigError('custom.cogauth', 'must be an object');
+    throw new ConfigError(['custom', 'cogauth'], 'must be an object');
   const c = raw as Record<string, unknown>;
   for (const key of Object.keys(c)) if (!KNOWN_KEYS.has(key)) fail(key, 'is not a known setting');
 

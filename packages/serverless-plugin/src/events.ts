@@ -61,7 +61,7 @@ export function rewriteEvents(service: Obj, settings: CogauthSettings): MarkedEv
     if (!isObj(fn) || !Array.isArray(fn.events)) continue;
     fn.events.forEach((event: unknown, i) => {
       if (!isObj(event)) return;
-      const at = `functions.${key}.events[${i}]`;
+      const at = ['functions', key, 'events', i];
       if (isObj(event.http) && event.http.authorizer === MARKER) {
         event.http.authorizer = restAuthorizer(settings);
         counts.http++;
@@ -70,7 +70,7 @@ export function rewriteEvents(service: Obj, settings: CogauthSettings): MarkedEv
         counts.httpApi++;
       } else if (isObj(event.websocket) && event.websocket.authorizer === MARKER) {
         if (event.websocket.route !== '$connect')
-          throw new ConfigError(`${at}.websocket.authorizer`, 'cogauth guards only the $connect route');
+          throw new ConfigError([...at, 'websocket', 'authorizer'], 'cogauth guards only the $connect route');
         event.websocket.authorizer = websocketAuthorizer(settings);
         counts.websocket++;
       }
@@ -84,7 +84,7 @@ export function rewriteEvents(service: Obj, settings: CogauthSettings): MarkedEv
     const authorizers = httpApi.authorizers as Obj;
     if (authorizers[HTTP_API_AUTHORIZER] !== undefined)
       throw new ConfigError(
-        `provider.httpApi.authorizers.${HTTP_API_AUTHORIZER}`,
+        ['provider', 'httpApi', 'authorizers', HTTP_API_AUTHORIZER],
         'is already defined: cogauth adds it for events marked authorizer: cogauth',
       );
     authorizers[HTTP_API_AUTHORIZER] = httpApiAuthorizer(settings);

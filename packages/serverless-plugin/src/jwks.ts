@@ -1,4 +1,5 @@
-import { ConfigError, issuerOf, type Jwks, jwksUriOf } from '@cogauth/core';
+import { ConfigError, type ConfigPath, type Jwks } from '@cogauth/core';
+import { issuerOf, jwksUriOf } from '@cogauth/core/cognito';
 
 // Members that only a private or symmetric key has: such a key must never be shipped in a Lambda zip.
 const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -6,17 +7,17 @@ const MAX_BYTES = 64 * 1024;
 const TIMEOUT_MS = 5000;
 
 /** The JWKS as given, refused (naming `field`) if it is not a JWKS or holds secret key material. */
-export function publicJwks(value: unknown, field: string): Jwks {
+export function publicJwks(value: unknown, field: ConfigPath): Jwks {
   const keys = (value as { keys?: unknown } | null)?.keys;
   if (typeof value !== 'object' || value === null || !Array.isArray(keys) || keys.length === 0)
     throw new ConfigError(field, 'is not a JWKS: expected {"keys": [ ... ]} with at least one key');
   keys.forEach((key: unknown, i) => {
     if (typeof key !== 'object' || key === null)
-      throw new ConfigError(`${field}.keys[${i}]`, 'is not an object');
+      throw new ConfigError([...field, 'keys', i], 'is not an object');
     const secret = SECRET_MEMBERS.find((member) => member in key);
     if (secret !== undefined)
       throw new ConfigError(
-        `${field}.keys[${i}]`,
+        [...field, 'keys', i],
         `holds private key material ("${secret}"): ship public keys only`,
       );
   });
@@ -29,7 +30,7 @@ export function jwksSourceOf(userPoolId: string, jwksUri?: string, issuers?: str
   const issuer = issuers?.[0] ?? issuerOf(userPoolId);
   if (issuer === undefined)
     throw new ConfigError(
-      'custom.cogauth.fetchJwks',
+      ['custom', 'cogauth', 'fetchJwks'],
       `cannot derive a JWKS URL from ${userPoolId}: set jwksUri`,
     );
   return jwksUriOf(issuer);
@@ -37,7 +38,7 @@ export function jwksSourceOf(userPoolId: string, jwksUri?: string, issuers?: str
 
 /** GETs a JWKS at package time (no redirects, size and time bounded) and keeps it only if public. */
 export async function fetchJwks(uri: string): Promise<Jwks> {
-  const field = 'custom.cogauth.fetchJwks';
+  const field = ['custom', 'cogauth', 'fetchJwks'];
   let text: string;
   try {
     const response = await fetch(uri, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });

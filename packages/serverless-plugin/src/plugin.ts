@@ -70,10 +70,10 @@ export class CogauthServerlessPlugin {
   ): Promise<Jwks | undefined> {
     for (const [i, pool] of (settings.pools ?? []).entries()) {
       const jwks = (pool as { jwks?: unknown } | null)?.jwks;
-      if (jwks !== undefined) publicJwks(jwks, `custom.cogauth.pools[${i}].jwks`);
+      if (jwks !== undefined) publicJwks(jwks, ['custom', 'cogauth', 'pools', i, 'jwks']);
     }
     if (settings.jwksFile)
-      return publicJwks(readJsonFile(settings.jwksFile, 'jwksFile'), 'custom.cogauth.jwksFile');
+      return publicJwks(readJsonFile(settings.jwksFile, 'jwksFile'), ['custom', 'cogauth', 'jwksFile']);
     // serverless offline fetches at run time like any un-embedded authorizer: no network at start.
     if (!settings.fetchJwks || !packaged) return undefined;
     // Core's checks first, so the fetch reads only a URL the authorizer would accept (https, or http to
@@ -107,7 +107,7 @@ export class CogauthServerlessPlugin {
     service.functions ??= {};
     if (service.functions[settings.functionKey] !== undefined)
       throw new ConfigError(
-        'custom.cogauth.functionName',
+        ['custom', 'cogauth', 'functionName'],
         `a function named ${settings.functionKey} already exists: pick another functionName`,
       );
     const counts = rewriteEvents(service as unknown as Record<string, unknown>, settings);

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, type Jwks } from '@cogauth/core';
-import { envErrorDetail, handlerFromEnv } from '@cogauth/core/lambda';
+import { ConfigError, type ConfigPath, type Jwks } from '@cogauth/core';
+import { readEnvironment } from '@cogauth/core/lambda';
 import type { CogauthSettings } from './config.js';
 import { environmentOf } from './environment.js';
 import type { ZipFile } from './zip.js';
@@ -13,49 +13,49 @@ const POOL_PLACEHOLDER = 'us-east-1_CfnReference';
 const CLIENT_PLACEHOLDER = 'cfn-reference';
 
 /**
- * Each variable the plugin sets: the `custom.cogauth` setting it comes from (`rules` and `jwks` stand for
- * whichever of rules/rulesFile and jwksFile/fetchJwks the user set) and the name core's option has inside
- * the error (`COGAUTH_RULES: rules[2].route: …`).
+ * Each variable the plugin sets, with the `custom.cogauth` setting it comes from (`rules` and `jwks` stand
+ * for whichever of rules/rulesFile and jwksFile/fetchJwks the user set).
  */
-const SETTING_OF: Readonly<Record<string, { setting: string; option?: string }>> = {
-  COGAUTH_POOLS: { setting: 'pools', option: 'options' },
-  COGAUTH_USER_POOL_ID: { setting: 'userPoolId', option: 'userPoolId' },
-  COGAUTH_CLIENT_IDS: { setting: 'clientIds', option: 'clientId' },
-  COGAUTH_TOKEN_USE: { setting: 'tokenUse', option: 'tokenUse' },
-  COGAUTH_ISSUER: { setting: 'issuer', option: 'issuer' },
-  COGAUTH_JWKS_URI: { setting: 'jwksUri', option: 'jwksUri' },
-  COGAUTH_ALLOW_INSECURE_HTTP: { setting: 'allowInsecureHttp' },
-  COGAUTH_GRACE_SECONDS: { setting: 'graceSeconds', option: 'graceSeconds' },
-  COGAUTH_JWKS: { setting: 'jwks', option: 'jwks' },
-  COGAUTH_JWKS_FILE: { setting: 'jwks', option: 'jwks' },
-  COGAUTH_RULES: { setting: 'rules', option: 'rules' },
-  COGAUTH_RULES_FILE: { setting: 'rules', option: 'rules' },
-  COGAUTH_HTTP_API_RESPONSE: { setting: 'httpApiResponse' },
-  COGAUTH_HTTP_API_CACHE: { setting: 'httpApiCache' },
+const SETTING_OF: Readonly<Record<string, string>> = {
+  COGAUTH_POOLS: 'pools',
+  COGAUTH_USER_POOL_ID: 'userPoolId',
+  COGAUTH_CLIENT_IDS: 'clientIds',
+  COGAUTH_TOKEN_USE: 'tokenUse',
+  COGAUTH_ISSUER: 'issuer',
+  COGAUTH_JWKS_URI: 'jwksUri',
+  COGAUTH_ALLOW_INSECURE_HTTP: 'allowInsecureHttp',
+  COGAUTH_GRACE_SECONDS: 'graceSeconds',
+  COGAUTH_JWKS: 'jwks',
+  COGAUTH_JWKS_FILE: 'jwks',
+  COGAUTH_RULES: 'rules',
+  COGAUTH_RULES_FILE: 'rules',
+  COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
+  COGAUTH_HTTP_API_CACHE: 'httpApiCache',
 };
 
-/** The setting the user wrote, with core's path inside it. */
-function fieldOf(setting: string, path: string, settings: CogauthSettings): string {
+/** The setting the user wrote, then core's path inside the variable (`['custom', 'cogauth', 'rules', 2]`). */
+function placeOf(setting: string, inner: ConfigPath, settings: CogauthSettings): ConfigPath {
   if (setting === 'rules' && settings.rulesSource.kind === 'file') {
-    const file = `custom.cogauth.rulesFile (${settings.rulesSource.display})`;
-    return path === '' ? file : `${file} rules${path}`;
+    const file = `rulesFile (${settings.rulesSource.display})`;
+    return inner.length === 0
+      ? ['custom', 'cogauth', file]
+      : ['custom', 'cogauth', `${file} rules`, ...inner];
   }
   const name = setting === 'jwks' ? (settings.jwksFile ? 'jwksFile' : 'fetchJwks') : setting;
-  return `custom.cogauth.${name}${path}`;
+  return ['custom', 'cogauth', name, ...inner];
 }
 
-/** `COGAUTH_RULES: rules[2].route: invalid …` → `custom.cogauth.rules[2].route: invalid …`. */
+/** Core's `['COGAUTH_RULES', 2, 'route']` → `custom.cogauth.rules[2].route`, with the same detail. */
 function renamed(err: ConfigError, settings: CogauthSettings): ConfigError {
-  const entry = SETTING_OF[err.field];
-  if (entry === undefined) return new ConfigError('custom.cogauth', err.message);
-  const { path, detail } = envErrorDetail(err, entry.option);
-  return new ConfigError(fieldOf(entry.setting, path, settings), detail);
+  const setting = SETTING_OF[err.field];
+  if (setting === undefined) return new ConfigError(['custom', 'cogauth'], err.message);
+  return new ConfigError(placeOf(setting, err.path.slice(1), settings), err.detail);
 }
 
 /**
- * Builds the authorizer with @cogauth/core's own `handlerFromEnv` from exactly the environment the function
- * gets (CloudFormation references replaced by placeholders), reading the zip's files from a task root as
- * Lambda does. Throws a ConfigError naming the `custom.cogauth…` setting.
+ * Reads, with @cogauth/core's own `readEnvironment`, exactly the environment the function gets
+ * (CloudFormation references replaced by placeholders), with the zip's files in a task root as Lambda has
+ * them. Throws a ConfigError naming the `custom.cogauth…` setting.
  */
 export function validateWithCore(
   settings: CogauthSettings,
@@ -72,7 +72,7 @@ export function validateWithCore(
     for (const file of files)
       if (file.name !== 'index.mjs') writeFileSync(join(taskRoot, file.name), file.data);
     // Only the function's variables: whatever COGAUTH_* the packaging shell has must not hide a problem.
-    handlerFromEnv({ ...env, LAMBDA_TASK_ROOT: taskRoot });
+    readEnvironment({ ...env, LAMBDA_TASK_ROOT: taskRoot });
   } catch (err) {
     if (err instanceof ConfigError) throw renamed(err, settings);
     throw err;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { isClientId, isRegion, parseUserPoolId } from '@cogauth/core';
+import { isClientId, isRegion, parseUserPoolId } from '@cogauth/core/cognito';
 import { parseAuthFlow } from '../auth-flow.js';
 import { COMMON_HELP, type Command, type CommandContext, type OptionSpec } from '../command.js';
 import { checkedDomain } from '../config.js';

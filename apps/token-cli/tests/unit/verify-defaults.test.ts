@@ -103,6 +103,26 @@ describe('verify and check use the deployed defaults', () => {
     );
   });
 
+  it('reads COGAUTH_CLIENT_IDS as the deployed authorizer does: ids trimmed, `*` alone or not at all', async () => {
+    // The Lambda trims each id of the comma list; the CLI used to compare " client123" and refuse the token.
+    const spaced = await runCli(['verify', ...pool, accessToken()], {
+      env: { COGAUTH_CLIENT_IDS: `other, ${CLIENT} ` },
+    });
+    expect(spaced.stderr).toBe('');
+    expect(spaced.code).toBe(0);
+    // The Lambda refuses `*` beside ids at cold start; the CLI used to take `*` for one more client id.
+    const mixed = await runCli(['verify', ...pool, accessToken()], {
+      env: { COGAUTH_CLIENT_IDS: `${CLIENT},*` },
+    });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stdout).toBe('');
+    expect(mixed.stderr).toBe(
+      'cogauth: --client-id (COGAUTH_CLIENT_IDS): * cannot be combined with client ids\n',
+    );
+    const flag = await runCli(['verify', ...pool, '--client-id', ` ${CLIENT} , *`, accessToken()]);
+    expect(flag.code).toBe(2);
+  });
+
   it('a JWKS that cannot be fetched exits 3, not the invalid-token 1 (verify and check)', async () => {
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}/${POOL}`;

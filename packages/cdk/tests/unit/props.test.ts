@@ -26,11 +26,12 @@ function refusal(fn: () => unknown): ConfigError {
 describe('rules', () => {
   it('fails the synth on a bad rule, naming it', () => {
     const bad = refusal(() => authorizerStack({ rules: [{ route: 'GET /ok' }, { route: 'FETCH /x' }] }));
-    expect(bad.field).toBe('rules[1].route');
+    expect(bad.path).toEqual(['rules', 1, 'route']);
+    expect(bad.field).toBe('rules');
     const typo = refusal(() =>
       authorizerStack({ rules: [{ route: 'GET /me', group: ['admin'] } as unknown as { route: string }] }),
     );
-    expect(typo.field).toBe('rules[0].group');
+    expect(typo.path).toEqual(['rules', 0, 'group']);
     expect(refusal(() => authorizerStack({ rules: [] })).field).toBe('rules');
   });
 
@@ -94,14 +95,16 @@ describe('user pool and clients', () => {
       'clientIds',
     );
     expect(
-      refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['ok', 'a,b'] })).field,
-    ).toBe('clientIds[1]');
-    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['*'] })).field).toBe(
-      'clientIds[0]',
-    );
-    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [''] })).field).toBe(
-      'clientIds[0]',
-    );
+      refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['ok', 'a,b'] })).path,
+    ).toEqual(['clientIds', 1]);
+    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['*'] })).path).toEqual([
+      'clientIds',
+      0,
+    ]);
+    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [''] })).path).toEqual([
+      'clientIds',
+      0,
+    ]);
   });
 
   it('accepts an existing pool by id and CloudFormation tokens for the pool and clients', () => {
@@ -154,7 +157,7 @@ describe('embedded JWKS', () => {
     expect(refusal(() => CogauthJwks.fromFile(join(dir, 'missing.json'))).field).toBe('jwks');
     expect(refusal(() => CogauthJwks.fromDocument({ keys: [] })).field).toBe('jwks');
     const priv = key.privateKey.export({ format: 'jwk' });
-    expect(refusal(() => CogauthJwks.fromDocument({ keys: [priv] })).field).toBe('jwks.keys[0]');
+    expect(refusal(() => CogauthJwks.fromDocument({ keys: [priv] })).path).toEqual(['jwks', 'keys', 0]);
   });
 
   it('refuses a JWKS the authorizer would refuse at cold start (core handlerFromEnv on its environment)', () => {
@@ -163,7 +166,7 @@ describe('embedded JWKS', () => {
       keys: [{ kty: 'RSA', kid: 'k', alg: 'RS256', n: 'AQAB', e: 'AQAB' }],
     });
     const err = refusal(() => authorizerStack({ jwks: weak }));
-    expect(err.field).toBe('jwks.keys[0]');
+    expect(err.path).toEqual(['jwks', 'keys', 0]);
     expect(err.message).toMatch(/^jwks\.keys\[0\]: is not a usable key: RSA key has \d+ bits/);
     // With the pool and client as CloudFormation tokens (placeholders in the check), and whatever
     // COGAUTH_* variables the synth shell has, the same refusal.
@@ -177,7 +180,7 @@ describe('embedded JWKS', () => {
           jwks: weak,
         }),
       );
-      expect(tokens.field).toBe('jwks.keys[0]');
+      expect(tokens.path).toEqual(['jwks', 'keys', 0]);
     } finally {
       vi.unstubAllEnvs();
     }

@@ -8,7 +8,7 @@ import {
 } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createCognitoVerifier } from '../../src/index.js';
-import { expectCode } from '../helpers/assertions.js';
+import { expectCode, placeOf } from '../helpers/assertions.js';
 import { accessToken, CLIENT_ID, key, localVerifier, POOL_ID } from '../helpers/fixtures.js';
 
 describe('algorithms', () => {
@@ -114,7 +114,7 @@ describe('algorithms', () => {
     try {
       localVerifier({ jwks: jwksOf(key(), weak) });
     } catch (error) {
-      expect((error as ConfigError).field).toBe('jwks.keys[1]');
+      expect(placeOf(error as ConfigError)).toBe('jwks.keys[1]');
       expect((error as ConfigError).message).toMatch(/1024 bits/);
     }
     const server = await startJwksServer({ jwks: jwksOf(weak, key()), poolId: POOL_ID });

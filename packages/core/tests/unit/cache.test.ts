@@ -1,6 +1,6 @@
 import { cognitoAccessClaims, signJwt } from '@cogauth/test-fixtures';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ResultCache } from '../../src/cache.js';
+import { ResultCache } from '../../src/verify/result-cache.js';
 import { expectCode } from '../helpers/assertions.js';
 import { accessToken, key, localVerifier, POOL_ID } from '../helpers/fixtures.js';
 

@@ -5,7 +5,7 @@ import {
   createCognitoVerifier,
   type VerifierSettings,
 } from '../../src/index.js';
-import { configError, expectCode } from '../helpers/assertions.js';
+import { configError, expectCode, placeOf } from '../helpers/assertions.js';
 import { accessToken, CLIENT_ID, key, POOL_ID } from '../helpers/fixtures.js';
 
 const base: CognitoVerifierOptions = { userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT_ID };
@@ -47,7 +47,7 @@ describe('configuration errors name the field, at creation', () => {
     ['customCheck that is not a function', { customCheck: 'x' }, 'customCheck'],
   ])('%s', (_name, patch, field) => {
     const error = configError(() => createCognitoVerifier({ ...base, ...patch } as CognitoVerifierOptions));
-    expect(error.field).toBe(field);
+    expect(placeOf(error)).toBe(field);
     expect(error.message.startsWith(`${field}: `)).toBe(true);
   });
 
@@ -61,14 +61,14 @@ describe('configuration errors name the field, at creation', () => {
     ['max age as a string', { jwksMaxAgeMs: '3600000' }, 'settings.jwksMaxAgeMs'],
     ['offline as a string', { jwksOffline: 'true' }, 'settings.jwksOffline'],
   ])('settings: %s', (_name, settings, field) => {
-    expect(configError(() => createCognitoVerifier(base, settings as VerifierSettings)).field).toBe(field);
+    expect(placeOf(configError(() => createCognitoVerifier(base, settings as VerifierSettings)))).toBe(field);
   });
 
   it('names the pool index for several pools', () => {
     const error = configError(() => createCognitoVerifier([base, { ...base, userPoolId: 'nope' }]));
-    expect(error.field).toBe('options[1].userPoolId');
-    expect(configError(() => createCognitoVerifier([])).field).toBe('options');
-    expect(configError(() => createCognitoVerifier([base, base])).field).toBe('options[1].issuer');
+    expect(placeOf(error)).toBe('options[1].userPoolId');
+    expect(placeOf(configError(() => createCognitoVerifier([])))).toBe('options');
+    expect(placeOf(configError(() => createCognitoVerifier([base, base])))).toBe('options[1].issuer');
   });
 
   it('accepts a valid configuration without any network call', () => {
@@ -122,7 +122,7 @@ describe('derived endpoints', () => {
     const http = `http://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
     await expectCode(() => verifier.verify(accessToken(key(), { issuer: http })), 'ISSUER_INVALID');
     // An http issuer on a host that is not loopback also needs the opt-in that names the risk.
-    expect(configError(() => createCognitoVerifier({ ...base, issuer: http })).field).toBe('issuer');
+    expect(placeOf(configError(() => createCognitoVerifier({ ...base, issuer: http })))).toBe('issuer');
     const explicit = createCognitoVerifier({
       ...base,
       issuer: http,

@@ -10,14 +10,9 @@ import {
   startJwksServer,
 } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  type AuthorizerHandler,
-  type AuthorizerPolicyResult,
-  ConfigError,
-  type DecisionLog,
-} from '../../src/index.js';
+import type { AuthorizerHandler, AuthorizerPolicyResult, DecisionLog } from '../../src/index.js';
 import { handlerFromEnv } from '../../src/lambda.js';
-import { configError, evaluatePolicy } from '../helpers/assertions.js';
+import { configError, evaluatePolicy, placeOf } from '../helpers/assertions.js';
 import {
   accessToken,
   CLIENT_ID,
@@ -223,7 +218,7 @@ describe('handlerFromEnv', () => {
     expect(await handler(appSyncEvent('Bearer nope'))).toEqual({ isAuthorized: false, ttlOverride: 0 });
     for (const bad of ['3601', '-1', '1.5', 'soon']) {
       const error = configError(() => handlerFromEnv({ ...good, COGAUTH_APPSYNC_TTL_SECONDS: bad }));
-      expect(error.field).toBe('COGAUTH_APPSYNC_TTL_SECONDS');
+      expect(placeOf(error)).toBe('COGAUTH_APPSYNC_TTL_SECONDS');
       expect(error.message).toMatch(/from 0 to 3600/);
     }
   });
@@ -240,7 +235,12 @@ describe('module entry', () => {
     for (const k of Object.keys(good)) vi.stubEnv(k, '');
     vi.resetModules();
     const mod: Record<string, unknown> = await import('../../src/lambda.js');
-    expect(Object.keys(mod).sort()).toEqual(['envErrorDetail', 'handlerFromEnv']);
+    expect(Object.keys(mod).sort()).toEqual([
+      'handlerFromEnv',
+      'readEnvironment',
+      'readVerifierEnvironment',
+      'writeEnvironment',
+    ]);
     expect(() => (mod.handlerFromEnv as typeof handlerFromEnv)()).toThrow(
       /^COGAUTH_USER_POOL_ID: is required/,
     );
@@ -249,11 +249,11 @@ describe('module entry', () => {
   it('src/lambda-entry.ts (the bundle entry) configures `handler` from process.env at import and throws a ConfigError when unset', async () => {
     for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
     vi.resetModules();
-    const mod = await import('../../src/lambda-entry.js');
+    const mod = await import('../../src/authorizer/bundle-entry.js');
     await allowsGetMessages(mod.handler);
     vi.stubEnv('COGAUTH_CLIENT_IDS', '');
     vi.resetModules();
-    await expect(import('../../src/lambda-entry.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
+    await expect(import('../../src/authorizer/bundle-entry.js')).rejects.toThrow(/COGAUTH_CLIENT_IDS/);
   });
 
   it('the built bundle dist/lambda/index.mjs authorizes a TOKEN event', async () => {
@@ -274,7 +274,8 @@ describe('module entry', () => {
   it('the built bundle is the API Gateway authorizer only: an AppSync event is EVENT_UNSUPPORTED, and none of the AppSync answer is in it', async () => {
     const bundle = join(import.meta.dirname, '../../dist/lambda/index.mjs');
     const text = readFileSync(bundle, 'utf8');
-    for (const word of ['deniedFields', 'resolverContext', 'operationName:']) {
+    // The bundle registers the API Gateway event kinds only: the AppSync reader and answer are left out.
+    for (const word of ['resolverContext', 'operationName']) {
       expect(text).not.toContain(word);
     }
     for (const [k, v] of Object.entries(good)) vi.stubEnv(k, v);
@@ -353,28 +354,17 @@ describe('module entry', () => {
   });
 });
 
-describe('envErrorDetail', () => {
-  it('splits a handlerFromEnv error into the path inside the option and the bare message', async () => {
-    const { envErrorDetail } = await import('../../src/lambda.js');
-    let err: unknown;
-    try {
-      handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"BAD"}]' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConfigError);
-    const { path, detail } = envErrorDetail(err as ConfigError, 'rules');
-    expect(path).toBe('[1].route');
-    expect(detail).toMatch(/^invalid route "BAD"/);
-    let poolErr: unknown;
-    try {
-      handlerFromEnv({ ...good, COGAUTH_USER_POOL_ID: 'not a pool' });
-    } catch (e) {
-      poolErr = e;
-    }
-    expect(envErrorDetail(poolErr as ConfigError, 'userPoolId')).toEqual({
-      path: '',
-      detail: expect.stringMatching(/^must look like/),
-    });
+describe('a handlerFromEnv ConfigError', () => {
+  it('carries the place inside the variable and the bare message as data (deploy tools map the path)', () => {
+    const rule = configError(() =>
+      handlerFromEnv({ ...good, COGAUTH_RULES: '[{"route":"GET /a"},{"route":"BAD"}]' }),
+    );
+    expect(rule.path).toEqual(['COGAUTH_RULES', 1, 'route']);
+    expect(rule.field).toBe('COGAUTH_RULES');
+    expect(rule.detail).toMatch(/^invalid route "BAD"/);
+    expect(rule.message).toBe(`COGAUTH_RULES[1].route: ${rule.detail}`);
+    const pool = configError(() => handlerFromEnv({ ...good, COGAUTH_USER_POOL_ID: 'not a pool' }));
+    expect(pool.path).toEqual(['COGAUTH_USER_POOL_ID']);
+    expect(pool.detail).toMatch(/^must look like/);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { overreachOf, reachOf, routesOf } from '../../src/overreach.js';
-import { HTTP_VERBS, type RouteTemplate, routeTemplate } from '../../src/route.js';
-import { compileRules, parseRules, type RouteRule } from '../../src/rules.js';
-import { compareSpecificity } from '../../src/template.js';
+import { overreachOf, reachOf, routesOf } from '../../src/decide/overreach.js';
+import { HTTP_VERBS, type RouteTemplate, routeTemplate } from '../../src/decide/route.js';
+import { compileRules, parseRules, type RouteRule } from '../../src/decide/rules.js';
+import { compareSpecificity } from '../../src/decide/template.js';
 import { apiRoute, selectRoutes } from '../helpers/api-gateway.js';
 import { SAMPLE_RULES } from '../helpers/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type CustomCheckInput, VerifyError, type VerifyOverrides } from '../../src/index.js';
-import { configError, expectCode } from '../helpers/assertions.js';
+import { configError, expectCode, placeOf } from '../helpers/assertions.js';
 import { accessToken, CLIENT_ID, idToken, key, localVerifier } from '../helpers/fixtures.js';
 
 // Per-call overrides with aws-jwt-verify's meaning, the customCheck hook and the audience option.
@@ -59,8 +59,8 @@ describe('verify(token, overrides)', () => {
     const token = accessToken();
     const error = await verifier.verify(token, overrides as VerifyOverrides).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).field).toBe(field);
-    expect(configError(() => verifier.verifySync(token, overrides as VerifyOverrides)).field).toBe(field);
+    expect(placeOf(error as ConfigError)).toBe(field);
+    expect(placeOf(configError(() => verifier.verifySync(token, overrides as VerifyOverrides)))).toBe(field);
   });
 
   it('hints at the cogauth name for an aws-jwt-verify one', () => {

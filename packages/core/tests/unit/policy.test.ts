@@ -1,15 +1,11 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  AuthPolicy,
-  CogauthError,
-  ConfigError,
-  PARTITIONS,
-  parseMethodArn,
-  toAuthorizerContext,
-} from '../../src/index.js';
-import { evaluatePolicy } from '../helpers/assertions.js';
+import { PARTITIONS } from '../../src/cognito.js';
+import { toAuthorizerContext } from '../../src/decide/context.js';
+import { CogauthError, ConfigError } from '../../src/index.js';
+import { AuthPolicy, parseMethodArn } from '../../src/policy.js';
+import { evaluatePolicy, placeOf } from '../helpers/assertions.js';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/messages/42';
 const P = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/';
@@ -272,7 +268,7 @@ describe('toAuthorizerContext', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).field).toBe(field);
+      expect(placeOf(err as ConfigError)).toBe(field);
     }
   });
 

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastifyRoutedPath } from '../../src/fastify-path.js';
+import { fastifyRoutedPath } from '../../src/adapters/fastify-path.js';
 import { type Authenticator, createAuthenticator } from '../../src/index.js';
 import { accessToken, key, localVerifier } from '../helpers/fixtures.js';
 import {

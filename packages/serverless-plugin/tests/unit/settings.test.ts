@@ -170,9 +170,9 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
 
   it('refuses a JWKS file holding a private key', async () => {
     const { publicJwks } = await import('../../src/jwks.js');
-    expect(() => publicJwks(readJson(join(dir, 'private-jwks.json')), 'custom.cogauth.jwksFile')).toThrow(
-      'custom.cogauth.jwksFile.keys[0]: holds private key material ("d")',
-    );
+    expect(() =>
+      publicJwks(readJson(join(dir, 'private-jwks.json')), ['custom', 'cogauth', 'jwksFile']),
+    ).toThrow('custom.cogauth.jwksFile.keys[0]: holds private key material ("d")');
   });
 });
 
