@@ -1,7 +1,7 @@
 import type { AuthorizerPolicyResult } from '../answer/policy.js';
 import { policyAnswer, type SimpleAuthorizerResult, type Target, Targets } from '../answer/policy-answer.js';
 import { parseBearer } from '../decide/bearer.js';
-import type { Unauthorized, Verdict } from '../decide/decide.js';
+import type { DecisionRequest, Unauthorized, Verdict } from '../decide/decide.js';
 import { CogauthError } from '../errors.js';
 import type { Setup } from '../pipeline/options.js';
 import type { Finisher, RunInput, Runner } from '../pipeline/runner.js';
@@ -9,6 +9,7 @@ import {
   type AuthorizerEvent,
   type Door,
   type EventKindSpec,
+  parameters,
   readHttpApiEvent,
   readRequestEvent,
   readTokenEvent,
@@ -47,11 +48,7 @@ class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> 
       return this.#runner.refused(start, event.kind, undefined, ARN_INVALID, this);
     }
     const simple = event.kind === 'HTTP_API_V2' && this.#setup.httpApiResponse === 'simple';
-    // A simple answer is cached for the whole route key while the authorizer cache is on.
-    const request =
-      simple && this.#setup.httpApiCache === 'on'
-        ? { ...target.request, cachedByRouteKey: event.routeKey }
-        : target.request;
+    const request = this.#requestOf(event, target, simple);
     const bearer = parseBearer(event.header);
     const run: ApiGatewayRun = {
       kind: event.kind,
@@ -65,10 +62,37 @@ class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> 
     return this.#runner.run(start, run, this);
   }
 
+  /**
+   * What to decide: the target's request and how API Gateway will reuse the answer. A simple answer is cached
+   * for the whole route key while the authorizer cache is on. Models that read the request also get its
+   * parameters and, for a policy answer, whether it is cached by token.
+   */
+  #requestOf(event: AuthorizerEvent, target: Target, simple: boolean): DecisionRequest {
+    const setup = this.#setup;
+    const cacheOn = (event.kind === 'HTTP_API_V2' ? setup.httpApiCache : setup.restApiCache) === 'on';
+    const base = target.request;
+    if (!setup.access.readsRequest || base.kind !== 'http') {
+      return simple && setup.httpApiCache === 'on' ? { ...base, cachedByRouteKey: event.routeKey } : base;
+    }
+    const cached = simple
+      ? cacheOn
+        ? { cachedByRouteKey: event.routeKey }
+        : {}
+      : { cachedByToken: cacheOn };
+    const path = parameters(event.pathParameters);
+    const query = parameters(event.queryStringParameters);
+    return {
+      ...base,
+      ...cached,
+      ...(path === undefined ? {} : { pathParameters: path }),
+      ...(query === undefined ? {} : { queryStringParameters: query }),
+    };
+  }
+
   answer(run: ApiGatewayRun, verdict: Verdict<object>): ApiGatewayResult {
     const allowed = verdict.status === 200;
     if (run.simple) return { isAuthorized: allowed, context: verdict.context };
-    const resources = this.#setup.access.policyOf(verdict.grant);
+    const resources = this.#setup.access.policyOf(verdict.grant, run.request);
     return policyAnswer(run.target, resources, allowed, verdict.principal, verdict.context);
   }
 

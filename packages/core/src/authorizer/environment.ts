@@ -5,6 +5,7 @@
  * which check what they wrote by reading it back.
  */
 import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
+import { type AccessModel, isAccessModel } from '../decide/access-model.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
@@ -173,15 +174,32 @@ export function readVerifierEnvironment(env: Env = process.env): VerifierEnviron
   return { options, settings };
 }
 
-/** The environment's parts, checked: the verifier (no network call), the compiled rules, the answers. */
-function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]; answers: Answers } {
-  const { verifier } = readVerifierPart(env);
+/** COGAUTH_RULES or COGAUTH_RULES_FILE, compiled; neither when an access model decides instead. */
+function rulesOf(env: Env, access: AccessModel | undefined): CompiledRule[] | AccessModel {
   const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
+  if (access !== undefined) {
+    if (rules !== undefined)
+      throw new ConfigError(
+        rules.name,
+        'cannot be combined with an access model (Cedar policies): remove it',
+      );
+    return access;
+  }
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
-  const compiled = compileParsedRules(rules.value, [rules.name]);
+  return compileParsedRules(rules.value, [rules.name]);
+}
+
+/** The environment's parts, checked: the verifier (no network call), the compiled rules, the answers. */
+function readParts(
+  env: Env,
+  access: AccessModel | undefined,
+): { verifier: CognitoVerifier; rules: CompiledRule[] | AccessModel; answers: Answers } {
+  const { verifier } = readVerifierPart(env);
+  const compiled = rulesOf(env, access);
   const answers: Answers = {
     httpApiResponse: oneOf<HttpApiResponse>(env, 'COGAUTH_HTTP_API_RESPONSE', ['iam', 'simple']),
     httpApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_HTTP_API_CACHE', ['on', 'off']),
+    restApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_REST_API_CACHE', ['on', 'off']),
     appSyncTtlSeconds:
       integer(env, 'COGAUTH_APPSYNC_TTL_SECONDS', 0, MAX_APPSYNC_TTL_SECONDS) ?? DEFAULT_APPSYNC_TTL_SECONDS,
   };
@@ -191,19 +209,21 @@ function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]
 /**
  * The authorizer's options from COGAUTH_* variables (see "The Lambda entry" in README.md), checked: a
  * ConfigError's path starts with the variable (`['COGAUTH_RULES', 2, 'route']`). The verifier is built
- * here (no network call), the rules compiled once: `createAuthorizer` does not check them again.
+ * here (no network call), the rules compiled once: `createAuthorizer` does not check them again. With
+ * `access` (an access model such as `@cogauth/cedar`'s engine, configured from its own variables), the
+ * rules variables must be unset and `rules` is the model.
  */
-export function readEnvironment(env: Env = process.env): CogauthOptions {
-  const { verifier, rules, answers } = readParts(env);
-  return { verifier, rules: writtenRules(rules), ...answers };
+export function readEnvironment(env: Env = process.env, access?: AccessModel): CogauthOptions {
+  const { verifier, rules, answers } = readParts(env, access);
+  return { verifier, rules: isAccessModel(rules) ? rules : writtenRules(rules), ...answers };
 }
 
 /**
  * The deployable bundle's setup, straight from the environment: everything is checked where it is read, so
  * the bundle carries neither `createAuthorizer`'s option checks nor the context hook's conversions.
  */
-export function environmentSetup(env: Env = process.env): Setup {
-  const { verifier, rules, answers } = readParts(env);
+export function environmentSetup(env: Env = process.env, access?: AccessModel): Setup {
+  const { verifier, rules, answers } = readParts(env, access);
   return setupOf(verifier, rules, answers);
 }
 
@@ -217,12 +237,16 @@ export interface EnvironmentSettings {
   readonly verifier: CognitoVerifierOptions | readonly CognitoVerifierOptions[];
   /** The key-set settings for every pool (COGAUTH_JWKS_MAX_AGE_SECONDS, COGAUTH_JWKS_OFFLINE). */
   readonly verifierSettings?: Pick<VerifierSettings, 'jwksMaxAgeMs' | 'jwksOffline'>;
-  /** The rules inline (COGAUTH_RULES), or `{ file }`, a path the function reads (COGAUTH_RULES_FILE). */
-  readonly rules: readonly RouteRule[] | { readonly file: string };
+  /**
+   * The rules inline (COGAUTH_RULES), or `{ file }`, a path the function reads (COGAUTH_RULES_FILE); none
+   * when the function decides with an access model configured from variables of its own (Cedar's).
+   */
+  readonly rules?: readonly RouteRule[] | { readonly file: string };
   /** With one pool: its `jwks` lives in this file of the function (COGAUTH_JWKS_FILE), not inline. */
   readonly jwksFile?: string;
   readonly httpApiResponse?: HttpApiResponse;
   readonly httpApiCache?: HttpApiCache;
+  readonly restApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
 }
 
@@ -290,10 +314,11 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (vs?.jwksMaxAgeMs !== undefined) env.COGAUTH_JWKS_MAX_AGE_SECONDS = String(vs.jwksMaxAgeMs / 1000);
   if (vs?.jwksOffline === true) env.COGAUTH_JWKS_OFFLINE = 'true';
   const rules = settings.rules;
-  if ('file' in rules) env.COGAUTH_RULES_FILE = rules.file;
-  else env.COGAUTH_RULES = JSON.stringify(rules);
+  if (rules !== undefined && 'file' in rules) env.COGAUTH_RULES_FILE = rules.file;
+  else if (rules !== undefined) env.COGAUTH_RULES = JSON.stringify(rules);
   env.COGAUTH_HTTP_API_RESPONSE = settings.httpApiResponse ?? 'iam';
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
+  if (settings.restApiCache === 'off') env.COGAUTH_REST_API_CACHE = 'off';
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
   return env;

@@ -43,6 +43,8 @@ function resourceOf(request: DecisionRequest): string | undefined {
  */
 export class RouteAccess implements AccessModel<RuleGrant> {
   readonly rules: readonly CompiledRule[];
+  /** Rules judge nothing but the method and the path. */
+  readonly readsRequest = false;
   readonly #bitmask: boolean;
   readonly #overreach: Overreach;
   readonly #graphqlFields: readonly string[];
@@ -124,7 +126,7 @@ export class RouteAccess implements AccessModel<RuleGrant> {
     return request.kind === 'graphql' ? grant.graphql : grant.http;
   }
 
-  policyOf(grant: RuleGrant): PolicyResources {
+  policyOf(grant: RuleGrant, _request?: DecisionRequest): PolicyResources {
     return grant.policy;
   }
 
@@ -138,7 +140,10 @@ export class RouteAccess implements AccessModel<RuleGrant> {
     return denied;
   }
 
-  routeKeyCacheable(routeKey: unknown): boolean {
+  /** A policy answer is right for every request (cache-safe by token); a simple one must suit its route key. */
+  cacheable(request: DecisionRequest): boolean {
+    if (request.kind === 'graphql' || !('cachedByRouteKey' in request)) return true;
+    const routeKey = request.cachedByRouteKey;
     return (
       this.#cacheable.get(routeKey) ??
       remember(this.#cacheable, routeKey, isRouteKeyCacheable(this.rules, routeKey))

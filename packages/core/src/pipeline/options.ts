@@ -1,4 +1,4 @@
-import type { AccessModel } from '../decide/access-model.js';
+import { type AccessModel, isAccessModel } from '../decide/access-model.js';
 import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.js';
 import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compiledRules, type RouteRule } from '../decide/rules.js';
@@ -20,8 +20,11 @@ export type ContextHook = (
 export interface CogauthOptions {
   /** A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools). */
   verifier: CognitoVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
-  /** Rules from code or JSON; validated with `parseRules` (a malformed set throws a ConfigError). */
-  rules: readonly RouteRule[] | string;
+  /**
+   * Who may call what: route rules from code or JSON, validated with `parseRules` (a malformed set throws a
+   * ConfigError), or an access model such as `@cogauth/cedar`'s engine (`rules: loadCedar({ policies })`).
+   */
+  rules: readonly RouteRule[] | string | AccessModel;
   context?: ContextHook;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
@@ -38,6 +41,12 @@ export interface CogauthOptions {
    */
   httpApiCache?: HttpApiCache;
   /**
+   * Whether API Gateway caches the REST authorizer's answers (`on`, default). Route rules do not need it:
+   * their policies are right for every request. An access model that reads the request (per-request Cedar
+   * routes) answers such requests only while `off` states that the authorizer's result TTL is 0.
+   */
+  restApiCache?: HttpApiCache;
+  /**
    * AppSync: the most seconds an answer may be cached (`ttlOverride`, 0 to 3600, default 300); each answer
    * is cut to the token's remaining lifetime.
    */
@@ -52,13 +61,12 @@ export const DEFAULT_APPSYNC_TTL_SECONDS = 300;
 export interface Setup {
   readonly verifier: CognitoVerifier;
   readonly access: AccessModel;
-  /** The route rules behind `access` (the adapters check them for case-blind routers). */
-  readonly rules: readonly CompiledRule[];
   /** The context hook with its values converted to what API Gateway accepts. */
   readonly context: ((claims: CognitoClaims) => Promise<AuthorizerContext>) | undefined;
   readonly log: (entry: DecisionLog) => void;
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCache: HttpApiCache;
+  readonly restApiCache: HttpApiCache;
   readonly appSyncTtlSeconds: number;
 }
 
@@ -95,7 +103,7 @@ function hookOf(value: unknown, field: string): unknown {
 }
 
 /** What `setupOf` needs beside the verifier and the rules, already checked. */
-export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncTtlSeconds'>;
+export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'restApiCache' | 'appSyncTtlSeconds'>;
 
 /**
  * A setup from parts already checked (by `readOptions`, or by the environment reader for the bundle, which
@@ -103,13 +111,13 @@ export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncT
  */
 export function setupOf(
   verifier: CognitoVerifier,
-  rules: readonly CompiledRule[],
+  rules: readonly CompiledRule[] | AccessModel,
   answers: Answers,
   log: (entry: DecisionLog) => void = logLine,
   context?: Setup['context'],
 ): Setup {
-  const access = new RouteAccess(rules);
-  return { verifier, access, rules, context, log, ...answers };
+  const access = isAccessModel(rules) ? rules : new RouteAccess(rules as readonly CompiledRule[]);
+  return { verifier, access, context, log, ...answers };
 }
 
 /** Validates the options; a ConfigError names the first bad one. Rules are compiled once, here. */
@@ -123,8 +131,10 @@ export function readOptions(options: unknown): Setup {
     'simple',
   ]);
   const httpApiCache = oneOf<HttpApiCache>(options.httpApiCache, 'httpApiCache', ['on', 'off']);
+  const restApiCache = oneOf<HttpApiCache>(options.restApiCache, 'restApiCache', ['on', 'off']);
   const appSyncTtlSeconds = appSyncTtl(options.appSyncTtlSeconds);
-  const rules = compiledRules(options.rules);
+  const rules = isAccessModel(options.rules) ? options.rules : compiledRules(options.rules);
   const context = hook && (async (claims: CognitoClaims) => toAuthorizerContext(await hook(claims)));
-  return setupOf(verifier, rules, { httpApiResponse, httpApiCache, appSyncTtlSeconds }, logger, context);
+  const answers = { httpApiResponse, httpApiCache, restApiCache, appSyncTtlSeconds };
+  return setupOf(verifier, rules, answers, logger, context);
 }
