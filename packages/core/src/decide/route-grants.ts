@@ -187,13 +187,29 @@ function preemptionsOf(compiled: readonly Compiled[]): Preemption[] {
   compiled.forEach((n, ni) => {
     compiled.forEach((p, pi) => {
       if (ni === pi || !verbsOverlap(n.template, p.template)) return;
-      if (compareSpecificity(n.template, p.template) < 0 || !templatesOverlap(n.template, p.template)) return;
-      const verbs = n.template.verbs.filter((v) => p.template.verbs.includes(v));
-      const resources = n.pattern.resources.filter((r) => verbs.some((v) => r.startsWith(`${v}/`)));
-      out.push({ n: ni, p: pi, resources: Object.freeze(resources) });
+      const shared = n.pattern.resources.filter((r) => p.template.verbs.some((v) => r.startsWith(`${v}/`)));
+      const resources = takesRequestsOf(n, p) ? shared : literalReached(n, p, shared);
+      if (resources.length > 0) out.push({ n: ni, p: pi, resources: Object.freeze(resources) });
     });
   });
   return out;
+}
+
+function takesRequestsOf(n: Compiled, p: Compiled): boolean {
+  return compareSpecificity(n.template, p.template) >= 0 && templatesOverlap(n.template, p.template);
+}
+
+/**
+ * A route with no parameter is its own resource; `p`'s pattern may match it with a `*` that stands for no
+ * characters at all (`GET/*` of `GET /{proxy+}` matches `GET/`, the root), which no template comparison sees.
+ * Its resources for the verbs in common are denied unless `p` is the route API Gateway selects there.
+ */
+function literalReached(n: Compiled, p: Compiled, shared: readonly string[]): string[] {
+  if (n.template.greedy || n.template.items.includes(null)) return [];
+  // Where `p`'s template takes the request too, the more specific of the two has it.
+  const path = n.template.items as readonly string[];
+  if (templateMatches(p.template, path, false) && compareSpecificity(n.template, p.template) < 0) return [];
+  return shared.filter((r) => p.pattern.resources.some((g) => globMatch(g, r)));
 }
 
 function sameTemplate(a: RouteTemplate, b: RouteTemplate): boolean {
