@@ -24,6 +24,8 @@ import { compareSpecificity, templatesOverlap, verbsOverlap } from './template.j
 export interface RoutePolicy extends PolicyResources {
   /** Whether the policy allows `method path`: an Allow matches it and no Deny does (IAM's evaluation). */
   allows(method: string, path: string): boolean;
+  /** Whether one of its Denies matches `method path` (an explicit Deny wins over any Allow). */
+  denies(method: string, path: string): boolean;
 }
 
 /** Routes whose callers may be granted any subset of them, with API Gateway's route selection. */
@@ -172,13 +174,18 @@ class Grants implements RouteGrants {
 }
 
 function policyOf(allow: readonly string[], deny: readonly string[]): RoutePolicy {
+  const denies = (method: string, path: string): boolean => {
+    const resource = `${method}${path}`;
+    return deny.some((g) => globMatch(g, resource));
+  };
   return Object.freeze({
     allow,
     deny,
     allows(method: string, path: string): boolean {
       const resource = `${method}${path}`;
-      return allow.some((g) => globMatch(g, resource)) && !deny.some((g) => globMatch(g, resource));
+      return allow.some((g) => globMatch(g, resource)) && !denies(method, path);
     },
+    denies,
   });
 }
 

@@ -154,6 +154,13 @@ describe('an access model in place of rules', () => {
     expect(seen.at(-1)).not.toHaveProperty('cachedByToken');
   });
 
+  it('AppSync: a model that refuses the request as a whole lets no field through (route rules let callers in)', async () => {
+    const { model } = ownRecords();
+    const handler = createAuthorizer({ verifier, rules: model, logger: () => {} });
+    const event = { authorizationToken: token, requestContext: { apiId: 'api', operationName: 'q' } };
+    expect(await handler(event)).toEqual({ isAuthorized: false, ttlOverride: 0 });
+  });
+
   it('the authenticator asks the model to fit framework routers, and refuses one that cannot', async () => {
     const { model, routers } = ownRecords();
     const authenticate = createAuthenticator({ verifier, rules: model, logger: () => {} });

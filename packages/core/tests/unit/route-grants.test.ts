@@ -61,6 +61,9 @@ describe('routeGrants', () => {
           expect([method, path, [...grants.select(method, path)]]).toEqual([method, path, chosen]);
           const allowed = evaluate(`${PREFIX}${method}${path}`) === 'Allow';
           expect(policy.allows(method, path)).toBe(allowed);
+          expect(policy.denies(method, path)).toBe(
+            evaluatorOf({ allow: ['*'], deny: policy.deny })(`${PREFIX}${method}${path}`) === 'Deny',
+          );
           if (chosen.length === 0) continue;
           const granted = chosen.every((i) => permitted.includes(i));
           if (!granted) expect([method, path, allowed]).toEqual([method, path, false]);
