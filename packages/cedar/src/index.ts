@@ -5,6 +5,12 @@ export type {
   CedarExplanation,
   CedarRequest,
 } from './decide.js';
+export {
+  type CedarEnv,
+  type CedarEnvironmentSettings,
+  readCedarEnvironment,
+  writeCedarEnvironment,
+} from './environment.js';
 export type { Evaluation, PolicyError } from './evaluate.js';
 export type { CedarGrant } from './grant.js';
 export { type CedarEngine, type CedarOptions, loadCedar } from './load.js';
