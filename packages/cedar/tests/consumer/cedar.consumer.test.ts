@@ -163,7 +163,7 @@ describe('the @cogauth/cedar tarball', () => {
         COGAUTH_CEDAR_POLICIES_FILE: 'policies.cedar',
       },
     });
-    expect(r.stdout).toContain('"reason":"BEARER_MALFORMED"');
+    expect(r.stdout).toContain('"reason":"TOKEN_MALFORMED"');
     expect(JSON.parse(r.stdout.trim().split('\n').pop() as string)).toEqual({ answer: 'Unauthorized' });
   });
 });
