@@ -13,8 +13,8 @@ const require = createRequire(import.meta.url);
 interface CedarModule {
   loadCedar(options: { policies: string; schema?: string; namespace?: string }): CedarEngineLike;
   writeCedarEnvironment(settings: {
-    policiesFile: string;
-    schemaFile?: string;
+    policies: { file: string };
+    schema?: { file: string };
     namespace?: string;
   }): Record<string, string>;
 }
@@ -116,8 +116,8 @@ export class CogauthCedar {
   /** @internal the COGAUTH_CEDAR_* variables of the function */
   environment(): Record<string, string> {
     return this.cedar.writeCedarEnvironment({
-      policiesFile: POLICIES_FILE,
-      ...(this.schemaFile === undefined ? {} : { schemaFile: this.schemaFile }),
+      policies: { file: POLICIES_FILE },
+      ...(this.schemaFile === undefined ? {} : { schema: { file: this.schemaFile } }),
       ...(this.namespace === undefined ? {} : { namespace: this.namespace }),
     });
   }

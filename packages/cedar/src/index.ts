@@ -8,6 +8,7 @@ export type {
 export {
   type CedarEnv,
   type CedarEnvironmentSettings,
+  type CedarSource,
   readCedarEnvironment,
   writeCedarEnvironment,
 } from './environment.js';

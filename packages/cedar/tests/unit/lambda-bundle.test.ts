@@ -79,7 +79,7 @@ const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/';
 
 describe('the Cedar Lambda bundle', () => {
   it('decides with the policies file the environment names', () => {
-    const vars = env(writeCedarEnvironment({ policiesFile: 'policies.cedar' }));
+    const vars = env(writeCedarEnvironment({ policies: { file: 'policies.cedar' } }));
     const event = (t: string, resource: string) => ({
       type: 'TOKEN',
       authorizationToken: `Bearer ${t}`,
@@ -108,7 +108,22 @@ describe('the Cedar Lambda bundle', () => {
     );
     expect(both.error).toMatch(/^ConfigError: COGAUTH_RULES: cannot be combined with an access model/);
     expect(invoke(env({}), {}).error).toBe(
-      'ConfigError: COGAUTH_CEDAR_POLICIES_FILE: is required (the Cedar policies file)',
+      'ConfigError: COGAUTH_CEDAR_POLICIES_FILE: is required (the Cedar policies file; or COGAUTH_CEDAR_POLICIES, the text)',
+    );
+  });
+
+  it('takes the policies inline too (COGAUTH_CEDAR_POLICIES), but not both ways at once', () => {
+    const text = 'permit (principal, action == MyApi::Action::"get /users", resource);';
+    expect(readCedarEnvironment({ COGAUTH_CEDAR_POLICIES: text }).actions.map((a) => a.id)).toEqual([
+      'get /users',
+    ]);
+    expect(() =>
+      readCedarEnvironment({ COGAUTH_CEDAR_POLICIES: text, COGAUTH_CEDAR_POLICIES_FILE: 'policies.cedar' }),
+    ).toThrow(
+      /^COGAUTH_CEDAR_POLICIES_FILE: set either COGAUTH_CEDAR_POLICIES or COGAUTH_CEDAR_POLICIES_FILE/,
+    );
+    expect(() => readCedarEnvironment({ COGAUTH_CEDAR_POLICIES: 'permit (' })).toThrow(
+      /^COGAUTH_CEDAR_POLICIES: policy0 at line 1/,
     );
   });
 
