@@ -17,6 +17,11 @@ const PROP_OF: Readonly<Record<string, { prop: string; option?: string }>> = {
   COGAUTH_HTTP_API_RESPONSE: { prop: 'httpApiResponse' },
   COGAUTH_HTTP_API_CACHE: { prop: 'httpApiCache' },
   COGAUTH_JWKS: { prop: 'jwks', option: 'jwks' },
+  COGAUTH_METRICS: { prop: 'monitoring' },
+  COGAUTH_METRICS_NAMESPACE: { prop: 'monitoring.namespace' },
+  COGAUTH_METRICS_ROUTE_DIMENSION: { prop: 'monitoring.routeDimension' },
+  COGAUTH_LOG_LEVEL: { prop: 'logLevel' },
+  COGAUTH_LOG_ALLOWED_SAMPLE_RATE: { prop: 'logAllowedSampleRate' },
 };
 
 // Stand-ins for CloudFormation tokens, which have no value until deploy: well-formed, so core checks

@@ -1,4 +1,5 @@
 import { ConfigError } from '@cogauth/core';
+import { observabilityEnvironment } from './observability-env.js';
 import type { AuthorizerSettings, MaybeToken } from './settings.js';
 
 /** Lambda's limit for all environment variables of a function together. */
@@ -21,7 +22,7 @@ export function environmentWith(s: AuthorizerSettings, substitute: Substitute): 
   };
   if (s.httpApiCacheOff) env.COGAUTH_HTTP_API_CACHE = 'off';
   if (s.jwks !== undefined) env.COGAUTH_JWKS = s.jwks;
-  return env;
+  return { ...env, ...observabilityEnvironment(s.observability) };
 }
 
 /** The function's environment, CloudFormation tokens included. */

@@ -1,5 +1,7 @@
 import { ConfigError, isAwsUserPoolId, isClientId, parseRules, type RouteRule } from '@cogauth/core';
 import { Duration, Token } from 'aws-cdk-lib';
+import { type MonitoringSettings, monitoringOf, observabilityOf } from './monitoring-settings.js';
+import type { ObservabilitySettings } from './observability-env.js';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 
 export const DEFAULT_TTL_SECONDS = 300;
@@ -25,6 +27,9 @@ export interface AuthorizerSettings {
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCacheOff: boolean;
   readonly jwks: string | undefined;
+  readonly monitoring: MonitoringSettings | undefined;
+  /** COGAUTH_METRICS* (on with `monitoring`) and COGAUTH_LOG_*. */
+  readonly observability: ObservabilitySettings;
 }
 
 function maybeToken(value: string): MaybeToken {
@@ -113,6 +118,7 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
   if (typeof props !== 'object' || props === null) throw new ConfigError('props', 'are required');
   const tokenUse = oneOf('tokenUse', props.tokenUse, TOKEN_USES as TokenUse[], 'access');
+  const monitoring = monitoringOf(props.monitoring);
   return {
     ...pool(props),
     clientIds: clients(props),
@@ -122,5 +128,7 @@ export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
     httpApiResponse: oneOf('httpApiResponse', props.httpApiResponse, ['iam', 'simple'], 'iam'),
     httpApiCacheOff: oneOf('httpApiCache', props.httpApiCache, ['on', 'off'], 'on') === 'off',
     jwks: props.jwks?.json,
+    monitoring,
+    observability: observabilityOf(props, monitoring),
   };
 }
