@@ -49,10 +49,16 @@ export function checkLogLevel(value: unknown, field: string): LogLevel {
   return value as LogLevel;
 }
 
-/** A rate as a plain decimal: `1e-7` would be a number a strict reader may refuse. */
+/**
+ * A rate as a plain decimal that reads back as the same number: `String(1e-7)` is `1e-7`, which a reader
+ * of decimals may refuse. Rates are at most 1, so an exponent here is always negative.
+ */
 function decimal(rate: number): string {
   const text = String(rate);
-  return text.includes('e') ? rate.toFixed(20).replace(/\.?0+$/, '') : text;
+  const exponent = /^(\d)(?:\.(\d+))?e-(\d+)$/.exec(text);
+  if (exponent === null) return text;
+  const [, first, rest = '', power] = exponent;
+  return `0.${'0'.repeat(Number(power) - 1)}${first}${rest}`;
 }
 
 /** The COGAUTH_METRICS* and COGAUTH_LOG_* variables of `o`: only what differs from the defaults' absence. */
