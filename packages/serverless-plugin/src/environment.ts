@@ -1,5 +1,6 @@
 import type { Jwks } from '@cogauth/core';
 import { type CfnValue, type CogauthSettings, isCfnValue } from './config.js';
+import { observabilityEnvironment } from './observability-env.js';
 
 export type EnvValue = string | CfnValue;
 
@@ -49,5 +50,5 @@ export function environmentOf(
   else env.COGAUTH_RULES = JSON.stringify(settings.rules);
   env.COGAUTH_HTTP_API_RESPONSE = settings.httpApiResponse;
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
-  return env;
+  return { ...env, ...observabilityEnvironment(settings.observability) };
 }

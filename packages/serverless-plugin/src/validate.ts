@@ -32,6 +32,11 @@ const SETTING_OF: Readonly<Record<string, { setting: string; option?: string }>>
   COGAUTH_RULES_FILE: { setting: 'rules', option: 'rules' },
   COGAUTH_HTTP_API_RESPONSE: { setting: 'httpApiResponse' },
   COGAUTH_HTTP_API_CACHE: { setting: 'httpApiCache' },
+  COGAUTH_METRICS: { setting: 'monitoring' },
+  COGAUTH_METRICS_NAMESPACE: { setting: 'monitoring.namespace' },
+  COGAUTH_METRICS_ROUTE_DIMENSION: { setting: 'monitoring.routeDimension' },
+  COGAUTH_LOG_LEVEL: { setting: 'logLevel' },
+  COGAUTH_LOG_ALLOWED_SAMPLE_RATE: { setting: 'logAllowedSampleRate' },
 };
 
 /** The setting the user wrote, with core's path inside it. */
