@@ -255,7 +255,8 @@ describe('osls package with monitoring settings', () => {
     expect(ofType(t, 'AWS::CloudWatch::Dashboard')).toEqual([]);
     expect(t.Resources.CogauthAuthorizerJwksFailuresAlarm?.Properties.Namespace).toBe('Acme/Auth');
     expect(
-      (t.Resources[FN]?.Properties.Environment as { Variables: Record<string, string> }).Variables,
+      ((t.Resources[FN] as Resource).Properties.Environment as { Variables: Record<string, string> })
+        .Variables,
     ).toMatchObject({
       COGAUTH_METRICS_NAMESPACE: 'Acme/Auth',
       COGAUTH_METRICS_ROUTE_DIMENSION: 'true',

@@ -60,7 +60,7 @@ describe('custom.cogauth.monitoring', () => {
     },
   );
 
-  it('takes numbers and flags written as text (from ${param:…} and ${env:…})', () => {
+  it('takes numbers and flags written as text (what param and env variables give)', () => {
     const { settings, env } = packagedEnv({
       monitoring: {
         routeDimension: 'true',
