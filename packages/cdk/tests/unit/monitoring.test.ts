@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
@@ -305,6 +309,34 @@ describe('monitoring options', () => {
     expect(() => off.synth()).toThrow(/COGAUTH_METRICS is "off"/);
     const { app: fine } = authorizerStack({ monitoring: {} });
     expect(() => fine.synth()).not.toThrow();
+  });
+});
+
+// CloudFormation's own schema check of the template, where cfn-lint is installed (pip; not in Debian).
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8', timeout: 60_000 });
+if (cfnLint.status !== 0) {
+  console.info(
+    `cfn-lint check skipped: cfn-lint is not on PATH (${cfnLint.error?.message ?? cfnLint.stderr.trim()}); ` +
+      'install it with `pip install cfn-lint` to lint the alarms and the dashboard.',
+  );
+}
+
+describe('the synthesized template', () => {
+  it.skipIf(cfnLint.status !== 0)('passes cfn-lint with no errors, every option on', () => {
+    const { t } = withTopic((alarmTopic) => ({ alarmTopic, namePrefix: 'lint', routeDimension: true }));
+    const dir = mkdtempSync(join(tmpdir(), 'cogauth-cdk-lint-'));
+    try {
+      const file = join(dir, 'template.json');
+      writeFileSync(file, JSON.stringify(t));
+      const lint = spawnSync('cfn-lint', ['--non-zero-exit-code', 'error', file], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(`${lint.stdout}${lint.stderr}`.split('\n').filter((l) => /^E\d/.test(l))).toEqual([]);
+      expect(lint.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,12 +62,32 @@ function describeQuery(q: Query): string {
   return `${q.Id}: ${s.Metric.Namespace} ${s.Metric.MetricName} ${dims.join(' ')} ${s.Stat} ${s.Period}`;
 }
 
+// CloudFormation's own schema check of the templates, where cfn-lint is installed (pip; not in Debian).
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8', timeout: 60_000 });
+if (cfnLint.status !== 0) {
+  console.info(
+    `cfn-lint checks skipped: cfn-lint is not on PATH (${cfnLint.error?.message ?? cfnLint.stderr.trim()}); ` +
+      'install it with `pip install cfn-lint` to lint the alarms and the dashboard.',
+  );
+}
+
+/** cfn-lint's errors (warnings pass: osls' templates carry W3005) for the template of `service`. */
+function lintErrors(service: ServiceCopy): string {
+  const lint = spawnSync(
+    'cfn-lint',
+    ['--non-zero-exit-code', 'error', join(service.root, 'out', 'cloudformation-template-update-stack.json')],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  return lint.status === 0 ? '' : `${lint.stdout}${lint.stderr}`;
+}
+
 const WHEN = { ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' };
 
 describe('osls package with monitoring: defaults, a topic by reference, log settings', () => {
   let t: Template;
+  let service: ServiceCopy;
   beforeAll(async () => {
-    const service = serviceWith(
+    service = serviceWith(
       '    logLevel: refusals\n    logAllowedSampleRate: 0.1\n    monitoring:\n      alarmTopic: { Ref: AlarmTopic }\n',
       'resources:\n  Resources:\n    AlarmTopic:\n      Type: AWS::SNS::Topic\n',
     );
@@ -75,6 +95,10 @@ describe('osls package with monitoring: defaults, a topic by reference, log sett
   }, 150_000);
 
   const alarm = (name: string) => t.Resources[`CogauthAuthorizer${name}Alarm`]?.Properties ?? {};
+
+  it.skipIf(cfnLint.status !== 0)('passes cfn-lint with no errors', () => {
+    expect(lintErrors(service)).toBe('');
+  });
 
   it('turns EMF metrics on and passes the log settings to the authorizer', () => {
     const fn = t.Resources[FN] as Resource;
@@ -219,8 +243,9 @@ describe('osls package with monitoring: defaults, a topic by reference, log sett
 
 describe('osls package with monitoring settings', () => {
   let t: Template;
+  let service: ServiceCopy;
   beforeAll(async () => {
-    const service = serviceWith(
+    service = serviceWith(
       [
         '    monitoring:',
         '      namespace: Acme/Auth',
@@ -242,6 +267,10 @@ describe('osls package with monitoring settings', () => {
     );
     t = await packaged(service);
   }, 150_000);
+
+  it.skipIf(cfnLint.status !== 0)('passes cfn-lint with no errors', () => {
+    expect(lintErrors(service)).toBe('');
+  });
 
   it('names the alarms after the prefix, leaves out throttles and the dashboard, uses the namespace', () => {
     const alarms = ofType(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
