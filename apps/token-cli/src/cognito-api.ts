@@ -58,10 +58,12 @@ interface Calls {
 }
 export type CognitoAction = keyof Calls;
 
-/** The Cognito calls the CLI makes; tests may pass any object with `call`. */
+/**
+ * The Cognito calls the CLI makes; tests may pass any object with `call`. Nothing to close: every call's
+ * socket closes when it is answered.
+ */
 export interface CognitoApi {
   call<A extends CognitoAction>(action: A, input: Calls[A][0]): Promise<Calls[A][1]>;
-  destroy(): void;
 }
 
 /** Cognito refused a call: `code` is its error type (`NotAuthorizedException`), `status` the HTTP status. */
@@ -107,9 +109,6 @@ export function cognitoApiAt(endpoint: URL, timeoutMs = COGNITO_TIMEOUT_MS): Cog
         );
       }
       return outputOf(action, json) as never;
-    },
-    destroy() {
-      // No pooled connections: every call's socket closes when it is answered.
     },
   };
 }

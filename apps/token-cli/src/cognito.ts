@@ -29,7 +29,7 @@ export function cognitoEndpoint(settings: Settings): URL {
  * InitiateAuth, RespondToAuthChallenge, GetUser and RevokeToken are unauthenticated Cognito calls, so no
  * AWS credentials are needed — also not for cognito-local.
  */
-export async function createCognitoClient(settings: Settings): Promise<CognitoApi> {
+export function createCognitoClient(settings: Settings): CognitoApi {
   return cognitoApiAt(cognitoEndpoint(settings));
 }
 

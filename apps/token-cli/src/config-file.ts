@@ -40,6 +40,11 @@ export function readConfigFile(path: string): ConfigFile {
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
     );
   }
+  return parseConfigFile(path, text);
+}
+
+/** The text of a config file, checked as readConfigFile checks it (`path` names the file and its format). */
+export function parseConfigFile(path: string, text: string): ConfigFile {
   let doc: unknown;
   try {
     doc = path.endsWith('.json') ? JSON.parse(text) : parseYamlText(text);

@@ -6,8 +6,11 @@ export interface IdentityTokens {
   idToken?: string | undefined;
 }
 
-/** Claims of tokens Cognito just handed to this CLI (over TLS, or from its own 0600 session): for display only. */
-function claimsOf(jwt: string | undefined): Record<string, unknown> {
+/**
+ * Claims of tokens Cognito just handed to this CLI (over TLS, or from its own 0600 session), read without
+ * verification: for display and to know when to refresh, never to decide anything else.
+ */
+export function claimsOf(jwt: string | undefined): Record<string, unknown> {
   if (jwt === undefined) return {};
   try {
     return decodeJwt(jwt).payload;

@@ -37,12 +37,3 @@ export function userStateDir(env: Env, platform: NodeJS.Platform = process.platf
   if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'cogauth', 'state');
   return join(home(env), '.local', 'state', 'cogauth');
 }
-
-/** Cached JWKS: `$XDG_CACHE_HOME/cogauth` (default `~/.cache/cogauth`), `~/Library/Caches/cogauth` on macOS. */
-export function userCacheDir(env: Env, platform: NodeJS.Platform = process.platform): string {
-  const fromXdg = xdg(env, 'XDG_CACHE_HOME');
-  if (fromXdg) return join(fromXdg, 'cogauth');
-  if (platform === 'darwin') return join(home(env), 'Library', 'Caches', 'cogauth');
-  if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'cogauth', 'cache');
-  return join(home(env), '.cache', 'cogauth');
-}

@@ -38,10 +38,15 @@ export interface StoredSession {
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-export function sessionPath(env: Env, profile: string): string {
+/** A profile name also names its session file: letters, digits, ".", "_" and "-", never "..". */
+export function checkProfileName(profile: string): void {
   if (!PROFILE_NAME.test(profile) || profile.includes('..')) {
     throw new UsageError(`profile name "${profile}" may hold only letters, digits, ".", "_" and "-"`);
   }
+}
+
+export function sessionPath(env: Env, profile: string): string {
+  checkProfileName(profile);
   return join(userStateDir(env), 'sessions', `${profile}.json`);
 }
 

@@ -25,7 +25,7 @@ import { EXIT_UNREACHABLE, UsageError } from '../errors.js';
 import { expectedVsActual } from '../mismatch.js';
 import { type Io, printJson, style } from '../output.js';
 import { tokenArgument } from '../prompt.js';
-import { buildVerifier, VERIFIER_HELP, VERIFIER_OPTIONS } from './verify.js';
+import { buildVerifier, VERIFIER_HELP, VERIFIER_OPTIONS } from '../verifier-settings.js';
 
 // A made-up REST API; only the resource part (verb and path) matters to the decision.
 const ACCOUNT = '123456789012';

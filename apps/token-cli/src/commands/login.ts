@@ -117,12 +117,8 @@ Examples:
       settings.username ?? (await promptLine(io, 'Username: ', 'pass --username (or COGAUTH_USERNAME)'));
     if (!username) throw new UsageError('no username given');
     const password = await readPassword(io, values, username);
-    const api = await createCognitoClient(settings);
-    try {
-      return await runLogin(ctx, api, { settings, authFlow, attributes, username, password, json, print });
-    } finally {
-      api.destroy();
-    }
+    const api = createCognitoClient(settings);
+    return runLogin(ctx, api, { settings, authFlow, attributes, username, password, json, print });
   },
 };
 
@@ -137,7 +133,7 @@ async function runBrowserLogin(
     throw new UsageError('--port must be a port number from 1 to 65535');
   }
   const { browserLogin } = await import('../browser-login.js');
-  const tokens = await browserLogin(io, settings, {
+  const issued = await browserLogin(io, settings, {
     ...(port === undefined ? {} : { port }),
     ...(values['no-browser'] ? { noBrowser: true } : {}),
     ...(typeof values['identity-provider'] === 'string'
@@ -146,17 +142,16 @@ async function runBrowserLogin(
   });
   let savedTo: string | undefined;
   if (!values['no-save']) {
-    const profile = ctx.config().profile ?? 'default';
     const base = {
-      profile,
+      profile: ctx.profile(),
       kind: 'oauth' as const,
       clientId: requireClientId(settings),
       domain: settings.domain as string,
     };
-    savedTo = saveSession(io.env, sessionOf(base, tokens));
+    savedTo = saveSession(io.env, sessionOf(base, issued));
   }
-  if (mode.json) printJson(io, { tokens });
-  else await printSession(io, undefined, settings, tokens, { ...mode, savedTo });
+  if (mode.json) printJson(io, { tokens: issued.tokens });
+  else await printSession(io, undefined, settings, issued.tokens, { ...mode, savedTo });
   return 0;
 }
 
@@ -203,13 +198,12 @@ async function runLogin(
   } finally {
     spinner.stop();
   }
-  const tokens = tokensOf(result);
+  const issued = tokensOf(result);
   let savedTo: string | undefined;
   if (!values['no-save']) {
-    const profile = ctx.config().profile ?? 'default';
-    const base = cognitoSessionBase(profile, settings, requireClientId(settings));
-    savedTo = saveSession(io.env, sessionOf(base, tokens));
+    const base = cognitoSessionBase(ctx.profile(), settings, requireClientId(settings));
+    savedTo = saveSession(io.env, sessionOf(base, issued));
   }
-  await printSession(io, api, settings, tokens, { json, print, savedTo });
+  await printSession(io, api, settings, issued.tokens, { json, print, savedTo });
   return 0;
 }

@@ -1,9 +1,9 @@
 import { CognitoError, cognitoApiAt } from '../cognito-api.js';
 import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
 import { basicAuth, postForm } from '../http.js';
+import { oauthEndpoint } from '../oauth.js';
 import { note } from '../output.js';
 import { type Destination, sessionDestination } from '../session-destination.js';
-import { sessionProfile } from '../session-flow.js';
 import { deleteSession, findSession, type StoredSession } from '../session-store.js';
 
 /** Cognito RevokeToken (or `<domain>/oauth2/revoke`) at the trusted `url`; returns why it failed, or undefined. */
@@ -17,7 +17,7 @@ async function revoke(
     if (session.kind === 'oauth') {
       const res = await postForm(
         'revoke failed',
-        `${url.origin}/oauth2/revoke`,
+        oauthEndpoint(url.origin, 'revoke'),
         { token: refreshToken, client_id: session.clientId },
         secret ? { authorization: basicAuth(session.clientId, secret) } : {},
       );
@@ -25,16 +25,11 @@ async function revoke(
         ? undefined
         : `the revoke endpoint answered ${String(res.json.error ?? `HTTP ${res.status}`)}`;
     }
-    const api = cognitoApiAt(url);
-    try {
-      await api.call('RevokeToken', {
-        Token: refreshToken,
-        ClientId: session.clientId,
-        ...(secret ? { ClientSecret: secret } : {}),
-      });
-    } finally {
-      api.destroy();
-    }
+    await cognitoApiAt(url).call('RevokeToken', {
+      Token: refreshToken,
+      ClientId: session.clientId,
+      ...(secret ? { ClientSecret: secret } : {}),
+    });
     return undefined;
   } catch (error) {
     if (error instanceof CognitoError) return `${error.code}: ${error.message}`;
@@ -87,7 +82,7 @@ Example:
 `,
   async run(ctx) {
     const { io } = ctx;
-    const profile = sessionProfile(ctx);
+    const profile = ctx.profile();
     const found = findSession(io.env, profile);
     if (found.state === 'none') {
       note(io, `cogauth: no session for profile ${profile} (${found.path})`);

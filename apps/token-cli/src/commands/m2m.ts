@@ -1,23 +1,18 @@
 import { COMMON_HELP, type Command } from '../command.js';
 import type { Settings } from '../config.js';
-import { CliError, UsageError } from '../errors.js';
-import { basicAuth, postForm } from '../http.js';
-import { oauthEndpoint } from '../oauth-endpoints.js';
+import { UsageError } from '../errors.js';
+import { exchangeToken } from '../oauth.js';
 import { printJson, startSpinner } from '../output.js';
 
+/** What `m2m --json` prints; a field the token endpoint did not send is null. */
 export interface M2mToken {
   accessToken: string;
-  tokenType: string | undefined;
-  expiresIn: number | undefined;
-}
-
-/** `my-domain.auth.eu-west-1.amazoncognito.com` or `https://<host>[:port]` -> `<origin>/oauth2/token`. */
-export function tokenEndpoint(domain: string): string {
-  return oauthEndpoint(domain, 'token');
+  tokenType: string | null;
+  expiresIn: number | null;
 }
 
 /** OAuth 2.0 client_credentials grant against the pool domain's token endpoint. */
-export async function clientCredentials(settings: Settings, timeoutMs = 10_000): Promise<M2mToken> {
+async function clientCredentials(settings: Settings): Promise<M2mToken> {
   const { domain, clientId, clientSecret } = settings;
   if (!domain)
     throw new UsageError('no --domain: the user pool domain, e.g. my-app.auth.eu-west-1.amazoncognito.com');
@@ -26,39 +21,17 @@ export async function clientCredentials(settings: Settings, timeoutMs = 10_000):
     throw new UsageError(
       'client_credentials needs the app client secret: --client-secret or COGAUTH_CLIENT_SECRET',
     );
-  const url = tokenEndpoint(domain);
-  const form: Record<string, string> = { grant_type: 'client_credentials', client_id: clientId };
   const scopes = settings.scopes?.split(/[\s,]+/).filter(Boolean) ?? [];
-  if (scopes.length > 0) form.scope = scopes.join(' ');
-  const response = await postForm(
+  const answer = await exchangeToken(
     'm2m failed',
-    url,
-    form,
-    { authorization: basicAuth(clientId, clientSecret) },
-    timeoutMs,
+    domain,
+    { clientId, clientSecret },
+    { grant_type: 'client_credentials', ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) },
   );
-  const payload = response.json;
-  if (response.status < 200 || response.status >= 300) {
-    const reason = typeof payload.error === 'string' ? payload.error : `HTTP ${response.status}`;
-    const hint =
-      reason === 'invalid_client'
-        ? ' — check --client-id and --client-secret'
-        : reason === 'invalid_scope'
-          ? ' — the app client must be allowed these custom scopes'
-          : reason === 'unauthorized_client'
-            ? ' — enable the client_credentials grant on the app client'
-            : '';
-    throw new CliError(`m2m failed: the token endpoint answered ${reason} (HTTP ${response.status})${hint}`);
-  }
-  if (typeof payload.access_token !== 'string') {
-    throw new CliError(
-      `m2m failed: the token endpoint answered HTTP ${response.status} without an access_token`,
-    );
-  }
   return {
-    accessToken: payload.access_token,
-    tokenType: typeof payload.token_type === 'string' ? payload.token_type : undefined,
-    expiresIn: typeof payload.expires_in === 'number' ? payload.expires_in : undefined,
+    accessToken: answer.tokens.accessToken,
+    tokenType: answer.tokenType ?? null,
+    expiresIn: answer.tokens.expiresIn,
   };
 }
 
@@ -81,7 +54,7 @@ Prints the access token (stdout only), --json, or --print access|header.
 
 Options:
   --domain <host|url>   pool domain, e.g. my-app.auth.eu-west-1.amazoncognito.com (COGAUTH_DOMAIN)
-  --client-id <id>      app client with the client_credentials grant (COGAUTH_CLIENT_ID)
+  --client-id <id>      app client with the client_credentials grant (COGAUTH_CLIENT_IDS)
   --client-secret <s>   its secret (COGAUTH_CLIENT_SECRET; a flag leaks into shell history)
   --scope <scope>       custom scope, e.g. orders/read (repeatable; COGAUTH_SCOPES, space-separated)
   --json                {accessToken, tokenType, expiresIn}
