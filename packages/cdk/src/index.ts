@@ -6,7 +6,16 @@ export {
 } from './cogauth-authorizer.js';
 export { LAMBDA_ENVIRONMENT_MAX_BYTES } from './environment.js';
 export { CogauthJwks } from './jwks.js';
+export type {
+  CogauthAlarmName,
+  CogauthAlarmOptions,
+  CogauthAlarmsProps,
+  CogauthMonitoring,
+  CogauthMonitoringProps,
+  CogauthRefusalAlarmOptions,
+} from './monitoring-props.js';
 export { NAG_REASONS } from './nag.js';
+export type { LogLevel } from './observability-env.js';
 export {
   addFunctionWithOwnLogs,
   type FunctionWithOwnLogs,

@@ -114,6 +114,8 @@ describe('a CDK app that installed the packed tarballs', () => {
       COGAUTH_CLIENT_IDS: CLIENT,
       COGAUTH_TOKEN_USE: 'access',
       COGAUTH_HTTP_API_RESPONSE: 'iam',
+      COGAUTH_METRICS: 'emf',
+      COGAUTH_METRICS_NAMESPACE: 'Cogauth',
     });
     const [[restAuthId, restAuth]] = ofType('AWS::ApiGateway::Authorizer') as [[string, Resource]];
     expect(restAuth.Properties).toMatchObject({ Type: 'TOKEN', AuthorizerResultTtlInSeconds: 300 });
@@ -131,6 +133,53 @@ describe('a CDK app that installed the packed tarballs', () => {
     expect(routes).toHaveLength(2);
     for (const r of routes)
       expect(r).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: httpAuthId } });
+  });
+
+  it('adds the five monitoring alarms on the function, notifying the app`s topic, and a dashboard', () => {
+    const [[fnId]] = ofType('AWS::Lambda::Function') as [[string, Resource]];
+    const [[topicId]] = ofType('AWS::SNS::Topic') as [[string, Resource]];
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+    expect(alarms.map((a) => a.AlarmName)).toEqual([
+      'consumer-jwks-failures',
+      'consumer-errors',
+      'consumer-throttles',
+      'consumer-duration',
+      'consumer-refusals',
+    ]);
+    for (const a of alarms) {
+      expect(a).toMatchObject({
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+    }
+    const [jwks, errors, throttles, duration, refusals] = alarms as Record<string, unknown>[];
+    expect(jwks).toMatchObject({
+      Namespace: 'Cogauth',
+      MetricName: 'JwksFetchFailures',
+      Dimensions: [{ Name: 'Authorizer', Value: { Ref: fnId } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
+    type Query = {
+      Expression?: string;
+      ReturnData?: boolean;
+      MetricStat?: { Metric: { MetricName: string } };
+    };
+    const math = (a: Record<string, unknown> | undefined) =>
+      ((a?.Metrics ?? []) as Query[]).map((q) => q.Expression ?? q.MetricStat?.Metric.MetricName);
+    expect(math(errors)).toEqual(['errors - FILL(unauthorized, 0)', 'Errors', 'Decisions']);
+    expect(throttles).toMatchObject({ MetricName: 'Throttles', Threshold: 1, Period: 60 });
+    expect(duration).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 8000 });
+    expect(refusals).toMatchObject({ Threshold: 50, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(math(refusals)?.[0]).toBe('IF(total >= 20, 100 * FILL(unauthorized, 0) / total, 0)');
+    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Resource]];
+    expect(dashboard.Properties?.DashboardName).toBe('consumer-authorizer');
+    expect(JSON.stringify(dashboard.Properties?.DashboardBody)).toContain('Decisions by reason');
   });
 
   it('stages exactly the installed @cogauth/core bundle as the asset', () => {
@@ -204,14 +253,20 @@ describe('a CDK app that installed the packed tarballs', () => {
 describe('the @cogauth/cdk tarball', () => {
   it('holds the licence, the README and the compiled dist/ with its types, nothing else', () => {
     const modules = [
+      'authorizer-metrics',
       'bundle',
       'cogauth-authorizer',
       'core-check',
+      'dashboard',
       'environment',
       'http-api',
       'index',
       'jwks',
+      'monitoring',
+      'monitoring-props',
+      'monitoring-settings',
       'nag',
+      'observability-env',
       'own-logs-function',
       'props',
       'settings',
