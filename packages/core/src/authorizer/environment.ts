@@ -8,6 +8,12 @@ import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
+  type ObservabilitySettings,
+  observabilityOf,
+  readObservabilityVariables,
+  writeObservability,
+} from '../observability/environment-part.js';
+import {
   type Answers,
   type CogauthOptions,
   DEFAULT_APPSYNC_TTL_SECONDS,
@@ -195,7 +201,14 @@ function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]
  */
 export function readEnvironment(env: Env = process.env): CogauthOptions {
   const { verifier, rules, answers } = readParts(env);
-  return { verifier, rules: writtenRules(rules), ...answers };
+  const { metrics, ...logAndTracing } = readObservabilityVariables(env);
+  return {
+    verifier,
+    rules: writtenRules(rules),
+    ...answers,
+    ...logAndTracing,
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }
 
 /**
@@ -204,11 +217,14 @@ export function readEnvironment(env: Env = process.env): CogauthOptions {
  */
 export function environmentSetup(env: Env = process.env): Setup {
   const { verifier, rules, answers } = readParts(env);
-  return setupOf(verifier, rules, answers);
+  return setupOf(verifier, rules, answers, observabilityOf(env), undefined, undefined, 'COGAUTH_TRACING');
 }
 
-/** What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables. */
-export interface EnvironmentSettings {
+/**
+ * What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables,
+ * with `metrics` (COGAUTH_METRICS=emf, …), `logLevel`, `logAllowedSampleRate` and `tracing`.
+ */
+export interface EnvironmentSettings extends ObservabilitySettings {
   /**
    * One pool's verifier options (written as COGAUTH_USER_POOL_ID and the variables beside it when they say
    * everything, else as COGAUTH_POOLS), or a list of pools (COGAUTH_POOLS, even for one). Values are copied, not checked:
@@ -296,5 +312,5 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
-  return env;
+  return { ...env, ...writeObservability(settings) };
 }

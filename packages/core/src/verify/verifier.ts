@@ -11,6 +11,7 @@ import type {
 import { applyOverrides, type Checks, type ChecksPatch, readOverrides } from './checks.js';
 import { checkClaims } from './claims.js';
 import { asyncCheck, syncCheck } from './custom-check.js';
+import { registerTap, VerifierTap } from './events.js';
 import { assertKeyFits, type KeyEntry } from './jwk.js';
 import type { JwksSettings, JwksStore } from './jwks.js';
 import { MAX_TOKEN_LENGTH, type ParsedToken, parseToken, verifiedHeader } from './jwt.js';
@@ -132,10 +133,11 @@ async function loadKey(jwks: JwksStore, kid: string, nowMs: number): Promise<Key
   return entry;
 }
 
-/** What one verifier works with: its result cache (null when off) and its pools. */
+/** What one verifier works with: its result cache (null when off), its pools and its metrics listeners. */
 interface Verifying {
   readonly cache: Cache;
   readonly index: PoolIndex;
+  readonly tap: VerifierTap;
 }
 
 async function verifyAsync(v: Verifying, token: string, overrides?: VerifyOverrides): Promise<CognitoClaims> {
@@ -143,6 +145,7 @@ async function verifyAsync(v: Verifying, token: string, overrides?: VerifyOverri
   const nowMs = Date.now();
   const hit = cached(v.cache, v.index, token, nowMs);
   if (hit !== undefined) {
+    v.tap.resultCacheHit();
     if (patch === undefined && !v.index.customChecks) return hit;
     return asyncCheck(hitChecks(v.index, hit, patch, nowMs), verifiedHeader(token), hit);
   }
@@ -166,6 +169,7 @@ function verifyNow(v: Verifying, token: string, overrides?: VerifyOverrides): Co
   const nowMs = Date.now();
   const hit = cached(v.cache, v.index, token, nowMs);
   if (hit !== undefined) {
+    v.tap.resultCacheHit();
     if (patch === undefined && !v.index.customChecks) return hit;
     return syncCheck(hitChecks(v.index, hit, patch, nowMs), verifiedHeader(token), hit);
   }
@@ -189,10 +193,12 @@ function verifierOf(
 ): CognitoVerifier {
   // A new key set that drops or changes a key must also drop the results verified with it.
   const forgetResults = () => cache?.clear();
-  const index = new PoolIndex(poolsOf(options, root, jwksSettings, forgetResults, keys, single));
-  const v: Verifying = { cache, index };
+  const tap = new VerifierTap();
+  const settings = { ...jwksSettings, events: tap };
+  const index = new PoolIndex(poolsOf(options, root, settings, forgetResults, keys, single));
+  const v: Verifying = { cache, index, tap };
   // Plain closures, not methods on `this`: `const { verify } = verifier` keeps working.
-  return {
+  const verifier: CognitoVerifier = {
     verify: (token: string, overrides?: VerifyOverrides) => verifyAsync(v, token, overrides),
     verifySync: (token: string, overrides?: VerifyOverrides) => verifyNow(v, token, overrides),
     async hydrate(): Promise<void> {
@@ -207,4 +213,6 @@ function verifierOf(
       for (const p of index.named(pool, false)) p.jwks.drop();
     },
   };
+  registerTap(verifier, tap);
+  return verifier;
 }
