@@ -16,8 +16,8 @@ import {
 import type { Observability } from './observability.js';
 import type { TracingMode } from './tracing.js';
 
-// A plain decimal: digits, at most one point. Linear, no backtracking.
-const DECIMAL = /^\d{1,9}(?:\.\d{1,20})?$/;
+// A plain decimal: digits, at most one point (room for any double from 0 to 1 written out). Linear.
+const DECIMAL = /^\d{1,9}(?:\.\d{1,350})?$/;
 
 /** COGAUTH_LOG_ALLOWED_SAMPLE_RATE: a decimal from 0 to 1, default 1. */
 function sampleRate(env: Env): number {
