@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startJwksServer } from '@cogauth/test-fixtures';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +13,7 @@ import {
   type MetricsOptions,
   VERIFY_ERROR_CODES,
 } from '../../src/index.js';
+import { writeEnvironment } from '../../src/lambda.js';
 import { DecisionMetrics } from '../../src/observability/decision-metrics.js';
 import { readMetricsOptions } from '../../src/observability/metrics-options.js';
 import type { DecisionLog } from '../../src/pipeline/decision-log.js';
@@ -336,5 +340,36 @@ describe('metrics options', () => {
     const handler = createAuthorizer({ verifier: localVerifier(), rules: SAMPLE_RULES });
     await handler(tokenEvent(`Bearer ${accessToken()}`));
     expect(stdout.join('')).toBe('');
+  });
+});
+
+describe('the deployable bundle with COGAUTH_METRICS=emf', () => {
+  it('writes valid EMF on stdout, with the function name as Authorizer, apart from its decision log lines', () => {
+    const bundle = join(import.meta.dirname, '../../dist/lambda/index.mjs');
+    const env = writeEnvironment({
+      verifier: { userPoolId: POOL_ID, clientId: [CLIENT_ID], tokenUse: 'access', jwks: jwksOf(key()) },
+      rules: SAMPLE_RULES,
+      metrics: { namespace: 'Shop/Auth' },
+    });
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+      const arn = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/messages';
+      await handler({ type: 'TOKEN', authorizationToken: 'Bearer ' + process.env.TOKEN, methodArn: arn });
+      await handler({ type: 'TOKEN', authorizationToken: 'Bearer nope', methodArn: arn }).catch(() => {});`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, ...env, TOKEN: accessToken(), AWS_LAMBDA_FUNCTION_NAME: 'shop-auth' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n').filter((l) => l.startsWith('{"_aws"'));
+    // The first decision is written at once; the second waits for its flush, at exit of this process never.
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) expect(emfProblems(line)).toEqual([]);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      Authorizer: 'shop-auth',
+      Outcome: 'Allow',
+      Decisions: 1,
+    });
+    expect(result.stdout).toContain('"msg":"cogauth authorizer decision"');
   });
 });
