@@ -15,8 +15,9 @@ const PROP_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
   COGAUTH_JWKS: 'jwks',
   COGAUTH_METRICS: 'monitoring',
-  COGAUTH_METRICS_NAMESPACE: ['monitoring', 'namespace'],
-  COGAUTH_METRICS_ROUTE_DIMENSION: ['monitoring', 'routeDimension'],
+  // Named as monitoring-settings.ts names its members: one dotted segment.
+  COGAUTH_METRICS_NAMESPACE: 'monitoring.namespace',
+  COGAUTH_METRICS_ROUTE_DIMENSION: 'monitoring.routeDimension',
   COGAUTH_LOG_LEVEL: 'logLevel',
   COGAUTH_LOG_ALLOWED_SAMPLE_RATE: 'logAllowedSampleRate',
 };

@@ -1,6 +1,5 @@
 import { ConfigError } from '@cogauth/core';
 import { writeEnvironment } from '@cogauth/core/lambda';
-import { observabilityEnvironment } from './observability-env.js';
 import type { AuthorizerSettings, MaybeToken } from './settings.js';
 
 /** Lambda's limit for all environment variables of a function together. */
@@ -14,7 +13,7 @@ export type Substitute = (token: MaybeToken, kind: 'pool' | 'client', index: num
 
 /** The COGAUTH_* variables of the function (core's `writeEnvironment`), each id as `substitute` renders it. */
 export function environmentWith(s: AuthorizerSettings, substitute: Substitute): Record<string, string> {
-  const env = writeEnvironment({
+  return writeEnvironment({
     verifier: {
       userPoolId: substitute(s.userPoolId, 'pool', 0),
       clientId: s.clientIds.map((c, i) => substitute(c, 'client', i)),
@@ -24,8 +23,8 @@ export function environmentWith(s: AuthorizerSettings, substitute: Substitute): 
     rules: s.rules,
     httpApiResponse: s.httpApiResponse,
     httpApiCache: s.httpApiCacheOff ? 'off' : 'on',
+    ...s.observability,
   });
-  return { ...env, ...observabilityEnvironment(s.observability) };
 }
 
 /** The function's environment, CloudFormation tokens included. */

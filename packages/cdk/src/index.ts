@@ -1,4 +1,4 @@
-export type { RouteRule } from '@cogauth/core';
+export type { LogLevel, RouteRule } from '@cogauth/core';
 export {
   type ApiAuthorizerOptions,
   CogauthAuthorizer,
@@ -15,7 +15,6 @@ export type {
   CogauthRefusalAlarmOptions,
 } from './monitoring-props.js';
 export { NAG_REASONS } from './nag.js';
-export type { LogLevel } from './observability-env.js';
 export {
   addFunctionWithOwnLogs,
   type FunctionWithOwnLogs,

@@ -1,14 +1,23 @@
 import { ConfigError } from '@cogauth/core';
+import type { EnvironmentSettings } from '@cogauth/core/lambda';
 import { Duration, Token } from 'aws-cdk-lib';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { CogauthAlarmName, CogauthMonitoringProps } from './monitoring-props.js';
-import {
-  checkLogLevel,
-  checkNamespace,
-  checkSampleRate,
-  DEFAULT_METRICS_NAMESPACE,
-  type ObservabilitySettings,
-} from './observability-env.js';
+
+/**
+ * The metrics and log variables of core's COGAUTH_* contract, as `writeEnvironment` takes them. Their
+ * values are checked by core when the construct reads the environment back (core-check.ts names the prop).
+ */
+export type ObservabilitySettings = Pick<
+  EnvironmentSettings,
+  'metrics' | 'logLevel' | 'logAllowedSampleRate'
+>;
+
+/** Core's default namespace (COGAUTH_METRICS_NAMESPACE), which the alarms must watch when none is given. */
+export const DEFAULT_METRICS_NAMESPACE = 'Cogauth';
+const NAMESPACE_RULE =
+  'must be a CloudWatch namespace: 1–255 letters, digits or . - _ / # : (not starting with :)';
+const SAMPLE_RATE_RULE = 'must be a number from 0 to 1 (the share of allowed decisions logged)';
 
 /** One alarm, checked, defaults applied. `threshold` is in the alarm's own unit (count or percent). */
 export interface AlarmSettings {
@@ -155,6 +164,13 @@ function flag(value: unknown, field: string, fallback: boolean): boolean {
   return value;
 }
 
+function namespaceText(value: unknown): string {
+  // Blank ends would be trimmed by core (blank is unset) while the alarms watched the text as given.
+  if (typeof value !== 'string' || value.trim() !== value || value === '')
+    throw new ConfigError('monitoring.namespace', NAMESPACE_RULE);
+  return value;
+}
+
 /** The `monitoring` prop, checked; undefined when it is not given. A ConfigError names the bad member. */
 export function monitoringOf(value: CogauthMonitoringProps | undefined): MonitoringSettings | undefined {
   if (value === undefined) return undefined;
@@ -180,10 +196,8 @@ export function monitoringOf(value: CogauthMonitoringProps | undefined): Monitor
     if (a !== undefined) alarms[name] = a;
   }
   return {
-    namespace:
-      value.namespace === undefined
-        ? DEFAULT_METRICS_NAMESPACE
-        : checkNamespace(value.namespace, 'monitoring.namespace'),
+    // Its grammar is core's check (COGAUTH_METRICS_NAMESPACE), made when the environment is read back.
+    namespace: value.namespace === undefined ? DEFAULT_METRICS_NAMESPACE : namespaceText(value.namespace),
     routeDimension: flag(value.routeDimension, 'monitoring.routeDimension', false),
     alarmTopic: alarmTopic(value.alarmTopic),
     namePrefix,
@@ -197,15 +211,15 @@ export function observabilityOf(
   props: { readonly logLevel?: unknown; readonly logAllowedSampleRate?: unknown },
   monitoring: MonitoringSettings | undefined,
 ): ObservabilitySettings {
+  const rate = props.logAllowedSampleRate;
+  // The type is checked here, the range by core (COGAUTH_LOG_ALLOWED_SAMPLE_RATE), as the level is.
+  if (rate !== undefined && typeof rate !== 'number')
+    throw new ConfigError('logAllowedSampleRate', SAMPLE_RATE_RULE);
   return {
-    metrics:
-      monitoring === undefined
-        ? undefined
-        : { namespace: monitoring.namespace, routeDimension: monitoring.routeDimension },
-    logLevel: props.logLevel === undefined ? undefined : checkLogLevel(props.logLevel, 'logLevel'),
-    logAllowedSampleRate:
-      props.logAllowedSampleRate === undefined
-        ? undefined
-        : checkSampleRate(props.logAllowedSampleRate, 'logAllowedSampleRate'),
+    ...(monitoring && {
+      metrics: { namespace: monitoring.namespace, routeDimension: monitoring.routeDimension },
+    }),
+    ...(props.logLevel !== undefined && { logLevel: props.logLevel as ObservabilitySettings['logLevel'] }),
+    ...(rate !== undefined && { logAllowedSampleRate: rate }),
   };
 }

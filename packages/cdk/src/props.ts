@@ -1,11 +1,10 @@
-import type { RouteRule } from '@cogauth/core';
+import type { LogLevel, RouteRule } from '@cogauth/core';
 import type { Duration } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { CogauthJwks } from './jwks.js';
 import type { CogauthMonitoringProps } from './monitoring-props.js';
-import type { LogLevel } from './observability-env.js';
 
 /** Which Cognito token the authorizer accepts; `any` accepts access and ID tokens. */
 export type TokenUse = 'access' | 'id' | 'any';

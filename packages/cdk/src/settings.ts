@@ -2,8 +2,12 @@ import { ConfigError, type ConfigPath, type RouteRule } from '@cogauth/core';
 import { isAwsUserPoolId, isClientId } from '@cogauth/core/cognito';
 import { parseRules } from '@cogauth/core/rules';
 import { Duration, Token } from 'aws-cdk-lib';
-import { type MonitoringSettings, monitoringOf, observabilityOf } from './monitoring-settings.js';
-import type { ObservabilitySettings } from './observability-env.js';
+import {
+  type MonitoringSettings,
+  monitoringOf,
+  type ObservabilitySettings,
+  observabilityOf,
+} from './monitoring-settings.js';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 
 export const DEFAULT_TTL_SECONDS = 300;

@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigError, type ConfigPath } from '@cogauth/core';
 import { type CfnValue, isCfnValue } from './cfn-value.js';
-import { type MonitoringSettings, readMonitoring, readObservability } from './monitoring-settings.js';
-import type { ObservabilitySettings } from './observability-env.js';
+import {
+  type MonitoringSettings,
+  type ObservabilitySettings,
+  readMonitoring,
+  readObservability,
+} from './monitoring-settings.js';
 
 export { type CfnValue, isCfnValue };
 

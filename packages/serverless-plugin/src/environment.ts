@@ -1,7 +1,6 @@
 import type { CognitoVerifierOptions, Jwks, RouteRule } from '@cogauth/core';
 import { writeEnvironment } from '@cogauth/core/lambda';
 import { type CfnValue, type CogauthSettings, isCfnValue } from './config.js';
-import { observabilityEnvironment } from './observability-env.js';
 
 export type EnvValue = string | CfnValue;
 
@@ -37,8 +36,8 @@ export function environmentOf(
     ...(packaged && jwks !== undefined && !settings.pools ? { jwksFile: JWKS_FILE } : {}),
     httpApiResponse: settings.httpApiResponse,
     httpApiCache: settings.httpApiCache,
+    ...settings.observability,
   });
-  Object.assign(env, observabilityEnvironment(settings.observability));
   // The references, which writeEnvironment saw as stand-ins, go in as themselves (or as `reference` says).
   const pool = settings.userPoolId;
   if (!settings.pools && isCfnValue(pool)) env.COGAUTH_USER_POOL_ID = reference(pool, 'pool');

@@ -1,12 +1,21 @@
 import { ConfigError } from '@cogauth/core';
+import type { EnvironmentSettings } from '@cogauth/core/lambda';
 import { type CfnValue, isCfnValue } from './cfn-value.js';
-import {
-  checkLogLevel,
-  checkNamespace,
-  checkSampleRate,
-  DEFAULT_METRICS_NAMESPACE,
-  type ObservabilitySettings,
-} from './observability-env.js';
+
+/**
+ * The metrics and log variables of core's COGAUTH_* contract, as `writeEnvironment` takes them. Their
+ * values are checked by core when the plugin reads the environment back (validate.ts names the setting).
+ */
+export type ObservabilitySettings = Pick<
+  EnvironmentSettings,
+  'metrics' | 'logLevel' | 'logAllowedSampleRate'
+>;
+
+/** Core's default namespace (COGAUTH_METRICS_NAMESPACE), which the alarms must watch when none is given. */
+export const DEFAULT_METRICS_NAMESPACE = 'Cogauth';
+const NAMESPACE_RULE =
+  'must be a CloudWatch namespace: 1–255 letters, digits or . - _ / # : (not starting with :)';
+const SAMPLE_RATE_RULE = 'must be a number from 0 to 1 (the share of allowed decisions logged)';
 
 export type AlarmName = 'jwksFailures' | 'errors' | 'throttles' | 'duration' | 'refusals';
 
@@ -176,8 +185,12 @@ export function readMonitoring(value: unknown): MonitoringSettings | undefined {
   if (given(o.namePrefix) && (typeof o.namePrefix !== 'string' || !NAME_PREFIX.test(o.namePrefix)))
     fail(`${FIELD}.namePrefix`, 'must be 1–200 letters, digits, - or _');
   return {
+    // Its grammar is core's check (COGAUTH_METRICS_NAMESPACE), made when the environment is read back.
     namespace: given(o.namespace)
-      ? checkNamespace(o.namespace, `${FIELD}.namespace`)
+      ? // Blank ends would be trimmed by core while the alarms watched the text as given.
+        typeof o.namespace === 'string' && o.namespace.trim() === o.namespace
+        ? o.namespace
+        : fail(`${FIELD}.namespace`, NAMESPACE_RULE)
       : DEFAULT_METRICS_NAMESPACE,
     routeDimension: flag(o.routeDimension, `${FIELD}.routeDimension`, false),
     alarmTopic: alarmTopic(o.alarmTopic),
@@ -192,15 +205,15 @@ export function readObservability(
   c: Record<string, unknown>,
   monitoring: MonitoringSettings | undefined,
 ): ObservabilitySettings {
-  const rate = c.logAllowedSampleRate;
+  const given_ = c.logAllowedSampleRate;
+  // `${param:x}` gives text: a decimal is read as a number here, the range is core's check.
+  const rate = typeof given_ === 'string' && NUMBER_TEXT.test(given_) ? Number(given_) : given_;
+  if (given(rate) && typeof rate !== 'number') fail('custom.cogauth.logAllowedSampleRate', SAMPLE_RATE_RULE);
   return {
-    metrics: monitoring && { namespace: monitoring.namespace, routeDimension: monitoring.routeDimension },
-    logLevel: given(c.logLevel) ? checkLogLevel(c.logLevel, 'custom.cogauth.logLevel') : undefined,
-    logAllowedSampleRate: given(rate)
-      ? checkSampleRate(
-          typeof rate === 'string' && NUMBER_TEXT.test(rate) ? Number(rate) : rate,
-          'custom.cogauth.logAllowedSampleRate',
-        )
-      : undefined,
+    ...(monitoring && {
+      metrics: { namespace: monitoring.namespace, routeDimension: monitoring.routeDimension },
+    }),
+    ...(given(c.logLevel) && { logLevel: c.logLevel as ObservabilitySettings['logLevel'] }),
+    ...(given(rate) && { logAllowedSampleRate: rate as number }),
   };
 }

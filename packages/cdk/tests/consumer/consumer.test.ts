@@ -266,7 +266,6 @@ describe('the @cogauth/cdk tarball', () => {
       'monitoring-props',
       'monitoring-settings',
       'nag',
-      'observability-env',
       'own-logs-function',
       'props',
       'settings',

@@ -1,10 +1,26 @@
 import { ConfigError } from '@cogauth/core';
+import { writeEnvironment } from '@cogauth/core/lambda';
 import { Duration } from 'aws-cdk-lib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monitoringOf, observabilityOf } from '../../src/monitoring-settings.js';
-import { observabilityEnvironment } from '../../src/observability-env.js';
+import { checkWithCore } from '../../src/core-check.js';
+import { environmentWith } from '../../src/environment.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../../src/monitoring-settings.js';
+import type { CogauthAuthorizerProps } from '../../src/props.js';
+import { settingsOf } from '../../src/settings.js';
 import { authorizerStack } from './support.js';
+
+/** The props checked as the synth checks them (settingsOf, then core's readEnvironment), without a synth. */
+function checked(props: Partial<CogauthAuthorizerProps>): Record<string, string> {
+  const s = settingsOf({
+    userPoolId: 'us-east-1_AbC123',
+    clientIds: ['client1'],
+    rules: [{ route: 'GET /x' }],
+    ...props,
+  } as CogauthAuthorizerProps);
+  checkWithCore(s);
+  return environmentWith(s, (t) => t.value);
+}
 
 function refusal(fn: () => unknown): ConfigError {
   try {
@@ -119,6 +135,15 @@ const isNamespace = (s: string) =>
   !s.startsWith('AWS/');
 
 describe('properties', () => {
+  it("the default namespace is the one core's environment module writes", () => {
+    const env = writeEnvironment({
+      verifier: { userPoolId: 'us-east-1_A', clientId: null, tokenUse: null },
+      rules: [{ route: 'GET /x' }],
+      metrics: {},
+    });
+    expect(env.COGAUTH_METRICS_NAMESPACE).toBe(DEFAULT_METRICS_NAMESPACE);
+  });
+
   const namespaceLike = fc.oneof(
     fc.string({ unit: fc.constantFrom(...ALLOWED, ' ', '"', "'", 'é', '\n', '$'), maxLength: 260 }),
     fc.string({ unit: 'grapheme', maxLength: 20 }),
@@ -130,7 +155,7 @@ describe('properties', () => {
       fc.property(namespaceLike, (namespace) => {
         let taken: string | undefined;
         try {
-          taken = monitoringOf({ namespace })?.namespace;
+          taken = checked({ monitoring: { namespace } }).COGAUTH_METRICS_NAMESPACE;
         } catch (err) {
           expect(err).toBeInstanceOf(ConfigError);
           expect((err as ConfigError).field).toBe('monitoring.namespace');
@@ -153,7 +178,7 @@ describe('properties', () => {
         const valid = value >= 0 && value <= 1;
         let env: Record<string, string> | undefined;
         try {
-          env = observabilityEnvironment(observabilityOf({ logAllowedSampleRate: value }, undefined));
+          env = checked({ logAllowedSampleRate: value });
         } catch (err) {
           expect(err).toBeInstanceOf(ConfigError);
           expect((err as ConfigError).field).toBe('logAllowedSampleRate');

@@ -246,7 +246,6 @@ describe('the @cogauth/serverless-plugin tarball', () => {
       'jwks',
       'monitoring',
       'monitoring-settings',
-      'observability-env',
       'plugin',
       'schema',
       'serverless-types',
