@@ -250,6 +250,97 @@ describe('a CDK app that installed the packed tarballs', () => {
   });
 });
 
+describe("the bundle's metrics and the alarms that watch them", () => {
+  it("writes EMF in the alarms' namespace, with Authorizer = AWS_LAMBDA_FUNCTION_NAME and their dimension sets", async () => {
+    const key = generateTestKey({ alg: 'RS256' });
+    const server = await startJwksServer({ poolId: POOL, jwks: jwksOf(key) });
+    try {
+      const reader = `Bearer ${signJwt(cognitoAccessClaims({ issuer: server.issuer, clientId: CLIENT }), key)}`;
+      const arn = 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/messages';
+      const events = [
+        { type: 'TOKEN', authorizationToken: reader, methodArn: arn },
+        { type: 'TOKEN', authorizationToken: 'Bearer not-a-token', methodArn: arn },
+      ];
+      writeFileSync(join(dir, 'metrics-events.json'), JSON.stringify(events));
+      // The deployed environment as synthesized (COGAUTH_METRICS=emf and the namespace come from the
+      // monitoring prop), the name Lambda gives the function, and a flush per decision so both are seen.
+      const { stdout } = await run(
+        process.execPath,
+        [join(dir, 'run-bundle.mjs'), join(assetDir, 'index.mjs'), join(dir, 'metrics-events.json')],
+        {
+          cwd: assetDir,
+          timeout: 60_000,
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...env,
+            COGAUTH_ISSUER: server.issuer,
+            LAMBDA_TASK_ROOT: assetDir,
+            AWS_LAMBDA_FUNCTION_NAME: 'consumer-authorizer-fn',
+            COGAUTH_METRICS_FLUSH_SECONDS: '0',
+          },
+        },
+      );
+      type Directive = {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: string }[];
+      };
+      const docs = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{"_aws"'))
+        .map(
+          (l) =>
+            JSON.parse(l) as Record<string, unknown> & {
+              _aws: { Timestamp: number; CloudWatchMetrics: Directive[] };
+            },
+        );
+      expect(docs.map((d) => [d.Outcome, d.Reason, d.Decisions])).toEqual([
+        ['Allow', 'ALLOWED', 1],
+        ['Unauthorized', 'TOKEN_MALFORMED', 1],
+      ]);
+
+      // What the alarms select: their namespace, and the Authorizer dimension bound to the function (a
+      // Ref, the function's name once deployed: Lambda's AWS_LAMBDA_FUNCTION_NAME).
+      const [[fnId]] = ofType('AWS::Lambda::Function') as [[string, Resource]];
+      type Stat = {
+        Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] };
+      };
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+      const selected: Stat['Metric'][] = alarms.flatMap((a) => [
+        ...(a.MetricName === undefined ? [] : [a as unknown as Stat['Metric']]),
+        ...((a.Metrics ?? []) as { MetricStat?: Stat }[]).flatMap((q) =>
+          q.MetricStat ? [q.MetricStat.Metric] : [],
+        ),
+      ]);
+      const ours = selected.filter((m) => m.Namespace !== 'AWS/Lambda');
+      expect(new Set(ours.map((m) => m.MetricName))).toEqual(new Set(['Decisions', 'JwksFetchFailures']));
+      for (const m of ours) {
+        const names = m.Dimensions.map((d) => d.Name);
+        expect(m.Dimensions.find((d) => d.Name === 'Authorizer')?.Value).toEqual({ Ref: fnId });
+        // Some document carries this metric in exactly this dimension set, in the same namespace.
+        const carried = docs.some((d) =>
+          d._aws.CloudWatchMetrics.some(
+            (dir) =>
+              dir.Namespace === m.Namespace &&
+              dir.Metrics.some((x) => x.Name === m.MetricName) &&
+              dir.Dimensions.some((set) => JSON.stringify(set) === JSON.stringify(names)),
+          ),
+        );
+        if (m.MetricName === 'Decisions') expect(carried, JSON.stringify(names)).toBe(true);
+        else expect(m.Dimensions.map((d) => d.Name)).toEqual(['Authorizer']);
+      }
+      for (const d of docs) {
+        expect(d.Authorizer).toBe('consumer-authorizer-fn');
+        for (const dir of d._aws.CloudWatchMetrics) expect(dir.Namespace).toBe(env.COGAUTH_METRICS_NAMESPACE);
+        // Each document lands in the minute of its decision.
+        expect(Math.abs(d._aws.Timestamp - Date.now())).toBeLessThan(120_000);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the @cogauth/cdk tarball', () => {
   it('holds the licence, the README and the compiled dist/ with its types, nothing else', () => {
     const modules = [
