@@ -181,8 +181,10 @@ for (const cache of [false, true]) {
 {
   let emf = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk) => {
-    emf = String(chunk);
+  process.stdout.write = (chunk, ...rest) => {
+    const text = String(chunk);
+    if (!text.startsWith('{"_aws"')) return write(chunk, ...rest);
+    emf = text;
     return true;
   };
   for (const cache of [false, true]) {

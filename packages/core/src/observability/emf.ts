@@ -64,7 +64,7 @@ function document(c: MetricsConfig, b: MetricsBatch, g: DecisionGroup | undefine
 /** The EMF lines of a batch: one per decision group, the `[Authorizer]` metrics in the first. */
 export function emfLines(c: MetricsConfig, b: MetricsBatch): string[] {
   const summary = summaryOf(b);
-  const groups = [...b.groups.values()];
+  const groups = b.groups;
   if (groups.length === 0) return summary.length === 0 ? [] : [document(c, b, undefined, summary)];
   return groups.map((g, i) => document(c, b, g, i === 0 ? summary : []));
 }
@@ -92,7 +92,7 @@ export function datumsOf(c: MetricsConfig, b: MetricsBatch): MetricDatum[] {
   });
   const out: MetricDatum[] = summaryOf(b).map(([name, values]) => datum(name, values, {}));
   const counts = new Map<string, { dimensions: MetricDatum['dimensions']; count: number }>();
-  for (const g of b.groups.values()) {
+  for (const g of b.groups) {
     tally(counts, { Outcome: g.outcome }, g.count);
     tally(counts, { Reason: g.reason }, g.count);
     if (g.route !== undefined) tally(counts, { Route: g.route, Outcome: g.outcome }, g.count);

@@ -34,7 +34,9 @@ export class Reservoir {
 export class MetricsBatch {
   /** When the first thing in it was counted (ms since the epoch). */
   readonly timestamp: number;
-  readonly groups = new Map<string, DecisionGroup>();
+  readonly groups: DecisionGroup[] = [];
+  // Outcome → reason (→ route) → group: constant strings as keys, so no key is built per decision.
+  readonly #index = new Map<string, Map<string, DecisionGroup | Map<string, DecisionGroup>>>();
   readonly latency = new Reservoir();
   readonly jwksLatency = new Reservoir();
   jwksFetches = 0;
@@ -46,9 +48,30 @@ export class MetricsBatch {
   }
 
   count(outcome: DecisionGroup['outcome'], reason: DecisionReason, route: string | undefined): void {
-    const key = route === undefined ? `${outcome} ${reason}` : `${outcome} ${reason} ${route}`;
-    const group = this.groups.get(key);
-    if (group) group.count += 1;
-    else this.groups.set(key, { outcome, reason, route, count: 1 });
+    let byReason = this.#index.get(outcome);
+    if (byReason === undefined) {
+      byReason = new Map();
+      this.#index.set(outcome, byReason);
+    }
+    let entry = byReason.get(reason);
+    if (route !== undefined) {
+      if (entry === undefined) {
+        entry = new Map<string, DecisionGroup>();
+        byReason.set(reason, entry);
+      }
+      const byRoute = entry as Map<string, DecisionGroup>;
+      const group = byRoute.get(route);
+      if (group !== undefined) group.count += 1;
+      else byRoute.set(route, this.#add(outcome, reason, route));
+      return;
+    }
+    if (entry !== undefined) (entry as DecisionGroup).count += 1;
+    else byReason.set(reason, this.#add(outcome, reason, undefined));
+  }
+
+  #add(outcome: DecisionGroup['outcome'], reason: DecisionReason, route: string | undefined): DecisionGroup {
+    const group: DecisionGroup = { outcome, reason, route, count: 1 };
+    this.groups.push(group);
+    return group;
   }
 }

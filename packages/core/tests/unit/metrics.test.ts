@@ -263,7 +263,7 @@ describe('dimensions hold no caller data', () => {
         async (method, segments, sub, valid) => {
           stdout = [];
           const route = `${method}/${segments.join('/')}`;
-          const token = valid ? accessToken(key(), { sub, jti: sub }) : `${sub}.x.y`;
+          const token = valid ? accessToken(key(), { sub, overrides: { jti: sub } }) : `${sub}.x.y`;
           await handler(requestEvent({ Authorization: `Bearer ${token}` }, route)).catch(() => undefined);
           for (const doc of emitted()) {
             expect(ROUTES.has(doc.Route as string), String(doc.Route)).toBe(true);
