@@ -8,11 +8,13 @@ import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
-  type ObservabilitySettings,
   observabilityOf,
   readObservabilityVariables,
   writeObservability,
 } from '../observability/environment-part.js';
+import type { LogLevel } from '../observability/log-policy.js';
+import type { MetricsOptions } from '../observability/metrics-options.js';
+import type { TracingMode } from '../observability/tracing.js';
 import {
   type Answers,
   type CogauthOptions,
@@ -224,7 +226,7 @@ export function environmentSetup(env: Env = process.env): Setup {
  * What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables,
  * with `metrics` (COGAUTH_METRICS=emf, …), `logLevel`, `logAllowedSampleRate` and `tracing`.
  */
-export interface EnvironmentSettings extends ObservabilitySettings {
+export interface EnvironmentSettings {
   /**
    * One pool's verifier options (written as COGAUTH_USER_POOL_ID and the variables beside it when they say
    * everything, else as COGAUTH_POOLS), or a list of pools (COGAUTH_POOLS, even for one). Values are copied, not checked:
@@ -240,6 +242,11 @@ export interface EnvironmentSettings extends ObservabilitySettings {
   readonly httpApiResponse?: HttpApiResponse;
   readonly httpApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
+  /** Metrics on (COGAUTH_METRICS=emf), with COGAUTH_METRICS_NAMESPACE (always written), … */
+  readonly metrics?: Pick<MetricsOptions, 'namespace' | 'routeDimension' | 'flushSeconds'>;
+  readonly logLevel?: LogLevel;
+  readonly logAllowedSampleRate?: number;
+  readonly tracing?: TracingMode;
 }
 
 // The options COGAUTH_USER_POOL_ID and its neighbours can carry; a pool with any other needs COGAUTH_POOLS.

@@ -9,15 +9,13 @@ export const DEFAULT_AUTHORIZER = 'cogauth';
 /** The `Route` dimension's value for a request no rule's route matches (or whose route is unknown). */
 export const NO_ROUTE = '(none)';
 
-export const METRIC_NAMES = [
-  'Decisions',
-  'DecisionLatency',
-  'JwksFetches',
-  'JwksFetchFailures',
-  'JwksFetchLatency',
-  'ResultCacheHits',
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+export type MetricName =
+  | 'Decisions'
+  | 'DecisionLatency'
+  | 'JwksFetches'
+  | 'JwksFetchFailures'
+  | 'JwksFetchLatency'
+  | 'ResultCacheHits';
 
 export type MetricUnit = 'Count' | 'Milliseconds';
 
