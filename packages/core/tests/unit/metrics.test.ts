@@ -114,7 +114,7 @@ describe('metrics as CloudWatch EMF on stdout', () => {
     expect(docs.every((d) => JSON.stringify(d._aws).includes('"Shop/Auth"'))).toBe(true);
     // One outcome and reason: 30 decisions, one log line of metrics.
     expect(docs).toHaveLength(1);
-    expect((docs[0]?.DecisionLatency as number[]).length).toBe(30);
+    expect(docs[0]?.DecisionLatency).toHaveLength(30);
   });
 
   it('counts result-cache hits and the JWKS downloads, failures and latency of a JWKS served on 127.0.0.1', async () => {
