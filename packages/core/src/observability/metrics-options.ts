@@ -9,7 +9,7 @@ import {
 } from './metric-names.js';
 
 /**
- * `metrics` of `createAuthorizer` / `createAuthorizer`: decision, JWKS and cache metrics, as CloudWatch
+ * `metrics` of `createAuthorizer` / `createAuthenticator`: decision, JWKS and cache metrics, as CloudWatch
  * Embedded Metric Format documents on stdout, or handed to `sink`. Absent: no metrics, nothing recorded.
  */
 export interface MetricsOptions {

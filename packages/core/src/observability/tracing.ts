@@ -57,24 +57,32 @@ export class Tracing {
     return { span, context: this.#api.trace.setSpan(this.#api.context.active(), span) };
   }
 
-  /** Runs a verification in its own span inside the decision's. */
+  /** Runs a verification in its own span inside the decision's; a failing tracer never fails it. */
   async verify<T>(
     parent: DecisionSpan,
     verify: () => Promise<T>,
     codeOf: (err: unknown) => string,
   ): Promise<T> {
-    const span = this.#tracer.startSpan('cogauth.verify', { kind: SPAN_KIND_INTERNAL }, parent.context);
+    let span: Span;
     try {
-      const claims = await verify();
-      span.setAttribute('cogauth.verify.result', 'VALID');
-      return claims;
+      span = this.#tracer.startSpan('cogauth.verify', { kind: SPAN_KIND_INTERNAL }, parent.context);
+    } catch {
+      return verify();
+    }
+    let result = 'VALID';
+    try {
+      return await verify();
     } catch (err) {
-      const code = codeOf(err);
-      span.setAttribute('cogauth.verify.result', code);
-      if (FAULTS.has(code)) span.setStatus({ code: SPAN_ERROR });
+      result = codeOf(err);
       throw err;
     } finally {
-      span.end();
+      try {
+        span.setAttribute('cogauth.verify.result', result);
+        if (FAULTS.has(result)) span.setStatus({ code: SPAN_ERROR });
+        span.end();
+      } catch {
+        // A span that cannot be ended is the tracer's problem, not the caller's.
+      }
     }
   }
 

@@ -66,7 +66,7 @@ export class Runner {
   }
 
   async run<I extends RunInput, R>(start: number, input: I, finish: Finisher<I, R>): Promise<R> {
-    const span = this.#tracing?.start();
+    const span = this.#startSpan();
     let verdict: Unauthorized | Verdict<object>;
     let result: R | undefined;
     try {
@@ -93,6 +93,15 @@ export class Runner {
       latencyMs: elapsedMs(start),
     });
     return result as R;
+  }
+
+  /** The decision's span when tracing; a tracer that throws gives none rather than a failed answer. */
+  #startSpan(): DecisionSpan | undefined {
+    try {
+      return this.#tracing?.start();
+    } catch {
+      return undefined;
+    }
   }
 
   /** One decision to the metrics, its span and the log (sampled); none of them can change the answer. */

@@ -89,6 +89,31 @@ describe('tracing: otel', () => {
     expect(decision).toMatchObject({ attributes: { 'cogauth.reason': 'VERIFIER_ERROR' }, status: 2 });
   });
 
+  it('a tracer that throws changes no decision (fail-safe reporting, not an error answer)', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const broken = {
+      startSpan: () => {
+        throw new Error('tracer down');
+      },
+      startActiveSpan: () => {
+        throw new Error('tracer down');
+      },
+    };
+    trace.disable();
+    trace.setGlobalTracerProvider({ getTracer: () => broken } as never);
+    try {
+      const handler = createAuthorizer({ verifier: localVerifier(), rules: SAMPLE_RULES, tracing: 'otel' });
+      const result = await handler(tokenEvent(`Bearer ${accessToken()}`));
+      expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+      await expect(handler(tokenEvent('Bearer x'))).rejects.toThrow(/^Unauthorized$/);
+    } finally {
+      trace.disable();
+      trace.setGlobalTracerProvider(
+        new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+      );
+    }
+  });
+
   it('tracing off (the default) makes no span', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const handler = createAuthorizer({ verifier: localVerifier(), rules: SAMPLE_RULES });
