@@ -294,7 +294,13 @@ describe("the bundle's metrics and the alarms that watch them", () => {
               _aws: { Timestamp: number; CloudWatchMetrics: Directive[] };
             },
         );
-      expect(docs.map((d) => [d.Outcome, d.Reason, d.Decisions])).toEqual([
+      // The JWKS download (before the first decision) is written as it ends, in its own document.
+      expect(docs.find((d) => d.JwksFetches !== undefined)).toMatchObject({
+        JwksFetches: 1,
+        JwksFetchFailures: 0,
+      });
+      const decided = docs.filter((d) => d.Decisions !== undefined);
+      expect(decided.map((d) => [d.Outcome, d.Reason, d.Decisions])).toEqual([
         ['Allow', 'ALLOWED', 1],
         ['Unauthorized', 'TOKEN_MALFORMED', 1],
       ]);
