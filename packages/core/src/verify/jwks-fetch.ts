@@ -8,6 +8,16 @@ export interface JwksFetchSettings {
   maxBytes: number;
 }
 
+/** Why a capped download failed; `status` is the HTTP status when the server answered outside 2xx. */
+export class FetchFailure extends Error {
+  override name = 'FetchFailure';
+  readonly status: number | undefined;
+  constructor(message: string, status?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+  }
+}
+
 type RequestFn = (
   url: URL,
   options: RequestOptions,
@@ -40,7 +50,12 @@ function describe(error: unknown): string {
 }
 
 /** GETs `url` into a Buffer: 2xx only, redirects refused, size-capped, one deadline for everything. */
-function download(request: RequestFn, url: URL, settings: JwksFetchSettings): Promise<Buffer> {
+function download(
+  request: RequestFn,
+  url: URL,
+  settings: JwksFetchSettings,
+  accept: string,
+): Promise<Buffer> {
   const { maxBytes, timeoutMs } = settings;
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;
@@ -57,48 +72,62 @@ function download(request: RequestFn, url: URL, settings: JwksFetchSettings): Pr
     };
     // A fresh connection per download (agent: false): refreshes are an hour apart, and a kept-alive
     // socket frozen with a Lambda container would fail with ECONNRESET when it thaws.
-    const req = request(
-      url,
-      { method: 'GET', headers: { accept: 'application/json' }, agent: false },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        if (status < 200 || status > 299) {
-          res.resume();
-          const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-          finish(new Error(`HTTP ${status}${redirect}`));
-          return;
-        }
-        const declared = Number(res.headers['content-length']);
-        if (declared > maxBytes) {
-          finish(new Error(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) finish(new Error(`response exceeds the ${maxBytes}-byte limit`));
-          else chunks.push(chunk);
-        });
-        res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
-        res.on('error', (error) => finish(error));
-        res.on('close', () => {
-          if (!res.complete) finish(new Error('connection closed before the response was complete'));
-        });
-      },
-    );
+    const req = request(url, { method: 'GET', headers: { accept }, agent: false }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        res.resume();
+        const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
+        finish(new FetchFailure(`HTTP ${status}${redirect}`, status));
+        return;
+      }
+      const declared = Number(res.headers['content-length']);
+      if (declared > maxBytes) {
+        finish(new Error(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) finish(new Error(`response exceeds the ${maxBytes}-byte limit`));
+        else chunks.push(chunk);
+      });
+      res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
+      res.on('error', (error) => finish(error));
+      res.on('close', () => {
+        if (!res.complete) finish(new Error('connection closed before the response was complete'));
+      });
+    });
     timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (error) => finish(error));
     req.end();
   });
 }
 
+/**
+ * GETs `url` (http: or https:; which URLs are trusted is decided before, where they are configured): 2xx
+ * only, redirects refused, at most `maxBytes`, one `timeoutMs` deadline for connect, headers and body.
+ * Rejects with a FetchFailure whose message may name the URL but never a response body.
+ */
+export async function fetchCapped(
+  url: string,
+  settings: JwksFetchSettings,
+  accept = 'application/json',
+): Promise<Uint8Array> {
+  try {
+    const parsed = new URL(url);
+    return await download(await requestFor(parsed), parsed, settings, accept);
+  } catch (error) {
+    if (error instanceof FetchFailure) throw error;
+    throw new FetchFailure(describe(error), undefined, { cause: error });
+  }
+}
+
 /** GETs and parses a JWKS; every failure becomes JWKS_UNAVAILABLE naming the URI. */
 export async function fetchJwks(uri: string, settings: JwksFetchSettings): Promise<Map<string, KeyEntry>> {
-  let body: Buffer;
+  let body: Uint8Array;
   try {
-    const url = new URL(uri);
-    body = await download(await requestFor(url), url, settings);
+    body = await fetchCapped(uri, settings);
   } catch (error) {
     throw new VerifyError('JWKS_UNAVAILABLE', `JWKS fetch from ${uri} failed: ${describe(error)}`, {
       cause: error,
@@ -106,7 +135,7 @@ export async function fetchJwks(uri: string, settings: JwksFetchSettings): Promi
   }
   let document: unknown;
   try {
-    document = JSON.parse(body.toString('utf8'));
+    document = JSON.parse(new TextDecoder().decode(body));
   } catch {
     throw new VerifyError('JWKS_UNAVAILABLE', `JWKS from ${uri} is not valid JSON`);
   }
