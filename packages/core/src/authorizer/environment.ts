@@ -2,12 +2,13 @@ import type { AppSyncSupport } from '../answer/appsync.js';
 import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
 import { compileParsedRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
-import type { CognitoVerifierOptions, VerifierSettings } from '../types.js';
+import type { CognitoVerifier, CognitoVerifierOptions, VerifierSettings } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import type { KeyEntry } from '../verify/jwk.js';
 import { NO_REGION, POOL_ID_SHAPE, preloadedKeys } from '../verify/pool-options.js';
+import { readAllowList } from '../verify/pool-resolver.js';
 import { trustedUrl } from '../verify/trusted-url.js';
-import { defaultVerifier } from '../verify/verifier.js';
+import { defaultVerifier, resolvingVerifier } from '../verify/verifier.js';
 import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
 import { type Env, integer, json, jsonOrFile, list, oneOf, text } from './env-vars.js';
 
@@ -25,7 +26,10 @@ function singlePool(
 ): { options: CognitoVerifierOptions; keys: Map<string, KeyEntry> | undefined } {
   const poolId = text(env, 'COGAUTH_USER_POOL_ID');
   if (poolId === undefined)
-    throw new ConfigError('COGAUTH_USER_POOL_ID', 'is required (or set COGAUTH_POOLS)');
+    throw new ConfigError(
+      'COGAUTH_USER_POOL_ID',
+      'is required (or set COGAUTH_POOLS or COGAUTH_POOL_ALLOWLIST)',
+    );
   const userPoolId = parseUserPoolId(poolId)?.userPoolId;
   if (userPoolId === undefined) throw new ConfigError('COGAUTH_USER_POOL_ID', POOL_ID_SHAPE);
 
@@ -98,6 +102,51 @@ function manyPools(env: Env, value: string): unknown[] {
   return pools;
 }
 
+/** The variables that name pools; COGAUTH_POOL_ALLOWLIST takes the place of all of them. */
+const LISTED_POOL_VARIABLES = [
+  'COGAUTH_POOLS',
+  'COGAUTH_USER_POOL_ID',
+  'COGAUTH_CLIENT_IDS',
+  'COGAUTH_ISSUER',
+  'COGAUTH_JWKS_URI',
+  'COGAUTH_JWKS',
+  'COGAUTH_JWKS_FILE',
+];
+const MAX_POOLS_LIMIT = 10_000;
+
+/**
+ * COGAUTH_POOL_ALLOWLIST: pools chosen at run time (a JSON array of `allowPools` entries), checked by the
+ * verifier under that name, with COGAUTH_MAX_POOLS and COGAUTH_MAX_POOL_FETCHES.
+ */
+function poolAllowList(env: Env, value: string, settings: VerifierSettings): CognitoVerifier {
+  for (const name of [...LISTED_POOL_VARIABLES, 'COGAUTH_ALLOW_INSECURE_HTTP'])
+    if (text(env, name) !== undefined)
+      throw new ConfigError(
+        name,
+        'cannot be combined with COGAUTH_POOL_ALLOWLIST (set it in an allow-list entry)',
+      );
+  const entries = json('COGAUTH_POOL_ALLOWLIST', value);
+  if (Array.isArray(entries)) {
+    entries.forEach((entry: unknown, i) => {
+      if (isRecord(entry) && entry.graceSeconds !== undefined && !isGraceSeconds(entry.graceSeconds))
+        throw new ConfigError(['COGAUTH_POOL_ALLOWLIST', i, 'graceSeconds'], GRACE_RULE);
+    });
+  }
+  const source = readAllowList(entries, ['COGAUTH_POOL_ALLOWLIST']);
+  const maxPools = integer(env, 'COGAUTH_MAX_POOLS', 1, MAX_POOLS_LIMIT);
+  if (maxPools !== undefined) settings.maxPools = maxPools;
+  const maxPoolFetches = integer(env, 'COGAUTH_MAX_POOL_FETCHES', 1, MAX_POOLS_LIMIT);
+  if (maxPoolFetches !== undefined) settings.maxPoolFetches = maxPoolFetches;
+  return resolvingVerifier(source, settings);
+}
+
+/** COGAUTH_MAX_POOLS and COGAUTH_MAX_POOL_FETCHES belong to COGAUTH_POOL_ALLOWLIST. */
+function refuseOrphanPoolSettings(env: Env): void {
+  for (const name of ['COGAUTH_MAX_POOLS', 'COGAUTH_MAX_POOL_FETCHES'])
+    if (text(env, name) !== undefined)
+      throw new ConfigError(name, 'applies only with COGAUTH_POOL_ALLOWLIST');
+}
+
 function isGraceSeconds(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_GRACE_SECONDS;
 }
@@ -121,8 +170,15 @@ export function handlerFromEnv(
   appSync?: { support: AppSyncSupport; ttlSeconds?: number },
 ): AuthorizerHandler {
   const settings = jwksSettings(env);
+  const allowList = text(env, 'COGAUTH_POOL_ALLOWLIST');
+  if (allowList === undefined) refuseOrphanPoolSettings(env);
   const poolsJson = text(env, 'COGAUTH_POOLS');
-  const pools = poolsJson === undefined ? singlePool(env, settings) : manyPools(env, poolsJson);
+  const pools =
+    allowList !== undefined
+      ? poolAllowList(env, allowList, settings)
+      : poolsJson === undefined
+        ? singlePool(env, settings)
+        : manyPools(env, poolsJson);
 
   const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
@@ -133,7 +189,9 @@ export function handlerFromEnv(
   // The single pool's variables are all checked above; COGAUTH_POOLS entries are checked by the verifier.
   const verifier = Array.isArray(pools)
     ? defaultVerifier(pools, settings, ['COGAUTH_POOLS'])
-    : defaultVerifier(pools.options, settings, ['options'], pools.keys);
+    : 'verify' in pools
+      ? pools
+      : defaultVerifier(pools.options, settings, ['options'], pools.keys);
   const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds: appSync?.ttlSeconds };
   return authorizerOf(verifier, compiled, answers, undefined, undefined, appSync?.support);
 }

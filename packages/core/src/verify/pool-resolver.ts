@@ -150,8 +150,8 @@ function readAllowEntry(entry: unknown, at: ConfigPath): AllowEntry {
   return { regions, endpoint, userPoolIds, checks };
 }
 
-/** The allow-list form: the first entry that covers the issuer gives its checks. */
-function allowListSource(value: unknown, root: ConfigPath): PoolSource {
+/** The allow-list form (errors name `[...root, i, …]`): the first entry that covers the issuer gives its checks. */
+export function readAllowList(value: unknown, root: ConfigPath): PoolSource {
   if (!Array.isArray(value) || value.length === 0)
     throw new ConfigError(root, 'must be a non-empty array of allow-list entries');
   const entries = value.map((entry, i) => readAllowEntry(entry, [...root, i]));
@@ -237,7 +237,7 @@ export function readPoolSource(options: Record<string, unknown>, root: ConfigPat
   if (allowPools !== undefined) {
     if (options.endpoint !== undefined || options.allowInsecureHttp !== undefined)
       throw new ConfigError([...root, 'endpoint'], 'goes into an allowPools entry');
-    return allowListSource(allowPools, [...root, 'allowPools']);
+    return readAllowList(allowPools, [...root, 'allowPools']);
   }
   if (typeof resolvePool !== 'function')
     throw new ConfigError(
