@@ -25,6 +25,8 @@ for (const name of readdirSync(dist)) {
 }
 
 const ADAPTERS = ['express', 'fastify', 'hono', 'middy'];
+// Subpath entries besides the root and `./lambda`: the adapters and the ALB verifier (`./alb`).
+const SUBPATHS = [...ADAPTERS, 'alb'];
 
 const common = {
   bundle: true,
@@ -41,8 +43,8 @@ await build({
   entryPoints: {
     index: join(root, 'src/index.ts'),
     lambda: join(root, 'src/lambda.ts'),
-    // Framework adapters (`./express` …): their own entries, never reached from the Lambda bundle below.
-    ...Object.fromEntries(ADAPTERS.map((a) => [a, join(root, `src/${a}.ts`)])),
+    // Framework adapters (`./express` …) and `./alb`: their own entries, never reached from the Lambda bundle below.
+    ...Object.fromEntries(SUBPATHS.map((a) => [a, join(root, `src/${a}.ts`)])),
   },
   outdir: dist,
   splitting: true,
@@ -68,7 +70,7 @@ const errorsFromIndex = {
     );
   },
 };
-for (const entry of ['lambda', ...ADAPTERS]) {
+for (const entry of ['lambda', ...SUBPATHS]) {
   await build({
     ...common,
     format: 'cjs',

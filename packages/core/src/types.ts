@@ -183,3 +183,47 @@ export interface PoolResolverOptions {
   endpoint?: string;
   allowInsecureHttp?: boolean;
 }
+
+/** `createAlbVerifier`'s options: which load balancers sign, and what the token's header must say. */
+export interface AlbVerifierOptions {
+  /** The ARN of the Application Load Balancer that signs (the token header's `signer`). Give this or `albArns`. */
+  albArn?: string;
+  /** Several load balancers, possibly in several regions: `signer` must be one of them. */
+  albArns?: string[];
+  /** Optional: the region every ARN must be in (a guard against an ARN copied from elsewhere). */
+  region?: string;
+  /** Allowed OIDC client ids (the header's `client`); `null` skips the check (say so explicitly). */
+  clientId: string | string[] | null;
+  /** Allowed issuers (the header's and the payload's `iss`); `null` skips the check (say so explicitly). */
+  issuer: string | string[] | null;
+  /** Tolerance in seconds for `exp`; `iat`/`nbf` get at least 60 s (default 0, at most 300). */
+  graceSeconds?: number;
+  /** Where the keys are (`<keyEndpoint>/<kid>`): default the region's documented endpoint. https, or http to loopback. */
+  keyEndpoint?: string;
+  /** Accept a plain http:// `keyEndpoint` on a host that is not loopback (anyone on the path could swap keys). */
+  allowInsecureHttp?: boolean;
+}
+
+/** `createAlbVerifier`'s settings: the result cache and the key download, as for the Cognito verifier. */
+export type AlbVerifierSettings = Pick<
+  VerifierSettings,
+  'cache' | 'jwksTimeoutMs' | 'jwksMaxBytes' | 'jwksPenaltyMs'
+>;
+
+/** The user claims an ALB passes in `x-amzn-oidc-data`: what the IdP's user info endpoint returned. */
+export interface AlbClaims {
+  sub: string;
+  iss?: string;
+  exp?: number;
+  email?: string;
+  username?: string;
+  [claim: string]: unknown;
+}
+
+/** Verifies `x-amzn-oidc-data` as the load balancer signs it. */
+export interface AlbVerifier {
+  /** The request header the adapters read the token from (not `Authorization`). */
+  readonly tokenHeader: 'x-amzn-oidc-data';
+  /** The user claims, frozen; rejects with a VerifyError. Fetches the signing key when it needs to. */
+  verify(token: string): Promise<AlbClaims>;
+}

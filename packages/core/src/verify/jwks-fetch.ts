@@ -49,13 +49,11 @@ function describe(error: unknown): string {
     : error.message;
 }
 
+/** JWKS documents are JSON; an ALB key is a PEM file. */
+const ACCEPT = 'application/json, */*';
+
 /** GETs `url` into a Buffer: 2xx only, redirects refused, size-capped, one deadline for everything. */
-function download(
-  request: RequestFn,
-  url: URL,
-  settings: JwksFetchSettings,
-  accept: string,
-): Promise<Buffer> {
+function download(request: RequestFn, url: URL, settings: JwksFetchSettings): Promise<Buffer> {
   const { maxBytes, timeoutMs } = settings;
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;
@@ -72,7 +70,7 @@ function download(
     };
     // A fresh connection per download (agent: false): refreshes are an hour apart, and a kept-alive
     // socket frozen with a Lambda container would fail with ECONNRESET when it thaws.
-    const req = request(url, { method: 'GET', headers: { accept }, agent: false }, (res) => {
+    const req = request(url, { method: 'GET', headers: { accept: ACCEPT }, agent: false }, (res) => {
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
         res.resume();
@@ -109,14 +107,10 @@ function download(
  * only, redirects refused, at most `maxBytes`, one `timeoutMs` deadline for connect, headers and body.
  * Rejects with a FetchFailure whose message may name the URL but never a response body.
  */
-export async function fetchCapped(
-  url: string,
-  settings: JwksFetchSettings,
-  accept = 'application/json',
-): Promise<Uint8Array> {
+export async function fetchCapped(url: string, settings: JwksFetchSettings): Promise<Uint8Array> {
   try {
     const parsed = new URL(url);
-    return await download(await requestFor(parsed), parsed, settings, accept);
+    return await download(await requestFor(parsed), parsed, settings);
   } catch (error) {
     if (error instanceof FetchFailure) throw error;
     throw new FetchFailure(describe(error), undefined, { cause: error });

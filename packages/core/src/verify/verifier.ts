@@ -107,8 +107,15 @@ function hitChecks(
   return checks;
 }
 
-/** Checks the signature with `entry`'s key; SIGNATURE_INVALID when it does not verify. */
-function checkSignature(parsed: ParsedToken, entry: KeyEntry): void {
+/**
+ * Checks the signature with `entry`'s key; SIGNATURE_INVALID when it does not verify. Also the ALB
+ * verifier's signature step.
+ * @internal
+ */
+export function checkSignature(
+  parsed: Pick<ParsedToken, 'header' | 'signingInput' | 'signature'>,
+  entry: KeyEntry,
+): void {
   const spec = parsed.header.spec;
   assertKeyFits(entry, spec);
   const signature = parsed.signature;
