@@ -12,9 +12,16 @@ import {
   emitDecisionLog,
   formatDecisionLog,
 } from '../pipeline/decision-log.js';
-import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
+import type {
+  AlbVerifier,
+  CognitoClaims,
+  CognitoVerifier,
+  CognitoVerifierOptions,
+  PoolResolverOptions,
+} from '../types.js';
 import { createCognitoVerifier } from '../verify/verifier.js';
 import { isCanonicalPath, MAX_PATH_LENGTH } from './request-path.js';
+import { isAlbVerifier, oidcDataToken } from './token-source.js';
 
 /** What an adapter reads from a request. */
 export interface AuthRequest {
@@ -27,6 +34,8 @@ export interface AuthRequest {
   readonly path: string;
   /** The `Authorization` header as received (a string, or whatever the framework holds). */
   readonly authorization: unknown;
+  /** The `x-amzn-oidc-data` header as received: the token when the verifier is an ALB verifier. */
+  readonly oidcData?: unknown;
 }
 
 /**
@@ -44,8 +53,17 @@ export interface AuthResult {
 export type Authenticator = (request: AuthRequest, event?: EventKind) => Promise<AuthResult>;
 
 export interface AuthenticatorOptions {
-  /** A verifier, or the options to create one with (`createCognitoVerifier`). */
-  verifier: CognitoVerifier | CognitoVerifierOptions;
+  /**
+   * A verifier, or the options to create one with (`createCognitoVerifier`). With an ALB verifier
+   * (`createAlbVerifier`) the token is read from `x-amzn-oidc-data` instead of `Authorization`, and the
+   * claims (in `context` and the answer) are the ALB's user claims: `AlbClaims`, without `token_use`.
+   */
+  verifier:
+    | CognitoVerifier
+    | AlbVerifier
+    | CognitoVerifierOptions
+    | CognitoVerifierOptions[]
+    | PoolResolverOptions;
   /** The same rules as `createAuthorizer` takes (code or JSON); a malformed set throws a ConfigError. */
   rules: readonly RouteRule[] | string;
   /** Extra context entries, as for `createAuthorizer`. Throwing fails closed (401). */
@@ -71,8 +89,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     throw new ConfigError('verifier', 'must be a CognitoVerifier or verifier options');
   const verifier =
     typeof (options.verifier as CognitoVerifier).verify === 'function'
-      ? (options.verifier as CognitoVerifier)
+      ? (options.verifier as CognitoVerifier | AlbVerifier)
       : createCognitoVerifier(options.verifier as CognitoVerifierOptions);
+  const fromOidcData = isAlbVerifier(verifier);
   if (hook !== undefined && typeof hook !== 'function')
     throw new ConfigError('context', 'must be a function');
   if (logger !== undefined && typeof logger !== 'function')
@@ -111,7 +130,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return { status: 401, reason: 'EVENT_UNSUPPORTED' };
     }
     entry.route = `${method} ${path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path}`;
-    const bearer = parseBearer(request.authorization);
+    const bearer = fromOidcData ? oidcDataToken(request.oidcData) : parseBearer(request.authorization);
     const outcome = await outcomeOf(verifier, bearer);
     const decision = decide({ kind: 'http', method, path }, outcome, rules);
     entry.reason = decision.reason;

@@ -143,9 +143,8 @@ function readAllowEntry(entry: unknown, at: ConfigPath): AllowEntry {
   )
     throw new ConfigError(
       [...at, 'anyAccount'],
-      'must be true to accept every pool of these regions with clientId null: an issuer names a region and a ' +
-        'pool id, never an AWS account, so any account could create such a pool. List userPoolIds or your ' +
-        'clientId values instead, or use resolvePool',
+      'must be true to accept any pool of these regions with clientId null: an issuer names no AWS account, ' +
+        'so any account could create such a pool (or list userPoolIds or clientId values, or use resolvePool)',
     );
   return { regions, endpoint, userPoolIds, checks };
 }

@@ -31,11 +31,14 @@ export function createCognitoVerifier(
   options: CognitoVerifierOptions | CognitoVerifierOptions[] | PoolResolverOptions,
   settings?: VerifierSettings,
 ): CognitoVerifier {
+  if (isPoolResolverOptions(options))
+    return resolvingVerifier(readPoolSource(options, ['options']), settings);
   return verifierOf(options, settings, ['options']);
 }
 
 /**
- * A verifier from options given elsewhere (the environment, `createAuthorizer`'s `verifier`), checked
+ * A verifier for pools listed in options given elsewhere (the environment, `createAuthorizer`'s
+ * `verifier`; pools chosen at run time go through createCognitoVerifier or resolvingVerifier), checked
  * here: errors name a pool of a list `[...root, i, …]` (`COGAUTH_POOLS[1].issuer`) and a single pool's
  * options `[...single, …]`. `keys`: a single pool's JWKS, already imported.
  * Internal (stripped from the .d.ts): its KeyEntry holds a node:crypto KeyObject, and the public
@@ -221,7 +224,6 @@ function verifierOf(
   keys?: Map<string, KeyEntry>,
   single: ConfigPath = [],
 ): CognitoVerifier {
-  if (isPoolResolverOptions(options)) return resolvingVerifier(readPoolSource(options, root), settings);
   const { cache, jwks, pools } = readSettings(settings);
   if (pools !== undefined)
     throw new ConfigError(
