@@ -15,12 +15,6 @@ interface Held {
   readonly resolveAgainAt: number;
 }
 
-/** Which generation of which pool a cached result was verified under. */
-interface ResultTag {
-  readonly key: string;
-  readonly id: number;
-}
-
 function notAccepted(): VerifyError {
   return new VerifyError('ISSUER_INVALID', 'token issuer (iss) is not an accepted user pool');
 }
@@ -40,9 +34,11 @@ export class PoolLru implements PoolLookup {
   readonly #forgetResults: () => void;
   /** By pool key, least recently used first (a Map keeps insertion order; a use re-inserts). */
   readonly #held = new Map<string, Held>();
+  /** By every issuer of the pools in memory: a token's `iss` finds its pool without being read again. */
+  readonly #byIssuer = new Map<string, Held>();
   readonly #resolving = new Map<string, Promise<Held>>();
-  // Weak, and holding no Pool: a cached result must not keep a dropped pool's keys alive.
-  readonly #results = new WeakMap<object, ResultTag>();
+  // Weak, and holding only the generation: a cached result must not keep a dropped pool's keys alive.
+  readonly #results = new WeakMap<object, number>();
   #nextId = 1;
 
   constructor(
@@ -64,10 +60,10 @@ export class PoolLru implements PoolLookup {
   }
 
   poolOf(iss: unknown): Pool | Promise<Pool> {
+    const known = this.#known(iss, Date.now());
+    if (known !== undefined) return known.pool;
     const read = this.#source.read(iss);
     if (read === undefined) throw notAccepted();
-    const held = this.#current(read.key, Date.now());
-    if (held !== undefined) return held.pool;
     const resolving = this.#resolving.get(read.key);
     if (resolving !== undefined) return resolving.then((h) => h.pool);
     const checks = this.#source.resolve(read);
@@ -80,10 +76,9 @@ export class PoolLru implements PoolLookup {
   }
 
   poolNow(iss: unknown): Pool {
-    const read = this.#source.read(iss);
-    if (read === undefined) throw notAccepted();
-    const held = this.#current(read.key, Date.now());
-    if (held !== undefined) return held.pool;
+    const known = this.#known(iss, Date.now());
+    if (known !== undefined) return known.pool;
+    if (this.#source.read(iss) === undefined) throw notAccepted();
     throw new VerifyError(
       'JWKS_UNAVAILABLE',
       "this token's user pool is not in memory yet: verify() loads it (verifySync never waits)",
@@ -91,16 +86,15 @@ export class PoolLru implements PoolLookup {
   }
 
   poolOfHit(hit: CognitoClaims): Pool | undefined {
-    const tag = this.#results.get(hit);
-    if (tag === undefined) return undefined;
-    const held = this.#current(tag.key, Date.now());
-    return held?.id === tag.id ? held.pool : undefined;
+    const id = this.#results.get(hit);
+    if (id === undefined) return undefined;
+    const held = this.#known(hit.iss, Date.now());
+    return held?.id === id ? held.pool : undefined;
   }
 
   verified(claims: CognitoClaims, pool: Pool): void {
-    const key = pool.issuers[0] as string;
-    const held = this.#held.get(key);
-    if (held?.pool === pool) this.#results.set(claims, { key, id: held.id });
+    const held = this.#held.get(pool.issuers[0] as string);
+    if (held?.pool === pool) this.#results.set(claims, held.id);
   }
 
   async hydrate(): Promise<void> {
@@ -123,33 +117,42 @@ export class PoolLru implements PoolLookup {
   dropJwks(pool: unknown): void {
     const found = pool === undefined ? [...this.#held.values()] : this.#named(pool);
     for (const held of found) {
-      this.#held.delete(held.pool.issuers[0] as string);
+      this.#forget(held);
       held.pool.jwks.drop();
     }
   }
 
-  /** The pool for `key` if it is in memory and need not be resolved again; marks it used. */
-  #current(key: string, now: number): Held | undefined {
-    const held = this.#held.get(key);
+  /** The pool in memory for a token's `iss`, if it need not be resolved again; marks it used. */
+  #known(iss: unknown, now: number): Held | undefined {
+    if (typeof iss !== 'string') return undefined;
+    const held = this.#byIssuer.get(iss);
     if (held === undefined || now >= held.resolveAgainAt) return undefined;
+    const key = held.pool.issuers[0] as string;
     this.#held.delete(key);
     this.#held.set(key, held);
     return held;
   }
 
+  #forget(held: Held): void {
+    if (this.#held.get(held.pool.issuers[0] as string) === held)
+      this.#held.delete(held.pool.issuers[0] as string);
+    for (const iss of held.pool.issuers) if (this.#byIssuer.get(iss) === held) this.#byIssuer.delete(iss);
+  }
+
   /** Puts the resolved pool in memory (keeping its key set when it is resolved again), dropping the oldest. */
   #hold(read: ReadIssuer, checks: Checks | undefined): Held {
     const before = this.#held.get(read.key);
-    this.#held.delete(read.key);
+    if (before !== undefined) this.#forget(before);
     if (checks === undefined) throw notAccepted();
     const jwks = before?.pool.jwks ?? new JwksStore(read.jwksUri, this.#jwks, undefined, this.#forgetResults);
     const pool: Pool = { userPoolId: read.pool.userPoolId, issuers: read.issuers, checks, jwks, place: [] };
     const resolveAgainAt = this.#source.reresolves ? Date.now() + this.#jwks.maxAgeMs : Infinity;
     const held: Held = { pool, id: this.#nextId++, resolveAgainAt };
     this.#held.set(read.key, held);
-    for (const key of this.#held.keys()) {
+    for (const iss of read.issuers) this.#byIssuer.set(iss, held);
+    for (const oldest of this.#held.values()) {
       if (this.#held.size <= this.#maxPools) break;
-      this.#held.delete(key);
+      this.#forget(oldest);
     }
     return held;
   }
