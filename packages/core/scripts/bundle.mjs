@@ -25,8 +25,8 @@ for (const name of readdirSync(dist)) {
 }
 
 const ADAPTERS = ['express', 'fastify', 'hono', 'middy'];
-// Subpath entries besides the root and `./lambda`: the adapters and the ALB verifier (`./alb`).
-const SUBPATHS = [...ADAPTERS, 'alb'];
+/** Every subpath export beside `.` (and `./lambda-bundle`), each src/<name>.ts. */
+const SUBPATHS = ['lambda', 'cognito', 'rules', 'policy', ...ADAPTERS, 'alb'];
 
 const common = {
   bundle: true,
@@ -42,8 +42,7 @@ await build({
   format: 'esm',
   entryPoints: {
     index: join(root, 'src/index.ts'),
-    lambda: join(root, 'src/lambda.ts'),
-    // Framework adapters (`./express` …) and `./alb`: their own entries, never reached from the Lambda bundle below.
+    // The framework adapters (`./express` …) and `./alb` among them are never reached from the Lambda bundle below.
     ...Object.fromEntries(SUBPATHS.map((a) => [a, join(root, `src/${a}.ts`)])),
   },
   outdir: dist,
@@ -58,7 +57,7 @@ await build({
   outfile: join(cjs, 'index.cjs'),
 });
 
-/** In lambda.cjs and the adapters' .cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
+/** In the subpaths' .cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
 const errorsFile = join(root, 'src/errors.ts');
 const errorsFromIndex = {
   name: 'errors-from-index',
@@ -70,7 +69,7 @@ const errorsFromIndex = {
     );
   },
 };
-for (const entry of ['lambda', ...SUBPATHS]) {
+for (const entry of SUBPATHS) {
   await build({
     ...common,
     format: 'cjs',

@@ -9,13 +9,13 @@
  */
 
 import { refusalOf } from '../answer/http-refusal.js';
-import type { EventKind } from '../authorizer/events.js';
-import { authorizationHeader } from '../authorizer/events.js';
+import { authorizationHeader } from '../decide/bearer.js';
+import type { EventKind } from '../pipeline/decision-log.js';
+import { eventHeader, OIDC_DATA_HEADER } from '../pipeline/token-source.js';
 import { isRecord } from '../util/guards.js';
 import { type AdapterOptions, authenticatorOf } from './adapter.js';
 import type { AuthRequest, AuthResult } from './authenticator.js';
 import { originFormPath } from './request-path.js';
-import { eventHeader, OIDC_DATA_HEADER } from './token-source.js';
 
 export interface MiddyRequestLike {
   event: unknown;

@@ -95,7 +95,9 @@ describe('the tarball', () => {
     // node10 (`moduleResolution: node`/`node10`) ignores `exports`, so no subpath resolves there; the root
     // does (through `main`/`types`). TypeScript 5 deprecates node10 and TypeScript 7 removes it.
     expect(found).toEqual(
-      ['lambda', 'express', 'fastify', 'hono', 'middy', 'alb'].map((e) => `NoResolution ./${e} node10`),
+      ['lambda', 'cognito', 'rules', 'policy', 'express', 'fastify', 'hono', 'middy', 'alb'].map(
+        (e) => `NoResolution ./${e} node10`,
+      ),
     );
   });
 });
@@ -106,20 +108,55 @@ describe('loading the installed package', () => {
     expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/index\.js$/);
     expect(out.lambdaResolved).toMatch(/\/dist\/lambda\.js$/);
     expect(out).toMatchObject({
-      lambdaExports: ['envErrorDetail', 'handlerFromEnv'],
+      lambdaExports: ['handlerFromEnv', 'readEnvironment', 'readVerifierEnvironment', 'writeEnvironment'],
       hasCreateAuthorizer: true,
       sameConfigError: true,
       field: 'COGAUTH_USER_POOL_ID',
     });
   });
 
-  it('loads every framework adapter subpath as ESM and as CommonJS, without the framework installed', () => {
-    const adapters = { express: 'cogauth', fastify: 'cogauthHook', hono: 'cogauth', middy: 'cogauthMiddy' };
-    const probe = `const a = ${JSON.stringify(adapters)}; const out = {};
-      for (const [name, fn] of Object.entries(a)) {
-        const esm = await import('@cogauth/core/' + name);
-        const cjs = require('@cogauth/core/' + name);
-        out[name] = [typeof esm[fn], typeof cjs[fn]];
+  it('loads every subpath as ESM and as CommonJS, each with exactly its documented runtime exports', () => {
+    // The framework adapters load without their framework installed (it is an optional peer).
+    const subpaths: Record<string, string[]> = {
+      '': [
+        'CogauthError',
+        'ConfigError',
+        'VERIFY_ERROR_CODES',
+        'VerifyError',
+        'createAuthenticator',
+        'createAuthorizer',
+        'createCognitoVerifier',
+        'decodeJwt',
+        'refusalOf',
+      ],
+      '/cognito': [
+        'PARTITIONS',
+        'cognitoEndpointOf',
+        'dnsSuffixOf',
+        'isAwsUserPoolId',
+        'isClientId',
+        'isLoopbackHost',
+        'issuerFromParts',
+        'issuerOf',
+        'issuersOf',
+        'jwksUriOf',
+        'parseUserPoolId',
+        'partitionOfRegion',
+      ],
+      '/rules': ['HTTP_VERBS', 'decide', 'parseRules', 'routePattern', 'verifyAuthorization'],
+      '/policy': ['AuthPolicy', 'parseMethodArn'],
+      '/lambda': ['handlerFromEnv', 'readEnvironment', 'readVerifierEnvironment', 'writeEnvironment'],
+      '/express': ['cogauthExpress'],
+      '/fastify': ['cogauthFastify'],
+      '/hono': ['cogauthHono'],
+      '/middy': ['cogauthMiddy'],
+    };
+    const probe = `const out = {};
+      for (const sub of ${JSON.stringify(Object.keys(subpaths))}) {
+        const esm = await import('@cogauth/core' + sub);
+        const cjs = require('@cogauth/core' + sub);
+        const keys = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort();
+        out[sub] = { esm: keys(esm), cjs: keys(cjs) };
       }
       console.log(JSON.stringify(out));`;
     const out = runNode([
@@ -128,7 +165,10 @@ describe('loading the installed package', () => {
       '-e',
       `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/x.js'); ${probe}`,
     ]);
-    for (const name of Object.keys(adapters)) expect(out[name], name).toEqual(['function', 'function']);
+    for (const [sub, names] of Object.entries(subpaths)) {
+      const sorted = [...names].sort();
+      expect(out[sub], sub || '.').toEqual({ esm: sorted, cjs: sorted });
+    }
   });
 
   it('loads `@cogauth/core/alb` as ESM and as CommonJS, throwing the root ConfigError', () => {
@@ -154,7 +194,7 @@ describe('loading the installed package', () => {
     expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/cjs\/index\.cjs$/);
     expect(out.lambdaResolved).toMatch(/\/dist\/cjs\/lambda\.cjs$/);
     expect(out).toMatchObject({
-      lambdaExports: ['envErrorDetail', 'handlerFromEnv'],
+      lambdaExports: ['handlerFromEnv', 'readEnvironment', 'readVerifierEnvironment', 'writeEnvironment'],
       hasCreateAuthorizer: true,
       sameConfigError: true,
       field: 'COGAUTH_USER_POOL_ID',
@@ -226,20 +266,26 @@ describe('type-checking a consumer without @types/node', () => {
   const [, ts7] = typeScriptCompilers() as [TypeScriptCompiler, TypeScriptCompiler];
   const common = [
     "import { type CognitoClaims, createAuthorizer, createCognitoVerifier, decodeJwt } from '@cogauth/core';",
-    "import { handlerFromEnv } from '@cogauth/core/lambda';",
-    "import { cogauth as express } from '@cogauth/core/express';",
-    "import { cogauthHook } from '@cogauth/core/fastify';",
+    "import { handlerFromEnv, readEnvironment, writeEnvironment } from '@cogauth/core/lambda';",
+    "import { issuersOf, isLoopbackHost } from '@cogauth/core/cognito';",
+    "import { decide, parseRules, routePattern } from '@cogauth/core/rules';",
+    "import { AuthPolicy, parseMethodArn } from '@cogauth/core/policy';",
+    "import { cogauthExpress } from '@cogauth/core/express';",
+    "import { cogauthFastify } from '@cogauth/core/fastify';",
     "import { cogauthMiddy } from '@cogauth/core/middy';",
     "import { type AlbClaims, createAlbVerifier } from '@cogauth/core/alb';",
     "const verifier = createCognitoVerifier({ userPoolId: 'us-east-1_AbC123', clientId: 'c', tokenUse: 'id' });",
     "export const authorizer = createAuthorizer({ verifier, rules: [{ route: 'GET /a' }] });",
     'export const fromEnv = handlerFromEnv({});',
-    'export const adapters = [express, cogauthHook, cogauthMiddy] as const;',
+    'export const adapters = [cogauthExpress, cogauthFastify, cogauthMiddy] as const;',
+    'export const contract = [readEnvironment, writeEnvironment] as const;',
+    'export const tools = [issuersOf, isLoopbackHost, decide, parseRules, routePattern] as const;',
+    'export const policy = [AuthPolicy, parseMethodArn] as const;',
     'export const sub = (claims: CognitoClaims): string => claims.sub;',
     "export const payload = decodeJwt('e30.e30.').payload;",
     "const albArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/0123456789abcdef';",
     'const alb = createAlbVerifier({ albArn, clientId: null, issuer: null });',
-    "export const behindAlb = express({ verifier: alb, rules: [{ route: 'GET /a' }] });",
+    "export const behindAlb = cogauthExpress({ verifier: alb, rules: [{ route: 'GET /a' }] });",
     'export const email = (claims: AlbClaims): unknown => claims.email;',
     "export const tenants = createCognitoVerifier({ resolvePool: (p) => (p.region === 'eu-west-1' ? { tokenUse: 'id', clientId: null } : undefined) });",
     "export const allowed = createCognitoVerifier({ allowPools: [{ regions: ['eu-west-1'], tokenUse: 'id', clientId: 'c' }] }, { maxPools: 10 });",
@@ -249,7 +295,11 @@ describe('type-checking a consumer without @types/node', () => {
     {
       name: 'every-entry',
       lib: ['es2022', 'dom'],
-      source: [...common, "import { cogauth as hono } from '@cogauth/core/hono';", 'export const h = hono;'],
+      source: [
+        ...common,
+        "import { cogauthHono } from '@cogauth/core/hono';",
+        'export const h = cogauthHono;',
+      ],
     },
   ];
   const modes = [

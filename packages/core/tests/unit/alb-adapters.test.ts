@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlbVerifier } from '../../src/alb.js';
-import { cogauth } from '../../src/express.js';
+import { cogauthExpress } from '../../src/express.js';
 import type { AuthResult, DecisionLog } from '../../src/index.js';
 import { cogauthMiddy } from '../../src/middy.js';
 import {
@@ -40,7 +40,7 @@ beforeAll(async () => {
   keys = await startAlbKeyServer();
   keys.serve(key);
   const app = express();
-  app.use(cogauth({ verifier: verifier(), rules: RULES, logger: (e) => logs.push(e) }));
+  app.use(cogauthExpress({ verifier: verifier(), rules: RULES, logger: (e) => logs.push(e) }));
   app.get('/me', (req, res) => {
     const auth = (req as unknown as { auth: AuthResult }).auth;
     res.json({ sub: auth.claims?.sub, context: auth.context });

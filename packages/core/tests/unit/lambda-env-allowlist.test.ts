@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jwksOf } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handlerFromEnv } from '../../src/authorizer/environment.js';
 import type { AuthorizerPolicyResult, DecisionLog } from '../../src/index.js';
+import { handlerFromEnv } from '../../src/lambda.js';
 import { configError, evaluatePolicy } from '../helpers/assertions.js';
 import { accessToken, CLIENT_ID, key, PREFIX, SAMPLE_RULES, tokenEvent } from '../helpers/fixtures.js';
 import { type PoolServer, startPoolServer } from '../helpers/pool-server.js';
