@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { jwksOf } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuthorizerPolicyResult, DecisionLog } from '../../src/index.js';
-import { handlerFromEnv } from '../../src/lambda.js';
+import { createAlbVerifier } from '../../src/alb.js';
+import {
+  type AuthorizerPolicyResult,
+  createAuthorizer,
+  createCognitoVerifier,
+  type DecisionLog,
+} from '../../src/index.js';
+import { handlerFromEnv, readVerifierEnvironment, writeEnvironment } from '../../src/lambda.js';
 import { configError, evaluatePolicy } from '../helpers/assertions.js';
 import { accessToken, CLIENT_ID, key, PREFIX, SAMPLE_RULES, tokenEvent } from '../helpers/fixtures.js';
 import { type PoolServer, startPoolServer } from '../helpers/pool-server.js';
@@ -135,5 +141,50 @@ describe('COGAUTH_POOL_ALLOWLIST: the Lambda entry with pools chosen at run time
       }),
     );
     expect(error.message).toBe('COGAUTH_MAX_POOLS: applies only with COGAUTH_POOL_ALLOWLIST');
+  });
+});
+
+describe('the COGAUTH_* contract in both directions', () => {
+  it('writes allowPools and its settings, and reads them back as the Lambda does', async () => {
+    const entries = [tenants()];
+    const env = writeEnvironment({
+      verifier: { allowPools: entries as never },
+      verifierSettings: { maxPools: 7, maxPoolFetches: 9 },
+      rules: SAMPLE_RULES,
+    });
+    expect(env).toMatchObject({
+      COGAUTH_POOL_ALLOWLIST: JSON.stringify(entries),
+      COGAUTH_MAX_POOLS: '7',
+      COGAUTH_MAX_POOL_FETCHES: '9',
+    });
+    const read = readVerifierEnvironment(env);
+    expect(read.options).toEqual({ allowPools: entries });
+    expect(read.settings).toMatchObject({ maxPools: 7, maxPoolFetches: 9 });
+    // What a tool (the CLI's verify) makes of it: the same verifier.
+    const verifier = createCognitoVerifier(read.options, read.settings);
+    expect((await verifier.verify(tokenOf('local_cli'))).iss).toBe(pools.issuerOf('local_cli'));
+  });
+
+  it('refuses to write a resolver function or a customCheck', () => {
+    expect(
+      configError(() =>
+        writeEnvironment({ verifier: { resolvePool: () => undefined } as never, rules: SAMPLE_RULES }),
+      ).message,
+    ).toMatch(/^verifier\.resolvePool: cannot be written/);
+    const withCheck = { allowPools: [tenants({ customCheck: () => {} })] };
+    expect(
+      configError(() => writeEnvironment({ verifier: withCheck as never, rules: SAMPLE_RULES })).message,
+    ).toMatch(/^verifier\.allowPools\[0\]\.customCheck: cannot be written/);
+  });
+
+  it('createAuthorizer refuses an ALB verifier: API Gateway passes Authorization, not x-amzn-oidc-data', () => {
+    const alb = createAlbVerifier({
+      albArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/0123456789abcdef',
+      clientId: null,
+      issuer: null,
+    });
+    expect(configError(() => createAuthorizer({ verifier: alb, rules: SAMPLE_RULES })).message).toMatch(
+      /^verifier: is an ALB verifier/,
+    );
   });
 });
