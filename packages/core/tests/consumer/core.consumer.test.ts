@@ -136,6 +136,7 @@ describe('loading the installed package', () => {
         'isAwsUserPoolId',
         'isClientId',
         'isLoopbackHost',
+        'isRegion',
         'issuerFromParts',
         'issuerOf',
         'issuersOf',
@@ -150,6 +151,7 @@ describe('loading the installed package', () => {
       '/fastify': ['cogauthFastify'],
       '/hono': ['cogauthHono'],
       '/middy': ['cogauthMiddy'],
+      '/alb': ['createAlbVerifier'],
     };
     const probe = `const out = {};
       for (const sub of ${JSON.stringify(Object.keys(subpaths))}) {
