@@ -39,10 +39,36 @@ const HASHES = new Map([
   ['sha384', 'SHA-384'],
   ['sha512', 'SHA-512'],
 ]);
-const EC_COORDINATE_BYTES = new Map([
-  ['P-256', 32],
-  ['P-384', 48],
-  ['P-521', 66],
+/**
+ * Each curve's coordinate size in bytes, prime p and coefficient b (y² = x³ − 3x + b mod p; SEC 2, FIPS
+ * 186-5): importKey is asynchronous, so a point is checked here, as node:crypto checks it at import, and a
+ * preloaded key off its curve is a ConfigError on both builds.
+ */
+const CURVES = new Map([
+  [
+    'P-256',
+    {
+      bytes: 32,
+      p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
+      b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
+    },
+  ],
+  [
+    'P-384',
+    {
+      bytes: 48,
+      p: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffffn,
+      b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn,
+    },
+  ],
+  [
+    'P-521',
+    {
+      bytes: 66,
+      p: (1n << 521n) - 1n,
+      b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n,
+    },
+  ],
 ]);
 
 /** The bytes of a JWK member, which must be canonical base64url. */
@@ -66,11 +92,24 @@ export function rsaPublicKey(n: string, e: string): { key: PublicKey; bits: numb
   return { key: { jwk: { kty: 'RSA', n, e }, imports: new Map() }, bits };
 }
 
-/** An EC public key on `crv` from its JWK members. Throws on invalid members; Web Crypto checks the point. */
+function bigint(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+/** An EC public key on `crv` from its JWK members. Throws on invalid members (a point off the curve). */
 export function ecPublicKey(crv: string, x: string, y: string): PublicKey {
-  const size = EC_COORDINATE_BYTES.get(crv);
-  if (size === undefined || memberBytes(x).length !== size || memberBytes(y).length !== size)
+  const curve = CURVES.get(crv);
+  const xBytes = memberBytes(x);
+  const yBytes = memberBytes(y);
+  if (curve === undefined || xBytes.length !== curve.bytes || yBytes.length !== curve.bytes)
     throw new Error('coordinates of the wrong size');
+  const { p, b } = curve;
+  const px = bigint(xBytes);
+  const py = bigint(yBytes);
+  if (px >= p || py >= p || (py * py - (px * px * px - 3n * px + b)) % p !== 0n)
+    throw new Error('a point off the curve');
   return { jwk: { kty: 'EC', crv, x, y }, imports: new Map() };
 }
 

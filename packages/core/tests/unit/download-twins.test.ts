@@ -46,7 +46,9 @@ describe.each(twins)('%s fetchCapped', (_, fetchCapped) => {
 
   it('never follows a redirect, so the keys cannot come from elsewhere', async () => {
     for (const status of [301, 302, 303, 307, 308]) {
-      server.setResponder((_req, res) => res.writeHead(status, { location: elsewhere.jwksUrl }).end());
+      server.setResponder((_req, res) => {
+        res.writeHead(status, { location: elsewhere.jwksUrl }).end();
+      });
       expect(await outcome(fetchCapped)).toEqual({
         failure: `HTTP ${status} (redirects are not followed)`,
         status,
@@ -56,12 +58,16 @@ describe.each(twins)('%s fetchCapped', (_, fetchCapped) => {
   });
 
   it('refuses any other non-2xx answer', async () => {
-    server.setResponder((_req, res) => res.writeHead(503).end('{"keys":[]}'));
+    server.setResponder((_req, res) => {
+      res.writeHead(503).end('{"keys":[]}');
+    });
     expect(await outcome(fetchCapped)).toEqual({ failure: 'HTTP 503', status: 503 });
   });
 
   it('refuses a declared length over the cap before reading the body', async () => {
-    server.setResponder((_req, res) => res.writeHead(200, { 'content-length': 5000 }).end('x'.repeat(5000)));
+    server.setResponder((_req, res) => {
+      res.writeHead(200, { 'content-length': 5000 }).end('x'.repeat(5000));
+    });
     expect(await outcome(fetchCapped)).toEqual({
       failure: 'response of 5000 bytes exceeds the 1024-byte limit',
       status: undefined,
