@@ -233,6 +233,12 @@ describe('type-checking a consumer without @types/node', () => {
   const modes = [
     { name: 'node16', options: { module: 'node16', moduleResolution: 'node16' }, files: ['cts', 'mts'] },
     { name: 'bundler', options: { module: 'preserve', moduleResolution: 'bundler' }, files: ['ts'] },
+    // A Cloudflare Worker's view: the web build's conditions resolve the same declaration files.
+    {
+      name: 'bundler-workerd',
+      options: { module: 'preserve', moduleResolution: 'bundler', customConditions: ['workerd', 'worker'] },
+      files: ['ts'],
+    },
   ];
   let bare: ConsumerProject;
 

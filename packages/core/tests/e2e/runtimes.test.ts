@@ -74,8 +74,12 @@ const RUNTIMES: Runtime[] = [
   },
 ];
 
-// Keys generated once (Node 20 can hang exporting fresh keys in a loop): one preloaded, one only served.
+// Keys generated once (Node 20 can hang exporting fresh keys in a loop): preloaded ones (RS256 signs by
+// default; one more per other algorithm), one only served, one rotated in later.
 const preloaded = generateTestKey({ alg: 'RS256', kid: 'preloaded' });
+const others = (['RS384', 'RS512', 'ES384', 'ES512'] as const).map((alg) =>
+  generateTestKey({ alg, kid: alg }),
+);
 const served = generateTestKey({ alg: 'ES256', kid: 'served' });
 const rotated = generateTestKey({ alg: 'RS256', kid: 'rotated' });
 const impostor = generateTestKey({ alg: 'RS256', kid: 'preloaded' });
@@ -87,7 +91,7 @@ beforeAll(async () => {
   const installed = installRuntimes();
   if (installed.installMs > 0) console.log(`runtimes installed in ${installed.installMs} ms`);
   depsDir = installed.dir;
-  server = await startJwksServer({ jwks: jwksOf(preloaded, served), poolId: POOL_ID });
+  server = await startJwksServer({ jwks: jwksOf(preloaded, ...others, served), poolId: POOL_ID });
   workDir = mkdtempSync(join(tmpdir(), 'cogauth-runtimes-'));
 }, 600_000);
 afterAll(async () => {
@@ -110,6 +114,7 @@ function table(): [string, string | undefined, number][] {
   return [
     ['no token', undefined, 401],
     ['valid', `Bearer ${token()}`, 200],
+    ...others.map((key): [string, string, number] => [`valid ${key.alg}`, `Bearer ${token({}, key)}`, 200]),
     ['expired', `Bearer ${token({ exp: Math.floor(Date.now() / 1000) - 60 })}`, 401],
     ['bad signature', `Bearer ${token({}, impostor)}`, 401],
     ['wrong issuer', `Bearer ${token({ iss: `${server.issuer}x` })}`, 401],
@@ -133,7 +138,7 @@ async function bundle(runtime: Runtime): Promise<{ code: string; file: string }>
         issuer: server.issuer,
         jwksUri: server.jwksUrl,
         clientId: CLIENT_ID,
-        jwks: jwksOf(preloaded),
+        jwks: jwksOf(preloaded, ...others),
         probe: token(),
       }),
     },
@@ -161,7 +166,7 @@ const expectedBody = (status: number) =>
  * wait on one fetch (started by one request, awaited by the others: in workerd, across request contexts).
  */
 async function rotation(url: string): Promise<[number, unknown][]> {
-  server.setJwks(jwksOf(preloaded, served, rotated));
+  server.setJwks(jwksOf(preloaded, ...others, served, rotated));
   server.setResponder((_req, res, info) => {
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(info.jwks));
@@ -178,7 +183,7 @@ async function rotation(url: string): Promise<[number, unknown][]> {
 describe.each(RUNTIMES)('$name', (runtime) => {
   it(`gets the ${runtime.build} build and answers the token table through Hono`, async () => {
     const { code, file } = await bundle(runtime);
-    server.setJwks(jwksOf(preloaded, served));
+    server.setJwks(jwksOf(preloaded, ...others, served));
     server.resetCount();
     const app = await runtime.start(depsDir, code, file);
     try {
