@@ -155,7 +155,10 @@ describe('public-key.web.ts reads keys and signatures as node:crypto does', () =
   it.each(['ES256', 'ES384', 'ES512'] as const)(
     '%s: a point is refused at import exactly when node:crypto refuses it',
     (alg) => {
-      const { crv, x, y } = keys.get(alg)?.publicJwk as Record<string, string>;
+      const { crv, x, y } = (keys.get(alg) as ReturnType<typeof generateTestKey>).publicJwk as Record<
+        string,
+        string
+      >;
       const imports = (twin: typeof nodeKeys | typeof webKeys, px: string, py: string) => {
         try {
           twin.ecPublicKey(crv as string, px, py);
