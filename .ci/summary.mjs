@@ -1,4 +1,5 @@
-// Adds up the "Tests  N passed" lines of every vitest run and the demo's line in a `pnpm test` log.
+// Adds up the "Tests  N passed" lines of every vitest run, the demo's line and node:test's totals (the
+// `pnpm dev` test) in a `pnpm test` log.
 import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -19,5 +20,11 @@ const demo = /^demo: (\d+) passed, (\d+) failed$/m.exec(text);
 if (demo) {
   passed += Number(demo[1]);
   failed += Number(demo[2]);
+}
+// node --test --test-reporter=spec: "ℹ pass 1", "ℹ fail 0", "ℹ skipped 0".
+for (const [, what, n] of text.matchAll(/^ℹ (pass|fail|skipped) (\d+)$/gm)) {
+  if (what === 'pass') passed += Number(n);
+  else if (what === 'fail') failed += Number(n);
+  else skipped += Number(n);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -1,5 +1,5 @@
 import { CogauthAuthorizer, type RouteRule } from '@cogauth/cdk';
-import { issuerFromParts, issuerOf, jwksUriOf } from '@cogauth/core';
+import { issuerFromParts, issuerOf, jwksUriOf } from '@cogauth/core/cognito';
 import { SAMPLE_ROUTES } from '@cogauth/sample';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';

@@ -1,4 +1,4 @@
-import { parseUserPoolId } from '@cogauth/core';
+import { parseUserPoolId } from '@cogauth/core/cognito';
 import { SAMPLE_GROUPS } from '@cogauth/sample';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';

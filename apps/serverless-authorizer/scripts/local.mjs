@@ -29,6 +29,20 @@ const shutdown = async (code) => {
 };
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
+// The fixtures unref the stack's processes, so this is what keeps the script up until Ctrl-C (as in
+// scripts/dev.mjs); a process of the stack that dies ends it.
+setInterval(() => {
+  for (const pid of [stack.cognito.pid, stack.offline.pid]) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if (error.code === 'EPERM') continue;
+      console.error(`a process of the local stack (pid ${pid}) stopped by itself`);
+      shutdown(1);
+      return;
+    }
+  }
+}, 1000);
 
 try {
   const lines = [

@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { openBrowser } from './browser-open.js';
 import type { Settings } from './config.js';
 import { CliError, UsageError } from './errors.js';
-import { basicAuth, postForm } from './http.js';
-import { oauthEndpoint } from './oauth-endpoints.js';
+import { exchangeToken, oauthEndpoint } from './oauth.js';
 import type { Io } from './output.js';
-import type { Tokens } from './tokens.js';
+import type { Issued } from './tokens.js';
 
 export interface BrowserLoginOptions {
   /** Fixed loopback port, for app clients whose callback URL names one; default: a random free port. */
@@ -30,7 +29,7 @@ export async function browserLogin(
   io: Io,
   settings: Settings,
   options: BrowserLoginOptions = {},
-): Promise<Tokens> {
+): Promise<Issued> {
   const { domain, clientId, clientSecret } = settings;
   if (!domain)
     throw new UsageError(
@@ -38,7 +37,6 @@ export async function browserLogin(
     );
   if (!clientId) throw new UsageError('--browser needs --client-id');
   const authorizeUrl = oauthEndpoint(domain, 'authorize');
-  const tokenUrl = oauthEndpoint(domain, 'token');
   const verifier = b64url(randomBytes(32));
   const state = b64url(randomBytes(16));
   const challenge = b64url(createHash('sha256').update(verifier).digest());
@@ -109,31 +107,12 @@ export async function browserLogin(
       `${opened ? 'Opened your browser to sign in. If it did not open, visit' : 'Open this URL in a browser to sign in'}:\n  ${url}\nWaiting for the redirect to ${redirectUri} …\n`,
     );
     const code = await codePromise;
-    const form: Record<string, string> = {
-      grant_type: 'authorization_code',
-      client_id: clientId,
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-    };
-    const res = await postForm(
+    return await exchangeToken(
       'browser login failed',
-      tokenUrl,
-      form,
-      clientSecret ? { authorization: basicAuth(clientId, clientSecret) } : {},
+      domain,
+      { clientId, clientSecret },
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier },
     );
-    const body = res.json;
-    if (res.status !== 200 || typeof body.access_token !== 'string') {
-      throw new CliError(
-        `browser login failed: the token endpoint answered ${String(body.error ?? `HTTP ${res.status}`)}`,
-      );
-    }
-    return {
-      accessToken: body.access_token,
-      idToken: typeof body.id_token === 'string' ? body.id_token : undefined,
-      refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : undefined,
-      expiresIn: typeof body.expires_in === 'number' ? body.expires_in : null,
-    };
   } finally {
     clearTimeout(timer);
     server.closeAllConnections();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { win32 } from 'node:path';
+import { withoutSecrets } from './secret-env.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -48,7 +49,8 @@ export function openBrowser(
   const opener = browserCommand(platform, url, env);
   if (!opener) return false;
   try {
-    const child = run(opener.command, opener.args, OPEN_OPTIONS);
+    // The opener (and the browser it starts) never sees the secrets this run was given in variables.
+    const child = run(opener.command, opener.args, { ...OPEN_OPTIONS, env: withoutSecrets(env) });
     child.on('error', () => {});
     child.unref();
     return true;

@@ -2,13 +2,24 @@ import { CogauthError } from '@cogauth/core';
 import { jsonObjectOf, postRaw } from './http.js';
 
 // The Cognito user pools API as the CLI uses it: JSON over HTTPS (AWS JSON 1.1), one POST per operation
-// named in X-Amz-Target. InitiateAuth, RespondToAuthChallenge, GetUser and RevokeToken are unauthenticated
-// (no SigV4, no AWS credentials), so this replaces the ~20 MB AWS SDK client.
+// named in X-Amz-Target. The operations the CLI calls are unauthenticated or authorised by the user's own
+// access token (no SigV4, no AWS credentials), so this replaces the ~20 MB AWS SDK client.
 
-export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH';
+export type AuthFlowType =
+  | 'USER_SRP_AUTH'
+  | 'USER_PASSWORD_AUTH'
+  | 'USER_AUTH'
+  | 'CUSTOM_AUTH'
+  | 'REFRESH_TOKEN_AUTH';
 
-/** The challenges cogauth answers; Cognito may name others, which are reported as unsupported. */
-export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA';
+/** A challenge name as Cognito sends it (ChallengeNameType); `src/sign-in/table.ts` says which are answered. */
+export type ChallengeName = string;
+
+/** A device Cognito started tracking at this sign-in (AuthenticationResultType.NewDeviceMetadata). */
+export interface NewDeviceMetadata {
+  DeviceKey: string;
+  DeviceGroupKey: string;
+}
 
 export interface AuthenticationResult {
   AccessToken?: string;
@@ -16,6 +27,7 @@ export interface AuthenticationResult {
   RefreshToken?: string;
   ExpiresIn?: number;
   TokenType?: string;
+  NewDeviceMetadata?: NewDeviceMetadata;
 }
 
 /** What InitiateAuth and RespondToAuthChallenge answer. */
@@ -24,6 +36,8 @@ export interface AuthResponse {
   ChallengeName?: string;
   ChallengeParameters?: Record<string, string>;
   Session?: string;
+  /** USER_AUTH: the first factors this user may choose from (InitiateAuth's AvailableChallenges). */
+  AvailableChallenges?: string[];
 }
 
 export interface InitiateAuthInput {
@@ -44,24 +58,58 @@ export interface GetUserOutput {
   UserAttributes?: Array<{ Name: string; Value?: string }>;
 }
 
+/** Refresh that also works on clients that rotate refresh tokens; the secret itself, not SECRET_HASH. */
+export interface GetTokensFromRefreshTokenInput {
+  RefreshToken: string;
+  ClientId: string;
+  ClientSecret?: string;
+  /** The device the tokens are bound to, in a pool that tracks devices. */
+  DeviceKey?: string;
+}
+
 export interface RevokeTokenInput {
   Token: string;
   ClientId: string;
   ClientSecret?: string;
 }
 
+/** AssociateSoftwareToken / VerifySoftwareToken during sign-in (an MFA_SETUP session) or with an access token. */
+export type SoftwareTokenAuth = { Session: string } | { AccessToken: string };
+
+export interface ConfirmDeviceInput {
+  AccessToken: string;
+  DeviceKey: string;
+  /** base64 of the verifier's and the salt's big-endian bytes. */
+  DeviceSecretVerifierConfig: { PasswordVerifier: string; Salt: string };
+  DeviceName?: string;
+}
+
 interface Calls {
   InitiateAuth: [InitiateAuthInput, AuthResponse];
   RespondToAuthChallenge: [RespondToAuthChallengeInput, AuthResponse];
+  GetTokensFromRefreshToken: [GetTokensFromRefreshTokenInput, AuthResponse];
   GetUser: [{ AccessToken: string }, GetUserOutput];
   RevokeToken: [RevokeTokenInput, Record<string, never>];
+  AssociateSoftwareToken: [SoftwareTokenAuth, { SecretCode?: string; Session?: string }];
+  VerifySoftwareToken: [
+    SoftwareTokenAuth & { UserCode: string; FriendlyDeviceName?: string },
+    { Status?: string; Session?: string },
+  ];
+  ConfirmDevice: [ConfirmDeviceInput, { UserConfirmationNecessary?: boolean }];
+  UpdateDeviceStatus: [
+    { AccessToken: string; DeviceKey: string; DeviceRememberedStatus: 'remembered' | 'not_remembered' },
+    Record<string, never>,
+  ];
+  ForgetDevice: [{ AccessToken: string; DeviceKey: string }, Record<string, never>];
 }
 export type CognitoAction = keyof Calls;
 
-/** The Cognito calls the CLI makes; tests may pass any object with `call`. */
+/**
+ * The Cognito calls the CLI makes; tests may pass any object with `call`. Nothing to close: every call's
+ * socket closes when it is answered.
+ */
 export interface CognitoApi {
   call<A extends CognitoAction>(action: A, input: Calls[A][0]): Promise<Calls[A][1]>;
-  destroy(): void;
 }
 
 /** Cognito refused a call: `code` is its error type (`NotAuthorizedException`), `status` the HTTP status. */
@@ -108,9 +156,6 @@ export function cognitoApiAt(endpoint: URL, timeoutMs = COGNITO_TIMEOUT_MS): Cog
       }
       return outputOf(action, json) as never;
     },
-    destroy() {
-      // No pooled connections: every call's socket closes when it is answered.
-    },
   };
 }
 
@@ -147,7 +192,7 @@ export function errorTypeOf(raw: string): string | undefined {
 }
 
 /** A message from the endpoint, shown on a terminal: no control characters (escape sequences), bounded. */
-function printable(message: string): string {
+export function printable(message: string): string {
   let out = '';
   for (const ch of message.slice(0, MAX_MESSAGE_LENGTH)) {
     const c = ch.codePointAt(0) ?? 0;
@@ -165,9 +210,50 @@ function stringsOf(value: unknown): Record<string, string> | undefined {
   return out;
 }
 
+// Challenge names and device keys are matched and stored: only Cognito's own shapes pass
+// (ChallengeNameType values; DeviceKey's pattern in the API reference, `[\w-]+_[0-9a-f-]+`, 1-55 characters).
+const CHALLENGE_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+const DEVICE_GROUP_KEY = /^[\w-]{1,128}$/;
+
+/** `<region>_<uuid>`: split at the last `_`, so each part is checked by an unambiguous class. */
+export function isDeviceKey(key: string): boolean {
+  const cut = key.lastIndexOf('_');
+  return (
+    key.length <= 55 &&
+    cut > 0 &&
+    /^[\w-]+$/.test(key.slice(0, cut)) &&
+    /^[0-9a-f-]+$/.test(key.slice(cut + 1))
+  );
+}
+
+export function isDeviceGroupKey(key: string): boolean {
+  return DEVICE_GROUP_KEY.test(key);
+}
+
+function deviceMetadataOf(value: unknown): NewDeviceMetadata | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const key = str((value as Record<string, unknown>).DeviceKey);
+  const group = str((value as Record<string, unknown>).DeviceGroupKey);
+  if (key === undefined || !isDeviceKey(key)) return undefined;
+  if (group === undefined || !isDeviceGroupKey(group)) return undefined;
+  return { DeviceKey: key, DeviceGroupKey: group };
+}
+
 /** Only fields of the expected types pass: the rest of the CLI can trust the declared shapes. */
 function outputOf(action: CognitoAction, json: Record<string, unknown>): unknown {
-  if (action === 'RevokeToken') return {};
+  if (action === 'RevokeToken' || action === 'UpdateDeviceStatus' || action === 'ForgetDevice') return {};
+  if (action === 'AssociateSoftwareToken' || action === 'VerifySoftwareToken') {
+    const out: Record<string, string> = {};
+    for (const key of ['SecretCode', 'Session', 'Status']) {
+      const v = str(json[key]);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  }
+  if (action === 'ConfirmDevice') {
+    const necessary = json.UserConfirmationNecessary;
+    return typeof necessary === 'boolean' ? { UserConfirmationNecessary: necessary } : {};
+  }
   if (action === 'GetUser') {
     const attributes = Array.isArray(json.UserAttributes) ? json.UserAttributes : [];
     const out: GetUserOutput = {
@@ -193,10 +279,20 @@ function outputOf(action: CognitoAction, json: Record<string, unknown>): unknown
       if (v !== undefined) tokens[key] = v;
     }
     if (typeof r.ExpiresIn === 'number' && Number.isFinite(r.ExpiresIn)) tokens.ExpiresIn = r.ExpiresIn;
+    const device = deviceMetadataOf(r.NewDeviceMetadata);
+    if (device !== undefined) tokens.NewDeviceMetadata = device;
     out.AuthenticationResult = tokens;
   }
   const challenge = str(json.ChallengeName);
-  if (challenge !== undefined) out.ChallengeName = printable(challenge);
+  if (challenge !== undefined) {
+    // A name outside Cognito's shape is kept only to be reported (printable), never matched.
+    out.ChallengeName = CHALLENGE_NAME.test(challenge) ? challenge : printable(challenge.slice(0, 64));
+  }
+  if (Array.isArray(json.AvailableChallenges)) {
+    out.AvailableChallenges = json.AvailableChallenges.filter(
+      (c): c is string => typeof c === 'string' && CHALLENGE_NAME.test(c),
+    );
+  }
   const params = stringsOf(json.ChallengeParameters);
   if (params !== undefined) out.ChallengeParameters = params;
   const session = str(json.Session);

@@ -1,4 +1,4 @@
-import { cognitoEndpointOf } from '@cogauth/core';
+import { cognitoEndpointOf } from '@cogauth/core/cognito';
 import { type CognitoApi, CognitoError, cognitoApiAt } from './cognito-api.js';
 import { regionOf, type Settings } from './config.js';
 import { CliError, EXIT_UNREACHABLE, UsageError } from './errors.js';
@@ -29,7 +29,7 @@ export function cognitoEndpoint(settings: Settings): URL {
  * InitiateAuth, RespondToAuthChallenge, GetUser and RevokeToken are unauthenticated Cognito calls, so no
  * AWS credentials are needed — also not for cognito-local.
  */
-export async function createCognitoClient(settings: Settings): Promise<CognitoApi> {
+export function createCognitoClient(settings: Settings): CognitoApi {
   return cognitoApiAt(cognitoEndpoint(settings));
 }
 
@@ -67,4 +67,5 @@ const HINTS: Record<string, string> = {
   InvalidParameterException: ' — is this auth flow enabled on the app client?',
   UserNotConfirmedException: ' — confirm the user first',
   PasswordResetRequiredException: ' — the user must reset the password',
+  RefreshTokenReuseException: ' — the client rotates refresh tokens and this one was replaced',
 };

@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import { domainUrl, type ResolvedConfig, resolveConfig } from './config.js';
+import { askedProfile, domainUrl, type ResolvedConfig, resolveConfig } from './config.js';
 import { type Io, warnSecretOnArgv } from './output.js';
 import { isAwsUrl } from './url-policy.js';
 
@@ -11,6 +11,11 @@ export interface CommandContext {
   positionals: string[];
   /** Flags > COGAUTH_* > config file; resolved on first use so `--help` never reads a file. */
   config(): ResolvedConfig;
+  /**
+   * The profile of this run, which also names its session: --profile, else COGAUTH_PROFILE, else the
+   * config's defaultProfile, else `default`. The config file is read only when neither is set.
+   */
+  profile(): string;
 }
 
 export interface Command {
@@ -56,28 +61,33 @@ export const POOL_HELP = `Pool options (flag > env > config file):
   --endpoint <url>      Cognito API endpoint, e.g. cognito-local   (COGAUTH_ENDPOINT)`;
 
 export function makeContext(io: Io, values: CommandContext['values'], positionals: string[]): CommandContext {
-  let cached: ResolvedConfig | undefined;
+  let resolved: ResolvedConfig | undefined;
+  let profile: string | undefined;
+  const config = (): ResolvedConfig => {
+    if (resolved) return resolved;
+    resolved = resolveConfig({ flags: values, env: io.env, cwd: io.cwd });
+    announce(io, resolved);
+    if (typeof values['client-secret'] === 'string') {
+      warnSecretOnArgv(io, '--client-secret', 'COGAUTH_CLIENT_SECRET');
+    }
+    if (values.debug) {
+      // Names and sources only: values may be secrets.
+      const where = Object.entries(resolved.sources).map(([key, source]) => `${key}=${source}`);
+      io.stderr.write(
+        `cogauth: debug: config file ${resolved.configPath ?? 'none'}, profile ${resolved.profile ?? 'none'}; ` +
+          `settings: ${where.join(' ') || 'none'}\n`,
+      );
+    }
+    return resolved;
+  };
   return {
     io,
     values,
     positionals,
-    config() {
-      if (!cached) {
-        cached = resolveConfig({ flags: values, env: io.env, cwd: io.cwd });
-        announce(io, cached);
-        if (typeof values['client-secret'] === 'string') {
-          warnSecretOnArgv(io, '--client-secret', 'COGAUTH_CLIENT_SECRET');
-        }
-        if (values.debug) {
-          // Names and sources only: values may be secrets.
-          const where = Object.entries(cached.sources).map(([key, source]) => `${key}=${source}`);
-          io.stderr.write(
-            `cogauth: debug: config file ${cached.configPath ?? 'none'}, profile ${cached.profile ?? 'none'}; ` +
-              `settings: ${where.join(' ') || 'none'}\n`,
-          );
-        }
-      }
-      return cached;
+    config,
+    profile() {
+      profile ??= askedProfile(values, io.env) ?? config().profile ?? 'default';
+      return profile;
     },
   };
 }

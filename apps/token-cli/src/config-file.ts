@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, isRecord } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
 import { FILE_KEYS, SETTINGS, type SettingKey, type Settings } from './settings.js';
+
+/** A YAML/JSON mapping: not null, not a list. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** A parsed and fully validated config file: every profile is checked, not only the one in use. */
 export interface ConfigFile {
@@ -40,6 +45,11 @@ export function readConfigFile(path: string): ConfigFile {
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
     );
   }
+  return parseConfigFile(path, text);
+}
+
+/** The text of a config file, checked as readConfigFile checks it (`path` names the file and its format). */
+export function parseConfigFile(path: string, text: string): ConfigFile {
   let doc: unknown;
   try {
     doc = path.endsWith('.json') ? JSON.parse(text) : parseYamlText(text);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, parseUserPoolId } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
+import { parseUserPoolId } from '@cogauth/core/cognito';
 import { type ConfigFile, readConfigFile } from './config-file.js';
 import { UsageError } from './errors.js';
 import { userConfigDir } from './paths.js';
@@ -49,8 +50,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     );
   }
   const files = configFiles(input);
-  const wantedProfile = stringFlag(input.flags.profile) ?? nonEmpty(env.COGAUTH_PROFILE);
-  const profile = chooseProfile(files, wantedProfile);
+  const profile = chooseProfile(files, askedProfile(input.flags, env));
 
   for (const { file, origin } of files) {
     if (origin === 'discovered') refuseTrustedKeys(file);
@@ -99,6 +99,14 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     configPath: files[0]?.file.path,
     profile,
   };
+}
+
+/** The profile asked for: `--profile`, else COGAUTH_PROFILE; undefined when neither is set. */
+export function askedProfile(
+  flags: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  return stringFlag(flags.profile) ?? nonEmpty(env.COGAUTH_PROFILE);
 }
 
 /** --config / COGAUTH_CONFIG alone; otherwise the user's own file, then the nearest project file. */

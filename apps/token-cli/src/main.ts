@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CogauthError, ConfigError, VerifyError } from '@cogauth/core';
 import { COMMON_OPTIONS, type Command, makeContext } from './command.js';
 import { check } from './commands/check.js';
+import { config } from './commands/config.js';
 import { decode } from './commands/decode.js';
 import { login } from './commands/login.js';
 import { logout } from './commands/logout.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   verify,
   decode,
   check,
+  config,
   completionCommand(() => COMMANDS),
 ];
 

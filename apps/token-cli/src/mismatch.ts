@@ -1,4 +1,5 @@
-import { type CognitoVerifierOptions, decodeJwt, issuersOf } from '@cogauth/core';
+import { type CognitoVerifierOptions, decodeJwt } from '@cogauth/core';
+import { issuersOf } from '@cogauth/core/cognito';
 import { describeExpiry } from './output.js';
 
 /**

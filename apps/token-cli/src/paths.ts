@@ -38,7 +38,10 @@ export function userStateDir(env: Env, platform: NodeJS.Platform = process.platf
   return join(home(env), '.local', 'state', 'cogauth');
 }
 
-/** Cached JWKS: `$XDG_CACHE_HOME/cogauth` (default `~/.cache/cogauth`), `~/Library/Caches/cogauth` on macOS. */
+/**
+ * Where cached machine-to-machine tokens live: `$XDG_CACHE_HOME/cogauth` (default `~/.cache/cogauth`),
+ * `~/Library/Caches/cogauth` on macOS, `%LOCALAPPDATA%\cogauth\cache` on Windows.
+ */
 export function userCacheDir(env: Env, platform: NodeJS.Platform = process.platform): string {
   const fromXdg = xdg(env, 'XDG_CACHE_HOME');
   if (fromXdg) return join(fromXdg, 'cogauth');

@@ -1,49 +1,38 @@
-import { decodeJwt } from '@cogauth/core';
-import { createCognitoClient } from './cognito.js';
+import { CognitoError, cognitoApiAt } from './cognito-api.js';
 import type { CommandContext } from './command.js';
-import { refreshTokens } from './commands/refresh.js';
 import type { Settings } from './config.js';
 import { CliError } from './errors.js';
-import { basicAuth, postForm } from './http.js';
-import { sessionDestination } from './session-destination.js';
+import { exchangeToken } from './oauth.js';
+import { type Refreshed, refreshTokens } from './refresh-tokens.js';
+import { type SessionTarget, sessionDestination } from './session-destination.js';
+import { withSessionLock } from './session-lock.js';
 import { loadSession, type StoredSession, saveSession } from './session-store.js';
-import type { Tokens } from './tokens.js';
+import type { Issued } from './tokens.js';
 
-/** --profile, else COGAUTH_PROFILE, else the config's defaultProfile, else `default`. */
-export function sessionProfile(ctx: CommandContext): string {
-  const flag = ctx.values.profile;
-  if (typeof flag === 'string' && flag !== '') return flag;
-  const env = ctx.io.env.COGAUTH_PROFILE;
-  if (env) return env;
-  return ctx.config().profile ?? 'default';
-}
+type SessionBase = Omit<
+  StoredSession,
+  'version' | 'accessToken' | 'idToken' | 'refreshToken' | 'expiresAt' | 'username'
+>;
 
-/** A session record from fresh tokens; `expiresAt` from the answer's lifetime or the token's exp. */
-export function sessionOf(
-  base: Omit<
-    StoredSession,
-    'version' | 'accessToken' | 'idToken' | 'refreshToken' | 'expiresAt' | 'username'
-  >,
-  tokens: Tokens,
-  nowMs = Date.now(),
-): StoredSession {
-  const username = usernameOf(tokens.accessToken);
+/** A session record from fresh tokens; `expiresAt` from the token's exp, else the answer's lifetime. */
+export function sessionOf(base: SessionBase, issued: Issued, nowMs = Date.now()): StoredSession {
+  const { tokens } = issued;
   return {
     version: 1,
     ...base,
-    ...(username === undefined ? {} : { username }),
+    ...(issued.username === undefined ? {} : { username: issued.username }),
     accessToken: tokens.accessToken,
     ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-    expiresAt: expiryOf(tokens.accessToken) ?? nowMs + (tokens.expiresIn ?? 3600) * 1000,
+    expiresAt: issued.expiresAt ?? nowMs + (tokens.expiresIn ?? 3600) * 1000,
   };
 }
 
 /** Where login keeps its pool, client and endpoint: only what refresh needs, never the client secret. */
-export function cognitoSessionBase(profile: string, settings: Settings, clientId: string) {
+export function cognitoSessionBase(profile: string, settings: Settings, clientId: string): SessionBase {
   return {
     profile,
-    kind: 'cognito' as const,
+    kind: 'cognito',
     clientId,
     ...(settings.userPoolId ? { userPoolId: settings.userPoolId } : {}),
     ...(settings.region ? { region: settings.region } : {}),
@@ -52,22 +41,43 @@ export function cognitoSessionBase(profile: string, settings: Settings, clientId
 }
 
 /**
- * The session of `profile` with an access token valid for at least `marginSeconds` more, refreshed (and
- * saved) when it is not. The refresh goes to the endpoint or pool domain of the trusted configuration,
- * only when the session was made there (session-destination.ts); the client secret, when the app client
- * has one, comes from COGAUTH_CLIENT_SECRET.
+ * The session of this run's profile with an access token valid for at least `marginSeconds` more,
+ * refreshed (and saved) when it is not. A refresh holds the profile's lock and reads the session again
+ * under it, so concurrent runs refresh once each in turn and never send a refresh token another run has
+ * just rotated away. The refresh goes only where `sessionDestination` allows; the client secret, when the
+ * app client has one, comes from COGAUTH_CLIENT_SECRET.
  */
-export async function freshSession(
-  ctx: CommandContext,
-  profile: string,
-  marginSeconds: number,
-): Promise<StoredSession> {
+export async function freshSession(ctx: CommandContext, marginSeconds: number): Promise<StoredSession> {
   const { env } = ctx.io;
+  const profile = ctx.profile();
   const session = loadSession(env, profile);
   const again = profile === 'default' ? 'cogauth login' : `cogauth login --profile ${profile}`;
   if (!session) throw new CliError(`not logged in (profile ${profile}): run "${again}"`);
-  if (session.expiresAt - Date.now() > marginSeconds * 1000) return session;
+  if (isFresh(session, marginSeconds)) return session;
   if (!session.refreshToken) throw new CliError(`the session of profile ${profile} expired: run "${again}"`);
+  return withSessionLock(env, profile, async () => {
+    const current = loadSession(env, profile);
+    if (!current) throw new CliError(`not logged in (profile ${profile}): run "${again}"`);
+    if (isFresh(current, marginSeconds)) return current;
+    const next = await refreshSession(ctx, current, again);
+    saveSession(env, next);
+    return next;
+  });
+}
+
+function isFresh(session: StoredSession, marginSeconds: number): boolean {
+  return session.expiresAt - Date.now() > marginSeconds * 1000;
+}
+
+/** The session with new tokens from its trusted destination, and how its client refreshes. */
+async function refreshSession(
+  ctx: CommandContext,
+  session: StoredSession,
+  again: string,
+): Promise<StoredSession> {
+  const { accessToken, idToken, refreshToken, expiresAt, username, version, refreshWith, ...base } = session;
+  const { profile } = session;
+  if (!refreshToken) throw new CliError(`the session of profile ${profile} expired: run "${again}"`);
   const destination = sessionDestination(session, ctx.config().settings);
   if (!destination.ok) {
     throw new CliError(
@@ -75,79 +85,79 @@ export async function freshSession(
         `Configure where it belongs, or run "${again}" with this configuration`,
     );
   }
-  const secret = env.COGAUTH_CLIENT_SECRET || undefined;
-  const tokens =
-    session.kind === 'oauth'
-      ? await refreshAtDomain(destination.url, session, session.refreshToken, secret, again)
-      : await refreshAtCognito(destination.pool, session, session.refreshToken, secret);
-  const { accessToken, idToken, refreshToken, expiresAt, username, version, ...base } = session;
-  const next = sessionOf(base, tokens);
-  saveSession(env, next);
-  return next;
+  const secret = ctx.io.env.COGAUTH_CLIENT_SECRET || undefined;
+  if (session.kind === 'oauth') {
+    return sessionOf(base, await refreshAtDomain(destination, session, refreshToken, secret, again));
+  }
+  const refreshed = await refreshAtCognito(destination, session, refreshToken, secret, again);
+  const via = refreshed.via === 'REFRESH_TOKEN_AUTH' ? {} : { refreshWith: refreshed.via };
+  return { ...sessionOf(base, refreshed.issued), ...via };
 }
 
-/** `grant_type=refresh_token` at `<domain>/oauth2/token`; `domain` is the trusted pool domain's origin. */
+/** `grant_type=refresh_token` at the trusted pool domain; keeps the ID and refresh tokens it does not renew. */
 async function refreshAtDomain(
-  domain: URL,
+  destination: SessionTarget,
   session: StoredSession,
   refreshToken: string,
   secret: string | undefined,
   again: string,
-): Promise<Tokens> {
-  const res = await postForm(
-    'refresh failed',
-    `${domain.origin}/oauth2/token`,
-    { grant_type: 'refresh_token', client_id: session.clientId, refresh_token: refreshToken },
-    secret ? { authorization: basicAuth(session.clientId, secret) } : {},
-  );
-  if (res.status !== 200 || typeof res.json.access_token !== 'string') {
-    throw new CliError(
-      `refresh failed: the token endpoint answered ${String(res.json.error ?? `HTTP ${res.status}`)}: run "${again}"`,
+): Promise<Issued> {
+  let answer: Issued;
+  try {
+    answer = await exchangeToken(
+      'refresh failed',
+      destination.url.origin,
+      { clientId: session.clientId, clientSecret: secret },
+      { grant_type: 'refresh_token', refresh_token: refreshToken },
     );
+  } catch (error) {
+    if (!(error instanceof CliError) || error.exitCode !== 1) throw error;
+    throw new CliError(`${error.message}: run "${again}"`, { cause: error });
   }
+  const { tokens } = answer;
   return {
-    accessToken: res.json.access_token,
-    idToken: typeof res.json.id_token === 'string' ? res.json.id_token : session.idToken,
-    refreshToken: typeof res.json.refresh_token === 'string' ? res.json.refresh_token : refreshToken,
-    expiresIn: typeof res.json.expires_in === 'number' ? res.json.expires_in : null,
+    ...answer,
+    tokens: {
+      ...tokens,
+      idToken: tokens.idToken ?? session.idToken,
+      refreshToken: tokens.refreshToken ?? refreshToken,
+    },
   };
 }
 
-/** REFRESH_TOKEN_AUTH at the trusted configuration's Cognito endpoint (`pool`: its endpoint or region). */
+/**
+ * REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for a client that rotates refresh tokens, at the
+ * trusted Cognito endpoint (`destination.pool` names it in messages).
+ */
 async function refreshAtCognito(
-  pool: Settings,
+  destination: SessionTarget,
   session: StoredSession,
   refreshToken: string,
   secret: string | undefined,
-): Promise<Tokens> {
+  again: string,
+): Promise<Refreshed> {
   const settings: Settings = {
-    ...pool,
+    ...destination.pool,
     clientId: session.clientId,
     ...(session.username ? { username: session.username } : {}),
     ...(secret ? { clientSecret: secret } : {}),
   };
-  const api = await createCognitoClient(settings);
   try {
-    return await refreshTokens(api, settings, refreshToken);
-  } finally {
-    api.destroy();
+    return await refreshTokens(
+      cognitoApiAt(destination.url),
+      settings,
+      refreshToken,
+      session.refreshWith,
+      session.deviceKey,
+    );
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof CognitoError && REFRESH_TOKEN_REFUSED.has(cause.code)) {
+      throw new CliError(`${(error as Error).message}: run "${again}"`, { cause: error });
+    }
+    throw error;
   }
 }
 
-function claims(jwt: string): Record<string, unknown> | undefined {
-  try {
-    return decodeJwt(jwt).payload;
-  } catch {
-    return undefined;
-  }
-}
-
-function usernameOf(jwt: string): string | undefined {
-  const u = claims(jwt)?.username;
-  return typeof u === 'string' ? u : undefined;
-}
-
-function expiryOf(jwt: string): number | undefined {
-  const exp = claims(jwt)?.exp;
-  return typeof exp === 'number' ? exp * 1000 : undefined;
-}
+/** Cognito's answers for a refresh token that no longer works (expired, revoked, rotated away). */
+const REFRESH_TOKEN_REFUSED = new Set(['NotAuthorizedException', 'RefreshTokenReuseException']);

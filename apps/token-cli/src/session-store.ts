@@ -1,16 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeLeftovers, writeFileAtomic } from './atomic-file.js';
 import { CliError, UsageError } from './errors.js';
 import { userStateDir } from './paths.js';
 
@@ -29,37 +19,57 @@ export interface StoredSession {
   domain?: string;
   /** The real username (SECRET_HASH needs it on refresh), when known. */
   username?: string;
+  /** The device Cognito bound the tokens to (pools that track devices): a refresh must name it. */
+  deviceKey?: string;
   accessToken: string;
   idToken?: string;
   refreshToken?: string;
+  /**
+   * `GetTokensFromRefreshToken` once Cognito refused REFRESH_TOKEN_AUTH for this client (it rotates
+   * refresh tokens); absent: REFRESH_TOKEN_AUTH. Only picks the operation, never where it is sent.
+   */
+  refreshWith?: RefreshOperation;
   /** When the access token expires, ms since the epoch. */
   expiresAt: number;
 }
 
+export type RefreshOperation = 'GetTokensFromRefreshToken';
+
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-export function sessionPath(env: Env, profile: string): string {
+/** A profile name also names its session file: letters, digits, ".", "_" and "-", never "..". */
+export function checkProfileName(profile: string): void {
   if (!PROFILE_NAME.test(profile) || profile.includes('..')) {
     throw new UsageError(`profile name "${profile}" may hold only letters, digits, ".", "_" and "-"`);
   }
+}
+
+export function sessionPath(env: Env, profile: string): string {
+  checkProfileName(profile);
   return join(userStateDir(env), 'sessions', `${profile}.json`);
 }
 
-/** Written to a 0600 temp file in a 0700 directory, then renamed: never readable by others, never half-written. */
-export function saveSession(env: Env, session: StoredSession): string {
-  const path = sessionPath(env, session.profile);
-  const dir = join(path, '..');
+/** A 0700 directory for the sessions (and the cogauth state directory above it, 0700 too). */
+export function sessionDir(env: Env): string {
+  const dir = join(userStateDir(env), 'sessions');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(join(dir, '..'), 0o700);
   chmodSync(dir, 0o700);
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(session, null, 2)}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  return dir;
+}
+
+/** A temp file this old was left by a writer that died before its rename (a write takes milliseconds). */
+const LEFTOVER_AGE_MS = 60_000;
+
+/**
+ * Written to a 0600 temp file in a 0700 directory, flushed, then renamed: never readable by others, never
+ * half-written, so a crash keeps the old session (and its refresh token) intact.
+ */
+export function saveSession(env: Env, session: StoredSession): string {
+  const path = sessionPath(env, session.profile);
+  sessionDir(env);
+  writeFileAtomic(path, `${JSON.stringify(session, null, 2)}\n`);
+  removeLeftovers(path, LEFTOVER_AGE_MS);
   return path;
 }
 
@@ -117,6 +127,7 @@ export function loadSession(env: Env, profile: string): StoredSession | undefine
 
 export function deleteSession(env: Env, profile: string): boolean {
   const path = sessionPath(env, profile);
+  removeLeftovers(path, 0);
   try {
     statSync(path);
   } catch {
@@ -135,6 +146,8 @@ function isSession(value: unknown): value is StoredSession {
     typeof s.profile === 'string' &&
     typeof s.clientId === 'string' &&
     typeof s.accessToken === 'string' &&
-    typeof s.expiresAt === 'number'
+    typeof s.expiresAt === 'number' &&
+    (s.refreshWith === undefined || s.refreshWith === 'GetTokensFromRefreshToken') &&
+    (s.deviceKey === undefined || typeof s.deviceKey === 'string')
   );
 }

@@ -119,14 +119,22 @@ export interface PasswordVerifierResponse {
   signature: string;
 }
 
-/** The client side of one SRP exchange. `a` is random unless injected (tests). */
+/**
+ * The client side of one SRP exchange. `a` is random unless injected (tests). A device signs in with the
+ * same exchange, its device group key in place of the pool name and its device key in place of the
+ * username (DEVICE_SRP_AUTH): `SrpSession.forDevice`.
+ */
 export class SrpSession {
   readonly poolName: string;
   readonly #a: bigint;
   readonly A: bigint;
 
-  constructor(userPoolId: string, a?: bigint) {
-    this.poolName = poolNameOf(userPoolId);
+  static forDevice(deviceGroupKey: string, a?: bigint): SrpSession {
+    return new SrpSession('', a, deviceGroupKey);
+  }
+
+  constructor(userPoolId: string, a?: bigint, deviceGroupKey?: string) {
+    this.poolName = deviceGroupKey ?? poolNameOf(userPoolId);
     this.#a = a ?? hexToBigInt(randomBytes(128).toString('hex'));
     this.A = modPow(g, this.#a, N);
     if (this.A % N === 0n) throw new RangeError('SRP: A mod N is 0');

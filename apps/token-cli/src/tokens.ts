@@ -1,9 +1,8 @@
-import { decodeJwt } from '@cogauth/core';
 import { type CognitoApi, cognitoFailure } from './cognito.js';
 import type { AuthenticationResult, GetUserOutput } from './cognito-api.js';
 import type { Settings } from './config.js';
 import { CliError, UsageError } from './errors.js';
-import { describeIdentity } from './identity.js';
+import { claimsOf, describeIdentity } from './identity.js';
 import { type Io, isTty, printJson, style } from './output.js';
 
 export const PRINT_CHOICES = ['access', 'id', 'refresh', 'header'] as const;
@@ -13,28 +12,54 @@ export interface Tokens {
   accessToken: string;
   idToken: string | undefined;
   refreshToken: string | undefined;
-  /** Lifetime in seconds; null when neither Cognito nor the token says. */
+  /** Lifetime in seconds; null when neither the answer nor the token says. */
   expiresIn: number | null;
 }
 
-export function tokensOf(result: AuthenticationResult | undefined, keepRefresh?: string): Tokens {
-  if (!result?.AccessToken) throw new CliError('Cognito answered without an access token');
+/** Tokens just issued to this CLI, with what it keeps from the access token (decoded once, here). */
+export interface Issued {
+  tokens: Tokens;
+  /** The access token's `username`: SECRET_HASH on refresh needs the real username, not an alias. */
+  username: string | undefined;
+  /** The access token's `exp`, ms since the epoch. */
+  expiresAt: number | undefined;
+}
+
+/**
+ * Tokens from a Cognito or pool-domain answer. `expiresIn` is the answer's, else the access token's
+ * exp - iat (cognito-local leaves ExpiresIn out: the same number), else null.
+ */
+export function issuedTokens(answer: {
+  accessToken: string;
+  idToken: string | undefined;
+  refreshToken: string | undefined;
+  expiresIn: number | undefined;
+}): Issued {
+  const claims = claimsOf(answer.accessToken);
+  const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
+  const iat = typeof claims.iat === 'number' ? claims.iat : undefined;
+  const lifetime = exp !== undefined && iat !== undefined ? exp - iat : null;
   return {
-    accessToken: result.AccessToken,
-    idToken: result.IdToken,
-    refreshToken: result.RefreshToken ?? keepRefresh,
-    // cognito-local leaves ExpiresIn out; the access token's exp - iat is the same number.
-    expiresIn: result.ExpiresIn ?? lifetimeOf(result.AccessToken),
+    tokens: {
+      accessToken: answer.accessToken,
+      idToken: answer.idToken,
+      refreshToken: answer.refreshToken,
+      expiresIn: answer.expiresIn ?? lifetime,
+    },
+    username: typeof claims.username === 'string' ? claims.username : undefined,
+    expiresAt: exp === undefined ? undefined : exp * 1000,
   };
 }
 
-function lifetimeOf(jwt: string): number | null {
-  try {
-    const { exp, iat } = decodeJwt(jwt).payload;
-    return typeof exp === 'number' && typeof iat === 'number' ? exp - iat : null;
-  } catch {
-    return null;
-  }
+/** Cognito's AuthenticationResult; `keepRefresh` stands in when it holds no refresh token (a refresh). */
+export function tokensOf(result: AuthenticationResult | undefined, keepRefresh?: string): Issued {
+  if (!result?.AccessToken) throw new CliError('Cognito answered without an access token');
+  return issuedTokens({
+    accessToken: result.AccessToken,
+    idToken: result.IdToken,
+    refreshToken: result.RefreshToken ?? keepRefresh,
+    expiresIn: result.ExpiresIn,
+  });
 }
 
 export function parsePrintChoice(value: unknown, json: boolean): PrintChoice | undefined {

@@ -1,4 +1,4 @@
-import { dnsSuffixOf, isLoopbackHost, PARTITIONS } from '@cogauth/core';
+import { dnsSuffixOf, isLoopbackHost, PARTITIONS } from '@cogauth/core/cognito';
 import { UsageError } from './errors.js';
 
 /**

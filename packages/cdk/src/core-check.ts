@@ -1,5 +1,5 @@
 import { ConfigError } from '@cogauth/core';
-import { handlerFromEnv } from '@cogauth/core/lambda';
+import { readEnvironment } from '@cogauth/core/lambda';
 import { type IResolvable, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { environmentWith } from './environment.js';
@@ -35,7 +35,7 @@ function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
 }
 
 /**
- * Builds the authorizer with `@cogauth/core`'s own `handlerFromEnv` from exactly the environment the
+ * Reads, with `@cogauth/core`'s own `readEnvironment`, exactly the environment the
  * function gets (tokens replaced by placeholders that pass the checks a deployed value would pass):
  * whatever the function would refuse at cold start fails the synth, naming the prop.
  */
@@ -43,7 +43,7 @@ export function checkWithCore(s: AuthorizerSettings): void {
   const env = placeholderEnvironment(s);
   try {
     // Only the function's variables: whatever COGAUTH_* the synth shell has must not hide a problem.
-    handlerFromEnv(env);
+    readEnvironment(env);
   } catch (err) {
     if (err instanceof ConfigError) throw renamed(err, s);
     throw err;
@@ -53,7 +53,7 @@ export function checkWithCore(s: AuthorizerSettings): void {
 /**
  * For `cdk synth` (a construct validation): the function's environment as it will deploy, with what was
  * added or changed through `auth.function.addEnvironment` (`COGAUTH_ISSUER`, `COGAUTH_JWKS_URI`, …), checked
- * with `handlerFromEnv` like the props are. Returns the errors; none when nothing was added.
+ * with `readEnvironment` like the props are. Returns the errors; none when nothing was added.
  */
 export function checkDeployedEnvironment(fn: lambda.Function, s: AuthorizerSettings): string[] {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
@@ -68,7 +68,7 @@ export function checkDeployedEnvironment(fn: lambda.Function, s: AuthorizerSetti
   );
   if (added.length === 0) return [];
   try {
-    handlerFromEnv({ ...own, ...Object.fromEntries(added) });
+    readEnvironment({ ...own, ...Object.fromEntries(added) });
     return [];
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

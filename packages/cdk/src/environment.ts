@@ -1,4 +1,5 @@
 import { ConfigError } from '@cogauth/core';
+import { writeEnvironment } from '@cogauth/core/lambda';
 import type { AuthorizerSettings, MaybeToken } from './settings.js';
 
 /** Lambda's limit for all environment variables of a function together. */
@@ -10,18 +11,19 @@ const MAX_CLIENT_ID_LENGTH = 128;
 /** The value a pool or client id (maybe a CloudFormation token) takes in the built environment. */
 export type Substitute = (token: MaybeToken, kind: 'pool' | 'client', index: number) => string;
 
-/** The COGAUTH_* variables of the function, each id as `substitute` renders it. */
+/** The COGAUTH_* variables of the function (core's `writeEnvironment`), each id as `substitute` renders it. */
 export function environmentWith(s: AuthorizerSettings, substitute: Substitute): Record<string, string> {
-  const env: Record<string, string> = {
-    COGAUTH_USER_POOL_ID: substitute(s.userPoolId, 'pool', 0),
-    COGAUTH_CLIENT_IDS: s.clientIds.map((c, i) => substitute(c, 'client', i)).join(','),
-    COGAUTH_TOKEN_USE: s.tokenUse,
-    COGAUTH_RULES: JSON.stringify(s.rules),
-    COGAUTH_HTTP_API_RESPONSE: s.httpApiResponse,
-  };
-  if (s.httpApiCacheOff) env.COGAUTH_HTTP_API_CACHE = 'off';
-  if (s.jwks !== undefined) env.COGAUTH_JWKS = s.jwks;
-  return env;
+  return writeEnvironment({
+    verifier: {
+      userPoolId: substitute(s.userPoolId, 'pool', 0),
+      clientId: s.clientIds.map((c, i) => substitute(c, 'client', i)),
+      tokenUse: s.tokenUse === 'any' ? null : s.tokenUse,
+      ...(s.jwks === undefined ? {} : { jwks: JSON.parse(s.jwks) }),
+    },
+    rules: s.rules,
+    httpApiResponse: s.httpApiResponse,
+    httpApiCache: s.httpApiCacheOff ? 'off' : 'on',
+  });
 }
 
 /** The function's environment, CloudFormation tokens included. */

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, isRecord } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
+
+/** A JSON object: not null, not an array. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * A JWKS embedded in the authorizer at synth time (`COGAUTH_JWKS`): the Lambda verifies tokens signed by

@@ -1,11 +1,6 @@
-import {
-  ConfigError,
-  type ConfigPath,
-  isAwsUserPoolId,
-  isClientId,
-  parseRules,
-  type RouteRule,
-} from '@cogauth/core';
+import { ConfigError, type ConfigPath, type RouteRule } from '@cogauth/core';
+import { isAwsUserPoolId, isClientId } from '@cogauth/core/cognito';
+import { parseRules } from '@cogauth/core/rules';
 import { Duration, Token } from 'aws-cdk-lib';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 
@@ -82,7 +77,7 @@ function clients(props: CogauthAuthorizerProps): MaybeToken[] {
   return result;
 }
 
-function rules(value: unknown): RouteRule[] {
+function rules(value: unknown): readonly RouteRule[] {
   if (Token.isUnresolved(JSON.stringify(value ?? null))) {
     throw new ConfigError('rules', 'must be known at synth time: no CloudFormation tokens in rules');
   }

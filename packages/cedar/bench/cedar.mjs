@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { compileDecisionRules, decide } from '@cogauth/core';
+import { decide, parseRules } from '@cogauth/core/rules';
 import { build } from 'esbuild';
 import { loadCedar, rulesToCedar } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '../dist/index.js');
-const coreDist = createRequire(import.meta.url).resolve('@cogauth/core');
+const coreDist = createRequire(import.meta.url).resolve('@cogauth/core/rules');
 const wasmPath = join(
   dirname(createRequire(import.meta.url).resolve('@cedar-policy/cedar-wasm/nodejs')),
   'cedar_wasm_bg.wasm',
@@ -39,7 +39,7 @@ function coldStart() {
   const rulesJson = JSON.stringify(RULES);
   const scripts = {
     bare: cpu,
-    rules: `const c = await import(${JSON.stringify(coreDist)}); c.compileDecisionRules(${JSON.stringify(rulesJson)}); ${cpu}`,
+    rules: `const c = await import(${JSON.stringify(coreDist)}); c.parseRules(${JSON.stringify(rulesJson)}); ${cpu}`,
     cedarImport: `await import(${JSON.stringify(dist)}); ${cpu}`,
     cedar: `const c = await import(${JSON.stringify(dist)}); c.loadCedar(${JSON.stringify({ policies: translated.policies, schema: translated.schema })}); ${cpu}`,
   };
@@ -103,7 +103,7 @@ function perDecision(decideOne, makeTokens) {
 }
 
 function decisions() {
-  const rules = compileDecisionRules(RULES);
+  const rules = parseRules(RULES);
   const engine = loadCedar({ policies: translated.policies, schema: translated.schema });
   const open = loadCedar({ policies: translated.policies });
   const byRules = (claims, [method, path]) => decide({ kind: 'http', method, path }, { claims }, rules);

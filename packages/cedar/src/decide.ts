@@ -1,4 +1,4 @@
-import { type CognitoClaims, ruleMatches, VerifyError } from '@cogauth/core';
+import { type CognitoClaims, VerifyError } from '@cogauth/core';
 import { contextFor, principalOf, type RequestContext } from './entities.js';
 import { type Evaluation, evaluate, type PolicyError, type Runtime } from './evaluate.js';
 import type { CedarGrant, Grants } from './grant.js';
@@ -138,7 +138,7 @@ export class Decider {
       found =
         resource.length > MAX_RESOURCE_LENGTH
           ? []
-          : this.#rt.model.actions.filter((a) => ruleMatches(a.rule, resource));
+          : this.#rt.model.actions.filter((a) => a.rule.covers(method, path));
       if (this.#matches.size >= MEMO_LIMIT) this.#matches.clear();
       this.#matches.set(resource, found);
     }

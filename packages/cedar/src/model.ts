@@ -1,5 +1,5 @@
 import type { PolicyJson } from '@cedar-policy/cedar-wasm/web';
-import { ConfigError, isRecord } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
 import type { PolicyFacts } from './analysis.js';
 import {
   ACTION,
@@ -11,6 +11,7 @@ import {
   USER,
   USER_GROUP,
 } from './conventions.js';
+import { isRecord } from './guards.js';
 import type { PolicySource } from './policy-source.js';
 import { type CedarAction, type RouteAction, routeOf } from './routes.js';
 import { type AttributeType, resolveAttributes, resolveType, type Schema, type ValueType } from './schema.js';

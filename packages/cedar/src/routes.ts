@@ -1,4 +1,4 @@
-import { type CompiledRule, compileRules, HTTP_VERBS, type HttpVerb } from '@cogauth/core';
+import { HTTP_VERBS, type HttpVerb, type RoutePattern, routePattern } from '@cogauth/core/rules';
 
 /**
  * A route action as Verified Permissions names it in an API-linked policy store: the API Gateway method in
@@ -20,25 +20,24 @@ export interface CedarAction {
 /** An action with the compiled route core matches it by. */
 export interface RouteAction extends CedarAction {
   readonly index: number;
-  readonly rule: CompiledRule;
+  readonly rule: RoutePattern;
 }
 
 const ACTION_ID = /^([a-z]+) (\/\S*)$/;
 
 /**
  * The route of an action id, or undefined when the id is not `<verb> <path>` in cogauth's route grammar
- * (action groups, or actions the API-linked convention does not produce). Compiled by core's own
- * `compileRules`, so paths follow exactly the grammar and matching of cogauth's rules.
+ * (action groups, or actions the API-linked convention does not produce). Read by core's own
+ * `routePattern`, so paths follow exactly the grammar and matching of cogauth's rules.
  */
-export function routeOf(id: string): { verb: HttpVerb; path: string; rule: CompiledRule } | undefined {
+export function routeOf(id: string): { verb: HttpVerb; path: string; rule: RoutePattern } | undefined {
   const m = ACTION_ID.exec(id);
   if (!m) return undefined;
   const verb = (m[1] as string).toUpperCase();
   if (!(HTTP_VERBS as readonly string[]).includes(verb)) return undefined;
   const path = m[2] as string;
   try {
-    const [rule] = compileRules([{ route: `${verb} ${path}` }]);
-    return rule ? { verb: verb as HttpVerb, path, rule } : undefined;
+    return { verb: verb as HttpVerb, path, rule: routePattern(`${verb} ${path}`) };
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import type { SchemaJson } from '@cedar-policy/cedar-wasm/web';
-import { ConfigError, HTTP_VERBS, parseRules, type RouteRule } from '@cogauth/core';
+import { ConfigError, type RouteRule } from '@cogauth/core';
+import { HTTP_VERBS, parseRules } from '@cogauth/core/rules';
 import {
   ACTION,
   APPLICATION,

@@ -1,5 +1,6 @@
 import type { NamespaceDefinition, SchemaJson } from '@cedar-policy/cedar-wasm/web';
-import { ConfigError, isRecord } from '@cogauth/core';
+import { ConfigError } from '@cogauth/core';
+import { isRecord } from './guards.js';
 import { charOffset, describe, lineColumn } from './policy-source.js';
 import type { Cedar } from './wasm.js';
 

@@ -6,8 +6,8 @@
 import { pathToFileURL } from 'node:url';
 
 const dist = process.env.BENCH_DIST ?? new URL('../dist/', import.meta.url).pathname;
-const { cogauth } = await import(pathToFileURL(`${dist}/express.js`).href);
-const { cogauthHook } = await import(pathToFileURL(`${dist}/fastify.js`).href);
+const { cogauthExpress } = await import(pathToFileURL(`${dist}/express.js`).href);
+const { cogauthFastify } = await import(pathToFileURL(`${dist}/fastify.js`).href);
 
 const REQUESTS = 5000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
@@ -16,8 +16,8 @@ const verifier = { verify: async () => claims, verifySync: () => claims, hydrate
 const rules = [{ route: 'GET /messages/{id}', groups: ['users'] }];
 for (let i = 0; i < 20; i++) rules.push({ route: `GET /r${i}/{id}`, groups: ['users'] });
 const options = { verifier, rules, logger: () => {} };
-const express = cogauth(options);
-const fastify = cogauthHook(options);
+const express = cogauthExpress(options);
+const fastify = cogauthFastify(options);
 const headers = { authorization: 'Bearer x.y.z' };
 const reply = {
   code() {

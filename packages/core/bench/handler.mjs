@@ -1,12 +1,22 @@
 // Whole authorizer handler vs the verifier alone, side by side in one process:
 // a REST TOKEN event in, a policy out, 2,000 distinct tokens, 20 rules; result cache off and on.
 // Run: pnpm --filter @cogauth/core build && node packages/core/bench/handler.mjs
+// BENCH_DIST=<dir> runs it against another build.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cognitoAccessClaims, generateTestKey, jwksOf, signJwt } from '@cogauth/test-fixtures';
-import { createAuthorizer, createCognitoVerifier, formatDecisionLog } from '../dist/index.js';
+
+const dist = process.env.BENCH_DIST ?? fileURLToPath(new URL('../dist/', import.meta.url));
+const { createAuthorizer, createCognitoVerifier } = await import(pathToFileURL(join(dist, 'index.js')).href);
+// The handlers log with the default logger, one JSON line per decision through console.log, whose stdout
+// write is replaced by a variable; the bench prints through `print`.
+let sink = '';
+const print = console.log.bind(console);
+console.log = (line) => {
+  sink = line;
+};
 
 const TOKENS = 2000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -57,7 +67,6 @@ function newVerifier(cache) {
   );
 }
 
-let sink = '';
 const BATCH = 500;
 
 // The verifier alone gets the token the way any authorizer must: cut from the event's header, a fresh
@@ -101,14 +110,8 @@ const median = (xs) => {
 // per-batch ratios, in CPU time and in wall-clock time.
 async function mode(cache) {
   const verifier = newVerifier(cache);
-  // The handler formats each decision line as the default logger does, without the stdout write.
-  const handler = createAuthorizer({
-    verifier: newVerifier(cache),
-    rules,
-    logger: (entry) => {
-      sink = formatDecisionLog(entry);
-    },
-  });
+  // The handler formats each decision line with the default logger, without the stdout write.
+  const handler = createAuthorizer({ verifier: newVerifier(cache), rules });
   const repeat = cache ? 20 : 1;
   // warm-up: JIT, and fills the result cache when it is on
   await timeVerifier(verifier, 0, TOKENS, repeat);
@@ -150,12 +153,12 @@ async function mode(cache) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(9);
-console.log(
+print(
   `handler bench: ${TOKENS} distinct RS256 tokens, ${rules.length} rules, ${ROUNDS} rounds of paired ${BATCH}-event batches (x20 with the cache on), CPU time, medians`,
 );
 for (const cache of [false, true]) {
   const r = await mode(cache);
-  console.log(
+  print(
     `result cache ${cache ? 'on ' : 'off'}: verifier alone ${fmt(r.verifier)} ops/s | whole handler ${fmt(r.handler)} ops/s | ratio ${r.ratio.toFixed(3)}x (wall-clock ${r.wallRatio.toFixed(3)}x)`,
   );
 }
@@ -163,24 +166,18 @@ for (const cache of [false, true]) {
 {
   const claims = await newVerifier(false).verify(tokens[0]);
   const fixed = { verify: async () => claims };
-  const handler = createAuthorizer({
-    verifier: fixed,
-    rules,
-    logger: (entry) => {
-      sink = formatDecisionLog(entry);
-    },
-  });
+  const handler = createAuthorizer({ verifier: fixed, rules });
   const us = [];
   for (let r = 0; r < ROUNDS; r++) {
     const start = cpuNs();
     for (let p = 0; p < 5; p++) for (const e of events) await handler(e);
     us.push((cpuNs() - start) / 1000 / (5 * TOKENS));
   }
-  console.log(`handler overhead around a fixed-claims verifier: ${median(us).toFixed(2)} us CPU per request`);
+  print(`handler overhead around a fixed-claims verifier: ${median(us).toFixed(2)} us CPU per request`);
 }
-const bundle = join(dirname(fileURLToPath(import.meta.url)), '../dist/lambda/index.mjs');
+const bundle = join(dist, 'lambda/index.mjs');
 const bytes = statSync(bundle).size;
-console.log(
+print(
   `lambda bundle dist/lambda/index.mjs: ${bytes} bytes minified (${(bytes / 1024).toFixed(1)} KiB), ${gzipSync(readFileSync(bundle)).length} bytes gzip`,
 );
 if (sink === '') throw new Error('logger never ran');

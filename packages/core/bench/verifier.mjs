@@ -440,9 +440,9 @@ const bundles = [
           true,
         ),
         await bundleSize(
-          'web: @cogauth/core + @cogauth/core/hono (createAuthenticator, cogauth)',
+          'web: @cogauth/core + @cogauth/core/hono (createAuthenticator, cogauthHono)',
           `export { createCognitoVerifier, createAuthenticator } from ${JSON.stringify(webEntry)};
-export { cogauth } from ${JSON.stringify(join(dist, 'web/hono.js'))};`,
+export { cogauthHono } from ${JSON.stringify(join(dist, 'web/hono.js'))};`,
           true,
         ),
         await bundleSize(

@@ -29,6 +29,8 @@ for (const name of readdirSync(dist)) {
 }
 
 const ADAPTERS = ['express', 'fastify', 'hono', 'middy'];
+/** Every subpath export beside `.` (and `./lambda-bundle`), each src/<name>.ts. */
+const SUBPATHS = ['lambda', 'cognito', 'rules', 'policy', ...ADAPTERS];
 
 const common = {
   bundle: true,
@@ -44,9 +46,8 @@ await build({
   format: 'esm',
   entryPoints: {
     index: join(root, 'src/index.ts'),
-    lambda: join(root, 'src/lambda.ts'),
-    // Framework adapters (`./express` …): their own entries, never reached from the Lambda bundle below.
-    ...Object.fromEntries(ADAPTERS.map((a) => [a, join(root, `src/${a}.ts`)])),
+    // The framework adapters (`./express` …) among them are never reached from the Lambda bundle below.
+    ...Object.fromEntries(SUBPATHS.map((a) => [a, join(root, `src/${a}.ts`)])),
   },
   outdir: dist,
   splitting: true,
@@ -60,7 +61,7 @@ await build({
   outfile: join(cjs, 'index.cjs'),
 });
 
-/** In lambda.cjs and the adapters' .cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
+/** In the subpaths' .cjs, an import of src/errors.ts becomes `require('./index.cjs')`: the same classes. */
 const errorsFile = join(root, 'src/errors.ts');
 const errorsFromIndex = {
   name: 'errors-from-index',
@@ -72,7 +73,7 @@ const errorsFromIndex = {
     );
   },
 };
-for (const entry of ['lambda', ...ADAPTERS]) {
+for (const entry of SUBPATHS) {
   await build({
     ...common,
     format: 'cjs',

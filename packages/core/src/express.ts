@@ -1,9 +1,9 @@
 /** `@cogauth/core/express`: Express middleware (see adapters/express.ts). */
 
 export type { AdapterOptions } from './adapters/adapter.js';
-export type { AuthResult } from './adapters/authenticator.js';
+export type { Authenticator, AuthResult } from './adapters/authenticator.js';
 export {
-  cogauth,
+  cogauthExpress,
   type ExpressMiddleware,
   type ExpressRequestLike,
   type ExpressResponseLike,

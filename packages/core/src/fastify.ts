@@ -1,9 +1,9 @@
 /** `@cogauth/core/fastify`: a Fastify `onRequest` hook (see adapters/fastify.ts). */
 
 export type { AdapterOptions } from './adapters/adapter.js';
-export type { AuthResult } from './adapters/authenticator.js';
+export type { Authenticator, AuthResult } from './adapters/authenticator.js';
 export {
-  cogauthHook,
+  cogauthFastify,
   type FastifyHook,
   type FastifyReplyLike,
   type FastifyRequestLike,

@@ -1,5 +1,5 @@
 /** `@cogauth/core/hono`: Hono middleware (see adapters/hono.ts). */
 
 export type { AdapterOptions } from './adapters/adapter.js';
-export type { AuthResult } from './adapters/authenticator.js';
-export { cogauth, type HonoContextLike, type HonoMiddleware } from './adapters/hono.js';
+export type { Authenticator, AuthResult } from './adapters/authenticator.js';
+export { cogauthHono, type HonoContextLike, type HonoMiddleware } from './adapters/hono.js';

@@ -1,86 +1,29 @@
-export {
-  type Authenticator,
-  type AuthenticatorOptions,
-  type AuthRequest,
-  type AuthResult,
-  createAuthenticator,
-} from './adapters/authenticator.js';
-export { isCanonicalPath } from './adapters/request-path.js';
+/**
+ * `@cogauth/core`: the Cognito JWT verifier, the API Gateway / AppSync authorizer, the framework-neutral
+ * authenticator, and their errors. The rest lives on subpaths, each for one audience: `/cognito` (pool id,
+ * issuer and JWKS URL facts), `/rules` (rule parsing and the decision, for tools), `/policy` (the IAM
+ * policy builder), `/lambda` (the environment-configured handler and its COGAUTH_* contract),
+ * `/lambda-bundle`, and the framework adapters `/express`, `/fastify`, `/hono`, `/middy`.
+ */
+
+export type { Authenticator, AuthRequest, AuthResult } from './adapters/authenticator.js';
+export { createAuthenticator } from './adapters/authenticator.js';
 export type { AppSyncAuthorizerResult } from './answer/appsync.js';
-export { type MethodArn, parseMethodArn } from './answer/arn.js';
-export { type HttpRefusal, refusalOf } from './answer/http-refusal.js';
-export {
-  type AuthorizerPolicyResult,
-  AuthPolicy,
-  type Conditions,
-  type PolicyDocument,
-  type PolicyStatement,
-} from './answer/policy.js';
+export type { HttpRefusal } from './answer/http-refusal.js';
+export { refusalOf } from './answer/http-refusal.js';
+export type { AuthorizerPolicyResult, PolicyDocument, PolicyStatement } from './answer/policy.js';
+export type { SimpleAuthorizerResult } from './answer/policy-answer.js';
+export { createAuthorizer } from './authorizer/create-authorizer.js';
 export type {
-  AuthorizerOptions,
+  AuthorizerHandler,
   AuthorizerResult,
-  HttpApiCache,
-  HttpApiResponse,
-  SimpleAuthorizerResult,
-} from './authorizer/authorizer.js';
-export type { EventKind } from './authorizer/events.js';
-export {
-  type AuthorizerHandler,
-  createAuthorizer,
-  type HttpApiAuthorizerEvent,
-  type RequestAuthorizerEvent,
-  type TokenAuthorizerEvent,
+  HttpApiAuthorizerEvent,
+  RequestAuthorizerEvent,
+  TokenAuthorizerEvent,
 } from './authorizer/handler-types.js';
-export {
-  cognitoEndpointOf,
-  dnsSuffixOf,
-  type IssuerFormat,
-  type IssuerParts,
-  isAwsUserPoolId,
-  isClientId,
-  isRegion,
-  issuerFromParts,
-  issuerOf,
-  issuersOf,
-  jwksUriOf,
-  openIdConfigurationUriOf,
-  PARTITIONS,
-  type Partition,
-  parseUserPoolId,
-  partitionOfRegion,
-  type UserPoolIdParts,
-} from './cognito/facts.js';
-export { isLoopbackHost } from './cognito/loopback.js';
-export { type BearerResult, parseBearer } from './decide/bearer.js';
-export {
-  type AuthorizerContext,
-  type ContextValue,
-  defaultContext,
-  toAuthorizerContext,
-} from './decide/context.js';
-export {
-  compileDecisionRules,
-  type Decision,
-  type DecisionEffect,
-  type DecisionRequest,
-  DecisionRules,
-  type DecisionStatus,
-  decide,
-  isGraphqlRule,
-  outcomeOf,
-  type VerifyOutcome,
-} from './decide/decide.js';
-export { HTTP_VERBS, type HttpVerb, type PolicyVerb } from './decide/route.js';
-export {
-  type CompiledRule,
-  claimsSatisfy,
-  compileRules,
-  isRouteAllowed,
-  parseRules,
-  permittedRules,
-  type RouteRule,
-  ruleMatches,
-} from './decide/rules.js';
+export type { AuthorizerContext, ContextValue } from './decide/context.js';
+export type { DecisionReason } from './decide/decide.js';
+export type { RouteRule } from './decide/rules.js';
 export {
   CogauthError,
   ConfigError,
@@ -89,7 +32,8 @@ export {
   VerifyError,
   type VerifyErrorCode,
 } from './errors.js';
-export { type DecisionLog, type DecisionReason, formatDecisionLog } from './pipeline/decision-log.js';
+export type { DecisionLog, EventKind } from './pipeline/decision-log.js';
+export type { CogauthOptions, ContextHook, HttpApiCache, HttpApiResponse } from './pipeline/options.js';
 export type {
   ClaimChecks,
   CognitoClaims,
@@ -103,8 +47,6 @@ export type {
   VerifierSettings,
   VerifyOverrides,
 } from './types.js';
-export { isRecord } from './util/guards.js';
 export type { JwsAlgorithm } from './verify/algorithms.js';
-export { SUPPORTED_ALGORITHMS } from './verify/algorithms.js';
-export { type DecodedJwt, decodeJwt, MAX_TOKEN_LENGTH } from './verify/jwt.js';
+export { type DecodedJwt, decodeJwt } from './verify/jwt.js';
 export { createCognitoVerifier } from './verify/verifier.js';

@@ -1,7 +1,7 @@
 /** `@cogauth/core/middy`: Middy middleware for Lambda function URL and ALB events (see adapters/middy.ts). */
 
 export type { AdapterOptions } from './adapters/adapter.js';
-export type { AuthResult } from './adapters/authenticator.js';
+export type { Authenticator, AuthResult } from './adapters/authenticator.js';
 export {
   cogauthMiddy,
   type LambdaHttpRefusal,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseRules, type RouteRule } from '@cogauth/core';
+import type { RouteRule } from '@cogauth/core';
+import { parseRules } from '@cogauth/core/rules';
 
 /**
  * The sample rule set as a file (`packages/sample/rules.json`): the Serverless app names it in

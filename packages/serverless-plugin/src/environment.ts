@@ -1,4 +1,5 @@
-import type { Jwks } from '@cogauth/core';
+import type { CognitoVerifierOptions, Jwks, RouteRule } from '@cogauth/core';
+import { writeEnvironment } from '@cogauth/core/lambda';
 import { type CfnValue, type CogauthSettings, isCfnValue } from './config.js';
 
 export type EnvValue = string | CfnValue;
@@ -19,8 +20,9 @@ function clientIdsValue(ids: (string | CfnValue)[], reference: Reference): EnvVa
 }
 
 /**
- * The COGAUTH_* environment core's Lambda entry reads. `packaged`: rules and JWKS are files in the zip;
- * otherwise (serverless offline, which runs the zip from a temporary directory) they are inline JSON.
+ * The COGAUTH_* environment core's Lambda entry reads, written by core's `writeEnvironment`. `packaged`:
+ * rules and JWKS are files in the zip; otherwise (serverless offline, which runs the zip from a temporary
+ * directory) they are inline JSON. CloudFormation references stand in as `reference` renders them.
  */
 export function environmentOf(
   settings: CogauthSettings,
@@ -28,26 +30,34 @@ export function environmentOf(
   packaged: boolean,
   reference: Reference = keep,
 ): Record<string, EnvValue> {
-  const env: Record<string, EnvValue> = {};
-  if (settings.pools) {
-    env.COGAUTH_POOLS = JSON.stringify(settings.pools);
-  } else {
-    const pool = settings.userPoolId as string | CfnValue;
-    env.COGAUTH_USER_POOL_ID = isCfnValue(pool) ? reference(pool, 'pool') : pool;
-    env.COGAUTH_CLIENT_IDS = clientIdsValue(settings.clientIds ?? [], reference);
-    env.COGAUTH_TOKEN_USE = settings.tokenUse;
-    if (settings.issuer) env.COGAUTH_ISSUER = settings.issuer.join(',');
-    if (settings.jwksUri !== undefined) env.COGAUTH_JWKS_URI = settings.jwksUri;
-    if (settings.allowInsecureHttp) env.COGAUTH_ALLOW_INSECURE_HTTP = 'true';
-    if (settings.graceSeconds !== undefined) env.COGAUTH_GRACE_SECONDS = String(settings.graceSeconds);
-    if (jwks !== undefined) {
-      if (packaged) env.COGAUTH_JWKS_FILE = JWKS_FILE;
-      else env.COGAUTH_JWKS = JSON.stringify(jwks);
-    }
-  }
-  if (packaged) env.COGAUTH_RULES_FILE = RULES_FILE;
-  else env.COGAUTH_RULES = JSON.stringify(settings.rules);
-  env.COGAUTH_HTTP_API_RESPONSE = settings.httpApiResponse;
-  if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
+  const env: Record<string, EnvValue> = writeEnvironment({
+    verifier: settings.pools ? (settings.pools as CognitoVerifierOptions[]) : singlePool(settings, jwks),
+    rules: packaged ? { file: RULES_FILE } : (settings.rules as RouteRule[]),
+    ...(packaged && jwks !== undefined && !settings.pools ? { jwksFile: JWKS_FILE } : {}),
+    httpApiResponse: settings.httpApiResponse,
+    httpApiCache: settings.httpApiCache,
+  });
+  // The references, which writeEnvironment saw as stand-ins, go in as themselves (or as `reference` says).
+  const pool = settings.userPoolId;
+  if (!settings.pools && isCfnValue(pool)) env.COGAUTH_USER_POOL_ID = reference(pool, 'pool');
+  const clients = settings.clientIds ?? [];
+  if (!settings.pools && clients.some(isCfnValue))
+    env.COGAUTH_CLIENT_IDS = clientIdsValue(clients, reference);
   return env;
+}
+
+/** The single pool's options; a CloudFormation reference is a stand-in here, replaced by environmentOf. */
+function singlePool(settings: CogauthSettings, jwks: Jwks | undefined): CognitoVerifierOptions {
+  const stand = (value: string | CfnValue): string => (isCfnValue(value) ? 'cfn-reference' : value);
+  const options: CognitoVerifierOptions = {
+    userPoolId: stand(settings.userPoolId as string | CfnValue),
+    clientId: (settings.clientIds ?? []).map(stand),
+    tokenUse: settings.tokenUse === 'any' ? null : settings.tokenUse,
+  };
+  if (settings.issuer) options.issuer = settings.issuer;
+  if (settings.jwksUri !== undefined) options.jwksUri = settings.jwksUri;
+  if (settings.allowInsecureHttp) options.allowInsecureHttp = true;
+  if (settings.graceSeconds !== undefined) options.graceSeconds = settings.graceSeconds;
+  if (jwks !== undefined) options.jwks = jwks;
+  return options;
 }

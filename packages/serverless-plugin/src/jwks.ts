@@ -1,4 +1,5 @@
-import { ConfigError, type ConfigPath, issuerOf, type Jwks, jwksUriOf } from '@cogauth/core';
+import { ConfigError, type ConfigPath, type Jwks } from '@cogauth/core';
+import { issuerOf, jwksUriOf } from '@cogauth/core/cognito';
 
 // Members that only a private or symmetric key has: such a key must never be shipped in a Lambda zip.
 const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];

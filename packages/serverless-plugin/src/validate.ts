@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ConfigPath, type Jwks } from '@cogauth/core';
-import { handlerFromEnv } from '@cogauth/core/lambda';
+import { readEnvironment } from '@cogauth/core/lambda';
 import type { CogauthSettings } from './config.js';
 import { environmentOf } from './environment.js';
 import type { ZipFile } from './zip.js';
@@ -53,9 +53,9 @@ function renamed(err: ConfigError, settings: CogauthSettings): ConfigError {
 }
 
 /**
- * Builds the authorizer with @cogauth/core's own `handlerFromEnv` from exactly the environment the function
- * gets (CloudFormation references replaced by placeholders), reading the zip's files from a task root as
- * Lambda does. Throws a ConfigError naming the `custom.cogauth…` setting.
+ * Reads, with @cogauth/core's own `readEnvironment`, exactly the environment the function gets
+ * (CloudFormation references replaced by placeholders), with the zip's files in a task root as Lambda has
+ * them. Throws a ConfigError naming the `custom.cogauth…` setting.
  */
 export function validateWithCore(
   settings: CogauthSettings,
@@ -72,7 +72,7 @@ export function validateWithCore(
     for (const file of files)
       if (file.name !== 'index.mjs') writeFileSync(join(taskRoot, file.name), file.data);
     // Only the function's variables: whatever COGAUTH_* the packaging shell has must not hide a problem.
-    handlerFromEnv({ ...env, LAMBDA_TASK_ROOT: taskRoot });
+    readEnvironment({ ...env, LAMBDA_TASK_ROOT: taskRoot });
   } catch (err) {
     if (err instanceof ConfigError) throw renamed(err, settings);
     throw err;

@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -181,11 +181,27 @@ export async function publintInstalled(packageDir: string): Promise<LintFinding[
 /** `attw <tarball>` (@arethetypeswrong/cli) with every resolution mode; its problems, one per kind and entry. */
 export function attwTarball(tarball: string, args: readonly string[] = []): LintFinding[] {
   const bin = join(dirname(require.resolve('@arethetypeswrong/cli/package.json')), 'dist/index.js');
-  const r = spawn(process.execPath, [bin, tarball, '--format', 'json', ...args], dirname(tarball));
-  const json = JSON.parse(r.stdout) as {
+  // attw calls process.exit right after writing its report when it finds a problem, which cuts a piped
+  // stdout short once the report outgrows the pipe; a file gets every byte (writes to files are synchronous).
+  const out = join(dirname(tarball), 'attw-report.json');
+  const fd = openSync(out, 'w');
+  let r: SpawnSyncReturns<string>;
+  try {
+    r = spawnSync(process.execPath, [bin, tarball, '--format', 'json', ...args], {
+      cwd: dirname(tarball),
+      env: cleanEnv(undefined),
+      encoding: 'utf8',
+      stdio: ['ignore', fd, 'pipe'],
+      timeout: 180_000,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const stdout = readFileSync(out, 'utf8');
+  const json = JSON.parse(stdout) as {
     analysis?: { problems?: { kind: string; entrypoint?: string; resolutionKind?: string }[] };
   };
-  if (!json.analysis) throw new Error(`attw gave no analysis: ${r.stdout}\n${r.stderr}`);
+  if (!json.analysis) throw new Error(`attw gave no analysis: ${stdout}\n${r.stderr}`);
   return (json.analysis.problems ?? []).map((p) => ({
     tool: 'attw',
     code: p.kind,

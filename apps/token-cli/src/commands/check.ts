@@ -3,29 +3,29 @@ import {
   type AuthorizerPolicyResult,
   type CognitoClaims,
   type CognitoVerifier,
-  compileDecisionRules,
   createAuthorizer,
   type DecisionReason,
+  decodeJwt,
+  type PolicyDocument,
+  type RouteRule,
+} from '@cogauth/core';
+import { partitionOfRegion } from '@cogauth/core/cognito';
+import { parseMethodArn } from '@cogauth/core/policy';
+import {
   type DecisionRequest,
   decide,
-  decodeJwt,
   HTTP_VERBS,
-  type PolicyDocument,
-  parseBearer,
-  parseMethodArn,
   parseRules,
-  partitionOfRegion,
-  type RouteRule,
-  ruleMatches,
-  type VerifyOutcome,
-} from '@cogauth/core';
+  routePattern,
+  verifyAuthorization,
+} from '@cogauth/core/rules';
 import { COMMON_HELP, type Command } from '../command.js';
 import { regionOf, type Settings } from '../config.js';
 import { EXIT_UNREACHABLE, UsageError } from '../errors.js';
 import { expectedVsActual } from '../mismatch.js';
 import { type Io, printJson, style } from '../output.js';
 import { tokenArgument } from '../prompt.js';
-import { buildVerifier, VERIFIER_HELP, VERIFIER_OPTIONS } from './verify.js';
+import { buildVerifier, VERIFIER_HELP, VERIFIER_OPTIONS } from '../verifier-settings.js';
 
 // A made-up REST API; only the resource part (verb and path) matters to the decision.
 const ACCOUNT = '123456789012';
@@ -49,7 +49,7 @@ export interface CheckOutcome {
  * The rule set, in the formats the Lambda reads: a JSON file (--rules / COGAUTH_RULES_FILE) or inline JSON
  * (COGAUTH_RULES), parsed by the same core function.
  */
-export function loadRules(settings: Settings): RouteRule[] {
+export function loadRules(settings: Settings): readonly RouteRule[] {
   if (settings.rules === undefined) {
     if (settings.rulesJson === undefined) {
       throw new UsageError('no --rules file (or COGAUTH_RULES_FILE, COGAUTH_RULES, or rules in the config)');
@@ -96,32 +96,23 @@ export function methodArnFor(route: string, region: string): string {
  */
 export async function runCheck(input: {
   verifier: CognitoVerifier;
-  rules: RouteRule[];
+  rules: readonly RouteRule[];
   token: string;
   route: string;
   methodArn: string;
 }): Promise<CheckOutcome> {
   const arn = parseMethodArn(input.methodArn);
-  const rules = compileDecisionRules(input.rules);
+  const rules = parseRules(input.rules);
   const request: DecisionRequest =
     arn.path === ''
       ? { kind: 'websocket', routeKey: arn.method }
       : { kind: 'http', method: arn.method, path: arn.path };
-  const bearer = parseBearer(`Bearer ${input.token}`);
-  let outcome: VerifyOutcome;
-  if ('error' in bearer) outcome = { bearer: bearer.error };
-  else {
-    try {
-      outcome = { claims: await input.verifier.verify(bearer.token) };
-    } catch (error) {
-      outcome = { error };
-    }
-  }
+  const outcome = await verifyAuthorization(input.verifier, `Bearer ${input.token}`);
   const decision = decide(request, outcome, rules);
   const shown = {
     route: input.route,
     methodArn: input.methodArn,
-    matchingRules: rules.http.filter((r) => ruleMatches(r, arn.resource)).map((r) => r.rule),
+    matchingRules: rules.filter((r) => routePattern(r.route).covers(arn.method, arn.path)),
   };
   if (decision.status === 401) {
     return {
@@ -139,7 +130,7 @@ export async function runCheck(input: {
     status: decision.status,
     reason: decision.reason,
     ...shown,
-    permittedRoutes: decision.permitted.map((r) => r.rule.route),
+    permittedRoutes: decision.permitted.map((r) => r.route),
     policyDocument: await restPolicy(decision.claims, input),
     context: decision.context,
   };
@@ -151,7 +142,7 @@ export async function runCheck(input: {
  */
 async function restPolicy(
   claims: CognitoClaims,
-  input: { rules: RouteRule[]; token: string; methodArn: string },
+  input: { rules: readonly RouteRule[]; token: string; methodArn: string },
 ): Promise<PolicyDocument> {
   const verified: CognitoVerifier = {
     verify: async () => claims,

@@ -1,10 +1,10 @@
 import { CognitoError, cognitoApiAt } from '../cognito-api.js';
 import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
 import { basicAuth, postForm } from '../http.js';
+import { oauthEndpoint } from '../oauth.js';
 import { note } from '../output.js';
 import { type Destination, sessionDestination } from '../session-destination.js';
-import { sessionProfile } from '../session-flow.js';
-import { deleteSession, findSession, type StoredSession } from '../session-store.js';
+import { deleteSession, type FoundSession, findSession, type StoredSession } from '../session-store.js';
 
 /** Cognito RevokeToken (or `<domain>/oauth2/revoke`) at the trusted `url`; returns why it failed, or undefined. */
 async function revoke(
@@ -17,7 +17,7 @@ async function revoke(
     if (session.kind === 'oauth') {
       const res = await postForm(
         'revoke failed',
-        `${url.origin}/oauth2/revoke`,
+        oauthEndpoint(url.origin, 'revoke'),
         { token: refreshToken, client_id: session.clientId },
         secret ? { authorization: basicAuth(session.clientId, secret) } : {},
       );
@@ -25,16 +25,11 @@ async function revoke(
         ? undefined
         : `the revoke endpoint answered ${String(res.json.error ?? `HTTP ${res.status}`)}`;
     }
-    const api = cognitoApiAt(url);
-    try {
-      await api.call('RevokeToken', {
-        Token: refreshToken,
-        ClientId: session.clientId,
-        ...(secret ? { ClientSecret: secret } : {}),
-      });
-    } finally {
-      api.destroy();
-    }
+    await cognitoApiAt(url).call('RevokeToken', {
+      Token: refreshToken,
+      ClientId: session.clientId,
+      ...(secret ? { ClientSecret: secret } : {}),
+    });
     return undefined;
   } catch (error) {
     if (error instanceof CognitoError) return `${error.code}: ${error.message}`;
@@ -67,8 +62,8 @@ export const logout: Command = {
   name: 'logout',
   summary: 'revoke the refresh token (Cognito RevokeToken) and delete the saved session',
   maxPositionals: 0,
-  options: {},
-  help: `Usage: cogauth logout [--profile <name>]
+  options: { 'forget-device': { type: 'boolean' } },
+  help: `Usage: cogauth logout [--profile <name>] [--forget-device]
 
 Revokes the session's refresh token with Cognito RevokeToken where the app client allows it (token
 revocation is on by default for new app clients; a client with a secret needs COGAUTH_CLIENT_SECRET),
@@ -80,6 +75,10 @@ Revocation goes only to the Cognito endpoint or pool domain of your configuratio
 decides where the refresh token or client secret goes. A session file that group or others may access,
 that another user owns, or that is not a cogauth session is deleted without contacting anything.
 
+  --forget-device       also forget the device "login --remember-device" remembered: ForgetDevice at
+                        Cognito (before the revocation, with the session's access token), then its file
+                        is deleted; a device file others may access is deleted unread
+
 ${COMMON_HELP}
 
 Example:
@@ -87,28 +86,41 @@ Example:
 `,
   async run(ctx) {
     const { io } = ctx;
-    const profile = sessionProfile(ctx);
+    const profile = ctx.profile();
     const found = findSession(io.env, profile);
-    if (found.state === 'none') {
-      note(io, `cogauth: no session for profile ${profile} (${found.path})`);
-      return 0;
+    if (ctx.values['forget-device']) {
+      const { forgetDevice } = await import('../flows.js');
+      const outcome = await forgetDevice(ctx, found);
+      note(io, outcome.note);
+      const code = await endSession(ctx, profile, found);
+      return outcome.failed ? 1 : code;
     }
-    if (found.state === 'refused') {
-      deleteSession(io.env, profile);
-      note(
-        io,
-        `cogauth: deleted the session ${found.path} without revoking anything: ${found.why}, so nothing ` +
-          'it names was contacted',
-      );
-      return 1;
-    }
-    const failed = await revokeOrWhyNot(ctx, found.session);
-    deleteSession(io.env, profile);
-    if (failed) {
-      note(io, `cogauth: session deleted, but the refresh token was NOT revoked: ${failed}`);
-      return 1;
-    }
-    note(io, `cogauth: refresh token revoked and session deleted (profile ${profile})`);
-    return 0;
+    return endSession(ctx, profile, found);
   },
 };
+
+/** Revokes and deletes the session (or deletes a refused one unread); the exit code. */
+async function endSession(ctx: CommandContext, profile: string, found: FoundSession): Promise<number> {
+  const { io } = ctx;
+  if (found.state === 'none') {
+    note(io, `cogauth: no session for profile ${profile} (${found.path})`);
+    return 0;
+  }
+  if (found.state === 'refused') {
+    deleteSession(io.env, profile);
+    note(
+      io,
+      `cogauth: deleted the session ${found.path} without revoking anything: ${found.why}, so nothing ` +
+        'it names was contacted',
+    );
+    return 1;
+  }
+  const failed = await revokeOrWhyNot(ctx, found.session);
+  deleteSession(io.env, profile);
+  if (failed) {
+    note(io, `cogauth: session deleted, but the refresh token was NOT revoked: ${failed}`);
+    return 1;
+  }
+  note(io, `cogauth: refresh token revoked and session deleted (profile ${profile})`);
+  return 0;
+}

@@ -1,23 +1,34 @@
-import { COMMON_HELP, type Command } from '../command.js';
+import { COMMON_HELP, type Command, type CommandContext } from '../command.js';
 import type { Settings } from '../config.js';
-import { CliError, UsageError } from '../errors.js';
-import { basicAuth, postForm } from '../http.js';
-import { oauthEndpoint } from '../oauth-endpoints.js';
-import { printJson, startSpinner } from '../output.js';
+import { UsageError } from '../errors.js';
+import {
+  type CachedToken,
+  cacheKeyOf,
+  type M2mCacheKey,
+  readCachedToken,
+  writeCachedToken,
+} from '../m2m-cache.js';
+import { exchangeToken, oauthEndpoint } from '../oauth.js';
+import { note, printJson, startSpinner } from '../output.js';
 
+/** What `m2m --json` prints; a field the token endpoint did not send is null. */
 export interface M2mToken {
   accessToken: string;
-  tokenType: string | undefined;
-  expiresIn: number | undefined;
+  tokenType: string | null;
+  /** Seconds the token is valid for: the answer's lifetime, or what is left of a cached token's. */
+  expiresIn: number | null;
 }
 
-/** `my-domain.auth.eu-west-1.amazoncognito.com` or `https://<host>[:port]` -> `<origin>/oauth2/token`. */
-export function tokenEndpoint(domain: string): string {
-  return oauthEndpoint(domain, 'token');
+const DEFAULT_MARGIN = 60;
+
+interface Request {
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
 }
 
-/** OAuth 2.0 client_credentials grant against the pool domain's token endpoint. */
-export async function clientCredentials(settings: Settings, timeoutMs = 10_000): Promise<M2mToken> {
+function requestOf(settings: Settings): Request {
   const { domain, clientId, clientSecret } = settings;
   if (!domain)
     throw new UsageError('no --domain: the user pool domain, e.g. my-app.auth.eu-west-1.amazoncognito.com');
@@ -26,45 +37,87 @@ export async function clientCredentials(settings: Settings, timeoutMs = 10_000):
     throw new UsageError(
       'client_credentials needs the app client secret: --client-secret or COGAUTH_CLIENT_SECRET',
     );
-  const url = tokenEndpoint(domain);
-  const form: Record<string, string> = { grant_type: 'client_credentials', client_id: clientId };
   const scopes = settings.scopes?.split(/[\s,]+/).filter(Boolean) ?? [];
-  if (scopes.length > 0) form.scope = scopes.join(' ');
-  const response = await postForm(
+  return { domain, clientId, clientSecret, scopes };
+}
+
+/** OAuth 2.0 client_credentials grant against the pool domain's token endpoint. */
+async function clientCredentials(request: Request): Promise<{ token: M2mToken; expiresAt: number | null }> {
+  const { domain, clientId, clientSecret, scopes } = request;
+  const sentAt = Date.now();
+  const answer = await exchangeToken(
     'm2m failed',
-    url,
-    form,
-    { authorization: basicAuth(clientId, clientSecret) },
-    timeoutMs,
+    domain,
+    { clientId, clientSecret },
+    { grant_type: 'client_credentials', ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) },
   );
-  const payload = response.json;
-  if (response.status < 200 || response.status >= 300) {
-    const reason = typeof payload.error === 'string' ? payload.error : `HTTP ${response.status}`;
-    const hint =
-      reason === 'invalid_client'
-        ? ' — check --client-id and --client-secret'
-        : reason === 'invalid_scope'
-          ? ' — the app client must be allowed these custom scopes'
-          : reason === 'unauthorized_client'
-            ? ' — enable the client_credentials grant on the app client'
-            : '';
-    throw new CliError(`m2m failed: the token endpoint answered ${reason} (HTTP ${response.status})${hint}`);
+  const { expiresIn } = answer.tokens;
+  const token = { accessToken: answer.tokens.accessToken, tokenType: answer.tokenType ?? null, expiresIn };
+  // Counted from before the request: never later than the token endpoint's own clock says.
+  return { token, expiresAt: expiresIn === null ? null : sentAt + expiresIn * 1000 };
+}
+
+/**
+ * A cached token still valid for more than `marginSeconds`, else a new one (cached for the next call). The
+ * cache never fails the command: a file it refuses is deleted with a note, and one it cannot read or write
+ * (a read-only home) is skipped with a note.
+ */
+async function m2mToken(ctx: CommandContext, request: Request, marginSeconds: number): Promise<M2mToken> {
+  const { io } = ctx;
+  const key = cacheKeyOf(oauthEndpoint(request.domain, 'token'), request.clientId, request.scopes);
+  if (!ctx.values['no-cache']) {
+    const cached = lookUp(ctx, key, request.clientSecret, marginSeconds);
+    if (cached) return cached;
   }
-  if (typeof payload.access_token !== 'string') {
-    throw new CliError(
-      `m2m failed: the token endpoint answered HTTP ${response.status} without an access_token`,
-    );
+  const spinner = startSpinner(io, 'Requesting a client_credentials token');
+  let fresh: Awaited<ReturnType<typeof clientCredentials>>;
+  try {
+    fresh = await clientCredentials(request);
+  } finally {
+    spinner.stop();
   }
-  return {
-    accessToken: payload.access_token,
-    tokenType: typeof payload.token_type === 'string' ? payload.token_type : undefined,
-    expiresIn: typeof payload.expires_in === 'number' ? payload.expires_in : undefined,
-  };
+  if (fresh.expiresAt !== null) {
+    const entry: CachedToken = { ...fresh.token, expiresAt: fresh.expiresAt };
+    try {
+      writeCachedToken(io.env, key, request.clientSecret, entry);
+    } catch (error) {
+      note(io, `cogauth: the m2m token was not cached: ${reasonOf(error)}`);
+    }
+  }
+  return fresh.token;
+}
+
+function lookUp(
+  ctx: CommandContext,
+  key: M2mCacheKey,
+  secret: string,
+  marginSeconds: number,
+): M2mToken | undefined {
+  const { io } = ctx;
+  try {
+    const nowMs = Date.now();
+    const found = readCachedToken(io.env, key, secret, marginSeconds * 1000, nowMs);
+    if (found.state === 'refused') {
+      note(io, `cogauth: deleted the cached m2m token ${found.path} unused: ${found.why}`);
+      return undefined;
+    }
+    if (found.state === 'miss') return undefined;
+    const { accessToken, tokenType, expiresAt } = found.token;
+    return { accessToken, tokenType, expiresIn: Math.floor((expiresAt - nowMs) / 1000) };
+  } catch (error) {
+    note(io, `cogauth: not using the m2m token cache: ${reasonOf(error)}`);
+    return undefined;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.code ?? e.message ?? String(error);
 }
 
 export const m2m: Command = {
   name: 'm2m',
-  summary: 'machine-to-machine token: client_credentials at <domain>/oauth2/token',
+  summary: 'machine-to-machine token: client_credentials at <domain>/oauth2/token, cached until it expires',
   maxPositionals: 0,
   options: {
     domain: { type: 'string' },
@@ -73,19 +126,28 @@ export const m2m: Command = {
     scope: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     print: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    'min-valid': { type: 'string' },
   },
   help: `Usage: cogauth m2m [options]
 
 Gets an access token with the OAuth 2.0 client_credentials grant from the user pool domain.
 Prints the access token (stdout only), --json, or --print access|header.
 
+Cognito bills every token it issues this way, so the token is cached (0600, in your cache directory,
+~/.cache/cogauth/m2m or $XDG_CACHE_HOME/cogauth/m2m) per token endpoint, client and scope set, and the
+next call prints it again until fewer than --min-valid seconds are left. The client secret is never
+stored; a call with another secret does not find the cached token.
+
 Options:
   --domain <host|url>   pool domain, e.g. my-app.auth.eu-west-1.amazoncognito.com (COGAUTH_DOMAIN)
-  --client-id <id>      app client with the client_credentials grant (COGAUTH_CLIENT_ID)
+  --client-id <id>      app client with the client_credentials grant (COGAUTH_CLIENT_IDS)
   --client-secret <s>   its secret (COGAUTH_CLIENT_SECRET; a flag leaks into shell history)
   --scope <scope>       custom scope, e.g. orders/read (repeatable; COGAUTH_SCOPES, space-separated)
-  --json                {accessToken, tokenType, expiresIn}
+  --json                {accessToken, tokenType, expiresIn} (expiresIn: seconds left)
   --print <what>        access (default) | header
+  --min-valid <s>       request a new token when the cached one has fewer seconds left (default ${DEFAULT_MARGIN})
+  --no-cache            always request a new token (it replaces the cached one)
 
 ${COMMON_HELP}
 
@@ -100,14 +162,11 @@ Example:
     if (json && values.print !== undefined) throw new UsageError('--print and --json cannot be combined');
     if (print !== 'access' && print !== 'header')
       throw new UsageError('--print for m2m must be access or header');
-    const { settings } = ctx.config();
-    const spinner = startSpinner(io, 'Requesting a client_credentials token');
-    let token: M2mToken;
-    try {
-      token = await clientCredentials(settings);
-    } finally {
-      spinner.stop();
+    const margin = values['min-valid'] === undefined ? DEFAULT_MARGIN : Number(values['min-valid']);
+    if (!Number.isInteger(margin) || margin < 0 || margin > 86_400) {
+      throw new UsageError('--min-valid must be a whole number of seconds from 0 to 86400');
     }
+    const token = await m2mToken(ctx, requestOf(ctx.config().settings), margin);
     if (json) printJson(io, token);
     else
       io.stdout.write(

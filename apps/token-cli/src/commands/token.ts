@@ -1,6 +1,6 @@
 import { COMMON_HELP, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { freshSession, sessionProfile } from '../session-flow.js';
+import { freshSession } from '../session-flow.js';
 
 const DEFAULT_MARGIN = 60;
 
@@ -40,7 +40,7 @@ Example:
     if (!Number.isInteger(margin) || margin < 0 || margin > 86_400) {
       throw new UsageError('--min-valid must be a whole number of seconds from 0 to 86400');
     }
-    const session = await freshSession(ctx, sessionProfile(ctx), margin);
+    const session = await freshSession(ctx, margin);
     if (values.id) {
       if (!session.idToken) throw new UsageError('this session has no ID token');
       io.stdout.write(`${session.idToken}\n`);

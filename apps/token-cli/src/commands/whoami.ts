@@ -1,7 +1,7 @@
 import { COMMON_HELP, type Command } from '../command.js';
 import { describeIdentity, identityJson } from '../identity.js';
 import { printJson, style } from '../output.js';
-import { freshSession, sessionProfile } from '../session-flow.js';
+import { freshSession } from '../session-flow.js';
 
 export const whoami: Command = {
   name: 'whoami',
@@ -21,8 +21,8 @@ Example:
   cogauth whoami --profile dev
 `,
   async run(ctx) {
-    const profile = sessionProfile(ctx);
-    const session = await freshSession(ctx, profile, 0);
+    const profile = ctx.profile();
+    const session = await freshSession(ctx, 0);
     if (ctx.values.json) {
       printJson(ctx.io, { profile, ...identityJson(session) });
       return 0;

@@ -1,4 +1,4 @@
-import { compileRules, ruleMatches } from '@cogauth/core';
+import { routePattern } from '@cogauth/core/rules';
 import { describe, expect, it } from 'vitest';
 import { type CedarAction, type CedarEngine, type CedarGrant, loadCedar } from '../../src/index.js';
 import { accessClaims, SCHEMA } from '../helpers/store.js';
@@ -8,8 +8,7 @@ import { accessClaims, SCHEMA } from '../helpers/store.js';
 
 /** What API Gateway answers from a cached policy that allows `permitted` and denies `denied` by pattern. */
 function cachedPolicyAllows(grant: CedarGrant, method: string, path: string): boolean {
-  const matches = (a: CedarAction) =>
-    ruleMatches(compileRules([{ route: a.route }])[0] as never, `${method}${path}`);
+  const matches = (a: CedarAction) => routePattern(a.route).covers(method, path);
   return grant.permitted.some(matches) && !grant.denied.some(matches);
 }
 

@@ -1,4 +1,4 @@
-import { compileDecisionRules, decide } from '@cogauth/core';
+import { decide, parseRules } from '@cogauth/core/rules';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCedar, rulesToCedar } from '../../src/index.js';
@@ -113,7 +113,7 @@ const ruleToken = fc.oneof(
 describe('rules translated by rulesToCedar decide exactly as core decides with the rules', () => {
   for (const [name, rules] of Object.entries(RULE_SETS)) {
     it(`${name}: every request, generated tokens`, () => {
-      const core = compileDecisionRules(rules);
+      const core = parseRules(rules);
       const translated = rulesToCedar(rules, { userPoolId: POOL, namespace: 'Sample' });
       const engine = loadCedar({ policies: translated.policies, schema: translated.schema });
       fc.assert(

@@ -1,7 +1,8 @@
-import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
+import type { CogauthOptions } from '../pipeline/options.js';
+import { type Authenticator, createAuthenticator } from './authenticator.js';
 
 /** An adapter takes an authenticator, or the options to create one. */
-export type AdapterOptions = AuthenticatorOptions | Authenticator;
+export type AdapterOptions = CogauthOptions | Authenticator;
 
 export function authenticatorOf(options: AdapterOptions): Authenticator {
   return typeof options === 'function' ? options : createAuthenticator(options);

@@ -1,19 +1,18 @@
-import type { EventKind } from '../authorizer/events.js';
 import { parseBearer } from '../decide/bearer.js';
-import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.js';
-import { compileDecisionRules, decide, errorName, outcomeOf } from '../decide/decide.js';
-import { checkCaseBlindShadowing, type RouteRule } from '../decide/rules.js';
-import { ConfigError } from '../errors.js';
+import type { AuthorizerContext } from '../decide/context.js';
 import {
-  DECISION_LOG_MSG,
-  type DecisionLog,
   type DecisionReason,
-  elapsedMs,
-  emitDecisionLog,
-  formatDecisionLog,
-} from '../pipeline/decision-log.js';
-import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
-import { createCognitoVerifier } from '../verify/verifier.js';
+  type DecisionRequest,
+  errorName,
+  type Unauthorized,
+  type Verdict,
+} from '../decide/decide.js';
+import { httpRules } from '../decide/route-access.js';
+import { checkCaseBlindShadowing } from '../decide/rules.js';
+import type { EventKind } from '../pipeline/decision-log.js';
+import { type CogauthOptions, readOptions } from '../pipeline/options.js';
+import { type Finisher, type RunInput, Runner } from '../pipeline/runner.js';
+import type { CognitoClaims } from '../types.js';
 import { isCanonicalPath, MAX_PATH_LENGTH } from './request-path.js';
 
 /** What an adapter reads from a request. */
@@ -43,103 +42,64 @@ export interface AuthResult {
 
 export type Authenticator = (request: AuthRequest, event?: EventKind) => Promise<AuthResult>;
 
-export interface AuthenticatorOptions {
-  /** A verifier, or the options to create one with (`createCognitoVerifier`). */
-  verifier: CognitoVerifier | CognitoVerifierOptions;
-  /** The same rules as `createAuthorizer` takes (code or JSON); a malformed set throws a ConfigError. */
-  rules: readonly RouteRule[] | string;
-  /** Extra context entries, as for `createAuthorizer`. Throwing fails closed (401). */
-  context?: (
-    claims: CognitoClaims,
-  ) => Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
-  /** Receives one entry per decision; defaults to one JSON line on stdout (the authorizer's line). */
-  logger?: (entry: DecisionLog) => void;
+const EVENT_UNSUPPORTED: Unauthorized = { status: 401, effect: 'Unauthorized', reason: 'EVENT_UNSUPPORTED' };
+const INTERNAL_ERROR: Unauthorized = { status: 401, effect: 'Unauthorized', reason: 'INTERNAL_ERROR' };
+
+const AS_AUTH_RESULT: Finisher<RunInput, AuthResult> = {
+  answer: (_run, verdict: Verdict<object>) => ({
+    status: verdict.status,
+    reason: verdict.reason,
+    claims: verdict.claims,
+    context: verdict.context,
+  }),
+  refuse: (_run, refusal) => ({ status: 401, reason: refusal.reason }),
+};
+
+/** The path as logged: cut at MAX_PATH_LENGTH (a longer one is refused anyway). */
+function loggedRoute(method: string, path: string): string {
+  return `${method} ${path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path}`;
 }
 
 /**
  * A framework-neutral `authenticate(request)` with the API Gateway authorizer's rules, reason codes and log
  * line (`event` names the door: `HTTP` by default). It never throws: any unexpected error is a 401. A
  * path a router could read differently from the rules (`/a/../b`, `/a/`, `%2e`, `''`) gets 403 PATH_INVALID
- * (after a missing or refused token's 401, before the `context` hook). Rules are matched case-sensitively;
- * HTTP rules that clash once letter case is ignored are refused (a ConfigError), see
- * `checkCaseBlindShadowing`.
+ * (after a missing or refused token's 401, before the `context` hook). A HEAD request must be allowed as a
+ * GET as well: Express and Fastify run the GET handler for a HEAD with no route of its own. Rules are
+ * matched case-sensitively; HTTP rules that clash once letter case is ignored are refused (a ConfigError),
+ * see `checkCaseBlindShadowing`.
  */
-export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
-  const { context: hook, logger } = options;
-  if (typeof options.verifier !== 'object' || options.verifier === null)
-    throw new ConfigError('verifier', 'must be a CognitoVerifier or verifier options');
-  const verifier =
-    typeof (options.verifier as CognitoVerifier).verify === 'function'
-      ? (options.verifier as CognitoVerifier)
-      : createCognitoVerifier(options.verifier as CognitoVerifierOptions);
-  if (hook !== undefined && typeof hook !== 'function')
-    throw new ConfigError('context', 'must be a function');
-  if (logger !== undefined && typeof logger !== 'function')
-    throw new ConfigError('logger', 'must be a function');
-  const rules = compileDecisionRules(options.rules);
-  checkCaseBlindShadowing(rules.http);
-  const log = logger ?? ((entry: DecisionLog) => console.log(formatDecisionLog(entry)));
+export function createAuthenticator(options: CogauthOptions): Authenticator {
+  const setup = readOptions(options);
+  checkCaseBlindShadowing(httpRules(setup.rules));
+  const runner = new Runner(setup);
 
   return async function authenticate(request: AuthRequest, event: EventKind = 'HTTP'): Promise<AuthResult> {
     const start = performance.now();
-    const entry: DecisionLog = {
-      msg: DECISION_LOG_MSG,
-      decision: 'Unauthorized',
-      reason: 'INTERNAL_ERROR',
-      event,
-      latencyMs: 0,
-    };
-    let result: AuthResult;
+    let run: RunInput | undefined;
     try {
-      result = await decideRequest(request, entry);
+      run = runOf(request, event);
     } catch (err) {
-      entry.decision = 'Unauthorized';
-      entry.reason = 'INTERNAL_ERROR';
-      entry.error = errorName(err);
-      result = { status: 401, reason: 'INTERNAL_ERROR' };
+      const internal: Unauthorized = { ...INTERNAL_ERROR, error: errorName(err) };
+      return runner.refuse(start, event, undefined, internal, AS_AUTH_RESULT);
     }
-    entry.latencyMs = elapsedMs(start);
-    emitDecisionLog(log, entry);
-    return result;
+    if (!run) return runner.refuse(start, event, undefined, EVENT_UNSUPPORTED, AS_AUTH_RESULT);
+    return runner.run(start, run, AS_AUTH_RESULT);
   };
+}
 
-  async function decideRequest(request: AuthRequest, entry: DecisionLog): Promise<AuthResult> {
-    const { method, path } = request;
-    if (typeof method !== 'string' || typeof path !== 'string') {
-      entry.reason = 'EVENT_UNSUPPORTED';
-      return { status: 401, reason: 'EVENT_UNSUPPORTED' };
-    }
-    entry.route = `${method} ${path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path}`;
-    const bearer = parseBearer(request.authorization);
-    const outcome = await outcomeOf(verifier, bearer);
-    const decision = decide({ kind: 'http', method, path }, outcome, rules);
-    entry.reason = decision.reason;
-    if (decision.status === 401) {
-      if (decision.error) entry.error = decision.error;
-      return { status: 401, reason: decision.reason };
-    }
-    const context = decision.context;
-    // A path the router could read differently is refused before the context hook runs.
-    if (!isCanonicalPath(path)) {
-      entry.principal = decision.principal;
-      entry.permittedRules = decision.permitted.length;
-      entry.decision = 'Deny';
-      entry.reason = 'PATH_INVALID';
-      return { status: 403, reason: 'PATH_INVALID', claims: decision.claims, context };
-    }
-    if (hook) {
-      try {
-        Object.assign(context, toAuthorizerContext(await hook(decision.claims)));
-      } catch (err) {
-        entry.reason = 'CONTEXT_ERROR';
-        entry.error = errorName(err);
-        return { status: 401, reason: 'CONTEXT_ERROR' };
-      }
-    }
-    entry.principal = decision.principal;
-    entry.permittedRules = decision.permitted.length;
-    entry.decision = decision.status === 200 ? 'Allow' : 'Deny';
-    return { status: decision.status, reason: entry.reason, claims: decision.claims, context };
-  }
+/** What the runner needs of a request; undefined when method or path is missing. */
+function runOf(request: AuthRequest, event: EventKind): RunInput | undefined {
+  const { method, path } = request;
+  if (typeof method !== 'string' || typeof path !== 'string') return undefined;
+  const decided: DecisionRequest = { kind: 'http', method, path };
+  return {
+    kind: event,
+    route: loggedRoute(method, path),
+    bearer: parseBearer(request.authorization),
+    request: decided,
+    canonical: isCanonicalPath(path),
+    // Express and Fastify answer a HEAD with the GET handler when no HEAD route exists.
+    ...(method === 'HEAD' ? { also: { kind: 'http', method: 'GET', path } } : {}),
+  };
 }

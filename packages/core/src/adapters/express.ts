@@ -2,7 +2,7 @@
  * `@cogauth/core/express`: Express middleware. Structural types only, so Express's types are not needed.
  *
  * ```ts
- * app.use(cogauth({ verifier, rules }));
+ * app.use(cogauthExpress({ verifier, rules }));
  * app.get('/messages', (req, res) => res.json({ sub: req.auth.claims.sub }));
  * ```
  */
@@ -40,7 +40,7 @@ export type ExpressMiddleware = (
  * Lets a request through (`req.auth` holds the 200 answer: claims and context) or ends it with 401/403
  * and a body that names no reason. Fails closed: an error while deciding answers 401.
  */
-export function cogauth(options: AdapterOptions): ExpressMiddleware {
+export function cogauthExpress(options: AdapterOptions): ExpressMiddleware {
   const authenticate = authenticatorOf(options);
   return (req, res, next) => {
     let answer: Promise<AuthResult>;

@@ -2,7 +2,7 @@
  * `@cogauth/core/fastify`: an `onRequest` hook. Structural types only, so Fastify's types are not needed.
  *
  * ```ts
- * app.addHook('onRequest', cogauthHook({ verifier, rules }));
+ * app.addHook('onRequest', cogauthFastify({ verifier, rules }));
  * app.get('/messages', async (request) => ({ sub: request.auth.claims.sub }));
  * ```
  */
@@ -34,7 +34,7 @@ export type FastifyHook = (request: FastifyRequestLike, reply: FastifyReplyLike)
  * Lets a request through (`request.auth` holds the 200 answer) or replies 401/403 with a body that names no
  * reason. Register it app-wide (`addHook`) or per route (`onRequest`). Fails closed on any error (401).
  */
-export function cogauthHook(options: AdapterOptions): FastifyHook {
+export function cogauthFastify(options: AdapterOptions): FastifyHook {
   const authenticate = authenticatorOf(options);
   return async (request, reply) => {
     let result: AuthResult;

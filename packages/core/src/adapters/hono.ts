@@ -2,7 +2,7 @@
  * `@cogauth/core/hono`: Hono middleware. Structural types only, so Hono's types are not needed.
  *
  * ```ts
- * app.use('*', cogauth({ verifier, rules }));
+ * app.use('*', cogauthHono({ verifier, rules }));
  * app.get('/messages', (c) => c.json({ sub: c.get('auth').claims.sub }));
  * ```
  */
@@ -29,7 +29,7 @@ export type HonoMiddleware = (c: HonoContextLike, next: () => Promise<void>) => 
  * Lets a request through (`c.get('auth')` holds the 200 answer) or answers 401/403 with a body that names
  * no reason. Fails closed on any error (401).
  */
-export function cogauth(options: AdapterOptions): HonoMiddleware {
+export function cogauthHono(options: AdapterOptions): HonoMiddleware {
   const authenticate = authenticatorOf(options);
   return async (c, next) => {
     let result: AuthResult;

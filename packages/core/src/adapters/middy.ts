@@ -9,8 +9,8 @@
  */
 
 import { refusalOf } from '../answer/http-refusal.js';
-import type { EventKind } from '../authorizer/events.js';
-import { authorizationHeader } from '../authorizer/events.js';
+import { authorizationHeader } from '../decide/bearer.js';
+import type { EventKind } from '../pipeline/decision-log.js';
 import { isRecord } from '../util/guards.js';
 import { type AdapterOptions, authenticatorOf } from './adapter.js';
 import type { AuthRequest, AuthResult } from './authenticator.js';

@@ -1,34 +1,49 @@
-import type { AppSyncSupport } from '../answer/appsync.js';
+/**
+ * The COGAUTH_* contract, in both directions: `readEnvironment` turns a Lambda's environment into the options
+ * `createAuthorizer` takes (every variable checked where it is read, so an error names it), and
+ * `writeEnvironment` turns settings into the variables, for the CDK construct and the Serverless plugin,
+ * which check what they wrote by reading it back.
+ */
 import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
-import { compileParsedRules } from '../decide/rules.js';
+import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
-import type { CognitoVerifierOptions, VerifierSettings } from '../types.js';
+import {
+  type Answers,
+  type CogauthOptions,
+  DEFAULT_APPSYNC_TTL_SECONDS,
+  type HttpApiCache,
+  type HttpApiResponse,
+  MAX_APPSYNC_TTL_SECONDS,
+  type Setup,
+  setupOf,
+} from '../pipeline/options.js';
+import type { CognitoVerifier, CognitoVerifierOptions, Jwks, VerifierSettings } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import type { KeyEntry } from '../verify/jwk.js';
 import { NO_REGION, POOL_ID_SHAPE, preloadedKeys } from '../verify/pool-options.js';
 import { trustedUrl } from '../verify/trusted-url.js';
 import { defaultVerifier } from '../verify/verifier.js';
-import { type AuthorizerHandler, authorizerOf } from './authorizer.js';
 import { type Env, integer, json, jsonOrFile, list, oneOf, text } from './env-vars.js';
 
-// Each COGAUTH_* variable is parsed and checked where it is read, so every error names it.
+export type { Env as LambdaEnv } from './env-vars.js';
 
 const TOKEN_USES = { access: 'access', id: 'id', any: null } as const;
 const MAX_GRACE_SECONDS = 300;
 const GRACE_RULE = `must be an integer from 0 to ${MAX_GRACE_SECONDS}`;
 const MAX_JWKS_AGE_SECONDS = 86_400;
 
-/** COGAUTH_USER_POOL_ID, COGAUTH_CLIENT_IDS and the variables that refine that one pool. */
-function singlePool(
-  env: Env,
-  settings: VerifierSettings,
-): { options: CognitoVerifierOptions; keys: Map<string, KeyEntry> | undefined } {
+/** COGAUTH_USER_POOL_ID: a pool id, of an AWS region unless COGAUTH_ISSUER says where its tokens come from. */
+function userPoolIdOf(env: Env): string {
   const poolId = text(env, 'COGAUTH_USER_POOL_ID');
   if (poolId === undefined)
     throw new ConfigError('COGAUTH_USER_POOL_ID', 'is required (or set COGAUTH_POOLS)');
   const userPoolId = parseUserPoolId(poolId)?.userPoolId;
   if (userPoolId === undefined) throw new ConfigError('COGAUTH_USER_POOL_ID', POOL_ID_SHAPE);
+  return userPoolId;
+}
 
+/** COGAUTH_CLIENT_IDS: a comma list of client ids (trimmed), or `*` alone to skip the check (null). */
+function clientIdsOf(env: Env): string[] | null {
   const clientIds = text(env, 'COGAUTH_CLIENT_IDS');
   if (clientIds === undefined)
     throw new ConfigError('COGAUTH_CLIENT_IDS', 'is required (a comma list, or * to skip)');
@@ -37,29 +52,42 @@ function singlePool(
   const anyClient = ids.length === 1 && ids[0] === '*';
   if (!anyClient && ids.includes('*'))
     throw new ConfigError('COGAUTH_CLIENT_IDS', '* cannot be combined with client ids');
+  return anyClient ? null : ids;
+}
 
-  const tokenUse = oneOf(env, 'COGAUTH_TOKEN_USE', ['access', 'id', 'any']);
-  const options: CognitoVerifierOptions = {
-    userPoolId,
-    clientId: anyClient ? null : ids,
-    tokenUse: TOKEN_USES[tokenUse],
-  };
+/** COGAUTH_ISSUER: trusted URLs, each once; without it, the pool id must give the Cognito issuers. */
+function issuerOf(env: Env, userPoolId: string, insecure: boolean): string | string[] | undefined {
+  const issuer = text(env, 'COGAUTH_ISSUER');
+  if (issuer === undefined) {
+    if (issuersOf(userPoolId).length === 0)
+      throw new ConfigError('COGAUTH_USER_POOL_ID', `${NO_REGION} COGAUTH_ISSUER and COGAUTH_JWKS_URI`);
+    return undefined;
+  }
+  const issuers = list(issuer).map((url) => trustedUrl(url, ['COGAUTH_ISSUER'], insecure));
+  if (issuers.length === 0) throw new ConfigError('COGAUTH_ISSUER', 'lists no issuer');
+  if (new Set(issuers).size < issuers.length)
+    throw new ConfigError('COGAUTH_ISSUER', 'lists an issuer twice');
+  return issuers.length === 1 ? (issuers[0] as string) : issuers;
+}
+
+/**
+ * COGAUTH_USER_POOL_ID, COGAUTH_CLIENT_IDS and the variables that refine that one pool. The JWKS is in the
+ * options as given and, imported once, in `keys` for the verifier built here.
+ */
+function singlePool(
+  env: Env,
+  settings: VerifierSettings,
+): { options: CognitoVerifierOptions; keys: Map<string, KeyEntry> | undefined } {
+  const userPoolId = userPoolIdOf(env);
+  const clientId = clientIdsOf(env);
+  const tokenUse = TOKEN_USES[oneOf(env, 'COGAUTH_TOKEN_USE', ['access', 'id', 'any'])];
+  const options: CognitoVerifierOptions = { userPoolId, clientId, tokenUse };
   const insecure = allowInsecureHttp(env);
   if (insecure) options.allowInsecureHttp = true;
-
-  const issuer = text(env, 'COGAUTH_ISSUER');
-  if (issuer !== undefined) {
-    const issuers = list(issuer).map((url) => trustedUrl(url, ['COGAUTH_ISSUER'], insecure));
-    if (issuers.length === 0) throw new ConfigError('COGAUTH_ISSUER', 'lists no issuer');
-    if (new Set(issuers).size < issuers.length)
-      throw new ConfigError('COGAUTH_ISSUER', 'lists an issuer twice');
-    options.issuer = issuers.length === 1 ? (issuers[0] as string) : issuers;
-  } else if (issuersOf(userPoolId).length === 0) {
-    throw new ConfigError('COGAUTH_USER_POOL_ID', `${NO_REGION} COGAUTH_ISSUER and COGAUTH_JWKS_URI`);
-  }
+  const issuer = issuerOf(env, userPoolId, insecure);
+  if (issuer !== undefined) options.issuer = issuer;
   const jwksUri = text(env, 'COGAUTH_JWKS_URI');
   if (jwksUri !== undefined) options.jwksUri = trustedUrl(jwksUri, ['COGAUTH_JWKS_URI'], insecure);
-
   const jwks = jsonOrFile(env, 'COGAUTH_JWKS', 'COGAUTH_JWKS_FILE');
   if (jwks === undefined && settings.jwksOffline) {
     throw new ConfigError(
@@ -69,8 +97,9 @@ function singlePool(
   }
   const grace = integer(env, 'COGAUTH_GRACE_SECONDS', 0, MAX_GRACE_SECONDS);
   if (grace !== undefined) options.graceSeconds = grace;
-  // The keys are imported once, here, and handed to the verifier as they are.
-  const keys = jwks && preloadedKeys(jwks.value, [jwks.name]);
+  if (jwks === undefined) return { options, keys: undefined };
+  const keys = preloadedKeys(jwks.value, [jwks.name]);
+  options.jwks = jwks.value as Jwks;
   return { options, keys };
 }
 
@@ -112,28 +141,160 @@ function jwksSettings(env: Env): VerifierSettings {
   return settings;
 }
 
-/**
- * Builds the authorizer from environment variables (see "The Lambda entry" in README.md). Throws a ConfigError
- * whose `field` is the bad variable. AppSync events are answered only with `appSync` (see authorizerOf).
- */
-export function handlerFromEnv(
-  env: Env = process.env,
-  appSync?: { support: AppSyncSupport; ttlSeconds?: number },
-): AuthorizerHandler {
+/** The verifier part of an environment: one pool's options or several, and the JWKS settings. */
+export interface VerifierEnvironment {
+  readonly options: CognitoVerifierOptions | CognitoVerifierOptions[];
+  readonly settings: VerifierSettings;
+}
+
+/** The verifier variables, checked, and the verifier they make (no network call). */
+function readVerifierPart(env: Env): VerifierEnvironment & { readonly verifier: CognitoVerifier } {
   const settings = jwksSettings(env);
   const poolsJson = text(env, 'COGAUTH_POOLS');
-  const pools = poolsJson === undefined ? singlePool(env, settings) : manyPools(env, poolsJson);
+  if (poolsJson !== undefined) {
+    const pools = manyPools(env, poolsJson);
+    // COGAUTH_POOLS entries are checked by the verifier, under that name.
+    const verifier = defaultVerifier(pools, settings, ['COGAUTH_POOLS']);
+    return { options: pools as CognitoVerifierOptions[], settings, verifier };
+  }
+  const { options, keys } = singlePool(env, settings);
+  // Every variable is checked above, and the keys imported: the verifier gets them as they are.
+  const { jwks: _imported, ...checked } = options;
+  const verifier = defaultVerifier(checked, settings, ['options'], keys);
+  return { options, settings, verifier };
+}
 
+/**
+ * The verifier variables alone (COGAUTH_USER_POOL_ID … or COGAUTH_POOLS, and the JWKS settings), checked as
+ * the Lambda checks them: for tools that make their own verifier, such as the CLI's `verify`.
+ */
+export function readVerifierEnvironment(env: Env = process.env): VerifierEnvironment {
+  const { options, settings } = readVerifierPart(env);
+  return { options, settings };
+}
+
+/** The environment's parts, checked: the verifier (no network call), the compiled rules, the answers. */
+function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]; answers: Answers } {
+  const { verifier } = readVerifierPart(env);
   const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
   const compiled = compileParsedRules(rules.value, [rules.name]);
+  const answers: Answers = {
+    httpApiResponse: oneOf<HttpApiResponse>(env, 'COGAUTH_HTTP_API_RESPONSE', ['iam', 'simple']),
+    httpApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_HTTP_API_CACHE', ['on', 'off']),
+    appSyncTtlSeconds:
+      integer(env, 'COGAUTH_APPSYNC_TTL_SECONDS', 0, MAX_APPSYNC_TTL_SECONDS) ?? DEFAULT_APPSYNC_TTL_SECONDS,
+  };
+  return { verifier, rules: compiled, answers };
+}
 
-  const httpApiResponse = oneOf(env, 'COGAUTH_HTTP_API_RESPONSE', ['iam', 'simple']);
-  const httpApiCache = oneOf(env, 'COGAUTH_HTTP_API_CACHE', ['on', 'off']);
-  // The single pool's variables are all checked above; COGAUTH_POOLS entries are checked by the verifier.
-  const verifier = Array.isArray(pools)
-    ? defaultVerifier(pools, settings, ['COGAUTH_POOLS'])
-    : defaultVerifier(pools.options, settings, ['options'], pools.keys);
-  const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds: appSync?.ttlSeconds };
-  return authorizerOf(verifier, compiled, answers, undefined, undefined, appSync?.support);
+/**
+ * The authorizer's options from COGAUTH_* variables (see "The Lambda entry" in README.md), checked: a
+ * ConfigError's path starts with the variable (`['COGAUTH_RULES', 2, 'route']`). The verifier is built
+ * here (no network call), the rules compiled once: `createAuthorizer` does not check them again.
+ */
+export function readEnvironment(env: Env = process.env): CogauthOptions {
+  const { verifier, rules, answers } = readParts(env);
+  return { verifier, rules: writtenRules(rules), ...answers };
+}
+
+/**
+ * The deployable bundle's setup, straight from the environment: everything is checked where it is read, so
+ * the bundle carries neither `createAuthorizer`'s option checks nor the context hook's conversions.
+ */
+export function environmentSetup(env: Env = process.env): Setup {
+  const { verifier, rules, answers } = readParts(env);
+  return setupOf(verifier, rules, answers);
+}
+
+/** What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables. */
+export interface EnvironmentSettings {
+  /**
+   * One pool's verifier options (written as COGAUTH_USER_POOL_ID and the variables beside it when they say
+   * everything, else as COGAUTH_POOLS), or a list of pools (COGAUTH_POOLS, even for one). Values are copied, not checked:
+   * deploy-time placeholders (CloudFormation tokens) pass through; read the result back to check it.
+   */
+  readonly verifier: CognitoVerifierOptions | readonly CognitoVerifierOptions[];
+  /** The key-set settings for every pool (COGAUTH_JWKS_MAX_AGE_SECONDS, COGAUTH_JWKS_OFFLINE). */
+  readonly verifierSettings?: Pick<VerifierSettings, 'jwksMaxAgeMs' | 'jwksOffline'>;
+  /** The rules inline (COGAUTH_RULES), or `{ file }`, a path the function reads (COGAUTH_RULES_FILE). */
+  readonly rules: readonly RouteRule[] | { readonly file: string };
+  /** With one pool: its `jwks` lives in this file of the function (COGAUTH_JWKS_FILE), not inline. */
+  readonly jwksFile?: string;
+  readonly httpApiResponse?: HttpApiResponse;
+  readonly httpApiCache?: HttpApiCache;
+  readonly appSyncTtlSeconds?: number;
+}
+
+// The options COGAUTH_USER_POOL_ID and its neighbours can carry; a pool with any other needs COGAUTH_POOLS.
+const SINGLE_POOL_OPTIONS = /* @__PURE__ */ new Set([
+  'userPoolId',
+  'clientId',
+  'tokenUse',
+  'issuer',
+  'jwksUri',
+  'allowInsecureHttp',
+  'graceSeconds',
+  'jwks',
+]);
+
+const listed = (value: string | readonly string[]): string =>
+  typeof value === 'string' ? value : value.join(',');
+
+/** One pool's variables, or undefined when its options need COGAUTH_POOLS. */
+function singlePoolVariables(
+  o: CognitoVerifierOptions,
+  jwksFile: string | undefined,
+): Record<string, string> | undefined {
+  if (o.userPoolId === undefined || Object.keys(o).some((k) => !SINGLE_POOL_OPTIONS.has(k))) return undefined;
+  const env: Record<string, string> = {
+    COGAUTH_USER_POOL_ID: o.userPoolId,
+    COGAUTH_CLIENT_IDS: o.clientId === null ? '*' : listed(o.clientId),
+    COGAUTH_TOKEN_USE: o.tokenUse ?? 'any',
+  };
+  if (o.issuer !== undefined) env.COGAUTH_ISSUER = listed(o.issuer);
+  if (o.jwksUri !== undefined) env.COGAUTH_JWKS_URI = o.jwksUri;
+  if (o.allowInsecureHttp === true) env.COGAUTH_ALLOW_INSECURE_HTTP = 'true';
+  if (o.graceSeconds !== undefined) env.COGAUTH_GRACE_SECONDS = String(o.graceSeconds);
+  if (jwksFile !== undefined) env.COGAUTH_JWKS_FILE = jwksFile;
+  else if (o.jwks !== undefined) env.COGAUTH_JWKS = JSON.stringify(o.jwks);
+  return env;
+}
+
+/** COGAUTH_POOLS, or one pool's variables. */
+function verifierVariables(s: EnvironmentSettings): Record<string, string> {
+  const verifier = s.verifier;
+  if (isRecord(verifier) && typeof verifier.verify === 'function')
+    throw new ConfigError('verifier', 'cannot be written to an environment: give verifier options');
+  const many = Array.isArray(verifier);
+  const single = many ? undefined : singlePoolVariables(verifier as CognitoVerifierOptions, s.jwksFile);
+  if (single) return single;
+  const pools: readonly CognitoVerifierOptions[] = many ? verifier : [verifier as CognitoVerifierOptions];
+  if (s.jwksFile !== undefined)
+    throw new ConfigError('jwksFile', 'needs a single pool: give each pool of COGAUTH_POOLS its jwks');
+  pools.forEach((pool, i) => {
+    if (typeof pool.customCheck === 'function')
+      throw new ConfigError(['verifier', i, 'customCheck'], 'cannot be written to an environment');
+  });
+  return { COGAUTH_POOLS: JSON.stringify(pools) };
+}
+
+/**
+ * The COGAUTH_* variables for `settings`: what the CDK construct and the Serverless plugin give the
+ * function, checked by reading them back with `readEnvironment`. COGAUTH_TOKEN_USE and
+ * COGAUTH_HTTP_API_RESPONSE are always written, the others only when they differ from the default.
+ */
+export function writeEnvironment(settings: EnvironmentSettings): Record<string, string> {
+  const env = verifierVariables(settings);
+  const vs = settings.verifierSettings;
+  if (vs?.jwksMaxAgeMs !== undefined) env.COGAUTH_JWKS_MAX_AGE_SECONDS = String(vs.jwksMaxAgeMs / 1000);
+  if (vs?.jwksOffline === true) env.COGAUTH_JWKS_OFFLINE = 'true';
+  const rules = settings.rules;
+  if ('file' in rules) env.COGAUTH_RULES_FILE = rules.file;
+  else env.COGAUTH_RULES = JSON.stringify(rules);
+  env.COGAUTH_HTTP_API_RESPONSE = settings.httpApiResponse ?? 'iam';
+  if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
+  if (settings.appSyncTtlSeconds !== undefined)
+    env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
+  return env;
 }

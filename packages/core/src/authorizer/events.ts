@@ -1,72 +1,66 @@
+import { authorizationHeader } from '../decide/bearer.js';
+import type { EventKind } from '../pipeline/decision-log.js';
+import type { Setup } from '../pipeline/options.js';
+import type { Runner } from '../pipeline/runner.js';
 import { isRecord } from '../util/guards.js';
+import type { AuthorizerResult } from './handler-types.js';
 
-/**
- * Where a decision came from: the authorizer events (`TOKEN` … `APPSYNC`), or a request an adapter passed to
- * `createAuthenticator` (`HTTP` for Express, Fastify and Hono; `FUNCTION_URL` and `ALB` through Middy).
- */
-export type EventKind =
-  | 'TOKEN'
-  | 'REQUEST'
-  | 'HTTP_API_V2'
-  | 'WEBSOCKET_CONNECT'
-  | 'APPSYNC'
-  | 'HTTP'
-  | 'FUNCTION_URL'
-  | 'ALB';
-
-/** What the handler needs from an event, whatever its kind. */
-export interface ReadEvent {
-  kind: EventKind;
-  arn: unknown;
-  header: unknown;
+/** What the authorizer reads of an event, whatever its kind. */
+export interface AuthorizerEvent {
+  readonly kind: EventKind;
+  /** The `Authorization` value (or AppSync's `authorizationToken`), unchecked. */
+  readonly header: unknown;
+  /** API Gateway: the method or route ARN. */
+  readonly arn?: unknown;
   /** HTTP API only: the route key (`GET /messages/{id}`, `$default`). */
-  routeKey?: unknown;
+  readonly routeKey?: unknown;
   /** AppSync only: the operation name the client gave (caller-controlled). */
-  operationName?: unknown;
+  readonly operationName?: unknown;
 }
 
-/**
- * Reads an API Gateway authorizer event: the ARN, the Authorization value and (HTTP API) the route key;
- * undefined for any other event (AppSync events are read by `readAppSyncEvent`).
- */
-export function readEvent(event: unknown): ReadEvent | undefined {
-  if (!isRecord(event)) return undefined;
-  if (event.type === 'TOKEN')
-    return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
-  if (event.type !== 'REQUEST') return undefined;
-  if (event.version === '2.0') {
-    let header = authorizationHeader(event.headers, undefined);
-    const sources = event.identitySource;
-    if (header === undefined && Array.isArray(sources) && sources.length === 1) header = sources[0];
-    const rc = event.requestContext;
-    const routeKey = event.routeKey ?? (isRecord(rc) ? rc.routeKey : undefined);
-    return { kind: 'HTTP_API_V2', arn: event.routeArn, header, routeKey };
-  }
+/** How one family of events is answered (policy or simple answers, AppSync's), built once per authorizer. */
+export interface Door {
+  /** Runs one event of its kinds through the pipeline; throws only API Gateway's `Unauthorized`. */
+  handle(start: number, event: AuthorizerEvent): Promise<AuthorizerResult>;
+}
+
+/** One kind of event the authorizer answers: how to recognise and read it, and the door that answers it. */
+export interface EventKindSpec {
+  /** The event read, or undefined when it is not of this kind. */
+  readonly read: (event: Record<string, unknown>) => AuthorizerEvent | undefined;
+  /** Kinds with the same door factory share one door. */
+  readonly door: (setup: Setup, runner: Runner) => Door;
+}
+
+/** A REST API `TOKEN` authorizer event. */
+export function readTokenEvent(event: Record<string, unknown>): AuthorizerEvent | undefined {
+  if (event.type !== 'TOKEN') return undefined;
+  return { kind: 'TOKEN', arn: event.methodArn, header: event.authorizationToken };
+}
+
+/** An HTTP API payload 2.0 authorizer event; the header falls back to the single identity source. */
+export function readHttpApiEvent(event: Record<string, unknown>): AuthorizerEvent | undefined {
+  if (event.type !== 'REQUEST' || event.version !== '2.0') return undefined;
+  let header = authorizationHeader(event.headers, undefined);
+  const sources = event.identitySource;
+  if (header === undefined && Array.isArray(sources) && sources.length === 1) header = sources[0];
+  const rc = event.requestContext;
+  const routeKey = event.routeKey ?? (isRecord(rc) ? rc.routeKey : undefined);
+  return { kind: 'HTTP_API_V2', arn: event.routeArn, header, routeKey };
+}
+
+/** A REST API `REQUEST` authorizer event (HTTP API payload 1.0 too), or a WebSocket `$connect` one. */
+export function readRequestEvent(event: Record<string, unknown>): AuthorizerEvent | undefined {
+  if (event.type !== 'REQUEST' || event.version === '2.0') return undefined;
   const rc = event.requestContext;
   const kind = isRecord(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
   return { kind, arn: event.methodArn, header: authorizationHeader(event.headers, event.multiValueHeaders) };
 }
 
-const AMBIGUOUS = 'ambiguous';
-
-/**
- * The `Authorization` value from `headers` and `multiValueHeaders`, any case. Several different values
- * are refused (returned as a value that will not parse as a bearer token).
- */
-export function authorizationHeader(headers: unknown, multi: unknown): unknown {
-  const found = new Set<unknown>();
-  if (isRecord(headers)) {
-    for (const k in headers) if (k.toLowerCase() === 'authorization') found.add(headers[k]);
-  }
-  if (isRecord(multi)) {
-    for (const k in multi) {
-      if (k.toLowerCase() !== 'authorization') continue;
-      const values = multi[k];
-      if (Array.isArray(values)) for (const v of values) found.add(v);
-      else found.add(AMBIGUOUS);
-    }
-  }
-  if (found.size === 0) return undefined;
-  if (found.size > 1) return AMBIGUOUS;
-  return found.values().next().value;
+/** An AppSync Lambda authorizer event (no `type`, `requestContext.apiId`). */
+export function readAppSyncEvent(event: Record<string, unknown>): AuthorizerEvent | undefined {
+  if (event.type !== undefined) return undefined;
+  const rc = event.requestContext;
+  if (!isRecord(rc) || !('apiId' in rc)) return undefined;
+  return { kind: 'APPSYNC', header: event.authorizationToken, operationName: rc.operationName };
 }

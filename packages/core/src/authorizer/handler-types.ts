@@ -1,11 +1,10 @@
+import type { AppSyncAuthorizerResult } from '../answer/appsync.js';
 import type { AuthorizerPolicyResult } from '../answer/policy.js';
-import {
-  type AuthorizerOptions,
-  type AuthorizerResult,
-  createAuthorizer as create,
-  type SimpleAuthorizerResult,
-  type AuthorizerHandler as UntypedHandler,
-} from './authorizer.js';
+import type { SimpleAuthorizerResult } from '../answer/policy-answer.js';
+import type { UntypedHandler } from './authorizer.js';
+
+/** What the authorizer answers: an IAM policy, an HTTP API simple answer, or an AppSync answer. */
+export type AuthorizerResult = AuthorizerPolicyResult | SimpleAuthorizerResult | AppSyncAuthorizerResult;
 
 // Structural event types: the fields that tell the event kinds apart. `@types/aws-lambda`'s events are
 // assignable to them, so this package needs no dependency on those types (or on @types/node).
@@ -47,22 +46,4 @@ export interface AuthorizerHandler<HttpApiResult extends AuthorizerResult = Auth
 /** The single place where the untyped handler (it checks every event at run time) gets its overloads. */
 export function typedHandler(handler: UntypedHandler): AuthorizerHandler {
   return handler as AuthorizerHandler;
-}
-
-/**
- * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers and
- * WebSocket `$connect` authorizers; see the implementation in `authorizer.ts` for the decisions. The
- * return type follows `httpApiResponse`: HTTP API events get an IAM policy with `'iam'` (the default), a simple
- * `{isAuthorized}` answer with `'simple'`.
- */
-// The overload whose `httpApiResponse` is optional must be the one for the run-time default (`iam`).
-export function createAuthorizer(
-  options: AuthorizerOptions & { httpApiResponse: 'simple' },
-): AuthorizerHandler<SimpleAuthorizerResult>;
-export function createAuthorizer(
-  options: AuthorizerOptions & { httpApiResponse?: 'iam' },
-): AuthorizerHandler<AuthorizerPolicyResult>;
-export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler;
-export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
-  return typedHandler(create(options));
 }

@@ -126,11 +126,6 @@ export function jwksUriOf(issuer: string): string {
   return `${withoutTrailingSlashes(issuer)}/.well-known/jwks.json`;
 }
 
-/** Where Cognito serves an issuer's OpenID configuration. */
-export function openIdConfigurationUriOf(issuer: string): string {
-  return `${withoutTrailingSlashes(issuer)}/.well-known/openid-configuration`;
-}
-
 /** The Cognito user pools API endpoint of a region (`https://cognito-idp.<region>.<suffix>/`). */
 export function cognitoEndpointOf(region: string): string | undefined {
   const partition = partitionOfRegion(region);

@@ -1,3 +1,5 @@
+import { isRecord } from '../util/guards.js';
+
 /** Longest header value we look at; Cognito tokens with many groups stay far below. */
 const MAX_HEADER_LENGTH = 16384;
 
@@ -37,4 +39,28 @@ export function parseBearer(value: unknown): BearerResult {
   // would double the cost of the one pass over ~1-4 KB.
   if (token.indexOf(' ') >= 0 || token.indexOf('\t') >= 0) return { error: 'BEARER_MALFORMED' };
   return { token };
+}
+
+const AMBIGUOUS = 'ambiguous';
+
+/**
+ * The `Authorization` value from `headers` and `multiValueHeaders`, any case. Several different values
+ * are refused (returned as a value that will not parse as a bearer token).
+ */
+export function authorizationHeader(headers: unknown, multi: unknown): unknown {
+  const found = new Set<unknown>();
+  if (isRecord(headers)) {
+    for (const k in headers) if (k.toLowerCase() === 'authorization') found.add(headers[k]);
+  }
+  if (isRecord(multi)) {
+    for (const k in multi) {
+      if (k.toLowerCase() !== 'authorization') continue;
+      const values = multi[k];
+      if (Array.isArray(values)) for (const v of values) found.add(v);
+      else found.add(AMBIGUOUS);
+    }
+  }
+  if (found.size === 0) return undefined;
+  if (found.size > 1) return AMBIGUOUS;
+  return found.values().next().value;
 }

@@ -4,9 +4,8 @@ import { configPathText } from '../util/config-path.js';
 import { isRecord } from '../util/guards.js';
 import { checkCaseBlindRouteSelection, checkRouteSelection } from './exactness.js';
 import { globContains, globMatch, globsOverlap } from './glob.js';
-import { overreachOf } from './overreach.js';
 import { admitsSubset } from './requirements.js';
-import { HTTP_VERBS, type HttpVerb, ruleResources } from './route.js';
+import { HTTP_VERBS, ruleResources } from './route.js';
 
 /**
  * One route and who may use it. `route` is `"<METHOD|ANY> <path>"` (path segments literal, `{param}`,
@@ -38,8 +37,24 @@ const NAME = /^[\x21-\x7e]+$/;
  * API Gateway's wildcard matching or route selection would make ineffective (see `checkShadowing` and
  * exactness.ts).
  */
-export function parseRules(input: unknown): RouteRule[] {
-  return compileParsedRules(input).map((r) => r.rule);
+export function parseRules(input: unknown): readonly RouteRule[] {
+  return writtenRules(compileParsedRules(input));
+}
+
+// Rule sets `parseRules` (or the environment reader) validated: frozen arrays of frozen rules, so their
+// compiled form stays right and nobody validates them twice.
+const validated = new WeakMap<readonly RouteRule[], readonly CompiledRule[]>();
+
+/** The rules of a compiled set as written, frozen, remembered as validated. */
+export function writtenRules(compiled: readonly CompiledRule[]): readonly RouteRule[] {
+  const rules = Object.freeze(compiled.map((r) => r.rule));
+  validated.set(rules, compiled);
+  return rules;
+}
+
+/** Compiled rules for a set from code or JSON: validated (`root` names it in errors) unless it already was. */
+export function compiledRules(input: unknown, root?: ConfigPath): readonly CompiledRule[] {
+  return (Array.isArray(input) && validated.get(input)) || compileParsedRules(input, root);
 }
 
 /** `parseRules` and `compileRules` in one pass; `root` names the rules in errors (`COGAUTH_RULES[2].route`). */
@@ -149,11 +164,6 @@ function hasScope(scope: string, wanted: string): boolean {
   return false;
 }
 
-/** Whether the claims meet the rule's requirement. */
-export function claimsSatisfy(rule: CompiledRule, claims: CognitoClaims): boolean {
-  return satisfies(rule, heldBy(claims));
-}
-
 /**
  * Whether a rule's pattern covers a request. `resource` is a method ARN's resource (`GET/messages/42`,
  * `$connect`). Wildcards match like an IAM policy on execute-api: any characters, `/` included, so this
@@ -163,31 +173,6 @@ export function claimsSatisfy(rule: CompiledRule, claims: CognitoClaims): boolea
 export function ruleMatches(rule: CompiledRule, resource: string): boolean {
   for (const glob of rule.resources) if (globMatch(glob, resource)) return true;
   return false;
-}
-
-/** The rules the claims satisfy, i.e. every route the caller may use. */
-export function permittedRules(rules: readonly CompiledRule[], claims: CognitoClaims): CompiledRule[] {
-  return rules.filter((r) => claimsSatisfy(r, claims));
-}
-
-/**
- * Whether the claims may call `method path` (or a WebSocket route key with path `''`): the answer of the
- * policy the authorizer returns, i.e. a permitted rule's pattern covers it and no Deny for the patterns'
- * over-reach does (overreach.ts), which for a rule set `parseRules` accepts is the answer of the rule of
- * the route API Gateway selects for the request.
- */
-export function isRouteAllowed(
-  rules: readonly CompiledRule[],
-  claims: CognitoClaims,
-  method: HttpVerb | string,
-  path: string,
-): boolean {
-  const resource = path === '' ? method : `${method}${path}`;
-  const permitted = permittedRules(rules, claims);
-  if (!permitted.some((r) => ruleMatches(r, resource))) return false;
-  return !overreachOf(rules)
-    .deniesFor(permitted)
-    .some((denied) => globMatch(denied, resource));
 }
 
 /**

@@ -1,22 +1,22 @@
-import type { EventKind } from '../authorizer/events.js';
-import type { VerifyError } from '../errors.js';
+import type { DecisionReason } from '../decide/decide.js';
+
+export type { DecisionReason } from '../decide/decide.js';
 
 export const DECISION_LOG_MSG = 'cogauth authorizer decision';
 
-export type DecisionReason =
-  | 'ALLOWED'
-  | 'ROUTE_NOT_PERMITTED'
-  | 'ROUTE_NOT_CACHEABLE'
-  | 'NO_ROUTE_PERMITTED'
-  | 'TOKEN_MISSING'
-  | 'BEARER_MALFORMED'
-  | 'EVENT_UNSUPPORTED'
-  | 'ARN_INVALID'
-  | 'CONTEXT_ERROR'
-  | 'VERIFIER_ERROR'
-  | 'INTERNAL_ERROR'
-  | 'PATH_INVALID'
-  | VerifyError['code'];
+/**
+ * Where a decision came from: the authorizer events (`TOKEN` … `APPSYNC`), or a request an adapter passed to
+ * `createAuthenticator` (`HTTP` for Express, Fastify and Hono; `FUNCTION_URL` and `ALB` through Middy).
+ */
+export type EventKind =
+  | 'TOKEN'
+  | 'REQUEST'
+  | 'HTTP_API_V2'
+  | 'WEBSOCKET_CONNECT'
+  | 'APPSYNC'
+  | 'HTTP'
+  | 'FUNCTION_URL'
+  | 'ALB';
 
 /** One log line per decision. Never holds the token, a signature or raw claims beyond `sub`. */
 export interface DecisionLog {

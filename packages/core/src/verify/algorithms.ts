@@ -12,15 +12,6 @@ export interface AlgorithmSpec {
 
 export type JwsAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
 
-export const SUPPORTED_ALGORITHMS: readonly JwsAlgorithm[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'ES256',
-  'ES384',
-  'ES512',
-];
-
 /** Minimum RSA modulus length accepted for a verification key. */
 export const MIN_RSA_BITS = 2048;
 

@@ -98,7 +98,9 @@ describe('the tarball', () => {
     // node10 (`moduleResolution: node`/`node10`) ignores `exports`, so no subpath resolves there; the root
     // does (through `main`/`types`). TypeScript 5 deprecates node10 and TypeScript 7 removes it.
     expect(found).toEqual(
-      ['lambda', 'express', 'fastify', 'hono', 'middy'].map((e) => `NoResolution ./${e} node10`),
+      ['lambda', 'cognito', 'rules', 'policy', 'express', 'fastify', 'hono', 'middy'].map(
+        (e) => `NoResolution ./${e} node10`,
+      ),
     );
   });
 });
@@ -109,20 +111,55 @@ describe('loading the installed package', () => {
     expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/index\.js$/);
     expect(out.lambdaResolved).toMatch(/\/dist\/lambda\.js$/);
     expect(out).toMatchObject({
-      lambdaExports: ['envErrorDetail', 'handlerFromEnv'],
+      lambdaExports: ['handlerFromEnv', 'readEnvironment', 'readVerifierEnvironment', 'writeEnvironment'],
       hasCreateAuthorizer: true,
       sameConfigError: true,
       field: 'COGAUTH_USER_POOL_ID',
     });
   });
 
-  it('loads every framework adapter subpath as ESM and as CommonJS, without the framework installed', () => {
-    const adapters = { express: 'cogauth', fastify: 'cogauthHook', hono: 'cogauth', middy: 'cogauthMiddy' };
-    const probe = `const a = ${JSON.stringify(adapters)}; const out = {};
-      for (const [name, fn] of Object.entries(a)) {
-        const esm = await import('@cogauth/core/' + name);
-        const cjs = require('@cogauth/core/' + name);
-        out[name] = [typeof esm[fn], typeof cjs[fn]];
+  it('loads every subpath as ESM and as CommonJS, each with exactly its documented runtime exports', () => {
+    // The framework adapters load without their framework installed (it is an optional peer).
+    const subpaths: Record<string, string[]> = {
+      '': [
+        'CogauthError',
+        'ConfigError',
+        'VERIFY_ERROR_CODES',
+        'VerifyError',
+        'createAuthenticator',
+        'createAuthorizer',
+        'createCognitoVerifier',
+        'decodeJwt',
+        'refusalOf',
+      ],
+      '/cognito': [
+        'PARTITIONS',
+        'cognitoEndpointOf',
+        'dnsSuffixOf',
+        'isAwsUserPoolId',
+        'isClientId',
+        'isLoopbackHost',
+        'issuerFromParts',
+        'issuerOf',
+        'issuersOf',
+        'jwksUriOf',
+        'parseUserPoolId',
+        'partitionOfRegion',
+      ],
+      '/rules': ['HTTP_VERBS', 'decide', 'parseRules', 'routePattern', 'verifyAuthorization'],
+      '/policy': ['AuthPolicy', 'parseMethodArn'],
+      '/lambda': ['handlerFromEnv', 'readEnvironment', 'readVerifierEnvironment', 'writeEnvironment'],
+      '/express': ['cogauthExpress'],
+      '/fastify': ['cogauthFastify'],
+      '/hono': ['cogauthHono'],
+      '/middy': ['cogauthMiddy'],
+    };
+    const probe = `const out = {};
+      for (const sub of ${JSON.stringify(Object.keys(subpaths))}) {
+        const esm = await import('@cogauth/core' + sub);
+        const cjs = require('@cogauth/core' + sub);
+        const keys = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort();
+        out[sub] = { esm: keys(esm), cjs: keys(cjs) };
       }
       console.log(JSON.stringify(out));`;
     const out = runNode([
@@ -131,7 +168,10 @@ describe('loading the installed package', () => {
       '-e',
       `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/x.js'); ${probe}`,
     ]);
-    for (const name of Object.keys(adapters)) expect(out[name], name).toEqual(['function', 'function']);
+    for (const [sub, names] of Object.entries(subpaths)) {
+      const sorted = [...names].sort();
+      expect(out[sub], sub || '.').toEqual({ esm: sorted, cjs: sorted });
+    }
   });
 
   it('requires as CommonJS where require(esm) is unavailable (Node 20.0–20.18), sharing the error classes', () => {
@@ -139,7 +179,7 @@ describe('loading the installed package', () => {
     expect(out.resolved).toMatch(/\/node_modules\/@cogauth\/core\/dist\/cjs\/index\.cjs$/);
     expect(out.lambdaResolved).toMatch(/\/dist\/cjs\/lambda\.cjs$/);
     expect(out).toMatchObject({
-      lambdaExports: ['envErrorDetail', 'handlerFromEnv'],
+      lambdaExports: ['handlerFromEnv', 'readEnvironment', 'readVerifierEnvironment', 'writeEnvironment'],
       hasCreateAuthorizer: true,
       sameConfigError: true,
       field: 'COGAUTH_USER_POOL_ID',
@@ -211,14 +251,20 @@ describe('type-checking a consumer without @types/node', () => {
   const [, ts7] = typeScriptCompilers() as [TypeScriptCompiler, TypeScriptCompiler];
   const common = [
     "import { type CognitoClaims, createAuthorizer, createCognitoVerifier, decodeJwt } from '@cogauth/core';",
-    "import { handlerFromEnv } from '@cogauth/core/lambda';",
-    "import { cogauth as express } from '@cogauth/core/express';",
-    "import { cogauthHook } from '@cogauth/core/fastify';",
+    "import { handlerFromEnv, readEnvironment, writeEnvironment } from '@cogauth/core/lambda';",
+    "import { issuersOf, isLoopbackHost } from '@cogauth/core/cognito';",
+    "import { decide, parseRules, routePattern } from '@cogauth/core/rules';",
+    "import { AuthPolicy, parseMethodArn } from '@cogauth/core/policy';",
+    "import { cogauthExpress } from '@cogauth/core/express';",
+    "import { cogauthFastify } from '@cogauth/core/fastify';",
     "import { cogauthMiddy } from '@cogauth/core/middy';",
     "const verifier = createCognitoVerifier({ userPoolId: 'us-east-1_AbC123', clientId: 'c', tokenUse: 'id' });",
     "export const authorizer = createAuthorizer({ verifier, rules: [{ route: 'GET /a' }] });",
     'export const fromEnv = handlerFromEnv({});',
-    'export const adapters = [express, cogauthHook, cogauthMiddy] as const;',
+    'export const adapters = [cogauthExpress, cogauthFastify, cogauthMiddy] as const;',
+    'export const contract = [readEnvironment, writeEnvironment] as const;',
+    'export const tools = [issuersOf, isLoopbackHost, decide, parseRules, routePattern] as const;',
+    'export const policy = [AuthPolicy, parseMethodArn] as const;',
     'export const sub = (claims: CognitoClaims): string => claims.sub;',
     "export const payload = decodeJwt('e30.e30.').payload;",
   ];
@@ -227,7 +273,11 @@ describe('type-checking a consumer without @types/node', () => {
     {
       name: 'every-entry',
       lib: ['es2022', 'dom'],
-      source: [...common, "import { cogauth as hono } from '@cogauth/core/hono';", 'export const h = hono;'],
+      source: [
+        ...common,
+        "import { cogauthHono } from '@cogauth/core/hono';",
+        'export const h = cogauthHono;',
+      ],
     },
   ];
   const modes = [
@@ -418,11 +468,11 @@ describe('the web build, as a Web runtime gets it from the tarball', () => {
       join(web.dir, 'app.mjs'),
       [
         "import { createCognitoVerifier } from '@cogauth/core';",
-        "import { cogauth } from '@cogauth/core/hono';",
+        "import { cogauthHono } from '@cogauth/core/hono';",
         "import { Hono } from 'hono';",
         `const verifier = createCognitoVerifier({ issuer: ${JSON.stringify(server.issuer)}, jwksUri: ${JSON.stringify(server.jwksUrl)}, tokenUse: 'access', clientId: ${JSON.stringify(CLIENT_ID)} });`,
         'const app = new Hono();',
-        "app.use('/messages', cogauth({ verifier, rules: [{ route: 'GET /messages' }], logger: () => {} }));",
+        "app.use('/messages', cogauthHono({ verifier, rules: [{ route: 'GET /messages' }], logger: () => {} }));",
         "app.get('/messages', (c) => c.json({ sub: c.get('auth').claims.sub }));",
         "addEventListener('fetch', (event) => event.respondWith(app.fetch(event.request)));",
       ].join('\n'),

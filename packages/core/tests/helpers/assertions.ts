@@ -1,5 +1,12 @@
 import { expect } from 'vitest';
-import { ConfigError, VerifyError, type VerifyErrorCode } from '../../src/index.js';
+import {
+  type CognitoClaims,
+  ConfigError,
+  type RouteRule,
+  VerifyError,
+  type VerifyErrorCode,
+} from '../../src/index.js';
+import { type DecisionRequest, decide } from '../../src/rules.js';
 import { configPathText } from '../../src/util/config-path.js';
 
 /** Runs `fn` and asserts it fails with a VerifyError of `code` whose message does not contain the token. */
@@ -76,4 +83,25 @@ function iamMatch(pattern: string, value: string): boolean {
     .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${re}$`, 's').test(value);
+}
+
+/**
+ * What the policy the authorizer returns allows for `method path` (a WebSocket route key with path `''`):
+ * the decision of `decide`, which `cogauth check` and other tools use.
+ */
+export function isAllowed(
+  rules: readonly RouteRule[],
+  claims: CognitoClaims,
+  method: string,
+  path: string,
+): boolean {
+  const request: DecisionRequest =
+    path === '' ? { kind: 'websocket', routeKey: method } : { kind: 'http', method, path };
+  return decide(request, { claims }, rules).status === 200;
+}
+
+/** The routes of the rules the claims satisfy (HTTP and WebSocket): every route the caller may use. */
+export function permittedRoutes(rules: readonly RouteRule[], claims: CognitoClaims): string[] {
+  const decision = decide({ kind: 'http', method: 'GET', path: '/' }, { claims }, rules);
+  return decision.status === 401 ? [] : decision.permitted.map((r) => r.route);
 }

@@ -2,7 +2,7 @@
 // export conditions, so `@cogauth/core` resolves as the runtime's own bundler would resolve it. CONFIG is
 // set at bundle time (esbuild `define`): the issuer and JWKS URL of a JWKS server on 127.0.0.1.
 import { createCognitoVerifier } from '@cogauth/core';
-import { cogauth } from '@cogauth/core/hono';
+import { cogauthHono } from '@cogauth/core/hono';
 import { Hono } from 'hono';
 
 const verifier = createCognitoVerifier({
@@ -25,5 +25,5 @@ app.get('/build', (c) => {
   }
 });
 
-app.use('/messages', cogauth({ verifier, rules: [{ route: 'GET /messages', groups: ['readers'] }] }));
+app.use('/messages', cogauthHono({ verifier, rules: [{ route: 'GET /messages', groups: ['readers'] }] }));
 app.get('/messages', (c) => c.json({ sub: c.get('auth').claims.sub }));

@@ -2,8 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CognitoClaimsOptions } from '@cogauth/test-fixtures';
 import express from 'express';
+import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cogauth } from '../../src/express.js';
+import { isCanonicalPath } from '../../src/adapters/request-path.js';
+import { cogauthExpress as cogauth } from '../../src/express.js';
+import { cogauthFastify } from '../../src/fastify.js';
 import type { CognitoVerifier } from '../../src/index.js';
 import {
   type AppSyncAuthorizerResult,
@@ -11,7 +14,6 @@ import {
   createAuthenticator,
   createAuthorizer,
   type DecisionLog,
-  isCanonicalPath,
 } from '../../src/index.js';
 import { accessToken, key, localVerifier } from '../helpers/fixtures.js';
 
@@ -77,6 +79,55 @@ describe('paths a router reads differently from the rules', () => {
       `/${'a'.repeat(9000)}`,
     ])
       expect(isCanonicalPath(bad), bad).toBe(false);
+  });
+});
+
+describe('a HEAD request a router answers with the GET handler', () => {
+  // Public HEAD, admins-only GET. Express, and Fastify with exposeHeadRoutes (its default), run the GET
+  // handler for a HEAD that has no route of its own: judging `HEAD /report` alone let anyone run it.
+  const rules = [{ route: 'HEAD /report' }, { route: 'GET /report', groups: ['admin'] }];
+  const reader = () => ({ authorization: `Bearer ${access({ groups: ['readers'] })}` });
+  const admin = () => ({ authorization: `Bearer ${access({ groups: ['admin'] })}` });
+
+  it('Express: the GET handler runs only for callers GET admits', async () => {
+    let runs = 0;
+    const base = await expressApp(rules, (app) =>
+      app.get('/report', (_req, res) => {
+        runs++;
+        res.send('report');
+      }),
+    );
+    expect((await fetch(`${base}/report`, { method: 'HEAD', headers: reader() })).status).toBe(403);
+    expect(runs).toBe(0);
+    expect((await fetch(`${base}/report`, { method: 'HEAD', headers: admin() })).status).toBe(200);
+    expect(runs).toBe(1);
+  });
+
+  it('Fastify: the GET handler runs only for callers GET admits', async () => {
+    let runs = 0;
+    const entries: DecisionLog[] = [];
+    const app = Fastify();
+    app.addHook('onRequest', cogauthFastify({ verifier: verifier(), rules, logger: (e) => entries.push(e) }));
+    app.get('/report', async () => {
+      runs++;
+      return 'report';
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = app.server.address() as AddressInfo;
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/report`, { method: 'HEAD', headers: reader() })).status).toBe(403);
+      expect(runs).toBe(0);
+      expect(entries.at(-1)).toMatchObject({
+        decision: 'Deny',
+        reason: 'ROUTE_NOT_PERMITTED',
+        route: 'HEAD /report',
+      });
+      expect((await fetch(`${base}/report`, { method: 'HEAD', headers: admin() })).status).toBe(200);
+      expect(runs).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -6,15 +6,15 @@ import type {
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  type AuthorizerOptions,
   type AuthorizerPolicyResult,
+  type CogauthOptions,
   type CognitoVerifier,
   ConfigError,
   createAuthorizer,
   type DecisionLog,
-  formatDecisionLog,
   type SimpleAuthorizerResult,
 } from '../../src/index.js';
+import { formatDecisionLog } from '../../src/pipeline/decision-log.js';
 import { evaluatePolicy } from '../helpers/assertions.js';
 import {
   accessToken,
@@ -32,7 +32,7 @@ import {
   websocketConnectEvent,
 } from '../helpers/fixtures.js';
 
-function authorizer(options: Partial<AuthorizerOptions> = {}) {
+function authorizer(options: Partial<CogauthOptions> = {}) {
   const logs = captureLogs();
   const handler = createAuthorizer({
     verifier: localVerifier(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBearer } from '../../src/index.js';
+import { parseBearer } from '../../src/decide/bearer.js';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl_-';
 

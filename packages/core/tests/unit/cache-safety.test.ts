@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type AuthorizerPolicyResult,
-  createAuthorizer,
-  HTTP_VERBS,
-  parseRules,
-  type RouteRule,
-} from '../../src/index.js';
+import { type AuthorizerPolicyResult, createAuthorizer, type RouteRule } from '../../src/index.js';
+import { HTTP_VERBS, parseRules } from '../../src/rules.js';
 import { apiRoute, selectRoutes } from '../helpers/api-gateway.js';
 import { evaluatePolicy } from '../helpers/assertions.js';
 import { accessToken, key, localVerifier, PREFIX, tokenEvent } from '../helpers/fixtures.js';
@@ -84,7 +79,7 @@ describe('cache safety', () => {
         fc.nat(),
         fc.array(fc.tuple(fc.constantFrom(...HTTP_VERBS), routePath), { maxLength: 4 }),
         async (rules, c, pick, extra) => {
-          let parsed: RouteRule[];
+          let parsed: readonly RouteRule[];
           try {
             parsed = parseRules(rules);
           } catch {

@@ -9,7 +9,7 @@ import {
   jwksUriOf,
   parseUserPoolId,
   partitionOfRegion,
-} from '../../src/index.js';
+} from '../../src/cognito.js';
 
 describe('cognito facts', () => {
   it.each([

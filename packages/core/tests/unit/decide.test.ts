@@ -1,13 +1,14 @@
 import type { CognitoClaimsOptions } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import type { CognitoVerifier } from '../../src/index.js';
-import { compileDecisionRules, decide, VerifyError } from '../../src/index.js';
+import { VerifyError } from '../../src/index.js';
+import { decide, parseRules } from '../../src/rules.js';
 import { accessToken, key, localVerifier, SAMPLE_RULES } from '../helpers/fixtures.js';
 
 const access = (opts: CognitoClaimsOptions = {}): string => accessToken(key(), opts);
 const verifier = (): CognitoVerifier => localVerifier();
 
-const rules = compileDecisionRules(SAMPLE_RULES);
+const rules = parseRules(SAMPLE_RULES);
 const get = { kind: 'http', method: 'GET', path: '/messages' } as const;
 const post = { kind: 'http', method: 'POST', path: '/messages' } as const;
 
@@ -43,7 +44,7 @@ describe('decide', () => {
       'ROUTE_NOT_PERMITTED',
     ]);
     if (ok.status === 401 || no.status === 401) throw new Error('unreachable');
-    expect(ok.permitted.map((r) => r.rule.route)).toEqual(['GET /messages', 'GET /me']);
+    expect(ok.permitted.map((r) => r.route)).toEqual(['GET /messages', 'GET /me']);
     expect(no.permitted).toBe(ok.permitted);
     expect(ok.context).not.toBe(no.context);
     expect(ok.context).toEqual(no.context);

@@ -17,9 +17,9 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cogauth as expressAuth } from '../../src/express.js';
-import { cogauthHook } from '../../src/fastify.js';
-import { cogauth as honoAuth } from '../../src/hono.js';
+import { cogauthExpress as expressAuth } from '../../src/express.js';
+import { cogauthFastify as cogauthHook } from '../../src/fastify.js';
+import { cogauthHono as honoAuth } from '../../src/hono.js';
 import {
   type AppSyncAuthorizerResult,
   type AuthorizerPolicyResult,

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AuthorizerHandler,
-  type AuthorizerOptions,
   type AuthorizerPolicyResult,
+  type CogauthOptions,
   createAuthorizer,
-  parseRules,
   type RouteRule,
   type SimpleAuthorizerResult,
 } from '../../src/index.js';
+import { parseRules } from '../../src/rules.js';
 import { evaluatePolicy } from '../helpers/assertions.js';
 import { accessToken, httpApiEvent, key, localVerifier } from '../helpers/fixtures.js';
 
@@ -101,12 +101,12 @@ function gateway(handler: AuthorizerHandler, mode: 'simple' | 'iam') {
   };
 }
 
-function handlerOf(options: Partial<AuthorizerOptions>, rules: readonly RouteRule[] = RULES) {
+function handlerOf(options: Partial<CogauthOptions>, rules: readonly RouteRule[] = RULES) {
   return createAuthorizer({ verifier: v, rules, logger: () => {}, ...options });
 }
 
 /** Every (caller, route, request) in `order`; compares the cached answer with a fresh one. */
-async function mismatches(options: Partial<AuthorizerOptions>, rules: readonly RouteRule[], order: number[]) {
+async function mismatches(options: Partial<CogauthOptions>, rules: readonly RouteRule[], order: number[]) {
   const mode = options.httpApiResponse ?? 'iam';
   const cached = gateway(handlerOf(options, rules), mode);
   const fresh = handlerOf(options, rules);
@@ -195,7 +195,7 @@ describe('HTTP API answers under the gateway cache', () => {
         fc.constantFrom<'simple' | 'iam'>('simple', 'iam'),
         fc.array(fc.nat(), { minLength: 20, maxLength: 60 }),
         async (rules, httpApiResponse, order) => {
-          let parsed: RouteRule[];
+          let parsed: readonly RouteRule[];
           try {
             parsed = parseRules(rules);
           } catch {

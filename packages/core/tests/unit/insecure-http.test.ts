@@ -3,8 +3,9 @@
 // IPv4 address, for host names and IPv6 forms, through the verifier options and the Lambda environment.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { handlerFromEnv } from '../../src/authorizer/environment.js';
-import { ConfigError, createCognitoVerifier, isLoopbackHost } from '../../src/index.js';
+import { isLoopbackHost } from '../../src/cognito.js';
+import { ConfigError, createCognitoVerifier } from '../../src/index.js';
+import { handlerFromEnv } from '../../src/lambda.js';
 import { configError } from '../helpers/assertions.js';
 import { CLIENT_ID, POOL_ID, SAMPLE_RULES } from '../helpers/fixtures.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { handlerFromEnv } from '../../src/authorizer/environment.js';
+import { handlerFromEnv } from '../../src/lambda.js';
 import { configError } from '../helpers/assertions.js';
 import { CLIENT_ID, jwksOf, key, POOL_ID, SAMPLE_RULES } from '../helpers/fixtures.js';
 

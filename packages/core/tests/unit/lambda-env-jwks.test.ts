@@ -1,6 +1,6 @@
 import { generateTestKey, type JwksServer, jwksOf, startJwksServer } from '@cogauth/test-fixtures';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handlerFromEnv } from '../../src/authorizer/environment.js';
+import { handlerFromEnv } from '../../src/lambda.js';
 import { configError } from '../helpers/assertions.js';
 import { accessToken, CLIENT_ID, key, POOL_ID, SAMPLE_RULES, tokenEvent } from '../helpers/fixtures.js';
 

@@ -13,9 +13,9 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cogauth as expressAuth } from '../../src/express.js';
-import { cogauthHook } from '../../src/fastify.js';
-import { cogauth as honoAuth } from '../../src/hono.js';
+import { cogauthExpress as expressAuth } from '../../src/express.js';
+import { cogauthFastify as cogauthHook } from '../../src/fastify.js';
+import { cogauthHono as honoAuth } from '../../src/hono.js';
 import {
   type CognitoVerifier,
   createAuthenticator,
@@ -228,10 +228,10 @@ describe('a failing logger changes no decision and leaves no rejection unhandled
 
 const SERVER = `
 import { createCognitoVerifier } from '@cogauth/core';
-import { cogauth } from '@cogauth/core/express';
+import { cogauthExpress } from '@cogauth/core/express';
 import express from 'express';
 const app = express();
-app.use(cogauth({
+app.use(cogauthExpress({
   verifier: createCognitoVerifier(JSON.parse(process.env.OPTIONS)),
   rules: [{ route: 'GET /messages' }],
   logger: async () => { throw new Error('log sink down'); },

@@ -1,6 +1,7 @@
 import { base64url, cognitoAccessClaims, signWithKey } from '@cogauth/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { decodeJwt, MAX_TOKEN_LENGTH } from '../../src/index.js';
+import { decodeJwt } from '../../src/index.js';
+import { MAX_TOKEN_LENGTH } from '../../src/verify/jwt.js';
 import { expectCode } from '../helpers/assertions.js';
 import { accessToken, key, localVerifier, POOL_ID } from '../helpers/fixtures.js';
 

@@ -1,14 +1,10 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  AuthPolicy,
-  CogauthError,
-  ConfigError,
-  PARTITIONS,
-  parseMethodArn,
-  toAuthorizerContext,
-} from '../../src/index.js';
+import { PARTITIONS } from '../../src/cognito.js';
+import { toAuthorizerContext } from '../../src/decide/context.js';
+import { CogauthError, ConfigError } from '../../src/index.js';
+import { AuthPolicy, parseMethodArn } from '../../src/policy.js';
 import { evaluatePolicy, placeOf } from '../helpers/assertions.js';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/messages/42';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { globMatch, type StepCounter } from '../../src/decide/glob.js';
-import { compileRules, ruleMatches } from '../../src/index.js';
+import { compileRules, ruleMatches } from '../../src/decide/rules.js';
 
 /** The definition of a `*`-glob match, tried every way (exponential, fine on short strings). */
 function reference(pattern: string, text: string): boolean {

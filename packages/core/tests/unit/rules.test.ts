@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { globContains, globsOverlap } from '../../src/decide/glob.js';
 import type { CognitoClaims } from '../../src/index.js';
-import { ConfigError, compileRules, isRouteAllowed, parseRules, permittedRules } from '../../src/index.js';
-import { configError, placeOf } from '../helpers/assertions.js';
+import { ConfigError } from '../../src/index.js';
+import { parseRules } from '../../src/rules.js';
+import { configError, isAllowed, permittedRoutes, placeOf } from '../helpers/assertions.js';
 import { SAMPLE_RULES } from '../helpers/fixtures.js';
 
 const claims = (groups?: string[], scope = 'openid'): CognitoClaims => ({
@@ -79,10 +80,9 @@ describe('parseRules', () => {
 
   it('accepts a narrower rule that is more permissive than the wider rule around it', () => {
     const rules = parseRules([{ route: 'ANY /admin/*', groups: ['admin'] }, { route: 'GET /admin/health' }]);
-    const compiled = compileRules(rules);
-    expect(isRouteAllowed(compiled, claims(), 'GET', '/admin/health')).toBe(true);
-    expect(isRouteAllowed(compiled, claims(), 'POST', '/admin/health')).toBe(false);
-    expect(isRouteAllowed(compiled, claims(['admin']), 'POST', '/admin/x/y')).toBe(true);
+    expect(isAllowed(rules, claims(), 'GET', '/admin/health')).toBe(true);
+    expect(isAllowed(rules, claims(), 'POST', '/admin/health')).toBe(false);
+    expect(isAllowed(rules, claims(['admin']), 'POST', '/admin/x/y')).toBe(true);
     // Equal requirements may overlap freely; a stricter wide rule next to a looser one is fine too.
     expect(() => parseRules([{ route: 'GET /a/{x}' }, { route: 'GET /{y}/b' }])).not.toThrow();
     expect(() =>
@@ -101,17 +101,17 @@ describe('parseRules', () => {
 });
 
 describe('matching', () => {
-  const compiled = compileRules(parseRules(SAMPLE_RULES));
+  const rules = parseRules(SAMPLE_RULES);
 
   it('groups are any-of on cognito:groups, no requirement means any valid token', () => {
-    expect(isRouteAllowed(compiled, claims(), 'GET', '/messages')).toBe(true);
-    expect(isRouteAllowed(compiled, claims(), 'POST', '/messages')).toBe(false);
-    expect(isRouteAllowed(compiled, claims(['readers', 'writers']), 'POST', '/messages')).toBe(true);
-    expect(isRouteAllowed(compiled, claims(['admin']), 'DELETE', '/messages/42')).toBe(true);
-    expect(isRouteAllowed(compiled, claims(['admin']), 'DELETE', '/messages/{id}')).toBe(true);
-    expect(isRouteAllowed(compiled, claims(['writers']), 'DELETE', '/messages/42')).toBe(false);
-    expect(isRouteAllowed(compiled, claims(['admin']), 'GET', '/other')).toBe(false);
-    expect(permittedRules(compiled, claims(['writers'])).map((r) => r.rule.route)).toEqual([
+    expect(isAllowed(rules, claims(), 'GET', '/messages')).toBe(true);
+    expect(isAllowed(rules, claims(), 'POST', '/messages')).toBe(false);
+    expect(isAllowed(rules, claims(['readers', 'writers']), 'POST', '/messages')).toBe(true);
+    expect(isAllowed(rules, claims(['admin']), 'DELETE', '/messages/42')).toBe(true);
+    expect(isAllowed(rules, claims(['admin']), 'DELETE', '/messages/{id}')).toBe(true);
+    expect(isAllowed(rules, claims(['writers']), 'DELETE', '/messages/42')).toBe(false);
+    expect(isAllowed(rules, claims(['admin']), 'GET', '/other')).toBe(false);
+    expect(permittedRoutes(rules, claims(['writers']))).toEqual([
       'GET /messages',
       'POST /messages',
       'GET /me',
@@ -119,26 +119,24 @@ describe('matching', () => {
   });
 
   it('scopes are any-of on the space-separated scope; groups and scopes together must both hold', () => {
-    const rules = compileRules(
-      parseRules([
-        { route: 'GET /s', scopes: ['api/read', 'api/all'] },
-        { route: 'GET /both', groups: ['g'], scopes: ['api/read'] },
-      ]),
-    );
-    expect(isRouteAllowed(rules, claims(undefined, 'openid api/read'), 'GET', '/s')).toBe(true);
-    expect(isRouteAllowed(rules, claims(undefined, 'api/readx'), 'GET', '/s')).toBe(false);
-    expect(isRouteAllowed(rules, claims(['g'], 'openid'), 'GET', '/both')).toBe(false);
-    expect(isRouteAllowed(rules, claims(undefined, 'api/read'), 'GET', '/both')).toBe(false);
-    expect(isRouteAllowed(rules, claims(['g'], 'api/read'), 'GET', '/both')).toBe(true);
+    const rules = parseRules([
+      { route: 'GET /s', scopes: ['api/read', 'api/all'] },
+      { route: 'GET /both', groups: ['g'], scopes: ['api/read'] },
+    ]);
+    expect(isAllowed(rules, claims(undefined, 'openid api/read'), 'GET', '/s')).toBe(true);
+    expect(isAllowed(rules, claims(undefined, 'api/readx'), 'GET', '/s')).toBe(false);
+    expect(isAllowed(rules, claims(['g'], 'openid'), 'GET', '/both')).toBe(false);
+    expect(isAllowed(rules, claims(undefined, 'api/read'), 'GET', '/both')).toBe(false);
+    expect(isAllowed(rules, claims(['g'], 'api/read'), 'GET', '/both')).toBe(true);
     const noScope = { ...claims(['g']), scope: undefined };
-    expect(isRouteAllowed(rules, noScope, 'GET', '/s')).toBe(false);
+    expect(isAllowed(rules, noScope, 'GET', '/s')).toBe(false);
   });
 
   it('the WebSocket $connect rule matches the route key only', () => {
-    const rules = compileRules(parseRules([{ route: '$connect', groups: ['chat'] }]));
-    expect(isRouteAllowed(rules, claims(['chat']), '$connect', '')).toBe(true);
-    expect(isRouteAllowed(rules, claims(), '$connect', '')).toBe(false);
-    expect(isRouteAllowed(rules, claims(['chat']), 'GET', '/$connect')).toBe(false);
+    const rules = parseRules([{ route: '$connect', groups: ['chat'] }]);
+    expect(isAllowed(rules, claims(['chat']), '$connect', '')).toBe(true);
+    expect(isAllowed(rules, claims(), '$connect', '')).toBe(false);
+    expect(isAllowed(rules, claims(['chat']), 'GET', '/$connect')).toBe(false);
   });
 });
 

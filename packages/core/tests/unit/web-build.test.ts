@@ -10,7 +10,7 @@ const pkgRoot = join(import.meta.dirname, '../..');
 async function resolved(conditions: string[], platform: 'neutral' | 'node') {
   const result = await build({
     stdin: {
-      contents: "export * from '@cogauth/core'; export { cogauth } from '@cogauth/core/hono';",
+      contents: "export * from '@cogauth/core'; export { cogauthHono } from '@cogauth/core/hono';",
       resolveDir: pkgRoot,
       loader: 'js',
     },

@@ -1,0 +1,130 @@
+import type { AccessModel } from '../decide/access-model.js';
+import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.js';
+import { RouteAccess } from '../decide/route-access.js';
+import { type CompiledRule, compiledRules, type RouteRule } from '../decide/rules.js';
+import { ConfigError } from '../errors.js';
+import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
+import { isRecord } from '../util/guards.js';
+import { defaultVerifier } from '../verify/verifier.js';
+import { type DecisionLog, formatDecisionLog } from './decision-log.js';
+
+export type HttpApiResponse = 'simple' | 'iam';
+export type HttpApiCache = 'on' | 'off';
+
+/** Extra context entries from the verified claims, merged over the defaults. Throwing fails closed (401). */
+export type ContextHook = (
+  claims: CognitoClaims,
+) => Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
+
+/** What `createAuthorizer` and `createAuthenticator` take (the authenticator ignores the answer options). */
+export interface CogauthOptions {
+  /** A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools). */
+  verifier: CognitoVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
+  /** Rules from code or JSON; validated with `parseRules` (a malformed set throws a ConfigError). */
+  rules: readonly RouteRule[] | string;
+  context?: ContextHook;
+  /** Receives one entry per decision; defaults to one JSON line on stdout. */
+  logger?: (entry: DecisionLog) => void;
+  /**
+   * HTTP API (payload 2.0) answer: `iam` (default: one policy covering every route the caller may use, safe
+   * to cache by token alone, like REST) or `simple` (`{isAuthorized, context}` for this request only).
+   */
+  httpApiResponse?: HttpApiResponse;
+  /**
+   * Whether API Gateway caches the HTTP API authorizer's answers (`on`, default). With `simple` responses
+   * and the cache on, a route key whose decision differs between the requests it covers (`$default`,
+   * `ANY …`, `{proxy+}`, a route some rule only partly overlaps) is answered `isAuthorized: false` with
+   * reason ROUTE_NOT_CACHEABLE. `off` states that the authorizer's result TTL is 0.
+   */
+  httpApiCache?: HttpApiCache;
+  /**
+   * AppSync: the most seconds an answer may be cached (`ttlOverride`, 0 to 3600, default 300); each answer
+   * is cut to the token's remaining lifetime.
+   */
+  appSyncTtlSeconds?: number;
+}
+
+/** AppSync's own limit on an authorizer's result TTL. */
+export const MAX_APPSYNC_TTL_SECONDS = 3600;
+export const DEFAULT_APPSYNC_TTL_SECONDS = 300;
+
+/** The options, validated: what the runner and the answers work with. */
+export interface Setup {
+  readonly verifier: CognitoVerifier;
+  readonly access: AccessModel;
+  /** The route rules behind `access` (the adapters check them for case-blind routers). */
+  readonly rules: readonly CompiledRule[];
+  /** The context hook with its values converted to what API Gateway accepts. */
+  readonly context: ((claims: CognitoClaims) => Promise<AuthorizerContext>) | undefined;
+  readonly log: (entry: DecisionLog) => void;
+  readonly httpApiResponse: HttpApiResponse;
+  readonly httpApiCache: HttpApiCache;
+  readonly appSyncTtlSeconds: number;
+}
+
+/** The default logger: one JSON line per decision on stdout. */
+export function logLine(entry: DecisionLog): void {
+  console.log(formatDecisionLog(entry));
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly [T, T]): T {
+  if (value === undefined) return allowed[0];
+  if (value !== allowed[0] && value !== allowed[1])
+    throw new ConfigError(field, `must be '${allowed[0]}' or '${allowed[1]}'`);
+  return value as T;
+}
+
+function appSyncTtl(value: unknown): number {
+  if (value === undefined) return DEFAULT_APPSYNC_TTL_SECONDS;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_APPSYNC_TTL_SECONDS)
+    throw new ConfigError('appSyncTtlSeconds', `must be an integer from 0 to ${MAX_APPSYNC_TTL_SECONDS}`);
+  return value as number;
+}
+
+/** A verifier as given, or one created from verifier options (errors name `verifier.clientId`, …). */
+function verifierOf(value: unknown): CognitoVerifier {
+  if (isRecord(value) && typeof value.verify === 'function') return value as unknown as CognitoVerifier;
+  if (typeof value !== 'object' || value === null)
+    throw new ConfigError('verifier', 'must be a CognitoVerifier or verifier options');
+  return defaultVerifier(value, {}, ['verifier'], undefined, ['verifier']);
+}
+
+function hookOf(value: unknown, field: string): unknown {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigError(field, 'must be a function');
+  return value;
+}
+
+/** What `setupOf` needs beside the verifier and the rules, already checked. */
+export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncTtlSeconds'>;
+
+/**
+ * A setup from parts already checked (by `readOptions`, or by the environment reader for the bundle, which
+ * needs neither the option checks nor the context hook's conversions).
+ */
+export function setupOf(
+  verifier: CognitoVerifier,
+  rules: readonly CompiledRule[],
+  answers: Answers,
+  log: (entry: DecisionLog) => void = logLine,
+  context?: Setup['context'],
+): Setup {
+  const access = new RouteAccess(rules);
+  return { verifier, access, rules, context, log, ...answers };
+}
+
+/** Validates the options; a ConfigError names the first bad one. Rules are compiled once, here. */
+export function readOptions(options: unknown): Setup {
+  if (!isRecord(options)) throw new ConfigError('options', 'must be an object');
+  const verifier = verifierOf(options.verifier);
+  const hook = hookOf(options.context, 'context') as ContextHook | undefined;
+  const logger = hookOf(options.logger, 'logger') as ((entry: DecisionLog) => void) | undefined;
+  const httpApiResponse = oneOf<HttpApiResponse>(options.httpApiResponse, 'httpApiResponse', [
+    'iam',
+    'simple',
+  ]);
+  const httpApiCache = oneOf<HttpApiCache>(options.httpApiCache, 'httpApiCache', ['on', 'off']);
+  const appSyncTtlSeconds = appSyncTtl(options.appSyncTtlSeconds);
+  const rules = compiledRules(options.rules);
+  const context = hook && (async (claims: CognitoClaims) => toAuthorizerContext(await hook(claims)));
+  return setupOf(verifier, rules, { httpApiResponse, httpApiCache, appSyncTtlSeconds }, logger, context);
+}

@@ -1,0 +1,17 @@
+/**
+ * `@cogauth/core/rules`: the route rules and the decision every cogauth entry point makes from them, for
+ * tools that explain or test a rule set (`cogauth check`) and for engines that match routes as the rules do.
+ */
+export {
+  type DecisionEffect,
+  type DecisionReason,
+  type DecisionRequest,
+  type DecisionStatus,
+  type Unauthorized,
+  type VerifyOutcome,
+  verifyAuthorization,
+} from './decide/decide.js';
+export { HTTP_VERBS, type HttpVerb } from './decide/route.js';
+export { type RoutePattern, routePattern } from './decide/route-pattern.js';
+export { type Decision, decide } from './decide/rule-decision.js';
+export { parseRules, type RouteRule } from './decide/rules.js';
