@@ -1,5 +1,4 @@
-import { verify as cryptoVerify } from 'node:crypto';
-import { type ConfigPath, VerifyError } from '../errors.js';
+import type { ConfigPath } from '../errors.js';
 import type {
   CognitoClaims,
   CognitoVerifier,
@@ -11,13 +10,14 @@ import type {
 import { applyOverrides, type Checks, type ChecksPatch, readOverrides } from './checks.js';
 import { checkClaims } from './claims.js';
 import { asyncCheck, syncCheck } from './custom-check.js';
-import { assertKeyFits, type KeyEntry } from './jwk.js';
+import type { KeyEntry } from './jwk.js';
 import type { JwksSettings, JwksStore } from './jwks.js';
 import { MAX_TOKEN_LENGTH, type ParsedToken, parseToken, verifiedHeader } from './jwt.js';
 import { preloadedKeys } from './pool-options.js';
 import { type Pool, PoolIndex, poolsOf } from './pools.js';
 import type { ResultCache } from './result-cache.js';
 import { readSettings } from './settings.js';
+import { assertSyncSignatures, checkSignature, nodeOnly } from './signature.js';
 
 /**
  * Creates a verifier for one or more Cognito user pools. All configuration is validated here and a
@@ -35,7 +35,7 @@ export function createCognitoVerifier(
  * A verifier from options given elsewhere (the environment, `createAuthorizer`'s `verifier`), checked
  * here: errors name a pool of a list `[...root, i, …]` (`COGAUTH_POOLS[1].issuer`) and a single pool's
  * options `[...single, …]`. `keys`: a single pool's JWKS, already imported.
- * Internal (stripped from the .d.ts): its KeyEntry holds a node:crypto KeyObject, and the public
+ * Internal (stripped from the .d.ts): its KeyEntry holds a platform key (a node:crypto KeyObject), and the public
  * declarations must not need @types/node.
  * @internal
  */
@@ -84,33 +84,15 @@ function hitChecks(
   return checks;
 }
 
-/** Checks the signature with `entry`'s key; SIGNATURE_INVALID when it does not verify. */
-function checkSignature(parsed: ParsedToken, entry: KeyEntry): void {
-  const spec = parsed.header.spec;
-  assertKeyFits(entry, spec);
-  const signature = parsed.signature;
-  let valid = spec.signatureBytes === undefined || signature.length === spec.signatureBytes;
-  if (valid) {
-    try {
-      valid = cryptoVerify(spec.hash, parsed.signingInput, entry.verifyKey, signature);
-    } catch {
-      valid = false;
-    }
-  }
-  if (!valid) throw new VerifyError('SIGNATURE_INVALID', 'token signature is invalid');
-}
-
-/** Signature and standard claims. Caches the result if it also meets the pool's own checks. */
+/** Standard claims of a token whose signature verified. Caches the result if it also meets the pool's own checks. */
 function finish(
   cache: Cache,
   token: string,
   parsed: ParsedToken,
   pool: Pool,
   checks: Checks,
-  entry: KeyEntry,
   nowMs: number,
 ): CognitoClaims {
-  checkSignature(parsed, entry);
   const claims = parsed.payload;
   checkClaims(claims, checks.rules, nowMs / 1000);
   // Results may be shared through the cache, so callers get an immutable object.
@@ -157,11 +139,15 @@ async function verifyAsync(v: Verifying, token: string, overrides?: VerifyOverri
     checkedAt = Date.now();
   }
   const checks = patch === undefined ? pool.checks : applyOverrides(pool.checks, patch);
-  const claims = finish(v.cache, token, parsed, pool, checks, entry, checkedAt);
+  // node:crypto answers at once (no await, so no extra turn); Web Crypto answers with a promise.
+  const signed = checkSignature(parsed, entry);
+  if (signed !== undefined) await signed;
+  const claims = finish(v.cache, token, parsed, pool, checks, checkedAt);
   return checks.customCheck === null ? claims : asyncCheck(checks, parsed.header, claims);
 }
 
 function verifyNow(v: Verifying, token: string, overrides?: VerifyOverrides): CognitoClaims {
+  assertSyncSignatures();
   const patch = overrides === undefined ? undefined : readOverrides(overrides);
   const nowMs = Date.now();
   const hit = cached(v.cache, v.index, token, nowMs);
@@ -176,7 +162,9 @@ function verifyNow(v: Verifying, token: string, overrides?: VerifyOverrides): Co
   const entry = pool.jwks.find(kid);
   if (entry === undefined) throw pool.jwks.missing(kid);
   const checks = patch === undefined ? pool.checks : applyOverrides(pool.checks, patch);
-  return syncCheck(checks, parsed.header, finish(v.cache, token, parsed, pool, checks, entry, nowMs));
+  // Never a promise here (assertSyncSignatures); were it one, refuse rather than skip the signature.
+  if (checkSignature(parsed, entry) !== undefined) throw nodeOnly();
+  return syncCheck(checks, parsed.header, finish(v.cache, token, parsed, pool, checks, nowMs));
 }
 
 function verifierOf(
