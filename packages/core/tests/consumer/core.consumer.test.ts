@@ -139,6 +139,7 @@ describe('loading the installed package', () => {
         'isAwsUserPoolId',
         'isClientId',
         'isLoopbackHost',
+        'isRegion',
         'issuerFromParts',
         'issuerOf',
         'issuersOf',
