@@ -8,8 +8,12 @@ import { authorizerOf } from './authorizer.js';
 import type { EventKindSpec } from './events.js';
 import { type AuthorizerHandler, typedHandler } from './handler-types.js';
 
-/** Every event kind: what `createAuthorizer` and `handlerFromEnv` answer. */
-export const ALL_KINDS: readonly EventKindSpec[] = [...API_GATEWAY_KINDS, APPSYNC_KIND];
+/**
+ * Every event kind: what `createAuthorizer` and `handlerFromEnv` answer. Marked pure: a spread at module
+ * level would keep every kind (and its answers) in a bundle that never creates an authorizer, such as a
+ * Worker that imports only the verifier from the web build.
+ */
+export const ALL_KINDS: readonly EventKindSpec[] = /* @__PURE__ */ API_GATEWAY_KINDS.concat(APPSYNC_KIND);
 
 /**
  * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers,

@@ -70,7 +70,7 @@ export class AlbKeyStore {
   async #download(url: string, kid: string): Promise<KeyEntry> {
     let body: Uint8Array;
     try {
-      body = await fetchCapped(url, this.#settings);
+      body = await fetchCapped(url, this.#settings, 'application/x-pem-file, text/plain, */*');
     } catch (error) {
       const status = error instanceof FetchFailure ? error.status : undefined;
       if (status === 403 || status === 404) {

@@ -6,7 +6,7 @@ import { type AlbHeader, type AlbToken, parseAlbToken } from './alb-token.js';
 import { CLOCK_SKEW_SECONDS } from './claims.js';
 import { MAX_TOKEN_LENGTH } from './jwt.js';
 import type { ResultCache } from './result-cache.js';
-import { checkSignature } from './verifier.js';
+import { checkSignature } from './signature.js';
 
 type Cache = ResultCache<AlbClaims> | null;
 
@@ -97,7 +97,17 @@ async function verifyAlb(v: AlbVerifying, token: string): Promise<AlbClaims> {
   const found = v.keys.key(endpoint, header.kid);
   const entry = found instanceof Promise ? await found : found;
   const signed = { alg: 'ES256', spec: parsed.spec, kid: header.kid } as const;
-  checkSignature({ header: signed, signingInput: parsed.signingInput, signature: parsed.signature }, entry);
+  const checked = checkSignature(
+    {
+      header: signed,
+      payload: parsed.payload,
+      signingInput: parsed.signingInput,
+      signature: parsed.signature,
+    },
+    entry,
+  );
+  // node:crypto answers at once; Web Crypto with a promise.
+  if (checked !== undefined) await checked;
   // The claims are checked against the time after the wait for the key.
   const checkedAt = Date.now();
   if (checkedAt / 1000 >= header.exp + v.config.graceSeconds)

@@ -1,120 +1,15 @@
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { VerifyError } from '../errors.js';
-import { importJwks, type KeyEntry } from './jwk.js';
+import { fetchCapped } from './fetch-capped.js';
+import { FetchFailure } from './fetch-failure.js';
+import { jwksFromBody, type KeyEntry } from './jwk.js';
+
+// fetchCapped is the platform's download: node:http(s) in fetch-capped.ts, `fetch` in fetch-capped.web.ts.
+export { FetchFailure, fetchCapped };
 
 export interface JwksFetchSettings {
   /** For the whole download: connect, headers and body. */
   timeoutMs: number;
   maxBytes: number;
-}
-
-/** Why a capped download failed; `status` is the HTTP status when the server answered outside 2xx. */
-export class FetchFailure extends Error {
-  override name = 'FetchFailure';
-  readonly status: number | undefined;
-  constructor(message: string, status?: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.status = status;
-  }
-}
-
-type RequestFn = (
-  url: URL,
-  options: RequestOptions,
-  onResponse: (res: IncomingMessage) => void,
-) => ClientRequest;
-
-// node:http / node:https rather than the global fetch: fetch loads undici on first use (~46 ms of cold
-// start). They are imported on first use, so a verifier with a preloaded JWKS never loads them.
-let httpsRequest: RequestFn | undefined;
-let httpRequest: RequestFn | undefined;
-
-async function requestFor(url: URL): Promise<RequestFn> {
-  if (url.protocol === 'https:') {
-    httpsRequest ??= (await import('node:https')).request;
-    return httpsRequest;
-  }
-  if (url.protocol === 'http:') {
-    httpRequest ??= (await import('node:http')).request;
-    return httpRequest;
-  }
-  throw new Error(`protocol ${url.protocol} is not supported`);
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as NodeJS.ErrnoException).code;
-  return typeof code === 'string' && !error.message.includes(code)
-    ? `${error.message} (${code})`
-    : error.message;
-}
-
-/** JWKS documents are JSON; an ALB key is a PEM file. */
-const ACCEPT = 'application/json, */*';
-
-/** GETs `url` into a Buffer: 2xx only, redirects refused, size-capped, one deadline for everything. */
-function download(request: RequestFn, url: URL, settings: JwksFetchSettings): Promise<Buffer> {
-  const { maxBytes, timeoutMs } = settings;
-  return new Promise<Buffer>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (error: Error | undefined, body?: Buffer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error === undefined) resolve(body as Buffer);
-      else {
-        req.destroy();
-        reject(error);
-      }
-    };
-    // A fresh connection per download (agent: false): refreshes are an hour apart, and a kept-alive
-    // socket frozen with a Lambda container would fail with ECONNRESET when it thaws.
-    const req = request(url, { method: 'GET', headers: { accept: ACCEPT }, agent: false }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 299) {
-        res.resume();
-        const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-        finish(new FetchFailure(`HTTP ${status}${redirect}`, status));
-        return;
-      }
-      const declared = Number(res.headers['content-length']);
-      if (declared > maxBytes) {
-        finish(new Error(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) finish(new Error(`response exceeds the ${maxBytes}-byte limit`));
-        else chunks.push(chunk);
-      });
-      res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
-      res.on('error', (error) => finish(error));
-      res.on('close', () => {
-        if (!res.complete) finish(new Error('connection closed before the response was complete'));
-      });
-    });
-    timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (error) => finish(error));
-    req.end();
-  });
-}
-
-/**
- * GETs `url` (http: or https:; which URLs are trusted is decided before, where they are configured): 2xx
- * only, redirects refused, at most `maxBytes`, one `timeoutMs` deadline for connect, headers and body.
- * Rejects with a FetchFailure whose message may name the URL but never a response body.
- */
-export async function fetchCapped(url: string, settings: JwksFetchSettings): Promise<Uint8Array> {
-  try {
-    const parsed = new URL(url);
-    return await download(await requestFor(parsed), parsed, settings);
-  } catch (error) {
-    if (error instanceof FetchFailure) throw error;
-    throw new FetchFailure(describe(error), undefined, { cause: error });
-  }
 }
 
 /** GETs and parses a JWKS; every failure becomes JWKS_UNAVAILABLE naming the URI. */
@@ -123,19 +18,10 @@ export async function fetchJwks(uri: string, settings: JwksFetchSettings): Promi
   try {
     body = await fetchCapped(uri, settings);
   } catch (error) {
-    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS fetch from ${uri} failed: ${describe(error)}`, {
+    // fetchCapped rejects only with a FetchFailure, whose message already describes the failure.
+    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS fetch from ${uri} failed: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  let document: unknown;
-  try {
-    document = JSON.parse(new TextDecoder().decode(body));
-  } catch {
-    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS from ${uri} is not valid JSON`);
-  }
-  try {
-    return importJwks(document);
-  } catch (error) {
-    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS from ${uri} ${(error as Error).message}`);
-  }
+  return jwksFromBody(uri, body);
 }

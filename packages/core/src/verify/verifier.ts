@@ -1,5 +1,4 @@
-import { verify as cryptoVerify } from 'node:crypto';
-import { ConfigError, type ConfigPath, VerifyError } from '../errors.js';
+import { ConfigError, type ConfigPath } from '../errors.js';
 import type {
   CognitoClaims,
   CognitoVerifier,
@@ -13,7 +12,7 @@ import { applyOverrides, type Checks, type ChecksPatch, readOverrides } from './
 import { checkClaims } from './claims.js';
 import { asyncCheck, syncCheck } from './custom-check.js';
 import { FetchBudget } from './fetch-budget.js';
-import { assertKeyFits, type KeyEntry } from './jwk.js';
+import type { KeyEntry } from './jwk.js';
 import type { JwksStore } from './jwks.js';
 import { MAX_TOKEN_LENGTH, type ParsedToken, parseToken, verifiedHeader } from './jwt.js';
 import { PoolLru } from './pool-lru.js';
@@ -22,6 +21,7 @@ import { isPoolResolverOptions, type PoolSource, readPoolSource } from './pool-r
 import { type Pool, PoolIndex, type PoolLookup, poolsOf } from './pools.js';
 import type { ResultCache } from './result-cache.js';
 import { DEFAULT_MAX_POOL_FETCHES, DEFAULT_MAX_POOLS, readSettings } from './settings.js';
+import { assertSyncSignatures, checkSignature, nodeOnly } from './signature.js';
 
 /**
  * Creates a verifier for one or more Cognito user pools. All configuration is validated here and a
@@ -41,7 +41,7 @@ export function createCognitoVerifier(
  * `verifier`; pools chosen at run time go through createCognitoVerifier or resolvingVerifier), checked
  * here: errors name a pool of a list `[...root, i, …]` (`COGAUTH_POOLS[1].issuer`) and a single pool's
  * options `[...single, …]`. `keys`: a single pool's JWKS, already imported.
- * Internal (stripped from the .d.ts): its KeyEntry holds a node:crypto KeyObject, and the public
+ * Internal (stripped from the .d.ts): its KeyEntry holds a platform key (a node:crypto KeyObject), and the public
  * declarations must not need @types/node.
  * @internal
  */
@@ -110,41 +110,16 @@ function hitChecks(
   return checks;
 }
 
-/**
- * Checks the signature with `entry`'s key; SIGNATURE_INVALID when it does not verify. Also the ALB
- * verifier's signature step.
- * @internal
- */
-export function checkSignature(
-  parsed: Pick<ParsedToken, 'header' | 'signingInput' | 'signature'>,
-  entry: KeyEntry,
-): void {
-  const spec = parsed.header.spec;
-  assertKeyFits(entry, spec);
-  const signature = parsed.signature;
-  let valid = spec.signatureBytes === undefined || signature.length === spec.signatureBytes;
-  if (valid) {
-    try {
-      valid = cryptoVerify(spec.hash, parsed.signingInput, entry.verifyKey, signature);
-    } catch {
-      valid = false;
-    }
-  }
-  if (!valid) throw new VerifyError('SIGNATURE_INVALID', 'token signature is invalid');
-}
-
-/** Signature and standard claims. Caches the result if it also meets the pool's own checks. */
+/** Standard claims of a token whose signature verified. Caches the result if it also meets the pool's own checks. */
 function finish(
   v: Verifying,
   token: string,
   parsed: ParsedToken,
   pool: Pool,
   checks: Checks,
-  entry: KeyEntry,
   nowMs: number,
 ): CognitoClaims {
   const cache = v.cache;
-  checkSignature(parsed, entry);
   const claims = parsed.payload;
   checkClaims(claims, checks.rules, nowMs / 1000);
   // Results may be shared through the cache, so callers get an immutable object.
@@ -195,11 +170,15 @@ async function verifyAsync(v: Verifying, token: string, overrides?: VerifyOverri
     checkedAt = Date.now();
   }
   const checks = patch === undefined ? pool.checks : applyOverrides(pool.checks, patch);
-  const claims = finish(v, token, parsed, pool, checks, entry, checkedAt);
+  // node:crypto answers at once (no await, so no extra turn); Web Crypto answers with a promise.
+  const signed = checkSignature(parsed, entry);
+  if (signed !== undefined) await signed;
+  const claims = finish(v, token, parsed, pool, checks, checkedAt);
   return checks.customCheck === null ? claims : asyncCheck(checks, parsed.header, claims);
 }
 
 function verifyNow(v: Verifying, token: string, overrides?: VerifyOverrides): CognitoClaims {
+  assertSyncSignatures();
   const patch = overrides === undefined ? undefined : readOverrides(overrides);
   const nowMs = Date.now();
   const hit = cached(v.cache, v.index, token, nowMs);
@@ -214,7 +193,9 @@ function verifyNow(v: Verifying, token: string, overrides?: VerifyOverrides): Co
   const entry = pool.jwks.find(kid);
   if (entry === undefined) throw pool.jwks.missing(kid);
   const checks = patch === undefined ? pool.checks : applyOverrides(pool.checks, patch);
-  return syncCheck(checks, parsed.header, finish(v, token, parsed, pool, checks, entry, nowMs));
+  // Never a promise here (assertSyncSignatures); were it one, refuse rather than skip the signature.
+  if (checkSignature(parsed, entry) !== undefined) throw nodeOnly();
+  return syncCheck(checks, parsed.header, finish(v, token, parsed, pool, checks, nowMs));
 }
 
 function verifierOf(
