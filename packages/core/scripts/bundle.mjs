@@ -30,7 +30,7 @@ for (const name of readdirSync(dist)) {
 
 const ADAPTERS = ['express', 'fastify', 'hono', 'middy'];
 /** Every subpath export beside `.` (and `./lambda-bundle`), each src/<name>.ts. */
-const SUBPATHS = ['lambda', 'cognito', 'rules', 'policy', ...ADAPTERS];
+const SUBPATHS = ['lambda', 'cognito', 'rules', 'policy', ...ADAPTERS, 'alb'];
 
 const common = {
   bundle: true,
@@ -46,7 +46,7 @@ await build({
   format: 'esm',
   entryPoints: {
     index: join(root, 'src/index.ts'),
-    // The framework adapters (`./express` …) among them are never reached from the Lambda bundle below.
+    // The framework adapters (`./express` …) and `./alb` among them are never reached from the Lambda bundle below.
     ...Object.fromEntries(SUBPATHS.map((a) => [a, join(root, `src/${a}.ts`)])),
   },
   outdir: dist,

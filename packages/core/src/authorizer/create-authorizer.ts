@@ -1,5 +1,6 @@
 import type { AuthorizerPolicyResult } from '../answer/policy.js';
 import type { SimpleAuthorizerResult } from '../answer/policy-answer.js';
+import { ConfigError } from '../errors.js';
 import { type CogauthOptions, readOptions } from '../pipeline/options.js';
 import { API_GATEWAY_KINDS } from './api-gateway.js';
 import { APPSYNC_KIND } from './appsync.js';
@@ -38,5 +39,9 @@ export function createAuthorizer(
 ): AuthorizerHandler<AuthorizerPolicyResult>;
 export function createAuthorizer(options: CogauthOptions): AuthorizerHandler;
 export function createAuthorizer(options: CogauthOptions): AuthorizerHandler {
-  return typedHandler(authorizerOf(readOptions(options), ALL_KINDS));
+  const setup = readOptions(options);
+  // API Gateway and AppSync pass the Authorization value; x-amzn-oidc-data comes only from a load balancer.
+  if (setup.tokenSource !== 'authorization')
+    throw new ConfigError('verifier', 'is an ALB verifier: use it with createAuthenticator or an adapter');
+  return typedHandler(authorizerOf(setup, ALL_KINDS));
 }

@@ -98,7 +98,7 @@ describe('the tarball', () => {
     // node10 (`moduleResolution: node`/`node10`) ignores `exports`, so no subpath resolves there; the root
     // does (through `main`/`types`). TypeScript 5 deprecates node10 and TypeScript 7 removes it.
     expect(found).toEqual(
-      ['lambda', 'cognito', 'rules', 'policy', 'express', 'fastify', 'hono', 'middy'].map(
+      ['lambda', 'cognito', 'rules', 'policy', 'express', 'fastify', 'hono', 'middy', 'alb'].map(
         (e) => `NoResolution ./${e} node10`,
       ),
     );
@@ -154,6 +154,7 @@ describe('loading the installed package', () => {
       '/fastify': ['cogauthFastify'],
       '/hono': ['cogauthHono'],
       '/middy': ['cogauthMiddy'],
+      '/alb': ['createAlbVerifier'],
     };
     const probe = `const out = {};
       for (const sub of ${JSON.stringify(Object.keys(subpaths))}) {
@@ -173,6 +174,24 @@ describe('loading the installed package', () => {
       const sorted = [...names].sort();
       expect(out[sub], sub || '.').toEqual({ esm: sorted, cjs: sorted });
     }
+  });
+
+  it('loads `@cogauth/core/alb` as ESM and as CommonJS, throwing the root ConfigError', () => {
+    const probe = `const out = {};
+      for (const [kind, alb, root] of [
+        ['esm', await import('@cogauth/core/alb'), await import('@cogauth/core')],
+        ['cjs', require('@cogauth/core/alb'), require('@cogauth/core')],
+      ]) {
+        try { alb.createAlbVerifier({}); } catch (e) { out[kind] = [typeof alb.createAlbVerifier, e instanceof root.ConfigError, e.field]; }
+      }
+      console.log(JSON.stringify(out));`;
+    const out = runNode([
+      '--no-experimental-require-module',
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/x.js'); ${probe}`,
+    ]);
+    expect(out).toEqual({ esm: ['function', true, 'options'], cjs: ['function', true, 'options'] });
   });
 
   it('requires as CommonJS where require(esm) is unavailable (Node 20.0–20.18), sharing the error classes', () => {
@@ -259,6 +278,7 @@ describe('type-checking a consumer without @types/node', () => {
     "import { cogauthExpress } from '@cogauth/core/express';",
     "import { cogauthFastify } from '@cogauth/core/fastify';",
     "import { cogauthMiddy } from '@cogauth/core/middy';",
+    "import { type AlbClaims, createAlbVerifier } from '@cogauth/core/alb';",
     "const verifier = createCognitoVerifier({ userPoolId: 'us-east-1_AbC123', clientId: 'c', tokenUse: 'id' });",
     "export const authorizer = createAuthorizer({ verifier, rules: [{ route: 'GET /a' }] });",
     'export const fromEnv = handlerFromEnv({});',
@@ -268,6 +288,12 @@ describe('type-checking a consumer without @types/node', () => {
     'export const policy = [AuthPolicy, parseMethodArn] as const;',
     'export const sub = (claims: CognitoClaims): string => claims.sub;',
     "export const payload = decodeJwt('e30.e30.').payload;",
+    "const albArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/0123456789abcdef';",
+    'const alb = createAlbVerifier({ albArn, clientId: null, issuer: null });',
+    "export const behindAlb = cogauthExpress({ verifier: alb, rules: [{ route: 'GET /a' }] });",
+    'export const email = (claims: AlbClaims): unknown => claims.email;',
+    "export const tenants = createCognitoVerifier({ resolvePool: (p) => (p.region === 'eu-west-1' ? { tokenUse: 'id', clientId: null } : undefined) });",
+    "export const allowed = createCognitoVerifier({ allowPools: [{ regions: ['eu-west-1'], tokenUse: 'id', clientId: 'c' }] }, { maxPools: 10 });",
   ];
   const programs = [
     { name: 'no-hono', lib: ['es2022'], source: common },
