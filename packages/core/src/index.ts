@@ -48,6 +48,11 @@ export type {
   Jwk,
   Jwks,
   JwksInput,
+  PoolAllowEntry,
+  PoolIssuer,
+  PoolResolver,
+  PoolResolverOptions,
+  PoolSettings,
   VerifierSettings,
   VerifyOverrides,
 } from './types.js';

@@ -9,9 +9,15 @@ import { RouteNames } from './route-dimension.js';
 
 const MINUTE_MS = 60_000;
 
-/** Writes EMF lines straight to stdout: not through `console`, which Lambda may wrap in its JSON log format. */
+/**
+ * Writes EMF lines straight to stdout: not through `console`, which Lambda may wrap in its JSON log format.
+ * A runtime without `process.stdout` (a Web runtime) gets them through `console.log`.
+ */
 function toStdout(lines: readonly string[]): void {
-  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  if (lines.length === 0) return;
+  const stdout = globalThis.process?.stdout;
+  if (stdout) stdout.write(`${lines.join('\n')}\n`);
+  else for (const line of lines) console.log(line);
 }
 
 /**

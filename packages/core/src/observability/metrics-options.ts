@@ -82,7 +82,7 @@ export function defaultAuthorizer(functionName: string | undefined): string {
 }
 
 function authorizerOf(value: unknown): string {
-  if (value === undefined) return defaultAuthorizer(process.env.AWS_LAMBDA_FUNCTION_NAME);
+  if (value === undefined) return defaultAuthorizer(globalThis.process?.env?.AWS_LAMBDA_FUNCTION_NAME);
   if (typeof value !== 'string' || !AUTHORIZER.test(value))
     throw new ConfigError(
       ['metrics', 'authorizer'],

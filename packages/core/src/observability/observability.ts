@@ -42,7 +42,7 @@ export interface Watchers {
 /** Builds the watchers of `o`; `tracingPath` names the setting in a ConfigError (`COGAUTH_TRACING`). */
 export function watchersOf(
   o: Observability,
-  verifier: CognitoVerifier,
+  verifier: Pick<CognitoVerifier, 'verify'>,
   rules: readonly CompiledRule[],
   log: (entry: DecisionLog) => void,
   tracingPath = 'tracing',

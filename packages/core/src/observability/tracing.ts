@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { ConfigError, type ConfigPath } from '../errors.js';
 import type { DecisionLog } from '../pipeline/decision-log.js';
+import { loadOtelApi } from './load-otel.js';
 
 /** `off` (default: nothing loaded) or `otel`: spans through `@opentelemetry/api`'s global tracer provider. */
 export type TracingMode = 'off' | 'otel';
@@ -97,16 +97,12 @@ export class Tracing {
   }
 }
 
-// The package is found from cogauth's own place, and through NODE_PATH (a Lambda layer's
-// /opt/nodejs/node_modules), which `require` honours and an ESM import does not.
-const here = typeof __filename === 'string' ? __filename : import.meta.url;
-
 /** Tracing for `mode`: undefined when off; a ConfigError at `path` when @opentelemetry/api is missing. */
 export function loadTracing(mode: TracingMode, path: string | ConfigPath): Tracing | undefined {
   if (mode === 'off') return undefined;
   let api: OtelApi;
   try {
-    api = createRequire(here)('@opentelemetry/api') as OtelApi;
+    api = loadOtelApi() as OtelApi;
   } catch {
     throw new ConfigError(
       path,

@@ -13,12 +13,14 @@ import {
   watchersOf,
 } from '../observability/observability.js';
 import type { TracingMode } from '../observability/tracing.js';
-import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
+import type { AlbVerifier, CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import { defaultVerifier } from '../verify/verifier.js';
 import { type DecisionLog, formatDecisionLog } from './decision-log.js';
+import { isAlbVerifier } from './token-source.js';
 
 export type HttpApiResponse = 'simple' | 'iam';
+export type TokenSource = 'authorization' | 'x-amzn-oidc-data';
 export type HttpApiCache = 'on' | 'off';
 
 /** Extra context entries from the verified claims, merged over the defaults. Throwing fails closed (401). */
@@ -28,8 +30,13 @@ export type ContextHook = (
 
 /** What `createAuthorizer` and `createAuthenticator` take (the authenticator ignores the answer options). */
 export interface CogauthOptions {
-  /** A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools). */
-  verifier: CognitoVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
+  /**
+   * A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools; pools
+   * chosen at run time: pass `createCognitoVerifier({ allowPools })`). `createAuthenticator` and the adapters
+   * also take an ALB verifier (`createAlbVerifier`): they then read `x-amzn-oidc-data` instead of
+   * `Authorization`, and the claims are the ALB's user claims (`AlbClaims`, no `token_use`).
+   */
+  verifier: CognitoVerifier | AlbVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
   /** Rules from code or JSON; validated with `parseRules` (a malformed set throws a ConfigError). */
   rules: readonly RouteRule[] | string;
   context?: ContextHook;
@@ -68,7 +75,10 @@ export const DEFAULT_APPSYNC_TTL_SECONDS = 300;
 
 /** The options, validated: what the runner and the answers work with. */
 export interface Setup {
-  readonly verifier: CognitoVerifier;
+  /** An ALB verifier's claims are ALB user claims, read by the rules and the context as claims. */
+  readonly verifier: Pick<CognitoVerifier, 'verify'>;
+  /** Where the token is: `Authorization: Bearer`, or the raw `x-amzn-oidc-data` for an ALB verifier. */
+  readonly tokenSource: TokenSource;
   readonly access: AccessModel;
   /** The route rules behind `access` (the adapters check them for case-blind routers). */
   readonly rules: readonly CompiledRule[];
@@ -103,7 +113,7 @@ function appSyncTtl(value: unknown): number {
 }
 
 /** A verifier as given, or one created from verifier options (errors name `verifier.clientId`, …). */
-function verifierOf(value: unknown): CognitoVerifier {
+function verifierOf(value: unknown): Pick<CognitoVerifier, 'verify'> {
   if (isRecord(value) && typeof value.verify === 'function') return value as unknown as CognitoVerifier;
   if (typeof value !== 'object' || value === null)
     throw new ConfigError('verifier', 'must be a CognitoVerifier or verifier options');
@@ -123,7 +133,7 @@ export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncT
  * needs neither the option checks nor the context hook's conversions).
  */
 export function setupOf(
-  verifier: CognitoVerifier,
+  verifier: Pick<CognitoVerifier, 'verify'>,
   rules: readonly CompiledRule[],
   answers: Answers,
   observability: Observability = DEFAULT_OBSERVABILITY,
@@ -132,8 +142,9 @@ export function setupOf(
   tracingPath?: string,
 ): Setup {
   const access = new RouteAccess(rules);
+  const tokenSource: TokenSource = isAlbVerifier(verifier) ? 'x-amzn-oidc-data' : 'authorization';
   const watchers = watchersOf(observability, verifier, rules, log, tracingPath);
-  return { verifier, access, rules, context, ...watchers, ...answers };
+  return { verifier, tokenSource, access, rules, context, ...watchers, ...answers };
 }
 
 /** Validates the options; a ConfigError names the first bad one. Rules are compiled once, here. */

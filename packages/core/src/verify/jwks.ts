@@ -1,5 +1,6 @@
 import { VerifyError } from '../errors.js';
 import type { VerifierEvents } from './events.js';
+import type { FetchBudget } from './fetch-budget.js';
 import { type KeyEntry, sameKey } from './jwk.js';
 import { fetchJwks, type JwksFetchSettings } from './jwks-fetch.js';
 
@@ -10,6 +11,8 @@ export interface JwksSettings extends JwksFetchSettings {
   maxAgeMs: number;
   /** The preloaded keys are the only truth: nothing is ever fetched. */
   offline: boolean;
+  /** Shared by the pools of a verifier with a pool resolver: every download takes from it. */
+  budget?: FetchBudget;
   /** Told how each download went (the verifier's metrics listeners). */
   events?: VerifierEvents;
 }
@@ -130,7 +133,7 @@ export class JwksStore {
     const started = performance.now();
     const reported = (failed: boolean) =>
       this.settings.events?.jwksFetched(performance.now() - started, failed);
-    const attempt = fetchJwks(this.uri, this.settings).then(
+    const attempt = this.download().then(
       (fetched) => {
         reported(false);
         if (!current()) return;
@@ -154,6 +157,14 @@ export class JwksStore {
     });
     this.inflight = inflight;
     return inflight;
+  }
+
+  /** The download, unless the verifier's download budget is used up. */
+  private download(): Promise<Map<string, KeyEntry>> {
+    const budget = this.settings.budget;
+    if (budget === undefined || budget.take(Date.now())) return fetchJwks(this.uri, this.settings);
+    const message = `JWKS fetch from ${this.uri} not made: the verifier's ${budget.limit} downloads per ${budget.windowMs / 1000} s are used up`;
+    return Promise.reject(new VerifyError('JWKS_UNAVAILABLE', message));
   }
 
   /** Whether a fetch may start at `now` (one in flight can always be joined). */
