@@ -8,6 +8,14 @@ import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
+  observabilityOf,
+  readObservabilityVariables,
+  writeObservability,
+} from '../observability/environment-part.js';
+import type { LogLevel } from '../observability/log-policy.js';
+import type { MetricsOptions } from '../observability/metrics-options.js';
+import type { TracingMode } from '../observability/tracing.js';
+import {
   type Answers,
   type CogauthOptions,
   DEFAULT_APPSYNC_TTL_SECONDS,
@@ -262,7 +270,14 @@ function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]
  */
 export function readEnvironment(env: Env = process.env): CogauthOptions {
   const { verifier, rules, answers } = readParts(env);
-  return { verifier, rules: writtenRules(rules), ...answers };
+  const { metrics, ...logAndTracing } = readObservabilityVariables(env);
+  return {
+    verifier,
+    rules: writtenRules(rules),
+    ...answers,
+    ...logAndTracing,
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }
 
 /**
@@ -271,10 +286,13 @@ export function readEnvironment(env: Env = process.env): CogauthOptions {
  */
 export function environmentSetup(env: Env = process.env): Setup {
   const { verifier, rules, answers } = readParts(env);
-  return setupOf(verifier, rules, answers);
+  return setupOf(verifier, rules, answers, observabilityOf(env), undefined, undefined, 'COGAUTH_TRACING');
 }
 
-/** What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables. */
+/**
+ * What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables,
+ * with `metrics` (COGAUTH_METRICS=emf, …), `logLevel`, `logAllowedSampleRate` and `tracing`.
+ */
 export interface EnvironmentSettings {
   /**
    * One pool's verifier options (written as COGAUTH_USER_POOL_ID and the variables beside it when they say
@@ -301,6 +319,11 @@ export interface EnvironmentSettings {
   readonly httpApiResponse?: HttpApiResponse;
   readonly httpApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
+  /** Metrics on (COGAUTH_METRICS=emf), with COGAUTH_METRICS_NAMESPACE (always written), … */
+  readonly metrics?: Pick<MetricsOptions, 'namespace' | 'routeDimension' | 'flushSeconds'>;
+  readonly logLevel?: LogLevel;
+  readonly logAllowedSampleRate?: number;
+  readonly tracing?: TracingMode;
 }
 
 // The options COGAUTH_USER_POOL_ID and its neighbours can carry; a pool with any other needs COGAUTH_POOLS.
@@ -394,5 +417,5 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
-  return env;
+  return { ...env, ...writeObservability(settings) };
 }
