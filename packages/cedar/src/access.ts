@@ -28,6 +28,8 @@ const WILDCARD = /[*?]/;
  */
 export class CedarAccess implements AccessModel<CedarGrant> {
   readonly readsRequest: boolean;
+  /** The actions' routes (`GET /users/{id}`): the values of core's metrics `Route` dimension. */
+  readonly routes: readonly string[];
   readonly #rt: Runtime;
   readonly #grants: Grants;
   readonly #routes: RouteGrants;
@@ -43,6 +45,7 @@ export class CedarAccess implements AccessModel<CedarGrant> {
     this.#actions = rt.model.actions;
     this.#caseBlind = caseBlind;
     this.readsRequest = this.#actions.some((a) => a.perRequest);
+    this.routes = this.#actions.map((a) => a.route);
   }
 
   callerOf(claims: CognitoClaims): Caller<CedarGrant> | NoCaller {

@@ -42,6 +42,7 @@ export function environmentOf(
     httpApiResponse: settings.httpApiResponse,
     httpApiCache: cacheOff ? 'off' : settings.httpApiCache,
     ...(cacheOff ? { restApiCache: 'off' as const } : {}),
+    ...settings.observability,
   });
   if (cedar !== undefined) Object.assign(env, cedar.environment(packaged));
   // The references, which writeEnvironment saw as stand-ins, go in as themselves (or as `reference` says).

@@ -1,4 +1,5 @@
 import type { AccessModel } from '../decide/access-model.js';
+import { ConfigError } from '../errors.js';
 import { readOptions } from '../pipeline/options.js';
 import { authorizerOf } from './authorizer.js';
 import { ALL_KINDS } from './create-authorizer.js';
@@ -13,5 +14,13 @@ import { type AuthorizerHandler, typedHandler } from './handler-types.js';
  * access model decides instead of COGAUTH_RULES (which must then be unset).
  */
 export function handlerFromEnv(env: LambdaEnv = process.env, access?: AccessModel): AuthorizerHandler {
-  return typedHandler(authorizerOf(readOptions(readEnvironment(env, access)), ALL_KINDS));
+  const options = readEnvironment(env, access);
+  try {
+    return typedHandler(authorizerOf(readOptions(options), ALL_KINDS));
+  } catch (err) {
+    // The one check left for the handler, which the reader cannot make without loading the package.
+    if (err instanceof ConfigError && err.field === 'tracing')
+      throw new ConfigError(['COGAUTH_TRACING', ...err.path.slice(1)], err.detail);
+    throw err;
+  }
 }

@@ -68,6 +68,12 @@ export interface AccessModel<Grant extends object = object> {
    */
   readonly readsRequest: boolean;
   /**
+   * The routes the model decides by, in the rule grammar (`GET /users/{id}`): the values of the metrics'
+   * `Route` dimension (`metrics.routeDimension`), for the route API Gateway selects. Without it every
+   * decision counts under `(none)`.
+   */
+  readonly routes?: readonly string[];
+  /**
    * The model for framework routers (`createAuthenticator`), which may match paths ignoring letter case:
    * checked or adjusted for that; throws a ConfigError when it cannot be made safe. Required by
    * `createAuthenticator` (route rules are checked there instead, so that the Lambda bundle stays small).
