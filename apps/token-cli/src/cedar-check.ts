@@ -8,6 +8,7 @@ import {
   type PolicyDocument,
 } from '@cogauth/core';
 import { parseMethodArn } from '@cogauth/core/policy';
+import { cedarPackage } from './cedar-package.js';
 import { UsageError } from './errors.js';
 
 /** Cedar's answer for the action of the route: the policies that decided it, and those that erred. */
@@ -65,7 +66,7 @@ export async function runCedarCheck(input: {
   route: string;
   methodArn: string;
 }): Promise<CedarCheckOutcome> {
-  const { loadCedar } = await import('@cogauth/cedar');
+  const { loadCedar } = await cedarPackage('check --policies');
   const engine = loadCedar(input.policies);
   const logs: DecisionLog[] = [];
   const handler = createAuthorizer({ verifier: input.verifier, rules: engine, logger: (e) => logs.push(e) });

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cedarPackage } from '../cedar-package.js';
 import { COMMON_HELP, type Command } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { printJson } from '../output.js';
@@ -51,7 +52,7 @@ Example:
       );
     }
     // Loaded here only: the other commands never pay for the Cedar engine.
-    const { rulesToCedar } = await import('@cogauth/cedar');
+    const { rulesToCedar } = await cedarPackage('rules-to-cedar');
     const translated = rulesToCedar(rules, { userPoolId, namespace });
     if (values.json) {
       printJson(io, translated);
