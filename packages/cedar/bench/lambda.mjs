@@ -1,11 +1,13 @@
 // `pnpm --filter @cogauth/cedar bench` (part of `pnpm bench`): the deployable bundles, Cedar's next to core's
 // rules bundle, as Lambda runs them. Cold start: a fresh node process imports the bundle (the handler module's
 // init: environment, policies, engine) and answers its first event (a verified token; the WebAssembly engine
-// tiers up while it runs), CPU (all threads, process.cpuUsage) and wall time, medians. Then µs per event in
-// one process (distinct tokens, and one token repeated), and the zip each deploy package ships. Variants of
-// the Cedar bundle's engine start: as shipped (WebAssembly.compile during init), compiled synchronously, and
-// with V8's Liftoff only (v8.setFlagsFromString before compiling: Node refuses V8's wasm flags in
-// NODE_OPTIONS, and Lambda gives no other way to pass them). Run after `pnpm build`.
+// tiers up while it runs): CPU (all threads, process.cpuUsage, counted from before the import) and wall time,
+// medians of interleaved runs. Then µs per event in one process (distinct tokens, and one token repeated),
+// and the zip each deploy package ships. Variants of the Cedar bundle's engine start: as shipped
+// (WebAssembly.compile during init), compiled synchronously, and with V8's Liftoff compiler only — given on
+// node's command line, as a Lambda exec wrapper script (AWS_LAMBDA_EXEC_WRAPPER) would start it (Node refuses
+// the flag in NODE_OPTIONS), or set by the bundle itself with v8.setFlagsFromString before compiling (which
+// Node documents as unsafe after start-up). Run after `pnpm build`.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import {
@@ -15,6 +17,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -57,6 +60,13 @@ function token(i) {
   })}`;
   return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
 }
+const ONE = token(0);
+const SIGNED = [];
+/** The i-th distinct token, signed once per run. */
+const signed = (i) => {
+  while (SIGNED.length <= i) SIGNED.push(token(SIGNED.length + 1));
+  return SIGNED[i];
+};
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/';
 const ROUTES = ['GET/messages', 'POST/messages', 'DELETE/messages/42', 'GET/me'];
 const eventOf = (t, i) => ({
@@ -66,6 +76,7 @@ const eventOf = (t, i) => ({
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'cogauth-cedar-lambda-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const baseEnv = {
   PATH: process.env.PATH,
   COGAUTH_USER_POOL_ID: POOL,
@@ -116,23 +127,34 @@ export const handler = handlerFromEnv(process.env, readCedarEnvironment(process.
 }
 
 const cedarEnv = { COGAUTH_CEDAR_POLICIES_FILE: 'policies.cedar', COGAUTH_CEDAR_SCHEMA_FILE: 'schema.json' };
+const shipped = taskRoot(
+  'cedar',
+  readdirSync(CEDAR_BUNDLE).map((f) => [f, join(CEDAR_BUNDLE, f)]),
+);
 const BUNDLES = {
   rules: {
+    label: 'core rules (`@cogauth/core/lambda-bundle`)',
     root: taskRoot('rules', [['index.mjs', CORE_BUNDLE]]),
     env: { COGAUTH_RULES: JSON.stringify(RULES) },
   },
   cedar: {
-    root: taskRoot(
-      'cedar',
-      readdirSync(CEDAR_BUNDLE).map((f) => [f, join(CEDAR_BUNDLE, f)]),
-    ),
+    label: 'Cedar, as shipped (`WebAssembly.compile` in init)',
+    root: shipped,
     env: cedarEnv,
   },
   cedarSync: {
+    label: 'Cedar, compiled synchronously (`new WebAssembly.Module`)',
     root: await variant('sync', '', 'startCedar(bytes);'),
     env: cedarEnv,
   },
   cedarLiftoff: {
+    label: 'Cedar, as shipped, `node --liftoff-only` (exec wrapper)',
+    root: shipped,
+    env: cedarEnv,
+    node: ['--liftoff-only'],
+  },
+  cedarLiftoffCode: {
+    label: 'Cedar, `v8.setFlagsFromString(--liftoff-only)` in init',
     root: await variant(
       'liftoff',
       "import { setFlagsFromString } from 'node:v8'; setFlagsFromString('--liftoff-only');",
@@ -142,25 +164,30 @@ const BUNDLES = {
   },
 };
 
-/** One fresh process: init (import) and the first event, then `n` events; CPU and wall times. */
+/**
+ * One fresh process: init (import) and the first event, then `n` events to warm up (V8 compiles the hot code,
+ * and tiers the WebAssembly up, meanwhile) and `n` more timed; CPU and wall times.
+ */
 function probe(name, n, repeat) {
-  const { root, env } = BUNDLES[name];
-  const tokens = Array.from({ length: n + 1 }, (_, i) => token(repeat ? 0 : i + 1));
-  writeFileSync(join(root, 'events.json'), JSON.stringify(tokens.map(eventOf)));
+  const { root, env, node = [] } = BUNDLES[name];
+  const events = Array.from({ length: 2 * n + 1 }, (_, i) => eventOf(repeat ? ONE : signed(i), i));
+  writeFileSync(join(root, 'events.json'), JSON.stringify(events));
   const script = `
     const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-    const t0 = performance.now();
+    const t0 = performance.now(); const c0 = cpu();
     const { handler } = await import('./index.mjs');
-    const init = { wall: performance.now() - t0, cpu: cpu() };
+    const init = { wall: performance.now() - t0, cpu: cpu() - c0 };
     const events = JSON.parse((await import('node:fs')).readFileSync('./events.json', 'utf8'));
     const t1 = performance.now(); const c1 = cpu();
     const first = await handler(events[0]);
     const firstEvent = { wall: performance.now() - t1, cpu: cpu() - c1 };
+    const half = (events.length - 1) / 2;
+    for (let i = 1; i <= half; i++) await handler(events[i]);
     const t2 = performance.now();
-    for (let i = 1; i < events.length; i++) await handler(events[i]);
-    const perEvent = events.length > 1 ? ((performance.now() - t2) * 1000) / (events.length - 1) : 0;
+    for (let i = half + 1; i < events.length; i++) await handler(events[i]);
+    const perEvent = half > 0 ? ((performance.now() - t2) * 1000) / half : 0;
     console.log(JSON.stringify({ init, firstEvent, perEvent, effect: first.policyDocument.Statement[0].Effect }));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+  const out = execFileSync(process.execPath, [...node, '--input-type=module', '-e', script], {
     cwd: root,
     env: { ...baseEnv, ...env, LAMBDA_TASK_ROOT: root },
     encoding: 'utf8',
@@ -168,36 +195,22 @@ function probe(name, n, repeat) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-function bareCpu() {
-  const out = execFileSync(
-    process.execPath,
-    ['-e', 'const u = process.cpuUsage(); console.log((u.user + u.system) / 1000)'],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return Number(out.trim());
-}
-
 function coldStarts() {
   const names = Object.keys(BUNDLES);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
-  const bare = [];
   for (let r = 0; r < COLD_ROUNDS; r++) {
-    bare.push(bareCpu());
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + r) % names.length];
       samples[name].push(probe(name, 0, true));
     }
   }
-  const b = median(bare);
   return Object.fromEntries(
     names.map((n) => {
       const s = samples[n];
       return [
         n,
         {
-          initCpu: median(s.map((x) => x.init.cpu)) - b,
+          initCpu: median(s.map((x) => x.init.cpu)),
           initWall: median(s.map((x) => x.init.wall)),
           firstCpu: median(s.map((x) => x.firstEvent.cpu)),
           firstWall: median(s.map((x) => x.firstEvent.wall)),
@@ -222,13 +235,23 @@ function steady() {
   return out;
 }
 
-/** The deflated size of the files a deploy package zips (the zip adds ~100 bytes of headers per file). */
+/**
+ * The size of a zip of `files` as the Serverless plugin writes it (zip.ts: deflate level 9, a 30-byte local
+ * header and a 46-byte central record per file, each with the name, and the 22-byte end record).
+ */
 function zipped(files) {
-  return files.reduce((n, f) => n + deflateRawSync(readFileSync(f), { level: 9 }).length + 100, 22);
+  return files.reduce((n, f) => {
+    const name = Buffer.byteLength(f.split('/').pop());
+    return n + 30 + 46 + 2 * name + deflateRawSync(readFileSync(f), { level: 9 }).length;
+  }, 22);
 }
 
-try {
+{
   const cold = coldStarts();
+  // Every bundle must give the rules' answer to the first event, or the figures measure a failure.
+  for (const [name, { effect }] of Object.entries(cold))
+    if (effect !== cold.rules.effect)
+      throw new Error(`${name} answered ${effect}, the rules ${cold.rules.effect}`);
   const run = steady();
   const rulesZip = zipped([CORE_BUNDLE]);
   const cedarZip = zipped([
@@ -239,27 +262,19 @@ try {
   console.log(`\nLambda bundles (node ${process.version}; ${COLD_ROUNDS} cold starts, medians)`);
   console.log('sample rules as COGAUTH_RULES vs their rulesToCedar translation as policy files\n');
   console.log(
-    "| bundle | init CPU (vs node -e '') | init wall | first event CPU / wall | µs/event, distinct tokens | µs/event, one token |",
+    '| bundle | init CPU / wall | first event CPU / wall | µs/event, distinct tokens | µs/event, one token |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  const row = (label, name) => {
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, { label }] of Object.entries(BUNDLES)) {
     const c = cold[name];
     const s = run[name];
     console.log(
-      `| ${label} | +${fmt(c.initCpu)} ms | ${fmt(c.initWall)} ms | ${fmt(c.firstCpu)} / ${fmt(c.firstWall)} ms | ${s ? fmt(s.distinct) : '–'} | ${s ? fmt(s.repeated) : '–'} |`,
+      `| ${label} | ${fmt(c.initCpu)} / ${fmt(c.initWall)} ms | ${fmt(c.firstCpu)} / ${fmt(c.firstWall)} ms | ${s ? fmt(s.distinct) : '–'} | ${s ? fmt(s.repeated) : '–'} |`,
     );
-  };
-  row('core rules (`@cogauth/core/lambda-bundle`)', 'rules');
-  row('Cedar, as shipped (`WebAssembly.compile` in init)', 'cedar');
-  row('Cedar, compiled synchronously', 'cedarSync');
-  row('Cedar, `--liftoff-only` (v8.setFlagsFromString)', 'cedarLiftoff');
+  }
   const kib = (b) => `${fmt(b / 1024)} KiB`;
-  console.log(`\nzip: rules ${kib(rulesZip)}; Cedar ${kib(cedarZip)} (bundle, .wasm, policies, schema)`);
-  console.log(
-    `first answers: ${Object.entries(cold)
-      .map(([k, v]) => `${k} ${v.effect}`)
-      .join(', ')}`,
-  );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  const sizes = readdirSync(CEDAR_BUNDLE).map((f) => `${f} ${kib(statSync(join(CEDAR_BUNDLE, f)).size)}`);
+  console.log(`\nfiles: rules index.mjs ${kib(statSync(CORE_BUNDLE).size)}; Cedar ${sizes.join(' + ')}`);
+  console.log(`zip: rules ${kib(rulesZip)}; Cedar ${kib(cedarZip)} (bundle, .wasm, policies, schema)`);
+  console.log(`every bundle's first answer: ${cold.rules.effect}, as the rules'`);
 }
