@@ -229,7 +229,7 @@ export interface EnvironmentSettings {
   readonly httpApiResponse?: HttpApiResponse;
   readonly httpApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
-  readonly answerMode?: AnswerMode;
+  readonly answerMode?: 'all-routes' | 'per-request';
 }
 
 // The options COGAUTH_USER_POOL_ID and its neighbours can carry; a pool with any other needs COGAUTH_POOLS.

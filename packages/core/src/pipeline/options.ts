@@ -9,7 +9,6 @@ import { isRecord } from '../util/guards.js';
 import { defaultVerifier } from '../verify/verifier.js';
 import { type DecisionLog, formatDecisionLog } from './decision-log.js';
 
-export type { AnswerMode } from '../answer/size-check.js';
 export type HttpApiResponse = 'simple' | 'iam';
 export type HttpApiCache = 'on' | 'off';
 
@@ -51,7 +50,7 @@ export interface CogauthOptions {
    * HTTP APIs the cache off or keyed by `$context.routeKey`: see "Answer size" in the README). A rule set
    * whose answer could be too large for the mode is refused with a ConfigError naming `rules`.
    */
-  answerMode?: AnswerMode;
+  answerMode?: 'all-routes' | 'per-request';
 }
 
 /** AppSync's own limit on an authorizer's result TTL. */
