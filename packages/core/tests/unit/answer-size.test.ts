@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { answerBytes, answerWithin, documentBytes, listSize } from '../../src/answer/answer-size.js';
 import { MAX_ANSWER_BYTES, MAX_ARN_PREFIX_CHARS, MAX_RESOURCE_CHARS } from '../../src/answer/limits.js';
+import { policyAnswer, Targets } from '../../src/answer/policy-answer.js';
 import {
   type AuthorizerPolicyResult,
   type CogauthOptions,
@@ -211,6 +212,23 @@ describe('the 512-character Resource', () => {
       for (const r of s.Resource) expect(r.length).toBeLessThanOrEqual(MAX_RESOURCE_CHARS);
     expect(evaluatePolicy(answer, arn)).toBe('Deny');
     expect(evaluatePolicy(answer, `${PREFIX}GET/messages`)).toBe('Allow');
+  });
+
+  it('a refused request that cannot be denied alone, but that the lists would admit, is denied the stage', () => {
+    // An access model whose decision is stricter than its policy (none of core's): the explicit Deny for
+    // the request cannot be written (its ARN holds `*`, or is too long), so nothing of the policy is sent.
+    for (const route of ['GET/files/*', `GET/files/${'c'.repeat(600)}`]) {
+      const target = new Targets().of(`${PREFIX}${route}`);
+      const answer = policyAnswer(target, { allow: ['GET/files/*'], deny: [] }, false, 'sub', {});
+      expect(answer?.policyDocument.Statement).toEqual([
+        { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}*`] },
+      ]);
+      // Allowed, the same lists are answered as they are.
+      const allowed = policyAnswer(target, { allow: ['GET/files/*'], deny: [] }, true, 'sub', {});
+      expect(allowed?.policyDocument.Statement).toEqual([
+        { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${PREFIX}GET/files/*`] },
+      ]);
+    }
   });
 });
 
