@@ -32,6 +32,7 @@ export const cogauthSchema = {
         restAuthorizerType: { enum: ['token', 'request'] },
         httpApiResponse: { enum: ['iam', 'simple', ''] },
         httpApiCache: { enum: ['on', 'off', ''] },
+        answerMode: { enum: ['all-routes', 'per-request', ''] },
       },
       additionalProperties: false,
     },

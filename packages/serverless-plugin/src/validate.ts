@@ -31,6 +31,7 @@ const SETTING_OF: Readonly<Record<string, string>> = {
   COGAUTH_RULES_FILE: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_ANSWER_MODE: 'answerMode',
 };
 
 /** The setting the user wrote, then core's path inside the variable (`['custom', 'cogauth', 'rules', 2]`). */
