@@ -14,7 +14,7 @@ import { CogauthHttpAuthorizer } from './http-api.js';
 import { AcknowledgeCogauthMethods, NAG_REASONS } from './nag.js';
 import { addFunctionWithOwnLogs } from './own-logs-function.js';
 import type { CogauthAuthorizerProps } from './props.js';
-import { type AuthorizerSettings, settingsOf } from './settings.js';
+import { type AuthorizerSettings, restTtlSeconds, settingsOf } from './settings.js';
 
 export interface RestApiAuthorizerOptions {
   /**
@@ -64,7 +64,10 @@ export class CogauthAuthorizer extends Construct {
   /** May only write the function's own log group. */
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  /** The REST result cache TTL; HTTP APIs use it too unless `httpApiCache` is `'off'` (then 0). */
+  /**
+   * The REST result cache TTL (0 with `answerMode: 'per-request'`); HTTP APIs use `resultsCacheTtl` unless
+   * `httpApiCache` is `'off'` (then 0).
+   */
   readonly resultsCacheTtl: Duration;
   private readonly settings: AuthorizerSettings;
   private readonly restAuthorizers = new Map<string, apigw.IAuthorizer & { authorizerId: string }>();
@@ -78,7 +81,7 @@ export class CogauthAuthorizer extends Construct {
     checkSize(settings);
     checkWithCore(settings);
     this.settings = settings;
-    this.resultsCacheTtl = Duration.seconds(settings.ttlSeconds);
+    this.resultsCacheTtl = Duration.seconds(restTtlSeconds(settings));
 
     const own = addFunctionWithOwnLogs(this, {
       code: lambda.Code.fromAsset(bundleDir()),

@@ -13,6 +13,7 @@ const PROP_OF: Readonly<Record<string, string>> = {
   COGAUTH_RULES: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_ANSWER_MODE: 'answerMode',
   COGAUTH_JWKS: 'jwks',
 };
 
