@@ -44,6 +44,11 @@ export type {
   Jwk,
   Jwks,
   JwksInput,
+  PoolAllowEntry,
+  PoolIssuer,
+  PoolResolver,
+  PoolResolverOptions,
+  PoolSettings,
   VerifierSettings,
   VerifyOverrides,
 } from './types.js';

@@ -4,12 +4,14 @@ import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.j
 import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compiledRules, type RouteRule } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
-import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
+import type { AlbVerifier, CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import { defaultVerifier } from '../verify/verifier.js';
 import { type DecisionLog, formatDecisionLog } from './decision-log.js';
+import { isAlbVerifier } from './token-source.js';
 
 export type HttpApiResponse = 'simple' | 'iam';
+export type TokenSource = 'authorization' | 'x-amzn-oidc-data';
 export type HttpApiCache = 'on' | 'off';
 
 /** Extra context entries from the verified claims, merged over the defaults. Throwing fails closed (401). */
@@ -19,8 +21,13 @@ export type ContextHook = (
 
 /** What `createAuthorizer` and `createAuthenticator` take (the authenticator ignores the answer options). */
 export interface CogauthOptions {
-  /** A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools). */
-  verifier: CognitoVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
+  /**
+   * A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools; pools
+   * chosen at run time: pass `createCognitoVerifier({ allowPools })`). `createAuthenticator` and the adapters
+   * also take an ALB verifier (`createAlbVerifier`): they then read `x-amzn-oidc-data` instead of
+   * `Authorization`, and the claims are the ALB's user claims (`AlbClaims`, no `token_use`).
+   */
+  verifier: CognitoVerifier | AlbVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
   /** Rules from code or JSON; validated with `parseRules` (a malformed set throws a ConfigError). */
   rules: readonly RouteRule[] | string;
   context?: ContextHook;
@@ -59,7 +66,10 @@ export const DEFAULT_APPSYNC_TTL_SECONDS = 300;
 
 /** The options, validated: what the runner and the answers work with. */
 export interface Setup {
-  readonly verifier: CognitoVerifier;
+  /** An ALB verifier's claims are ALB user claims, read by the rules and the context as claims. */
+  readonly verifier: Pick<CognitoVerifier, 'verify'>;
+  /** Where the token is: `Authorization: Bearer`, or the raw `x-amzn-oidc-data` for an ALB verifier. */
+  readonly tokenSource: TokenSource;
   readonly access: AccessModel;
   /** The route rules behind `access` (the adapters check them for case-blind routers). */
   readonly rules: readonly CompiledRule[];
@@ -92,7 +102,7 @@ function appSyncTtl(value: unknown): number {
 }
 
 /** A verifier as given, or one created from verifier options (errors name `verifier.clientId`, …). */
-function verifierOf(value: unknown): CognitoVerifier {
+function verifierOf(value: unknown): Pick<CognitoVerifier, 'verify'> {
   if (isRecord(value) && typeof value.verify === 'function') return value as unknown as CognitoVerifier;
   if (typeof value !== 'object' || value === null)
     throw new ConfigError('verifier', 'must be a CognitoVerifier or verifier options');
@@ -112,14 +122,15 @@ export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncT
  * needs neither the option checks nor the context hook's conversions).
  */
 export function setupOf(
-  verifier: CognitoVerifier,
+  verifier: Pick<CognitoVerifier, 'verify'>,
   rules: readonly CompiledRule[],
   answers: Answers,
   log: (entry: DecisionLog) => void = logLine,
   context?: Setup['context'],
 ): Setup {
   const access = new RouteAccess(rules);
-  return { verifier, access, rules, context, log, ...answers };
+  const tokenSource: TokenSource = isAlbVerifier(verifier) ? 'x-amzn-oidc-data' : 'authorization';
+  return { verifier, tokenSource, access, rules, context, log, ...answers };
 }
 
 /** Validates the options; a ConfigError names the first bad one. Rules are compiled once, here. */

@@ -11,7 +11,7 @@ import {
   type VerifyOutcome,
 } from '../decide/decide.js';
 import { CogauthError } from '../errors.js';
-import type { CognitoClaims, CognitoVerifier } from '../types.js';
+import type { CognitoClaims } from '../types.js';
 import {
   DECISION_LOG_MSG,
   type DecisionLog,
@@ -58,7 +58,7 @@ export interface Finisher<I extends RunInput, R> {
  * does changes the answer.
  */
 export class Runner {
-  readonly #verifier: CognitoVerifier;
+  readonly #verifier: Setup['verifier'];
   readonly #access: AccessModel;
   readonly #hook: ((claims: CognitoClaims) => Promise<AuthorizerContext>) | undefined;
   readonly #log: (entry: DecisionLog) => void;

@@ -1,4 +1,5 @@
 import { VerifyError } from '../errors.js';
+import type { FetchBudget } from './fetch-budget.js';
 import { type KeyEntry, sameKey } from './jwk.js';
 import { fetchJwks, type JwksFetchSettings } from './jwks-fetch.js';
 
@@ -9,6 +10,8 @@ export interface JwksSettings extends JwksFetchSettings {
   maxAgeMs: number;
   /** The preloaded keys are the only truth: nothing is ever fetched. */
   offline: boolean;
+  /** Shared by the pools of a verifier with a pool resolver: every download takes from it. */
+  budget?: FetchBudget;
 }
 
 /** First retry after a failed fetch; each further failure doubles it, up to MAX_RETRY_MS. */
@@ -124,7 +127,7 @@ export class JwksStore {
     if (this.inflight !== undefined) return this.inflight;
     const generation = this.generation;
     const current = () => generation === this.generation;
-    const attempt = fetchJwks(this.uri, this.settings).then(
+    const attempt = this.download().then(
       (fetched) => {
         if (!current()) return;
         this.install(fetched, Date.now());
@@ -146,6 +149,14 @@ export class JwksStore {
     });
     this.inflight = inflight;
     return inflight;
+  }
+
+  /** The download, unless the verifier's download budget is used up. */
+  private download(): Promise<Map<string, KeyEntry>> {
+    const budget = this.settings.budget;
+    if (budget === undefined || budget.take(Date.now())) return fetchJwks(this.uri, this.settings);
+    const message = `JWKS fetch from ${this.uri} not made: the verifier's ${budget.limit} downloads per ${budget.windowMs / 1000} s are used up`;
+    return Promise.reject(new VerifyError('JWKS_UNAVAILABLE', message));
   }
 
   /** Whether a fetch may start at `now` (one in flight can always be joined). */
