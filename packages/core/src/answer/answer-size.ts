@@ -44,13 +44,13 @@ export function withItem(list: ListSize, item: string): ListSize {
   return { count: list.count + 1, bytes: list.bytes + jsonBytes(item) };
 }
 
-const statement = (effect: string) =>
-  JSON.stringify({ Action: 'execute-api:Invoke', Effect: effect, Resource: [] }).length;
-const EMPTY_ALLOW = statement('Allow');
-const EMPTY_DENY = statement('Deny');
-const EMPTY_DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
-/** What the document adds between the principal and the context. */
-const DOCUMENT_KEY = ',"policyDocument":'.length;
+// Module-level values are pure calls, so a bundle that never measures an answer (the web build) drops them.
+const lengthOf = (value: unknown): number => JSON.stringify(value).length;
+const EMPTY_ALLOW = /* @__PURE__ */ lengthOf({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [] });
+const EMPTY_DENY = /* @__PURE__ */ lengthOf({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [] });
+const EMPTY_DOCUMENT = /* @__PURE__ */ lengthOf({ Version: '2012-10-17', Statement: [] });
+/** What the document adds between the principal and the context: `,"policyDocument":`. */
+const DOCUMENT_KEY = 18;
 
 /** Bytes of a statement's JSON, or 0 for a statement left out (an empty list). */
 function statementBytes(empty: number, list: ListSize): number {

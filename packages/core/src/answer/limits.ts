@@ -25,9 +25,8 @@ export const MAX_RESOURCE_CHARS = 512;
  * allows 128). Every answer is measured again per request with its real prefix, so a longer stage name is
  * never sent an oversize answer; it may be refused one (401, ANSWER_TOO_LARGE) the start-up check passed.
  */
-export const MAX_STAGE_CHARS = 32;
-export const MAX_ARN_PREFIX_CHARS =
-  'arn:aws-us-gov:execute-api:'.length + 16 + 1 + 12 + 1 + 10 + 1 + MAX_STAGE_CHARS + 1;
+// `arn:aws-us-gov:execute-api:` (27), region, `:`, account, `:`, API id, `/`, stage, `/`.
+export const MAX_ARN_PREFIX_CHARS = 27 + 16 + 1 + 12 + 1 + 10 + 1 + 32 + 1;
 
 /**
  * What the start-up check sets aside for `principalId` and `context`: a Cognito `sub` and the default

@@ -68,11 +68,11 @@ export class Targets {
   }
 }
 
-const NO_LISTS: Lists = Object.freeze({
-  allow: Object.freeze([]),
-  deny: Object.freeze([]),
-  allowSize: listSize([]),
-  denySize: listSize([]),
+const NO_LISTS: Lists = /* @__PURE__ */ Object.freeze({
+  allow: [],
+  deny: [],
+  allowSize: { count: 0, bytes: 0 },
+  denySize: { count: 0, bytes: 0 },
   longest: 0,
 });
 

@@ -12,7 +12,7 @@ import { routeResources } from '../decide/route.js';
  * by token alone) can answer a stale 403, never a wrong Allow (tests/unit/answer-scope.test.ts).
  */
 
-const NONE: PolicyResources = Object.freeze({ allow: Object.freeze([]), deny: Object.freeze([]) });
+const NONE: PolicyResources = /* @__PURE__ */ Object.freeze({ allow: [], deny: [] });
 
 /** Route keys are API Gateway's own (`GET /messages/{id}`); anything longer is not one to read. */
 const MAX_ROUTE_KEY_LENGTH = 2048;

@@ -14,8 +14,10 @@ import {
 export type AnswerMode = 'all-routes' | 'per-request';
 
 const SWITCH = "answerMode: 'per-request' (COGAUTH_ANSWER_MODE=per-request)";
-const LIMIT = `API Gateway takes at most ${MAX_ANSWER_BYTES} bytes ("Lambda authorizer result size: 8 KB")`;
-const COUNTED =
+// Functions, not module-level template strings: a bundle that never checks a rule set drops them.
+const limit = () =>
+  `API Gateway takes at most ${MAX_ANSWER_BYTES} bytes ("Lambda authorizer result size: 8 KB")`;
+const counted = () =>
   `ARN prefixes of up to ${MAX_ARN_PREFIX_CHARS} characters and ${PRINCIPAL_AND_CONTEXT_BYTES} bytes ` +
   'for principalId and context counted';
 
@@ -105,7 +107,7 @@ export function checkAnswerSize(
     throw new ConfigError(
       rules,
       `${whose} could reach ${worst.bytes} bytes (${ruleCount} rules; ${worst.allow} Allow and ${worst.deny} ` +
-        `Deny resources, ${COUNTED}); ${LIMIT}: answer each request with its own part of ` +
+        `Deny resources, ${counted()}); ${limit()}: answer each request with its own part of ` +
         `the policy, ${SWITCH}, or use fewer rules`,
     );
   }
@@ -114,6 +116,6 @@ export function checkAnswerSize(
   throw new ConfigError(
     rules,
     `a per-request IAM answer (the Allow ${JSON.stringify(worst.allow)} and the Denies that meet it) could ` +
-      `reach ${worst.bytes} bytes (${ruleCount} rules, ${COUNTED}); ${LIMIT}`,
+      `reach ${worst.bytes} bytes (${ruleCount} rules, ${counted()}); ${limit()}`,
   );
 }
