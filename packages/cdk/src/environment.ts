@@ -24,6 +24,7 @@ export function environmentWith(s: AuthorizerSettings, substitute: Substitute): 
     httpApiResponse: s.httpApiResponse,
     httpApiCache: s.httpApiCacheOff ? 'off' : 'on',
     answerMode: s.answerMode,
+    ...s.observability,
   });
 }
 

@@ -54,8 +54,11 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
+// tracing.ts reads `import.meta.url` only where `__filename` is undefined (ESM): empty in CommonJS is fine.
+const cjsCommon = { ...common, logOverride: { 'empty-import-meta': 'silent' } };
+
 await build({
-  ...common,
+  ...cjsCommon,
   format: 'cjs',
   entryPoints: [join(root, 'src/index.ts')],
   outfile: join(cjs, 'index.cjs'),
@@ -75,7 +78,7 @@ const errorsFromIndex = {
 };
 for (const entry of SUBPATHS) {
   await build({
-    ...common,
+    ...cjsCommon,
     format: 'cjs',
     entryPoints: [join(root, `src/${entry}.ts`)],
     outfile: join(cjs, `${entry}.cjs`),

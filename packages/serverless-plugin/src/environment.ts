@@ -37,6 +37,7 @@ export function environmentOf(
     httpApiResponse: settings.httpApiResponse,
     httpApiCache: settings.httpApiCache,
     answerMode: settings.answerMode,
+    ...settings.observability,
   });
   // The references, which writeEnvironment saw as stand-ins, go in as themselves (or as `reference` says).
   const pool = settings.userPoolId;

@@ -10,6 +10,14 @@ import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
+  observabilityOf,
+  readObservabilityVariables,
+  writeObservability,
+} from '../observability/environment-part.js';
+import type { LogLevel } from '../observability/log-policy.js';
+import type { MetricsOptions } from '../observability/metrics-options.js';
+import type { TracingMode } from '../observability/tracing.js';
+import {
   type Answers,
   type CogauthOptions,
   DEFAULT_APPSYNC_TTL_SECONDS,
@@ -267,7 +275,14 @@ function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]
  */
 export function readEnvironment(env: Env = process.env): CogauthOptions {
   const { verifier, rules, answers } = readParts(env);
-  return { verifier, rules: writtenRules(rules), ...answers };
+  const { metrics, ...logAndTracing } = readObservabilityVariables(env);
+  return {
+    verifier,
+    rules: writtenRules(rules),
+    ...answers,
+    ...logAndTracing,
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }
 
 /**
@@ -276,10 +291,13 @@ export function readEnvironment(env: Env = process.env): CogauthOptions {
  */
 export function environmentSetup(env: Env = process.env): Setup {
   const { verifier, rules, answers } = readParts(env);
-  return setupOf(verifier, rules, answers);
+  return setupOf(verifier, rules, answers, observabilityOf(env), undefined, undefined, 'COGAUTH_TRACING');
 }
 
-/** What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables. */
+/**
+ * What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables,
+ * with `metrics` (COGAUTH_METRICS=emf, …), `logLevel`, `logAllowedSampleRate` and `tracing`.
+ */
 export interface EnvironmentSettings {
   /**
    * One pool's verifier options (written as COGAUTH_USER_POOL_ID and the variables beside it when they say
@@ -307,6 +325,11 @@ export interface EnvironmentSettings {
   readonly httpApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
   readonly answerMode?: 'all-routes' | 'per-request';
+  /** Metrics on (COGAUTH_METRICS=emf), with COGAUTH_METRICS_NAMESPACE (always written), … */
+  readonly metrics?: Pick<MetricsOptions, 'namespace' | 'routeDimension' | 'flushSeconds'>;
+  readonly logLevel?: LogLevel;
+  readonly logAllowedSampleRate?: number;
+  readonly tracing?: TracingMode;
 }
 
 // The options COGAUTH_USER_POOL_ID and its neighbours can carry; a pool with any other needs COGAUTH_POOLS.
@@ -402,5 +425,5 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
   if (settings.answerMode === 'per-request') env.COGAUTH_ANSWER_MODE = 'per-request';
-  return env;
+  return { ...env, ...writeObservability(settings) };
 }

@@ -4,6 +4,16 @@ import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.j
 import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compiledRules, type RouteRule } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
+import type { LogLevel } from '../observability/log-policy.js';
+import type { MetricsOptions } from '../observability/metrics-options.js';
+import {
+  DEFAULT_OBSERVABILITY,
+  type Observability,
+  readObservability,
+  type Watchers,
+  watchersOf,
+} from '../observability/observability.js';
+import type { TracingMode } from '../observability/tracing.js';
 import type { AlbVerifier, CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import { defaultVerifier } from '../verify/verifier.js';
@@ -33,6 +43,14 @@ export interface CogauthOptions {
   context?: ContextHook;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
+  /** `all` (default): every decision, allowed ones sampled by `logAllowedSampleRate`; `refusals`: Deny and Unauthorized only. */
+  logLevel?: LogLevel;
+  /** The share of allowed decisions logged, 0 to 1 (default 1). Refusals are always logged. */
+  logAllowedSampleRate?: number;
+  /** Decision, JWKS and result-cache metrics: CloudWatch EMF on stdout, or a sink. Absent: none. */
+  metrics?: MetricsOptions;
+  /** `otel`: spans through `@opentelemetry/api` (an optional peer, loaded only then); `off` by default. */
+  tracing?: TracingMode;
   /**
    * HTTP API (payload 2.0) answer: `iam` (default: one policy covering every route the caller may use, safe
    * to cache by token alone, like REST) or `simple` (`{isAuthorized, context}` for this request only).
@@ -75,7 +93,10 @@ export interface Setup {
   readonly rules: readonly CompiledRule[];
   /** The context hook with its values converted to what API Gateway accepts. */
   readonly context: ((claims: CognitoClaims) => Promise<AuthorizerContext>) | undefined;
+  /** The logger, after the log level and sample rate. */
   readonly log: (entry: DecisionLog) => void;
+  readonly metrics: Watchers['metrics'];
+  readonly tracing: Watchers['tracing'];
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCache: HttpApiCache;
   readonly appSyncTtlSeconds: number;
@@ -125,12 +146,15 @@ export function setupOf(
   verifier: Pick<CognitoVerifier, 'verify'>,
   rules: readonly CompiledRule[],
   answers: Answers,
+  observability: Observability = DEFAULT_OBSERVABILITY,
   log: (entry: DecisionLog) => void = logLine,
   context?: Setup['context'],
+  tracingPath?: string,
 ): Setup {
   const access = new RouteAccess(rules);
   const tokenSource: TokenSource = isAlbVerifier(verifier) ? 'x-amzn-oidc-data' : 'authorization';
-  return { verifier, tokenSource, access, rules, context, log, ...answers };
+  const watchers = watchersOf(observability, verifier, rules, log, tracingPath);
+  return { verifier, tokenSource, access, rules, context, ...watchers, ...answers };
 }
 
 /** Validates the options; a ConfigError names the first bad one. Rules are compiled once, here. */
@@ -146,8 +170,9 @@ export function readOptions(options: unknown): Setup {
   const httpApiCache = oneOf<HttpApiCache>(options.httpApiCache, 'httpApiCache', ['on', 'off']);
   const appSyncTtlSeconds = appSyncTtl(options.appSyncTtlSeconds);
   const answerMode = oneOf<AnswerMode>(options.answerMode, 'answerMode', ['all-routes', 'per-request']);
+  const observability = readObservability(options);
   const rules = compiledRules(options.rules);
   const context = hook && (async (claims: CognitoClaims) => toAuthorizerContext(await hook(claims)));
   const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds, answerMode };
-  return setupOf(verifier, rules, answers, logger, context);
+  return setupOf(verifier, rules, answers, observability, logger, context);
 }

@@ -1,4 +1,5 @@
 import { VerifyError } from '../errors.js';
+import type { VerifierEvents } from './events.js';
 import type { FetchBudget } from './fetch-budget.js';
 import { type KeyEntry, sameKey } from './jwk.js';
 import { fetchJwks, type JwksFetchSettings } from './jwks-fetch.js';
@@ -12,6 +13,8 @@ export interface JwksSettings extends JwksFetchSettings {
   offline: boolean;
   /** Shared by the pools of a verifier with a pool resolver: every download takes from it. */
   budget?: FetchBudget;
+  /** Told how each download went (the verifier's metrics listeners). */
+  events?: VerifierEvents;
 }
 
 /** First retry after a failed fetch; each further failure doubles it, up to MAX_RETRY_MS. */
@@ -127,8 +130,12 @@ export class JwksStore {
     if (this.inflight !== undefined) return this.inflight;
     const generation = this.generation;
     const current = () => generation === this.generation;
+    const started = performance.now();
+    const reported = (failed: boolean) =>
+      this.settings.events?.jwksFetched(performance.now() - started, failed);
     const attempt = this.download().then(
       (fetched) => {
+        reported(false);
         if (!current()) return;
         this.install(fetched, Date.now());
         this.failures = 0;
@@ -136,6 +143,7 @@ export class JwksStore {
         this.lastError = undefined;
       },
       (error: VerifyError) => {
+        reported(true);
         if (current()) {
           this.failures += 1;
           this.retryAt = Date.now() + Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);

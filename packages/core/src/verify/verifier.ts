@@ -11,6 +11,7 @@ import type {
 import { applyOverrides, type Checks, type ChecksPatch, readOverrides } from './checks.js';
 import { checkClaims } from './claims.js';
 import { asyncCheck, syncCheck } from './custom-check.js';
+import { registerTap, VerifierTap } from './events.js';
 import { FetchBudget } from './fetch-budget.js';
 import type { KeyEntry } from './jwk.js';
 import type { JwksStore } from './jwks.js';
@@ -70,9 +71,11 @@ export function resolvingVerifier(
   const { maxPools = DEFAULT_MAX_POOLS, maxPoolFetches = DEFAULT_MAX_POOL_FETCHES } = pools ?? {};
   const budget = new FetchBudget(maxPoolFetches, POOL_FETCH_WINDOW_MS);
   const forgetResults = () => cache?.clear();
+  const tap = new VerifierTap();
   return verifierWith(
     cache,
-    new PoolLru(source, { maxPools, maxPoolFetches }, { ...jwks, budget }, forgetResults),
+    new PoolLru(source, { maxPools, maxPoolFetches }, { ...jwks, budget, events: tap }, forgetResults),
+    tap,
   );
 }
 
@@ -143,10 +146,11 @@ async function loadKey(jwks: JwksStore, kid: string, nowMs: number): Promise<Key
   return entry;
 }
 
-/** What one verifier works with: its result cache (null when off) and its pools. */
+/** What one verifier works with: its result cache (null when off), its pools and its metrics listeners. */
 interface Verifying {
   readonly cache: Cache;
   readonly index: PoolLookup;
+  readonly tap: VerifierTap;
 }
 
 async function verifyAsync(v: Verifying, token: string, overrides?: VerifyOverrides): Promise<CognitoClaims> {
@@ -154,6 +158,7 @@ async function verifyAsync(v: Verifying, token: string, overrides?: VerifyOverri
   const nowMs = Date.now();
   const hit = cached(v.cache, v.index, token, nowMs);
   if (hit !== undefined) {
+    v.tap.resultCacheHit();
     if (patch === undefined && !v.index.customChecks) return hit;
     return asyncCheck(hitChecks(v.index, hit, patch, nowMs), verifiedHeader(token), hit);
   }
@@ -183,6 +188,7 @@ function verifyNow(v: Verifying, token: string, overrides?: VerifyOverrides): Co
   const nowMs = Date.now();
   const hit = cached(v.cache, v.index, token, nowMs);
   if (hit !== undefined) {
+    v.tap.resultCacheHit();
     if (patch === undefined && !v.index.customChecks) return hit;
     return syncCheck(hitChecks(v.index, hit, patch, nowMs), verifiedHeader(token), hit);
   }
@@ -213,13 +219,15 @@ function verifierOf(
     );
   // A new key set that drops or changes a key must also drop the results verified with it.
   const forgetResults = () => cache?.clear();
-  return verifierWith(cache, new PoolIndex(poolsOf(options, root, jwks, forgetResults, keys, single)));
+  const tap = new VerifierTap();
+  const events = { ...jwks, events: tap };
+  return verifierWith(cache, new PoolIndex(poolsOf(options, root, events, forgetResults, keys, single)), tap);
 }
 
-function verifierWith(cache: Cache, index: PoolLookup): CognitoVerifier {
-  const v: Verifying = { cache, index };
+function verifierWith(cache: Cache, index: PoolLookup, tap: VerifierTap): CognitoVerifier {
+  const v: Verifying = { cache, index, tap };
   // Plain closures, not methods on `this`: `const { verify } = verifier` keeps working.
-  return {
+  const verifier: CognitoVerifier = {
     verify: (token: string, overrides?: VerifyOverrides) => verifyAsync(v, token, overrides),
     verifySync: (token: string, overrides?: VerifyOverrides) => verifyNow(v, token, overrides),
     hydrate: () => index.hydrate(),
@@ -230,4 +238,6 @@ function verifierWith(cache: Cache, index: PoolLookup): CognitoVerifier {
       index.dropJwks(pool);
     },
   };
+  registerTap(verifier, tap);
+  return verifier;
 }
