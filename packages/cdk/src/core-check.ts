@@ -14,6 +14,7 @@ const PROP_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
   COGAUTH_REST_API_CACHE: 'resultsCacheTtl',
+  COGAUTH_ANSWER_MODE: 'answerMode',
   COGAUTH_JWKS: 'jwks',
   COGAUTH_METRICS: 'monitoring',
   // Named as monitoring-settings.ts names its members: one dotted segment.

@@ -26,6 +26,7 @@ export function environmentWith(s: AuthorizerSettings, substitute: Substitute): 
     httpApiResponse: s.httpApiResponse,
     httpApiCache: s.httpApiCacheOff || cacheOff ? 'off' : 'on',
     ...(cacheOff ? { restApiCache: 'off' as const } : {}),
+    answerMode: s.answerMode,
     ...s.observability,
   });
   return s.cedar === undefined ? core : { ...core, ...s.cedar.environment() };

@@ -42,6 +42,7 @@ export function environmentOf(
     httpApiResponse: settings.httpApiResponse,
     httpApiCache: cacheOff ? 'off' : settings.httpApiCache,
     ...(cacheOff ? { restApiCache: 'off' as const } : {}),
+    answerMode: settings.answerMode,
     ...settings.observability,
   });
   if (cedar !== undefined) Object.assign(env, cedar.environment(packaged));

@@ -38,6 +38,7 @@ const SETTING_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_CEDAR_SCHEMA: 'cedar',
   COGAUTH_CEDAR_SCHEMA_FILE: 'cedar',
   COGAUTH_CEDAR_NAMESPACE: 'cedar',
+  COGAUTH_ANSWER_MODE: 'answerMode',
   COGAUTH_METRICS: 'monitoring',
   COGAUTH_METRICS_NAMESPACE: ['monitoring', 'namespace'],
   COGAUTH_METRICS_ROUTE_DIMENSION: ['monitoring', 'routeDimension'],

@@ -4,8 +4,10 @@
  * `writeEnvironment` turns settings into the variables, for the CDK construct and the Serverless plugin,
  * which check what they wrote by reading it back.
  */
+import { type AnswerMode, checkAnswerSize } from '../answer/size-check.js';
 import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
 import { type AccessModel, isAccessModel } from '../decide/access-model.js';
+import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
@@ -23,6 +25,7 @@ import {
   type HttpApiCache,
   type HttpApiResponse,
   MAX_APPSYNC_TTL_SECONDS,
+  routesOf,
   type Setup,
   setupOf,
 } from '../pipeline/options.js';
@@ -249,8 +252,14 @@ export function readVerifierEnvironment(env: Env = process.env): VerifierEnviron
   return { options, settings };
 }
 
-/** COGAUTH_RULES or COGAUTH_RULES_FILE, compiled; neither when an access model decides instead. */
-function rulesOf(env: Env, access: AccessModel | undefined): CompiledRule[] | AccessModel {
+/**
+ * COGAUTH_RULES or COGAUTH_RULES_FILE, compiled, with the variable's name; neither when an access model
+ * decides instead (`rules`: the name its size-check refusals go under).
+ */
+function rulesOf(
+  env: Env,
+  access: AccessModel | undefined,
+): { compiled: CompiledRule[] | AccessModel; name: string } {
   const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
   if (access !== undefined) {
     if (rules !== undefined)
@@ -258,10 +267,10 @@ function rulesOf(env: Env, access: AccessModel | undefined): CompiledRule[] | Ac
         rules.name,
         'cannot be combined with an access model (Cedar policies): remove it',
       );
-    return access;
+    return { compiled: access, name: 'rules' };
   }
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
-  return compileParsedRules(rules.value, [rules.name]);
+  return { compiled: compileParsedRules(rules.value, [rules.name]), name: rules.name };
 }
 
 /** The environment's parts, checked: the verifier (no network call), the compiled rules, the answers. */
@@ -270,14 +279,19 @@ function readParts(
   access: AccessModel | undefined,
 ): { verifier: CognitoVerifier; rules: CompiledRule[] | AccessModel; answers: Answers } {
   const { verifier } = readVerifierPart(env);
-  const compiled = rulesOf(env, access);
+  const { compiled, name } = rulesOf(env, access);
   const answers: Answers = {
     httpApiResponse: oneOf<HttpApiResponse>(env, 'COGAUTH_HTTP_API_RESPONSE', ['iam', 'simple']),
     httpApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_HTTP_API_CACHE', ['on', 'off']),
     restApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_REST_API_CACHE', ['on', 'off']),
     appSyncTtlSeconds:
       integer(env, 'COGAUTH_APPSYNC_TTL_SECONDS', 0, MAX_APPSYNC_TTL_SECONDS) ?? DEFAULT_APPSYNC_TTL_SECONDS,
+    answerMode: oneOf<AnswerMode>(env, 'COGAUTH_ANSWER_MODE', ['all-routes', 'per-request']),
   };
+  // An answer API Gateway would refuse stops the cold start (and the synth or package that reads this);
+  // an access model that can neither list nor bound its answers is checked per request only.
+  const model = isAccessModel(compiled) ? compiled : new RouteAccess(compiled);
+  checkAnswerSize(model, answers.answerMode, routesOf(model).length, [name]);
   return { verifier, rules: compiled, answers };
 }
 
@@ -343,6 +357,7 @@ export interface EnvironmentSettings {
   readonly httpApiCache?: HttpApiCache;
   readonly restApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
+  readonly answerMode?: 'all-routes' | 'per-request';
   /** Metrics on (COGAUTH_METRICS=emf), with COGAUTH_METRICS_NAMESPACE (always written), … */
   readonly metrics?: Pick<MetricsOptions, 'namespace' | 'routeDimension' | 'flushSeconds'>;
   readonly logLevel?: LogLevel;
@@ -425,7 +440,8 @@ function verifierVariables(s: EnvironmentSettings): Record<string, string> {
 /**
  * The COGAUTH_* variables for `settings`: what the CDK construct and the Serverless plugin give the
  * function, checked by reading them back with `readEnvironment`. COGAUTH_TOKEN_USE and
- * COGAUTH_HTTP_API_RESPONSE are always written, the others only when they differ from the default.
+ * COGAUTH_HTTP_API_RESPONSE are always written, the others only when they differ from the default
+ * (COGAUTH_ANSWER_MODE: `per-request`).
  */
 export function writeEnvironment(settings: EnvironmentSettings): Record<string, string> {
   const env = verifierVariables(settings);
@@ -442,5 +458,6 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (settings.restApiCache === 'off') env.COGAUTH_REST_API_CACHE = 'off';
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
+  if (settings.answerMode === 'per-request') env.COGAUTH_ANSWER_MODE = 'per-request';
   return { ...env, ...writeObservability(settings) };
 }

@@ -2,8 +2,9 @@
  * The decision step behind one small interface: from verified claims to a caller's grant, and from a grant
  * to what the caller may do. Route rules implement it (route-access.ts); other models plug in through the
  * `rules` option (`@cogauth/cedar`'s engine is one), and `routeGrants` (route-grants.ts) gives them API
- * Gateway's route selection and cache-safe IAM answers for any grant that is a set of routes. Exported as
- * types from `@cogauth/core/rules`; the runner, the answers and `decide` use it.
+ * Gateway's route selection and cache-safe IAM answers for any grant that is a set of routes. The answers'
+ * compaction, per-request scoping and size checks (answer/) work on `policyOf`'s output, whatever the model.
+ * Exported as types from `@cogauth/core/rules`; the runner, the answers and `decide` use it.
  */
 
 import type { CognitoClaims } from '../types.js';
@@ -54,6 +55,17 @@ export interface AccessModel<Grant extends object = object> {
    * `allows` refused it. Route rules give the same resources for every request.
    */
   policyOf(grant: Grant, request: DecisionRequest): PolicyResources;
+  /**
+   * For the start-up size check (answer/size-check.ts): `policyOf` of every grant a caller can hold, or
+   * undefined when there are too many to list.
+   */
+  grantPolicies?(): readonly PolicyResources[] | undefined;
+  /**
+   * For the start-up size check when `grantPolicies` cannot list them: every resource any grant's
+   * `policyOf` may list (each grant's lists are parts of these). A model with neither is checked per
+   * request only.
+   */
+  policyBound?(): PolicyResources;
   /** AppSync: every protected field the grant may not use, whatever the operation (cached by token). */
   deniedFields(grant: Grant): readonly string[];
   /**

@@ -74,7 +74,7 @@ describe('osls package with custom.cogauth.cedar', () => {
     const fn = resources.find(
       (r) => r.Properties.FunctionName === 'cogauth-plugin-fixture-test-cogauthAuthorizer',
     );
-    expect((fn?.Properties.Environment as { Variables: unknown }).Variables).toEqual({
+    expect((fn?.Properties.Environment as { Variables: unknown } | undefined)?.Variables).toEqual({
       COGAUTH_USER_POOL_ID: 'us-east-1_AbC123',
       COGAUTH_CLIENT_IDS: 'fixture-client',
       COGAUTH_TOKEN_USE: 'access',
