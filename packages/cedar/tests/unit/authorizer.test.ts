@@ -138,10 +138,10 @@ describe('createAuthorizer({ rules: engine }) answers as Cedar decides (Verified
     const ws = await rest({ ...requestEvent(token, 'GET/x'), methodArn: `${PREFIX}$connect` }).catch(
       (e: Error) => e,
     );
-    expect((ws as AuthorizerPolicyResult).policyDocument.Statement).toEqual([
-      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: expect.any(Array) },
-      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}$connect`] },
-    ]);
+    // A WebSocket answer is for $connect alone (core's answer scoping): here a Deny, allowing nothing.
+    const statements = (ws as AuthorizerPolicyResult).policyDocument.Statement;
+    expect(statements.map((st) => st.Effect)).toEqual(['Deny']);
+    expect(documentAllows((ws as AuthorizerPolicyResult).policyDocument, `${PREFIX}$connect`)).toBe(false);
     const appsync = await rest({
       authorizationToken: token,
       requestContext: { apiId: 'x', operationName: 'q' },
