@@ -31,7 +31,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'policies.cedar'), POLICIES);
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify(jwksOf(key)));
   const yml = readFileSync(join(dir, 'serverless.yml'), 'utf8')
-    .replace('    rulesFile: ${param:rulesFile}', '    cedar: { policiesFile: policies.cedar }')
+    .replace(/^ {4}rulesFile: \$\{param:rulesFile\}$/m, '    cedar: { policiesFile: policies.cedar }')
     .replace(
       / {6}- websocket: \{ route: \$connect, authorizer: cogauth \}/,
       '      - websocket: { route: $connect }',
