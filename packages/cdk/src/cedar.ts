@@ -35,12 +35,20 @@ export interface CogauthCedarFiles {
 
 const POLICIES_FILE = 'policies.cedar';
 
+/**
+ * `@cogauth/cedar`'s CommonJS build (`dist/index.cjs`, shipped for this, not an export), required by path:
+ * the construct runs synchronously, and requiring the ES module fails under a CommonJS hook such as tsx's
+ * (`cdk.json`: `tsx bin/app.ts`), which resolves the engine's `@cedar-policy/cedar-wasm/web` import without
+ * the `import` condition that subpath needs.
+ */
 function cedarModule(): CedarModule {
+  let root: string;
   try {
-    return require('@cogauth/cedar') as CedarModule;
+    root = dirname(require.resolve('@cogauth/cedar/package.json'));
   } catch {
     throw new ConfigError('cedar', 'needs the @cogauth/cedar package: npm i @cogauth/cedar');
   }
+  return require(join(root, 'dist', 'index.cjs')) as CedarModule;
 }
 
 /**

@@ -68,10 +68,11 @@ function runNode(file: string): Record<string, unknown> {
 const EXPECTED = { allowed: true, denied: false, actions: ['get /users'] };
 
 describe('the @cogauth/cedar tarball', () => {
-  it('holds the licence, the README, the built JavaScript and its types, the Lambda bundle, nothing else', () => {
+  it('holds the licence, the README, the built JavaScript and its types, the CommonJS build, the Lambda bundle, nothing else', () => {
     expect(cedar.files.filter((f) => !/^dist\/[a-z-]+\.(js|d\.ts)$/.test(f))).toEqual([
       'LICENSE',
       'README.md',
+      'dist/index.cjs',
       'dist/lambda/cedar_wasm_bg.wasm',
       'dist/lambda/index.mjs',
       'package.json',
@@ -132,6 +133,18 @@ describe('the @cogauth/cedar tarball', () => {
     const r = consumer.run(process.execPath, [...ts7.command, '-p', 'tsconfig.json']);
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  it('dist/index.cjs, which the CDK construct requires by path, loads in CommonJS with the installed core', () => {
+    const cjs = join(consumer.packageDir('@cogauth/cedar'), 'dist', 'index.cjs');
+    const script = `const { loadCedar } = require(${JSON.stringify(cjs)});
+      const engine = loadCedar({ policies: 'permit (principal, action == MyApi::Action::"get /users", resource);' });
+      console.log(JSON.stringify({ actions: engine.actions.map((a) => a.id), core: require.resolve('@cogauth/core') }));`;
+    const r = consumer.run(process.execPath, ['-e', script]);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { actions: string[]; core: string };
+    expect(out.actions).toEqual(['get /users']);
+    expect(out.core.startsWith(consumer.dir)).toBe(true);
   });
 
   it('publint finds nothing', async () => {
