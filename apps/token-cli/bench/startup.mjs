@@ -1,14 +1,19 @@
 // `pnpm bench`: how long the built CLI takes to start and finish the commands people run most (`--help`,
 // `decode`, `verify`, `token` from a saved session, `check`, `m2m` with a cached token), next to a bare
-// `node -e ''`, as the median wall time of fresh processes. Budget: bare node + 60 ms.
+// `node -e ''`, as the median wall time of fresh processes. Budget: bare node + 60 ms. Also the two commands
+// that decide with Cedar (outside the budget), and, from one more run of each command with module hooks
+// (trace-modules.mjs), whether it loaded @cogauth/cedar: only those two may (exit 1 otherwise).
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/cogauth.js', import.meta.url));
+const TRACE = fileURLToPath(new URL('./trace-modules.mjs', import.meta.url));
+// Where @cogauth/cedar's files are (the workspace's package, as the CLI resolves it).
+const CEDAR_ROOT = new URL('../', import.meta.resolve('@cogauth/cedar')).href;
 // Each process reports its own CPU time (user + system) on fd 3 as it exits: steadier than wall time on a
 // busy machine. The same preload runs for bare node, so it cancels out.
 const CPU_PRELOAD = fileURLToPath(new URL('./report-cpu.cjs', import.meta.url));
@@ -38,6 +43,14 @@ const jwksFile = join(dir, 'jwks.json');
 writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
 const rulesFile = join(dir, 'rules.json');
 writeFileSync(rulesFile, JSON.stringify([{ route: 'POST /messages', groups: ['writers'] }]));
+// The same rule as Cedar policies, for `check --policies`.
+const policiesFile = join(dir, 'policies.cedar');
+const translated = spawnSync(process.execPath, [BIN, 'rules-to-cedar', rulesFile, '--user-pool-id', POOL], {
+  encoding: 'utf8',
+});
+if (translated.status !== 0)
+  throw new Error(`rules-to-cedar exited ${translated.status}: ${translated.stderr}`);
+writeFileSync(policiesFile, translated.stdout);
 
 const env = {
   ...process.env,
@@ -95,6 +108,11 @@ const cases = [
     'cogauth check (--jwks-file)',
     [BIN, 'check', ...pool, '--rules', rulesFile, '--route', 'POST /messages', token],
   ],
+  ['cogauth rules-to-cedar', [BIN, 'rules-to-cedar', rulesFile, '--user-pool-id', POOL]],
+  [
+    'cogauth check --policies (--jwks-file)',
+    [BIN, 'check', ...pool, '--policies', policiesFile, '--route', 'POST /messages', token],
+  ],
   [
     'cogauth m2m (cached token)',
     [
@@ -126,6 +144,23 @@ const cases = [
 ];
 /** Commands that call a server are outside the startup budget. */
 const CALLS_SERVER = new Set(['cogauth refresh (local Cognito)']);
+/** The commands that decide with Cedar: they load @cogauth/cedar and its WebAssembly, outside the budget. */
+const CEDAR = new Set(['cogauth rules-to-cedar', 'cogauth check --policies (--jwks-file)']);
+
+/** Whether one run of `args` (with the module hooks) imported any file of @cogauth/cedar. */
+function loadsCedar(label, args, extraEnv) {
+  const list = join(dir, 'modules.txt');
+  writeFileSync(list, '');
+  const res = spawnSync(process.execPath, ['--import', TRACE, ...args], {
+    env: { ...env, ...extraEnv, COGAUTH_BENCH_MODULES: list },
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`${label} (traced) exited ${res.status}: ${res.stderr}`);
+  const urls = readFileSync(list, 'utf8').split('\n');
+  if (!urls.some((u) => u.endsWith('/dist/main.js')))
+    throw new Error(`${label}: the module hooks saw nothing`);
+  return urls.some((u) => u.startsWith(CEDAR_ROOT));
+}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -151,7 +186,8 @@ try {
       wall.push(ms);
       cpu.push(Number(res.output[3]));
     }
-    results.push([label, median(wall), median(cpu)]);
+    const cedar = label.startsWith('node') ? undefined : loadsCedar(label, args.slice(0), extraEnv);
+    results.push([label, median(wall), median(cpu), cedar]);
   }
 } finally {
   cognito.kill();
@@ -163,14 +199,25 @@ process.stdout.write(
   `cogauth startup: medians of ${RUNS} fresh processes, wall and CPU (budget: bare node + ${BUDGET_MS} ms)\n`,
 );
 const col = (v) => String(v).padStart(9);
+const name = 40;
 process.stdout.write(
-  `  ${'command'.padEnd(32)} ${col('wall ms')} ${col('+node')} ${col('CPU ms')} ${col('+node')}\n`,
+  `  ${'command'.padEnd(name)} ${col('wall ms')} ${col('+node')} ${col('CPU ms')} ${col('+node')} ${col('Cedar')}\n`,
 );
-for (const [label, wall, cpu] of results) {
+const strays = [];
+for (const [label, wall, cpu, cedar] of results) {
   const bare = label.startsWith('node');
   const plus = (v, b) => col(bare ? '' : `+${(v - b).toFixed(1)}`);
-  const mark = bare || CALLS_SERVER.has(label) ? '' : wall - baseWall <= BUDGET_MS ? '  ok' : '  over budget';
+  const outside = bare || CALLS_SERVER.has(label) || CEDAR.has(label);
+  const mark = outside ? '' : wall - baseWall <= BUDGET_MS ? '  ok' : '  over budget';
+  if (cedar === true && !CEDAR.has(label)) strays.push(label);
+  const loaded = col(cedar === undefined ? '' : cedar ? 'loaded' : 'no');
   process.stdout.write(
-    `  ${label.padEnd(32)} ${col(wall.toFixed(1))} ${plus(wall, baseWall)} ${col(cpu.toFixed(1))} ${plus(cpu, baseCpu)}${mark}\n`,
+    `  ${label.padEnd(name)} ${col(wall.toFixed(1))} ${plus(wall, baseWall)} ${col(cpu.toFixed(1))} ${plus(cpu, baseCpu)} ${loaded}${mark}\n`,
   );
+}
+if (strays.length > 0) {
+  process.stdout.write(
+    `@cogauth/cedar loaded by: ${strays.join(', ')} (only the Cedar commands may load it)\n`,
+  );
+  process.exitCode = 1;
 }

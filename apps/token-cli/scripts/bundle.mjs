@@ -24,7 +24,8 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['@cogauth/core', 'yaml'],
+  // @cogauth/cedar (and its 4 MB WebAssembly engine) is imported only by the commands that need it.
+  external: ['@cogauth/core', '@cogauth/cedar', 'yaml'],
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',

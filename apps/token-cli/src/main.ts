@@ -9,6 +9,7 @@ import { login } from './commands/login.js';
 import { logout } from './commands/logout.js';
 import { m2m } from './commands/m2m.js';
 import { refresh } from './commands/refresh.js';
+import { rulesToCedarCommand } from './commands/rules-to-cedar.js';
 import { token } from './commands/token.js';
 import { verify } from './commands/verify.js';
 import { whoami } from './commands/whoami.js';
@@ -26,16 +27,19 @@ export const COMMANDS: readonly Command[] = [
   verify,
   decode,
   check,
+  rulesToCedarCommand,
   config,
   completionCommand(() => COMMANDS),
 ];
+
+const NAME_WIDTH = Math.max(...COMMANDS.map((c) => c.name.length));
 
 const GENERAL_HELP = `cogauth: get, inspect and verify Amazon Cognito tokens
 
 Usage: cogauth <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(NAME_WIDTH)} ${c.summary}`).join('\n')}
 
 Run "cogauth help <command>" (or "cogauth <command> --help") for its options and an example.
 Settings come from flags, then COGAUTH_* variables, then your config file (profiles: --profile).

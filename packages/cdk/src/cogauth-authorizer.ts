@@ -22,7 +22,8 @@ export interface RestApiAuthorizerOptions {
   /**
    * `token`: API Gateway passes the `Authorization` header only. `request`: the whole request (headers,
    * path); both are cached per `Authorization` header, which is safe because the answer is a policy
-   * covering every route the caller may use. @default 'token'
+   * covering every route the caller may use. @default 'token' ('request' with Cedar policies that read the
+   * query string, which a TOKEN event lacks; 'token' is refused then)
    */
   readonly type?: 'token' | 'request';
   /** Construct id; give a new one for each further REST API (an authorizer belongs to one API). */
@@ -88,7 +89,7 @@ export class CogauthAuthorizer extends Construct {
     this.resultsCacheTtl = Duration.seconds(restTtlSeconds(settings));
 
     const own = addFunctionWithOwnLogs(this, {
-      code: lambda.Code.fromAsset(bundleDir()),
+      code: settings.cedar === undefined ? lambda.Code.fromAsset(bundleDir()) : settings.cedar.code(),
       handler: BUNDLE_HANDLER,
       description: 'cogauth Cognito JWT authorizer',
       runtime,
@@ -111,8 +112,15 @@ export class CogauthAuthorizer extends Construct {
 
   /** A REST API (v1) authorizer on the `Authorization` header: `{ authorizer: auth.restApiAuthorizer() }`. */
   restApiAuthorizer(options: RestApiAuthorizerOptions = {}): apigw.IAuthorizer {
-    const type = options.type ?? 'token';
+    // A TOKEN event carries no query string: Cedar policies that read it need the REQUEST kind.
+    const query = this.settings.cedar?.readsQueryString === true;
+    const type = options.type ?? (query ? 'request' : 'token');
     if (type !== 'token' && type !== 'request') throw new ConfigError('type', "must be 'token' or 'request'");
+    if (type === 'token' && query)
+      throw new ConfigError(
+        'type',
+        "must be 'request': the Cedar policies read the query string, which a TOKEN event lacks",
+      );
     const id = options.id ?? (type === 'token' ? 'RestTokenAuthorizer' : 'RestRequestAuthorizer');
     const existing = this.restAuthorizers.get(id);
     if (existing !== undefined) return existing;
@@ -158,6 +166,11 @@ export class CogauthAuthorizer extends Construct {
    * `connectRouteOptions: { integration, authorizer }`. The rules need a `{ "route": "$connect" }` rule.
    */
   webSocketAuthorizer(options: ApiAuthorizerOptions = {}): apigwv2.IWebSocketRouteAuthorizer {
+    if (this.settings.cedar !== undefined)
+      throw new ConfigError(
+        'cedar',
+        'has no WebSocket action: give rules with a "$connect" rule for WebSocket APIs',
+      );
     if (!this.settings.rules.some((r) => r.route === '$connect')) {
       throw new ConfigError(
         'rules',

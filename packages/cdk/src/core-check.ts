@@ -13,6 +13,7 @@ const PROP_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_RULES: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_REST_API_CACHE: 'resultsCacheTtl',
   COGAUTH_ANSWER_MODE: 'answerMode',
   COGAUTH_JWKS: 'jwks',
   COGAUTH_METRICS: 'monitoring',
@@ -51,7 +52,7 @@ export function checkWithCore(s: AuthorizerSettings): void {
   const env = placeholderEnvironment(s);
   try {
     // Only the function's variables: whatever COGAUTH_* the synth shell has must not hide a problem.
-    readEnvironment(env);
+    readEnvironment(env, s.cedar?.engine);
   } catch (err) {
     if (err instanceof ConfigError) throw renamed(err, s);
     throw err;
@@ -76,7 +77,7 @@ export function checkDeployedEnvironment(fn: lambda.Function, s: AuthorizerSetti
   );
   if (added.length === 0) return [];
   try {
-    readEnvironment({ ...own, ...Object.fromEntries(added) });
+    readEnvironment({ ...own, ...Object.fromEntries(added) }, s.cedar?.engine);
     return [];
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -13,19 +13,23 @@ export type Substitute = (token: MaybeToken, kind: 'pool' | 'client', index: num
 
 /** The COGAUTH_* variables of the function (core's `writeEnvironment`), each id as `substitute` renders it. */
 export function environmentWith(s: AuthorizerSettings, substitute: Substitute): Record<string, string> {
-  return writeEnvironment({
+  // With Cedar, a TTL of 0 is stated to the authorizer: it may then answer per-request routes.
+  const cacheOff = s.cedar !== undefined && s.ttlSeconds === 0;
+  const core = writeEnvironment({
     verifier: {
       userPoolId: substitute(s.userPoolId, 'pool', 0),
       clientId: s.clientIds.map((c, i) => substitute(c, 'client', i)),
       tokenUse: s.tokenUse === 'any' ? null : s.tokenUse,
       ...(s.jwks === undefined ? {} : { jwks: JSON.parse(s.jwks) }),
     },
-    rules: s.rules,
+    ...(s.cedar === undefined ? { rules: s.rules } : {}),
     httpApiResponse: s.httpApiResponse,
-    httpApiCache: s.httpApiCacheOff ? 'off' : 'on',
+    httpApiCache: s.httpApiCacheOff || cacheOff ? 'off' : 'on',
+    ...(cacheOff ? { restApiCache: 'off' as const } : {}),
     answerMode: s.answerMode,
     ...s.observability,
   });
+  return s.cedar === undefined ? core : { ...core, ...s.cedar.environment() };
 }
 
 /** The function's environment, CloudFormation tokens included. */

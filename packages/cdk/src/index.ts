@@ -1,4 +1,5 @@
 export type { LogLevel, RouteRule } from '@cogauth/core';
+export { CogauthCedar, type CogauthCedarFiles } from './cedar.js';
 export {
   type ApiAuthorizerOptions,
   CogauthAuthorizer,

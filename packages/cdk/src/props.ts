@@ -3,6 +3,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { CogauthCedar } from './cedar.js';
 import type { CogauthJwks } from './jwks.js';
 import type { CogauthMonitoringProps } from './monitoring-props.js';
 
@@ -33,10 +34,20 @@ export interface CogauthAuthorizerProps {
   /**
    * Who may call which route: `{ route: 'GET /messages/{id}', groups?: [...], scopes?: [...] }`, or
    * `{ route: '$connect' }` for WebSocket APIs. Checked with `@cogauth/core` when the construct is created;
-   * a bad rule throws a ConfigError naming it (`rules[2].route`).
+   * a bad rule throws a ConfigError naming it (`rules[2].route`). Give this or `cedar`.
    */
-  readonly rules: readonly RouteRule[];
-  /** API Gateway result cache for REST and HTTP API authorizers, 0 (off) to 3600 s. @default 300 s */
+  readonly rules?: readonly RouteRule[];
+  /**
+   * Cedar policies in place of `rules` (`CogauthCedar.fromFiles({ policies, schema })`, with
+   * `@cogauth/cedar` installed): validated at synth, shipped in the function. Policies that read the request
+   * (path or query string parameters) need the result cache off: `resultsCacheTtl` defaults to 0 then, and
+   * anything else is refused.
+   */
+  readonly cedar?: CogauthCedar;
+  /**
+   * API Gateway result cache for REST and HTTP API authorizers, 0 (off) to 3600 s.
+   * @default 300 s (0 with Cedar policies that read the request)
+   */
   readonly resultsCacheTtl?: Duration;
   /** @default 'iam' */
   readonly httpApiResponse?: HttpApiResponse;

@@ -2,6 +2,7 @@ import { ConfigError, type ConfigPath, type RouteRule } from '@cogauth/core';
 import { isAwsUserPoolId, isClientId } from '@cogauth/core/cognito';
 import { parseRules } from '@cogauth/core/rules';
 import { Duration, Token } from 'aws-cdk-lib';
+import { CogauthCedar } from './cedar.js';
 import {
   type MonitoringSettings,
   monitoringOf,
@@ -28,7 +29,9 @@ export interface AuthorizerSettings {
   readonly poolField: 'userPool' | 'userPoolId';
   readonly clientIds: readonly MaybeToken[];
   readonly tokenUse: TokenUse;
+  /** The rules, or none when Cedar policies decide (`cedar`). */
   readonly rules: readonly RouteRule[];
+  readonly cedar: CogauthCedar | undefined;
   readonly ttlSeconds: number;
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCacheOff: boolean;
@@ -95,6 +98,29 @@ function rules(value: unknown): readonly RouteRule[] {
   return parseRules(value);
 }
 
+/**
+ * Exactly one of `rules` and `cedar`. Cedar policies that read the request are decided per request, so API
+ * Gateway must not cache their answers: the TTL is 0, and any other is refused.
+ */
+function access(props: CogauthAuthorizerProps): Pick<AuthorizerSettings, 'rules' | 'cedar' | 'ttlSeconds'> {
+  if (props.cedar === undefined)
+    return { rules: rules(props.rules), cedar: undefined, ttlSeconds: ttl(props.resultsCacheTtl) };
+  if (!(props.cedar instanceof CogauthCedar))
+    throw new ConfigError('cedar', 'must be CogauthCedar.fromFiles({ policies, schema })');
+  if (props.rules !== undefined) throw new ConfigError('rules', 'give rules or cedar, not both');
+  const perRequest = props.cedar.perRequestRoutes;
+  if (perRequest.length === 0)
+    return { rules: [], cedar: props.cedar, ttlSeconds: ttl(props.resultsCacheTtl) };
+  const seconds = props.resultsCacheTtl === undefined ? 0 : ttl(props.resultsCacheTtl);
+  if (seconds !== 0)
+    throw new ConfigError(
+      'resultsCacheTtl',
+      `must be 0 with these Cedar policies: they read the request for ${perRequest.join(', ')}, and API Gateway ` +
+        `would serve one request's answer to others (an answer cached by token cannot hold for every query string or path)`,
+    );
+  return { rules: [], cedar: props.cedar, ttlSeconds: 0 };
+}
+
 function ttl(value: Duration | undefined): number {
   if (value === undefined) return DEFAULT_TTL_SECONDS;
   if (!(value instanceof Duration)) throw new ConfigError('resultsCacheTtl', 'must be a Duration');
@@ -135,8 +161,7 @@ export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
     ...pool(props),
     clientIds: clients(props),
     tokenUse,
-    rules: rules(props.rules),
-    ttlSeconds: ttl(props.resultsCacheTtl),
+    ...access(props),
     httpApiResponse: oneOf('httpApiResponse', props.httpApiResponse, ['iam', 'simple'], 'iam'),
     httpApiCacheOff: oneOf('httpApiCache', props.httpApiCache, ['on', 'off'], 'on') === 'off',
     answerMode: oneOf('answerMode', props.answerMode, ['all-routes', 'per-request'], 'all-routes'),

@@ -1,7 +1,7 @@
 import { type CognitoClaims, VerifyError } from '@cogauth/core';
+import type { PolicyResources, RouteGrants, RoutePolicy } from '@cogauth/core/rules';
 import { contextFor, type Principal, principalOf } from './entities.js';
 import { evaluate, type Runtime } from './evaluate.js';
-import { patternContains, patternsOverlap } from './route-overlap.js';
 import type { CedarAction, RouteAction } from './routes.js';
 
 /**
@@ -16,20 +16,23 @@ export interface CedarGrant {
   /** Actions Cedar denies this principal. */
   readonly withheld: readonly CedarAction[];
   /**
-   * Withheld or per-request actions an answer allowing `permitted` must deny explicitly: a permitted route's
-   * pattern also matches some of their paths (policy wildcards match across `/`), and they are not the
-   * wider route that the permitted one sits inside. Empty for rule sets core accepts.
+   * The IAM answer API Gateway may cache by token, as resource-ARN suffixes (`GET/users/*`): an Allow for
+   * every permitted route and an explicit Deny wherever those patterns reach a request API Gateway would
+   * send to a route that is not permitted (a withheld or per-request one), from core's `routeGrants`.
    */
-  readonly denied: readonly CedarAction[];
+  readonly policy: PolicyResources;
   /** Ids of policies that erred for this principal (Cedar ignores them; see `explain`). */
   readonly erred: readonly string[];
 }
 
-type Partition = Omit<CedarGrant, 'principal'>;
+type Partition = Omit<CedarGrant, 'principal' | 'policy'> & { readonly policy: RoutePolicy };
 
-/** Per action index: 1 permitted, 2 denied explicitly, 0 otherwise (withheld or per-request). */
-const PERMITTED = 1;
-const DENIED = 2;
+/** What a grant carries besides its public face: the entities, and a flag per action index. */
+interface Held {
+  readonly principal: Principal;
+  readonly permitted: Uint8Array;
+  readonly policy: RoutePolicy;
+}
 
 /** Entries a memo map holds before it is cleared. */
 const MEMO_LIMIT = 1024;
@@ -37,17 +40,17 @@ const MEMO_LIMIT = 1024;
 /** Grants per claims object (tokens are frozen objects shared through core's result cache) and per class. */
 export class Grants {
   readonly #rt: Runtime;
+  readonly #routes: RouteGrants;
   readonly #byClaims = new WeakMap<object, CedarGrant>();
   readonly #byClass = new Map<string, Partition>();
-  readonly #states = new WeakMap<Partition, Uint8Array>();
-  readonly #relations = new Map<number, boolean>();
+  readonly #flags = new WeakMap<Partition, Uint8Array>();
+  readonly #held = new WeakMap<CedarGrant, Held>();
   readonly #static: readonly RouteAction[];
-  readonly #perRequest: readonly RouteAction[];
 
-  constructor(rt: Runtime) {
+  constructor(rt: Runtime, routes: RouteGrants) {
     this.#rt = rt;
+    this.#routes = routes;
     this.#static = rt.model.actions.filter((a) => !a.perRequest);
-    this.#perRequest = rt.model.actions.filter((a) => a.perRequest);
   }
 
   /** The grant for verified claims; throws VerifyError `CLAIM_INVALID` for claims without a principal. */
@@ -58,18 +61,17 @@ export class Grants {
     const principal = principalOf(this.#rt.model, claims);
     const partition = this.#partition(principal);
     const grant: CedarGrant = Object.freeze({ principal: principal.id, ...partition });
-    this.#states.set(grant, this.#states.get(partition) as Uint8Array);
+    const flags = this.#flags.get(partition) as Uint8Array;
+    this.#held.set(grant, { principal, permitted: flags, policy: partition.policy });
     if (Object.isFrozen(claims)) this.#byClaims.set(claims, grant);
     return grant;
   }
 
-  /** Whether the grant permits the action (`PERMITTED`) and whether it must deny it explicitly (`DENIED`). */
-  permits(grant: CedarGrant, action: RouteAction): boolean {
-    return this.#states.get(grant)?.[action.index] === PERMITTED;
-  }
-
-  deniesExplicitly(grant: CedarGrant, action: RouteAction): boolean {
-    return this.#states.get(grant)?.[action.index] === DENIED;
+  /** The grant's entities, flags and policy (for a grant this object handed out). */
+  held(grant: CedarGrant): Held {
+    const held = this.#held.get(grant);
+    if (!held) throw new TypeError('not a grant of this engine');
+    return held;
   }
 
   #partition(principal: Principal): Partition {
@@ -83,43 +85,19 @@ export class Grants {
       (result.allow ? permitted : withheld).push(action);
       for (const e of result.errors) erred.add(e.policyId);
     }
-    const denied = this.#denied(permitted, [...withheld, ...this.#perRequest]);
-    const states = new Uint8Array(this.#rt.model.actions.length);
-    for (const a of permitted) states[a.index] = PERMITTED;
-    for (const a of denied) states[a.index] = DENIED;
+    const flags = new Uint8Array(this.#rt.model.actions.length);
+    for (const a of permitted) flags[a.index] = 1;
     const pub = (list: readonly RouteAction[]) =>
       Object.freeze(list.map((a) => this.#rt.model.publicActions[a.index] as CedarAction));
-    const partition = Object.freeze({
+    const partition: Partition = Object.freeze({
       permitted: pub(permitted),
       withheld: pub(withheld),
-      denied: pub(denied),
+      policy: this.#routes.policyFor(permitted.map((a) => a.index)),
       erred: Object.freeze([...erred]),
     });
-    this.#states.set(partition, states);
+    this.#flags.set(partition, flags);
     if (this.#byClass.size >= MEMO_LIMIT) this.#byClass.clear();
     this.#byClass.set(principal.key, partition);
     return partition;
-  }
-
-  #denied(permitted: readonly RouteAction[], others: readonly RouteAction[]): RouteAction[] {
-    return others.filter((n) => permitted.some((p) => this.conflicts(p, n)));
-  }
-
-  /**
-   * Whether allowing `p` by its pattern would also let requests for `n` through: the patterns overlap and
-   * `n` is not strictly the wider one (a public `GET /admin/health` inside an admin-only `ANY /admin/*`).
-   */
-  conflicts(p: RouteAction, n: RouteAction): boolean {
-    if (p.verb !== n.verb) return false;
-    const key = p.index * this.#rt.model.actions.length + n.index;
-    let value = this.#relations.get(key);
-    if (value === undefined) {
-      const pp = p.rule.resources[0] as string;
-      const np = n.rule.resources[0] as string;
-      const strictlyWider = patternContains(np, pp) && !patternContains(pp, np);
-      value = patternsOverlap(pp, np) && !strictlyWider;
-      this.#relations.set(key, value);
-    }
-    return value;
   }
 }

@@ -5,6 +5,13 @@ export type {
   CedarExplanation,
   CedarRequest,
 } from './decide.js';
+export {
+  type CedarEnv,
+  type CedarEnvironmentSettings,
+  type CedarSource,
+  readCedarEnvironment,
+  writeCedarEnvironment,
+} from './environment.js';
 export type { Evaluation, PolicyError } from './evaluate.js';
 export type { CedarGrant } from './grant.js';
 export { type CedarEngine, type CedarOptions, loadCedar } from './load.js';

@@ -1,6 +1,9 @@
 import type { PolicyJson, SchemaJson } from '@cedar-policy/cedar-wasm/web';
 import { type CognitoClaims, ConfigError } from '@cogauth/core';
+import { type AccessModel, type DecisionRequest, routeGrants } from '@cogauth/core/rules';
+import { CedarAccess } from './access.js';
 import { type PolicyFacts, policyFacts } from './analysis.js';
+import { PATH_PARAMETERS, QUERY_PARAMETERS, TOKEN_CONTEXT } from './conventions.js';
 import { type CedarDecision, type CedarExplanation, type CedarRequest, Decider } from './decide.js';
 import type { Runtime } from './evaluate.js';
 import { type CedarGrant, Grants } from './grant.js';
@@ -23,7 +26,7 @@ import {
   type PolicySource,
   policySources,
 } from './policy-source.js';
-import type { CedarAction } from './routes.js';
+import type { CedarAction, RouteAction } from './routes.js';
 import { parseSchema, type SchemaInput } from './schema.js';
 import { type Cedar, type CedarWasm, cedarEngine } from './wasm.js';
 
@@ -40,8 +43,11 @@ export interface CedarOptions {
   readonly wasm?: CedarWasm;
 }
 
-/** Cedar policies loaded once, deciding for verified Cognito claims. */
-export interface CedarEngine {
+/**
+ * Cedar policies loaded once, deciding for verified Cognito claims. It is core's access model too: pass it
+ * as `rules` to `createAuthorizer`, `createAuthenticator` or the framework adapters.
+ */
+export interface CedarEngine extends AccessModel<CedarGrant> {
   readonly namespace: string;
   /** The route actions (`get /users/{id}`), from the schema or, without one, from the policies. */
   readonly actions: readonly CedarAction[];
@@ -73,8 +79,8 @@ export function loadCedar(options: CedarOptions): CedarEngine {
   const types = typesOf(namespace);
   if (schema) validate(cedar, schema.json, sources);
   const facts = json.map((j) => policyFacts(j, types.user, types.action));
-  const perRequest = perRequestActions(facts, membersOf(schema, namespace));
-  const actions = routeActions(namespace, schema, facts, (id) => perRequest === 'all' || perRequest.has(id));
+  const reads = requestReadsOf(facts, sources, membersOf(schema, namespace));
+  const actions = routeActions(namespace, schema, facts, reads);
   const shapes = contextShapes(schema, namespace);
   const model: Model = {
     namespace,
@@ -85,7 +91,7 @@ export function loadCedar(options: CedarOptions): CedarEngine {
     actions,
     publicActions: publicActionsOf(actions),
     actionsFrom: schema ? 'schema' : 'policies',
-    requestContext: requestReads(facts),
+    requestContext: requestReads(actions),
     userAttributes: userAttributesOf(schema, namespace),
     tokenKeys: tokenKeysOf(actions.map((a) => shapes(a.id))),
     namesUser: facts.some((f) => f.namesUser),
@@ -122,26 +128,42 @@ function validate(cedar: Cedar, schema: SchemaJson<string>, sources: readonly Po
   );
 }
 
-function perRequestActions(
+/**
+ * What each action's policies read of the request (`pathParameters`, `queryStringParameters`), by action id:
+ * a policy reads for every action its scope names (action groups expanded), or for all. A policy that reads
+ * any other part of `context` is refused: no request gives it, so it could only err, and an erring `forbid`
+ * is skipped.
+ */
+function requestReadsOf(
   facts: readonly PolicyFacts[],
+  sources: readonly PolicySource[],
   members: (id: string) => Set<string>,
-): 'all' | Set<string> {
-  const out = new Set<string>();
-  for (const f of facts) {
-    if (!f.readsRequest) continue;
-    if (f.actions === 'all') return 'all';
-    for (const id of f.actions) for (const m of members(id)) out.add(m);
-  }
-  return out;
+): (id: string) => ReadonlySet<string> {
+  const everywhere = new Set<string>();
+  const byId = new Map<string, Set<string>>();
+  facts.forEach((f, i) => {
+    if (!f.readsRequest) return;
+    const source = sources[i] as PolicySource;
+    const other = f.requestAttributes.find((a) => a !== PATH_PARAMETERS && a !== QUERY_PARAMETERS);
+    if (other !== undefined)
+      throw new ConfigError(
+        source.origin,
+        `policy ${source.id} reads ${other === '*' ? 'context as a whole' : `context.${other}`}, which no ` +
+          `request has: context holds ${TOKEN_CONTEXT}, ${PATH_PARAMETERS} and ${QUERY_PARAMETERS} only`,
+      );
+    const ids = f.actions === 'all' ? undefined : f.actions.flatMap((id) => [...members(id)]);
+    for (const attr of f.requestAttributes) {
+      if (ids === undefined) everywhere.add(attr);
+      else for (const id of ids) byId.set(id, (byId.get(id) ?? new Set()).add(attr));
+    }
+  });
+  return (id) => new Set([...everywhere, ...(byId.get(id) ?? [])]);
 }
 
-function requestReads(facts: readonly PolicyFacts[]): RequestContextReads {
-  const attrs = new Set(facts.flatMap((f) => f.requestAttributes));
-  const known = ['pathParameters', 'queryStringParameters'];
+function requestReads(actions: readonly RouteAction[]): RequestContextReads {
   return {
-    pathParameters: attrs.has('pathParameters'),
-    queryStringParameters: attrs.has('queryStringParameters'),
-    other: [...attrs].filter((a) => !known.includes(a)).sort(),
+    pathParameters: actions.some((a) => a.readsPath),
+    queryStringParameters: actions.some((a) => a.readsQuery),
   };
 }
 
@@ -173,8 +195,10 @@ function runtimeOf(cedar: Cedar, model: Model): Runtime {
 }
 
 function engineOf(rt: Runtime): CedarEngine {
-  const grants = new Grants(rt);
-  const decider = new Decider(rt, grants);
+  const routes = routeGrants(rt.model.actions.map((a) => a.route));
+  const grants = new Grants(rt, routes);
+  const access = new CedarAccess(rt, grants, routes);
+  const decider = new Decider(rt, access, routes);
   return Object.freeze({
     namespace: rt.model.namespace,
     actions: rt.model.publicActions,
@@ -183,5 +207,14 @@ function engineOf(rt: Runtime): CedarEngine {
     permitted: (claims: CognitoClaims) => grants.of(claims),
     decide: (claims: CognitoClaims, request: CedarRequest) => decider.decide(claims, request),
     explain: (claims: CognitoClaims, request: CedarRequest) => decider.explain(claims, request),
+    // Core's access model: what createAuthorizer and createAuthenticator call.
+    readsRequest: access.readsRequest,
+    callerOf: (claims: CognitoClaims) => access.callerOf(claims),
+    allows: (grant: CedarGrant, request: DecisionRequest) => access.allows(grant, request),
+    permittedCount: (grant: CedarGrant) => access.permittedCount(grant),
+    policyOf: (grant: CedarGrant, request: DecisionRequest) => access.policyOf(grant, request),
+    deniedFields: () => access.deniedFields(),
+    cacheable: (request: DecisionRequest) => access.cacheable(request),
+    forRouters: () => access.forRouters(),
   });
 }

@@ -20,8 +20,6 @@ import { type AttributeType, resolveAttributes, resolveType, type Schema, type V
 export interface RequestContextReads {
   readonly pathParameters: boolean;
   readonly queryStringParameters: boolean;
-  /** Other context attributes read (`*` for `context` as a whole): cogauth never fills them. */
-  readonly other: readonly string[];
 }
 
 /** How an action's context is built: `token` type (null: untyped, no schema; undefined: not declared). */
@@ -104,7 +102,7 @@ export function routeActions(
   ns: string,
   schema: Schema | undefined,
   facts: readonly PolicyFacts[],
-  perRequest: (id: string) => boolean,
+  reads: (id: string) => ReadonlySet<string>,
 ): RouteAction[] {
   const ids = schema
     ? Object.keys(schema.namespace(ns)?.actions ?? {})
@@ -114,7 +112,15 @@ export function routeActions(
     const route = routeOf(id);
     if (!route) continue;
     const action = { id, verb: route.verb, path: route.path, route: `${route.verb} ${route.path}` };
-    out.push({ ...action, perRequest: perRequest(id), index: out.length, rule: route.rule });
+    const read = reads(id);
+    out.push({
+      ...action,
+      perRequest: read.size > 0,
+      readsPath: read.has(PATH_PARAMETERS),
+      readsQuery: read.has(QUERY_PARAMETERS),
+      index: out.length,
+      rule: route.rule,
+    });
   }
   if (out.length === 0)
     throw new ConfigError(

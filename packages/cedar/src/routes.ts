@@ -17,10 +17,14 @@ export interface CedarAction {
   readonly perRequest: boolean;
 }
 
-/** An action with the compiled route core matches it by. */
+/** An action with the compiled route core matches it by, and what its policies read of the request. */
 export interface RouteAction extends CedarAction {
   readonly index: number;
   readonly rule: RoutePattern;
+  /** Whether a policy that applies to it reads `context.pathParameters` (fixed by the path). */
+  readonly readsPath: boolean;
+  /** Whether a policy that applies to it reads `context.queryStringParameters` (never in an ARN). */
+  readonly readsQuery: boolean;
 }
 
 const ACTION_ID = /^([a-z]+) (\/\S*)$/;

@@ -44,10 +44,18 @@ export function rulesToCedar(rules: unknown, options: RulesToCedarOptions): Ceda
   const { namespace, userPoolId } = checkedOptions(options);
   const parsed = parseRules(rules);
   const actions: string[] = [];
+  const byShape = new Map<string, string>();
   const policies = parsed.map((rule, i) => {
-    const ids = actionIds(rule, i);
-    for (const id of ids) if (!actions.includes(id)) actions.push(id);
-    return policyOf(rule, i, ids, namespace, userPoolId);
+    const ids = actionIds(rule, i).map((id) => {
+      // One action per route API Gateway can tell apart: `GET /{id}` and the GET of `ANY /*` are one route.
+      const shape = shapeOf(id);
+      const known = byShape.get(shape);
+      if (known !== undefined) return known;
+      byShape.set(shape, id);
+      actions.push(id);
+      return id;
+    });
+    return policyOf(rule, i, [...new Set(ids)], namespace, userPoolId);
   });
   return { policies: `${policies.join('\n\n')}\n`, schema: schemaOf(namespace, actions), actions };
 }
@@ -71,6 +79,18 @@ function actionIds(rule: RouteRule, index: number): string[] {
   const verb = m[1] as string;
   const verbs = verb === 'ANY' ? HTTP_VERBS : [verb];
   return verbs.map((v) => actionId(v, m[2] as string));
+}
+
+/** The route's shape whatever its names: `get /{}/{+}` for `get /{id}/{proxy+}` and for `get /*` + `/*`. */
+function shapeOf(id: string): string {
+  const [verb, path] = id.split(' ') as [string, string];
+  const segments = path.split('/');
+  const last = segments.length - 1;
+  const shape = segments.map((s, i) => {
+    if (s.endsWith('+}') || (s === '*' && i === last)) return '{+}';
+    return s === '*' || s.startsWith('{') ? '{}' : s;
+  });
+  return `${verb} ${shape.join('/')}`;
 }
 
 function policyOf(rule: RouteRule, index: number, ids: readonly string[], ns: string, pool: string): string {

@@ -25,6 +25,16 @@ export function cedarEngine(wasm?: CedarWasm): Cedar {
   return cedar;
 }
 
+/**
+ * Instantiates the engine from a module compiled already (`WebAssembly.compile`, which a bundle awaits while
+ * it initialises), unless it runs already. Internal: the Lambda bundle's entry calls it.
+ */
+export function startCedar(compiled: unknown): void {
+  if (ready) return;
+  cedar.initSync({ module: compiled as Parameters<typeof cedar.initSync>[0] & object });
+  ready = true;
+}
+
 function installedWasmPath(): string {
   const nodeEntry = createRequire(import.meta.url).resolve('@cedar-policy/cedar-wasm/nodejs');
   return join(dirname(nodeEntry), 'cedar_wasm_bg.wasm');

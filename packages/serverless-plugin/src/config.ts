@@ -14,6 +14,13 @@ export { type CfnValue, isCfnValue };
 export type TokenUse = 'access' | 'id' | 'any';
 export type HttpApiResponse = 'iam' | 'simple';
 
+/** `custom.cogauth.cedar`: the policies file, and the schema file and namespace where given. */
+export interface CedarFiles {
+  policiesFile: { path: string; display: string };
+  schemaFile?: { path: string; display: string };
+  namespace?: string;
+}
+
 /** `custom.cogauth` after validation: every field typed, defaults applied. */
 export interface CogauthSettings {
   /** The authorizer function's key in `functions` (default `cogauthAuthorizer`). */
@@ -32,11 +39,15 @@ export interface CogauthSettings {
   /** The rules as given (inline array or the parsed file), and where they came from. */
   rules: unknown;
   rulesSource: { kind: 'inline' } | { kind: 'file'; path: string; display: string };
+  /** Cedar policies in place of the rules (`@cogauth/cedar`): the files, inside the service. */
+  cedar?: CedarFiles;
   /** A JWKS file to embed, or `true` to fetch the pool's JWKS at package time. */
   jwksFile?: { path: string; display: string };
   fetchJwks: boolean;
   resultTtlSeconds: number;
   restAuthorizerType: 'token' | 'request';
+  /** Which defaulted settings the user wrote (Cedar policies that read the request change the defaults). */
+  given: { resultTtlSeconds: boolean; restAuthorizerType: boolean };
   httpApiResponse: HttpApiResponse;
   httpApiCache: 'on' | 'off';
   /** `per-request`: IAM answers hold the requested route's part of the policy (COGAUTH_ANSWER_MODE). */
@@ -59,6 +70,7 @@ const KNOWN_KEYS = new Set([
   'pools',
   'rules',
   'rulesFile',
+  'cedar',
   'jwksFile',
   'fetchJwks',
   'resultTtlSeconds',
@@ -117,7 +129,11 @@ function isInside(dir: string, path: string): boolean {
  * are not followed: with pnpm, a package in node_modules (a shared rules package) is a link to elsewhere,
  * and what the file holds must parse as rules or a public JWKS anyway.
  */
-function servicePath(serviceDir: string, key: string, value: unknown): { path: string; display: string } {
+function servicePath(
+  serviceDir: string,
+  key: string | ConfigPath,
+  value: unknown,
+): { path: string; display: string } {
   if (typeof value !== 'string') return fail(key, 'must be a file path (a string)');
   const path = resolve(serviceDir, value);
   if (!isInside(serviceDir, path))
@@ -181,6 +197,27 @@ function parseJson(key: string, text: string): unknown {
   }
 }
 
+const CEDAR_KEYS = new Set(['policiesFile', 'schemaFile', 'namespace']);
+
+/** `cedar: { policiesFile, schemaFile?, namespace? }`: files inside the service, like rulesFile. */
+function cedarFiles(value: unknown, serviceDir: string): CedarFiles {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('cedar', 'must be { policiesFile, schemaFile?, namespace? }');
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v)) if (!CEDAR_KEYS.has(key)) fail(['cedar', key], 'is not a known setting');
+  if (!given(v.policiesFile)) fail(['cedar', 'policiesFile'], 'is required: the Cedar policies file');
+  const files: CedarFiles = {
+    policiesFile: servicePath(serviceDir, ['cedar', 'policiesFile'], v.policiesFile),
+  };
+  if (given(v.schemaFile)) files.schemaFile = servicePath(serviceDir, ['cedar', 'schemaFile'], v.schemaFile);
+  if (given(v.namespace)) {
+    if (typeof v.namespace !== 'string')
+      fail(['cedar', 'namespace'], 'must be a Cedar namespace such as MyApi');
+    files.namespace = v.namespace as string;
+  }
+  return files;
+}
+
 /**
  * Reads `custom.cogauth`: shapes, exclusive choices and defaults. What a setting means to the authorizer
  * (pool id grammar, URLs, JWKS keys, rule syntax) is checked by @cogauth/core afterwards (validate.ts).
@@ -206,6 +243,7 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
     fetchJwks: false,
     resultTtlSeconds: integer(c, 'resultTtlSeconds', 0, 3600) ?? 300,
     restAuthorizerType: oneOf(c, 'restAuthorizerType', ['token', 'request'], 'token'),
+    given: { resultTtlSeconds: given(c.resultTtlSeconds), restAuthorizerType: given(c.restAuthorizerType) },
     httpApiResponse: oneOf(c, 'httpApiResponse', ['iam', 'simple'], 'iam'),
     httpApiCache: oneOf(c, 'httpApiCache', ['on', 'off'], 'on'),
     answerMode: oneOf(c, 'answerMode', ['all-routes', 'per-request'], 'all-routes'),
@@ -252,9 +290,16 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
     settings.graceSeconds = integer(c, 'graceSeconds', 0, 300);
   }
 
-  if (given(c.rules) === given(c.rulesFile))
-    fail('rules', 'set exactly one of rules (inline list) and rulesFile (a JSON file path)');
-  if (given(c.rules)) {
+  if (given(c.cedar)) {
+    const mixed = ['rules', 'rulesFile'].find((key) => given(c[key]));
+    if (mixed !== undefined) fail(mixed, 'cannot be combined with cedar: give rules or Cedar policies');
+    settings.cedar = cedarFiles(c.cedar, serviceDir);
+  } else if (given(c.rules) === given(c.rulesFile))
+    fail(
+      'rules',
+      'set exactly one of rules (inline list), rulesFile (a JSON file path) and cedar (policies)',
+    );
+  else if (given(c.rules)) {
     if (!Array.isArray(c.rules)) fail('rules', 'must be a list of rules (use rulesFile for a file path)');
     settings.rules = c.rules;
   } else {

@@ -1,5 +1,6 @@
 import type { CognitoVerifierOptions, Jwks, RouteRule } from '@cogauth/core';
 import { writeEnvironment } from '@cogauth/core/lambda';
+import type { CedarSetup } from './cedar.js';
 import { type CfnValue, type CogauthSettings, isCfnValue } from './config.js';
 
 export type EnvValue = string | CfnValue;
@@ -29,16 +30,22 @@ export function environmentOf(
   jwks: Jwks | undefined,
   packaged: boolean,
   reference: Reference = keep,
+  cedar?: CedarSetup,
 ): Record<string, EnvValue> {
+  // With Cedar, a TTL of 0 is stated to the authorizer: it may then answer per-request routes.
+  const cacheOff = cedar !== undefined && settings.resultTtlSeconds === 0;
+  const rules = packaged ? { file: RULES_FILE } : (settings.rules as RouteRule[]);
   const env: Record<string, EnvValue> = writeEnvironment({
     verifier: settings.pools ? (settings.pools as CognitoVerifierOptions[]) : singlePool(settings, jwks),
-    rules: packaged ? { file: RULES_FILE } : (settings.rules as RouteRule[]),
+    ...(cedar === undefined ? { rules } : {}),
     ...(packaged && jwks !== undefined && !settings.pools ? { jwksFile: JWKS_FILE } : {}),
     httpApiResponse: settings.httpApiResponse,
-    httpApiCache: settings.httpApiCache,
+    httpApiCache: cacheOff ? 'off' : settings.httpApiCache,
+    ...(cacheOff ? { restApiCache: 'off' as const } : {}),
     answerMode: settings.answerMode,
     ...settings.observability,
   });
+  if (cedar !== undefined) Object.assign(env, cedar.environment(packaged));
   // The references, which writeEnvironment saw as stand-ins, go in as themselves (or as `reference` says).
   const pool = settings.userPoolId;
   if (!settings.pools && isCfnValue(pool)) env.COGAUTH_USER_POOL_ID = reference(pool, 'pool');

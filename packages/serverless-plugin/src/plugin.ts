@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type Jwks } from '@cogauth/core';
+import { applyCedarCache, type CedarSetup, cedarSetup } from './cedar.js';
 import { type CogauthSettings, readJsonFile, readSettings } from './config.js';
 import { environmentOf, JWKS_FILE, RULES_FILE } from './environment.js';
 import { rewriteEvents } from './events.js';
@@ -79,6 +80,7 @@ export class CogauthServerlessPlugin {
     settings: CogauthSettings,
     packaged: boolean,
     files: readonly ZipFile[],
+    cedar: CedarSetup | undefined,
   ): Promise<Jwks | undefined> {
     for (const [i, pool] of (settings.pools ?? []).entries()) {
       const jwks = (pool as { jwks?: unknown } | null)?.jwks;
@@ -90,12 +92,13 @@ export class CogauthServerlessPlugin {
     if (!settings.fetchJwks || !packaged) return undefined;
     // Core's checks first, so the fetch reads only a URL the authorizer would accept (https, or http to
     // loopback unless allowInsecureHttp): a JWKS from a plain-http host is never embedded.
-    validateWithCore(settings, undefined, packaged, files);
+    validateWithCore(settings, undefined, packaged, files, cedar);
     return fetchJwks(jwksSourceOf(String(settings.userPoolId), settings.jwksUri, settings.issuer));
   }
 
-  /** The zip's files before any JWKS: core's bundle and the rules. */
-  private baseFiles(settings: CogauthSettings): ZipFile[] {
+  /** The zip's files before any JWKS: core's bundle and the rules, or the Cedar bundle and policies. */
+  private baseFiles(settings: CogauthSettings, cedar: CedarSetup | undefined): ZipFile[] {
+    if (cedar !== undefined) return [...cedar.files];
     return [
       { name: 'index.mjs', data: readFileSync(coreBundlePath()) },
       {
@@ -111,10 +114,12 @@ export class CogauthServerlessPlugin {
   private async setUp(packaged: boolean): Promise<void> {
     const service = this.serverless.service;
     const settings = readSettings(service.custom?.cogauth, this.serviceDir());
-    const files = this.baseFiles(settings);
-    const jwks = await this.jwksOf(settings, packaged, files);
+    const cedar = await cedarSetup(settings);
+    if (cedar !== undefined) applyCedarCache(settings, cedar);
+    const files = this.baseFiles(settings, cedar);
+    const jwks = await this.jwksOf(settings, packaged, files, cedar);
     if (jwks !== undefined) files.push({ name: JWKS_FILE, data: Buffer.from(JSON.stringify(jwks)) });
-    validateWithCore(settings, jwks, packaged, files);
+    validateWithCore(settings, jwks, packaged, files, cedar);
 
     service.functions ??= {};
     if (service.functions[settings.functionKey] !== undefined)
@@ -140,14 +145,22 @@ export class CogauthServerlessPlugin {
       handler: 'index.handler',
       description: 'cogauth Cognito JWT authorizer (@cogauth/core)',
       runtime: version >= 20 ? runtime : 'nodejs22.x',
-      environment: environmentOf(settings, jwks, packaged),
+      environment: environmentOf(settings, jwks, packaged, undefined, cedar),
       package: { artifact },
       events: [],
     };
 
     const summary =
       `cogauth: ${settings.functionKey} guards ${counts.http} REST, ${counts.httpApi} HTTP API and ` +
-      `${counts.websocket} WebSocket event(s); HTTP API answers ${settings.httpApiResponse}`;
+      `${counts.websocket} WebSocket event(s); HTTP API answers ${settings.httpApiResponse}` +
+      (cedar === undefined
+        ? ''
+        : `; Cedar policies decide (${cedar.perRequest.length} route(s) per request)`);
+    if (cedar !== undefined && counts.websocket > 0)
+      throw new ConfigError(
+        ['custom', 'cogauth', 'cedar'],
+        'has no WebSocket action: a $connect event marked authorizer: cogauth needs rules',
+      );
     if (this.utils.log?.info) this.utils.log.info(summary);
     if (counts.http + counts.httpApi + counts.websocket === 0) {
       const warn = 'cogauth: no event is marked `authorizer: cogauth`: nothing is protected';

@@ -71,6 +71,15 @@ export const cogauthSchema = {
         pools: { anyOf: [{ type: 'array', items: { type: 'object' } }, { type: 'string' }] },
         rules: { anyOf: [{ type: 'array', items: { type: 'object' } }, { const: '' }] },
         rulesFile: { type: 'string' },
+        cedar: {
+          type: 'object',
+          properties: {
+            policiesFile: { type: 'string' },
+            schemaFile: { type: 'string' },
+            namespace: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
         jwksFile: { type: 'string' },
         fetchJwks: { type: 'boolean' },
         resultTtlSeconds: { anyOf: [{ type: 'integer', minimum: 0, maximum: 3600 }, { type: 'string' }] },

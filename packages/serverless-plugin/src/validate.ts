@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ConfigPath, type Jwks } from '@cogauth/core';
 import { readEnvironment } from '@cogauth/core/lambda';
+import { type CedarSetup, engineOf, isConfigError } from './cedar.js';
 import type { CogauthSettings } from './config.js';
-import { environmentOf } from './environment.js';
+import { environmentOf, type Reference } from './environment.js';
 import type { ZipFile } from './zip.js';
 
 // Stand-ins for CloudFormation references, which have no value until deploy: well-formed, so core
@@ -31,6 +32,12 @@ const SETTING_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_RULES_FILE: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_REST_API_CACHE: 'resultTtlSeconds',
+  COGAUTH_CEDAR_POLICIES: 'cedar',
+  COGAUTH_CEDAR_POLICIES_FILE: 'cedar',
+  COGAUTH_CEDAR_SCHEMA: 'cedar',
+  COGAUTH_CEDAR_SCHEMA_FILE: 'cedar',
+  COGAUTH_CEDAR_NAMESPACE: 'cedar',
   COGAUTH_ANSWER_MODE: 'answerMode',
   COGAUTH_METRICS: 'monitoring',
   COGAUTH_METRICS_NAMESPACE: ['monitoring', 'namespace'],
@@ -69,19 +76,21 @@ export function validateWithCore(
   jwks: Jwks | undefined,
   packaged: boolean,
   files: readonly ZipFile[],
+  cedar?: CedarSetup,
 ): void {
   // With every reference a placeholder string, every value is a string.
-  const env = environmentOf(settings, jwks, packaged, (_value, kind) =>
-    kind === 'pool' ? POOL_PLACEHOLDER : CLIENT_PLACEHOLDER,
-  ) as Record<string, string>;
+  const placeholder: Reference = (_value, kind) => (kind === 'pool' ? POOL_PLACEHOLDER : CLIENT_PLACEHOLDER);
+  const env = environmentOf(settings, jwks, packaged, placeholder, cedar) as Record<string, string>;
   const taskRoot = mkdtempSync(join(tmpdir(), 'cogauth-validate-'));
   try {
     for (const file of files)
       if (file.name !== 'index.mjs') writeFileSync(join(taskRoot, file.name), file.data);
     // Only the function's variables: whatever COGAUTH_* the packaging shell has must not hide a problem.
-    readEnvironment({ ...env, LAMBDA_TASK_ROOT: taskRoot });
+    // With Cedar, the engine the function would load from exactly these files and variables.
+    const access = cedar === undefined ? undefined : engineOf(cedar, env, taskRoot);
+    readEnvironment({ ...env, LAMBDA_TASK_ROOT: taskRoot }, access);
   } catch (err) {
-    if (err instanceof ConfigError) throw renamed(err, settings);
+    if (isConfigError(err)) throw renamed(err, settings);
     throw err;
   } finally {
     rmSync(taskRoot, { recursive: true, force: true });

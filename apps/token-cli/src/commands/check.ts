@@ -19,6 +19,7 @@ import {
   routePattern,
   verifyAuthorization,
 } from '@cogauth/core/rules';
+import { cedarLines, readPolicyFiles, runCedarCheck } from '../cedar-check.js';
 import { COMMON_HELP, type Command } from '../command.js';
 import { regionOf, type Settings } from '../config.js';
 import { EXIT_UNREACHABLE, UsageError } from '../errors.js';
@@ -163,7 +164,28 @@ function requirement(rule: RouteRule): string {
   return parts.length ? parts.join(' and ') : 'any valid token';
 }
 
-function printOutcome(io: Io, outcome: CheckOutcome, token: string, details: string | undefined): void {
+/** What rules cover the route, and what they require: explains a 403. */
+function ruleLines(outcome: CheckOutcome): string[] {
+  if (outcome.matchingRules.length === 0)
+    return ['rules for this route: none (only a rule for the route can allow it)'];
+  return [
+    'rules for this route:',
+    ...outcome.matchingRules.map((r) => `  ${r.route}  needs ${requirement(r)}`),
+  ];
+}
+
+type Printed = Pick<
+  CheckOutcome,
+  'decision' | 'status' | 'reason' | 'route' | 'permittedRoutes' | 'policyDocument'
+>;
+
+function printOutcome(
+  io: Io,
+  outcome: Printed,
+  token: string,
+  details: string | undefined,
+  why: string[],
+): void {
   const out: string[] = [];
   const s = style(io);
   const label = {
@@ -175,12 +197,7 @@ function printOutcome(io: Io, outcome: CheckOutcome, token: string, details: str
   out.push(`reason:   ${outcome.reason}`);
   out.push(`route:    ${outcome.route}`);
   if (details !== undefined) out.push(`token:    ${details}`);
-  if (outcome.matchingRules.length === 0)
-    out.push('rules for this route: none (only a rule for the route can allow it)');
-  else {
-    out.push('rules for this route:');
-    for (const rule of outcome.matchingRules) out.push(`  ${rule.route}  needs ${requirement(rule)}`);
-  }
+  out.push(...why);
   if (outcome.status === 403) {
     // Unverified only for display: the authorizer already verified this token.
     const payload = safePayload(token);
@@ -224,11 +241,15 @@ export const check: Command = {
   options: {
     ...VERIFIER_OPTIONS,
     rules: { type: 'string' },
+    policies: { type: 'string' },
+    schema: { type: 'string' },
+    namespace: { type: 'string' },
     route: { type: 'string' },
     'method-arn': { type: 'string' },
     json: { type: 'boolean' },
   },
   help: `Usage: cogauth check --rules <file> --route "<VERB> <path>" [options] [token | -]
+       cogauth check --policies <file> [--schema <file>] --route "<VERB> <path>" [options] [token | -]
 
 Verifies the token as the Lambda does and runs @cogauth/core's decide, the decision every cogauth
 authorizer and adapter makes, for the route; prints the decision (200 Allow / 403 Deny / 401 Unauthorized), the reason code, the rules covering the route,
@@ -238,6 +259,11 @@ Options:
   --rules <file>        rule set as JSON, exactly as the Lambda reads it, e.g.
                         [{"route":"POST /messages","groups":["writers"]}] (COGAUTH_RULES_FILE; or inline
                         JSON in COGAUTH_RULES; "rules" in the config, relative to the config file)
+  --policies <file>     Cedar policies instead of rules (a Verified Permissions API-linked policy store's, as
+                        @cogauth/cedar decides them): also prints which policies permitted or forbade the
+                        route's action, and which erred
+  --schema <file>       the policy store's schema (JSON or Cedar schema text), with --policies
+  --namespace <name>    the Cedar namespace, when neither the schema nor the policies tell it
   --route <route>       the request, e.g. "POST /messages" or "DELETE /messages/42"
   --method-arn <arn>    use this method ARN instead of one built from --route
   --json                {decision, status, reason, route, methodArn, permittedRoutes, matchingRules,
@@ -263,19 +289,34 @@ Example:
     } catch (error) {
       throw new UsageError(`--method-arn: ${(error as Error).message}`);
     }
-    const rules = loadRules(settings);
+    const shownRoute = route ?? resource.replace('/', ' ');
+    const policiesFile = typeof values.policies === 'string' ? values.policies : undefined;
+    if (policiesFile !== undefined && typeof values.rules === 'string')
+      throw new UsageError('give --rules or --policies, not both');
+    const rules = policiesFile === undefined ? loadRules(settings) : undefined;
+    const policies =
+      policiesFile === undefined
+        ? undefined
+        : {
+            ...readPolicyFiles(policiesFile, typeof values.schema === 'string' ? values.schema : undefined),
+            ...(typeof values.namespace === 'string' ? { namespace: values.namespace } : {}),
+          };
     const token = await tokenArgument(io, ctx.positionals[0], 'token');
     const { verifier, options } = buildVerifier(ctx);
-    const outcome = await runCheck({
-      verifier,
-      rules,
-      token,
-      route: route ?? resource.replace('/', ' '),
-      methodArn,
-    });
+    const outcome =
+      policies === undefined
+        ? await runCheck({
+            verifier,
+            rules: rules as readonly RouteRule[],
+            token,
+            route: shownRoute,
+            methodArn,
+          })
+        : await runCedarCheck({ verifier, policies, token, route: shownRoute, methodArn });
     const details = outcome.decision === 'Unauthorized' ? expectedVsActual(token, options) : undefined;
+    const why = 'cedar' in outcome ? cedarLines(outcome) : ruleLines(outcome);
     if (values.json) printJson(io, details === undefined ? outcome : { ...outcome, details });
-    else printOutcome(io, outcome, token, details);
+    else printOutcome(io, outcome, token, details, why);
     if (outcome.decision === 'Allow') return 0;
     if (outcome.reason === 'JWKS_UNAVAILABLE' || outcome.reason === 'VERIFIER_ERROR') {
       io.stderr.write(

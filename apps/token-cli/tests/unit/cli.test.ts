@@ -15,6 +15,7 @@ describe('command-line experience', () => {
       'verify',
       'decode',
       'check',
+      'rules-to-cedar',
       'config',
       'completion',
     ]);
@@ -44,7 +45,7 @@ describe('command-line experience', () => {
     const cmd = await runCli(['lgoin']);
     expect(cmd.code).toBe(2);
     expect(cmd.stderr).toBe(
-      'cogauth: unknown command "lgoin" (commands: login, token, whoami, logout, refresh, m2m, verify, decode, check, config, completion)\n',
+      'cogauth: unknown command "lgoin" (commands: login, token, whoami, logout, refresh, m2m, verify, decode, check, rules-to-cedar, config, completion)\n',
     );
     const flag = await runCli(['verify', '--pool', 'x']);
     expect(flag.code).toBe(2);

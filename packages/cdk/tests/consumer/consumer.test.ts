@@ -31,6 +31,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const CORE_DIR = join(PACKAGE_DIR, '..', 'core');
+const CEDAR_DIR = join(PACKAGE_DIR, '..', 'cedar');
+const POLICIES = `@id("everyone-reads")
+permit (principal, action == MyApi::Action::"get /messages", resource);
+@id("own-message")
+permit (principal, action == MyApi::Action::"get /messages/{id}", resource)
+when { context.pathParameters.id == context.token.username };
+`;
 const APP_FILES = fileURLToPath(new URL('./app', import.meta.url));
 const README = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
 const POOL = 'us-east-1_Consumer1';
@@ -48,6 +55,9 @@ let resources: [string, Resource][];
 let assetDir: string;
 let env: Record<string, string>;
 let jwks: JwksServer | undefined;
+let cedarResources: [string, Resource][];
+let cedarAssetDir: string;
+let cedarEnv: Record<string, string>;
 
 /** The environment of a machine with no AWS credentials or configuration, and no workspace variables. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -67,7 +77,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 beforeAll(async () => {
   // aws-cdk-lib at the floor of the peer range (^2.276.0): what the range promises is what is tested.
   consumer = packAndInstall({
-    packages: [CORE_DIR, PACKAGE_DIR],
+    packages: [CORE_DIR, CEDAR_DIR, PACKAGE_DIR],
     dependencies: [
       `aws-cdk-lib@${DEV['aws-cdk-lib']}`,
       `constructs@${DEV.constructs}`,
@@ -81,6 +91,7 @@ beforeAll(async () => {
   dir = consumer.dir;
   writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'node app.mjs' }));
   for (const f of ['app.mjs', 'run-bundle.mjs']) copyFileSync(join(APP_FILES, f), join(dir, f));
+  writeFileSync(join(dir, 'policies.cedar'), POLICIES);
   await run(process.execPath, [join(dir, 'node_modules/aws-cdk/bin/cdk'), 'synth', '--no-notices', '-q'], {
     cwd: dir,
     timeout: 120_000,
@@ -91,6 +102,12 @@ beforeAll(async () => {
   const fn = resources.find(([, r]) => r.Type === 'AWS::Lambda::Function')?.[1].Properties ?? {};
   assetDir = join(dir, 'cdk.out', `asset.${(fn.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
   env = (fn.Environment as { Variables: Record<string, string> }).Variables;
+  const cedar = JSON.parse(readFileSync(join(dir, 'cdk.out', 'CedarStack.template.json'), 'utf8'));
+  cedarResources = Object.entries(cedar.Resources as Record<string, Resource>);
+  const cedarFn = cedarResources.find(([, r]) => r.Type === 'AWS::Lambda::Function')?.[1].Properties ?? {};
+  const key = (cedarFn.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+  cedarAssetDir = join(dir, 'cdk.out', `asset.${key}`);
+  cedarEnv = (cedarFn.Environment as { Variables: Record<string, string> }).Variables;
 }, 300_000);
 
 afterAll(async () => {
@@ -347,11 +364,81 @@ describe("the bundle's metrics and the alarms that watch them", () => {
   });
 });
 
+describe('a Cedar policy file, with @cogauth/cedar installed from its tarball', () => {
+  const cedarOfType = (type: string) => cedarResources.filter(([, r]) => r.Type === type);
+
+  it('synthesizes a function of the Cedar bundle, its engine and the policies, with the cache off', () => {
+    expect(readdirSync(cedarAssetDir).sort()).toEqual(['cedar_wasm_bg.wasm', 'index.mjs', 'policies.cedar']);
+    const installed = join(dir, 'node_modules/@cogauth/cedar/dist/lambda');
+    const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+    for (const f of ['index.mjs', 'cedar_wasm_bg.wasm'])
+      expect(sha(join(cedarAssetDir, f))).toBe(sha(join(installed, f)));
+    expect(readFileSync(join(cedarAssetDir, 'policies.cedar'), 'utf8')).toBe(POLICIES);
+    expect(cedarEnv).toMatchObject({
+      COGAUTH_CEDAR_POLICIES_FILE: 'policies.cedar',
+      COGAUTH_REST_API_CACHE: 'off',
+      COGAUTH_HTTP_API_CACHE: 'off',
+    });
+    expect(cedarEnv.COGAUTH_RULES).toBeUndefined();
+    // The per-request policy reads the path only: a TOKEN authorizer, cached for no one.
+    const [[, authorizer]] = cedarOfType('AWS::ApiGateway::Authorizer') as [[string, Resource]];
+    expect(authorizer.Properties).toMatchObject({ Type: 'TOKEN', AuthorizerResultTtlInSeconds: 0 });
+  });
+
+  it('the staged function answers as the policies say: a route for all, a message for its owner only', async () => {
+    const key = generateTestKey({ alg: 'RS256' });
+    const server = await startJwksServer({ poolId: POOL, jwks: jwksOf(key) });
+    try {
+      const claims = cognitoAccessClaims({ issuer: server.issuer, clientId: CLIENT, username: 'alice' });
+      const alice = `Bearer ${signJwt(claims, key)}`;
+      const forged = `Bearer ${signJwt(claims, generateTestKey({ alg: 'RS256', kid: key.kid }))}`;
+      const arn = (resource: string) => `arn:aws:execute-api:us-east-1:123456789012:abc123/prod/${resource}`;
+      const events = ['GET/messages', 'GET/messages/alice', 'GET/messages/bob'].map((r) => ({
+        type: 'TOKEN',
+        authorizationToken: alice,
+        methodArn: arn(r),
+      }));
+      events.push({ type: 'TOKEN', authorizationToken: forged, methodArn: arn('GET/messages') });
+      writeFileSync(join(dir, 'cedar-events.json'), JSON.stringify(events));
+      const { stdout } = await run(
+        process.execPath,
+        [join(dir, 'run-bundle.mjs'), join(cedarAssetDir, 'index.mjs'), join(dir, 'cedar-events.json')],
+        {
+          cwd: cedarAssetDir,
+          // The engine's WebAssembly compiles at cold start: seconds on a loaded machine.
+          timeout: 120_000,
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...cedarEnv,
+            COGAUTH_ISSUER: server.issuer,
+            LAMBDA_TASK_ROOT: cedarAssetDir,
+          },
+        },
+      );
+      const results = JSON.parse(stdout.slice(stdout.lastIndexOf('\n') + 1)) as {
+        result?: { policyDocument: { Statement: { Effect: string; Resource: string[] }[] } };
+        error?: string;
+      }[];
+      const effects = (i: number) =>
+        (results[i]?.result?.policyDocument.Statement ?? []).map(
+          (s) => `${s.Effect} ${s.Resource.join(' ')}`,
+        );
+      expect(effects(0)).toEqual([`Allow ${arn('GET/messages')}`]);
+      expect(effects(1)).toEqual([`Allow ${arn('GET/messages')} ${arn('GET/messages/alice')}`]);
+      expect(effects(2)).toEqual([`Allow ${arn('GET/messages')}`, `Deny ${arn('GET/messages/bob')}`]);
+      expect(results[3]).toEqual({ error: 'Unauthorized' });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the @cogauth/cdk tarball', () => {
   it('holds the licence, the README and the compiled dist/ with its types, nothing else', () => {
     const modules = [
       'authorizer-metrics',
       'bundle',
+      'cedar',
       'cogauth-authorizer',
       'core-check',
       'dashboard',
@@ -380,6 +467,8 @@ describe('the @cogauth/cdk tarball', () => {
     );
     // workspace:^ became a caret range on the packed version; npm took core from its tarball.
     expect(manifest.dependencies).toEqual({ '@cogauth/core': `^${manifest.version}` });
+    // Apps that use rules need not install @cogauth/cedar (4 MB of WebAssembly).
+    expect(manifest.peerDependenciesMeta['@cogauth/cedar']).toEqual({ optional: true });
   });
 
   it('publint finds nothing', async () => {

@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rulesToCedar } from '@cogauth/cedar';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,10 +28,23 @@ const work = mkdtempSync(join(tmpdir(), 'cogauth-cdk-readme-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 mkdirSync(join(work, 'node_modules', '@cogauth'), { recursive: true });
 symlinkSync(PACKAGE_DIR, join(work, 'node_modules', '@cogauth', 'cdk'), 'dir');
+// The Cedar snippet's app installs @cogauth/cedar beside it.
+symlinkSync(
+  join(PACKAGE_DIR, 'node_modules', '@cogauth', 'cedar'),
+  join(work, 'node_modules', '@cogauth', 'cedar'),
+  'dir',
+);
 for (const name of ['aws-cdk-lib', 'constructs']) {
   symlinkSync(join(PACKAGE_DIR, 'node_modules', name), join(work, 'node_modules', name), 'dir');
 }
 writeFileSync(join(work, 'package.json'), '{"type":"module"}');
+// The Cedar snippet's files, as `cogauth rules-to-cedar` writes them for the first snippet's rules.
+const cedar = rulesToCedar([{ route: 'GET /messages' }, { route: 'POST /messages', groups: ['writers'] }], {
+  userPoolId: 'us-east-1_AbC123xyz',
+  namespace: 'MyApi',
+});
+writeFileSync(join(work, 'policies.cedar'), cedar.policies);
+writeFileSync(join(work, 'schema.json'), JSON.stringify(cedar.schema));
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 

@@ -68,10 +68,13 @@ function runNode(file: string): Record<string, unknown> {
 const EXPECTED = { allowed: true, denied: false, actions: ['get /users'] };
 
 describe('the @cogauth/cedar tarball', () => {
-  it('holds the licence, the README, the built JavaScript and its types, nothing else', () => {
+  it('holds the licence, the README, the built JavaScript and its types, the CommonJS build, the Lambda bundle, nothing else', () => {
     expect(cedar.files.filter((f) => !/^dist\/[a-z-]+\.(js|d\.ts)$/.test(f))).toEqual([
       'LICENSE',
       'README.md',
+      'dist/index.cjs',
+      'dist/lambda/cedar_wasm_bg.wasm',
+      'dist/lambda/index.mjs',
       'package.json',
     ]);
     expect(cedar.files).toContain('dist/index.js');
@@ -132,12 +135,48 @@ describe('the @cogauth/cedar tarball', () => {
     expect(r.status).toBe(0);
   });
 
+  it('dist/index.cjs, which the CDK construct requires by path, loads in CommonJS with the installed core', () => {
+    const cjs = join(consumer.packageDir('@cogauth/cedar'), 'dist', 'index.cjs');
+    const script = `const { loadCedar } = require(${JSON.stringify(cjs)});
+      const engine = loadCedar({ policies: 'permit (principal, action == MyApi::Action::"get /users", resource);' });
+      console.log(JSON.stringify({ actions: engine.actions.map((a) => a.id), core: require.resolve('@cogauth/core') }));`;
+    const r = consumer.run(process.execPath, ['-e', script]);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { actions: string[]; core: string };
+    expect(out.actions).toEqual(['get /users']);
+    expect(out.core.startsWith(consumer.dir)).toBe(true);
+  });
+
   it('publint finds nothing', async () => {
     expect(await publintInstalled(consumer.packageDir('@cogauth/cedar'))).toEqual([]);
   });
 
   it('are-the-types-wrong: no problem but the explained one', () => {
-    // ESM only, like @cogauth/cdk: a CommonJS consumer resolved the node16 way gets ESM.
-    expect(attwTarball(cedar.tarball).map((f) => f.message)).toEqual(['CJSResolvesToESM . node16-cjs']);
+    // ESM only, like @cogauth/cdk: a CommonJS consumer resolved the node16 way gets ESM. `./lambda-bundle` is
+    // the deployable file the deploy packages locate, not a module to import (as core's).
+    const found = attwTarball(cedar.tarball, ['--exclude-entrypoints', './lambda-bundle']);
+    expect(found.map((f) => f.message)).toEqual(['CJSResolvesToESM . node16-cjs']);
+  });
+
+  it('the installed Lambda bundle answers an event, configured from the environment and a policies file', () => {
+    const dir = join(consumer.dir, 'task');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'policies.cedar'),
+      'permit (principal, action == MyApi::Action::"get /users", resource);\n',
+    );
+    const script = `const { handler } = await import('@cogauth/cedar/lambda-bundle');
+      const answer = await handler({ type: 'TOKEN', authorizationToken: 'Bearer a.b.c', methodArn: 'arn:aws:execute-api:us-east-1:123456789012:a1/prod/GET/users' }).catch((e) => e.message);
+      console.log(JSON.stringify({ answer }));`;
+    const r = consumer.run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        LAMBDA_TASK_ROOT: dir,
+        COGAUTH_USER_POOL_ID: 'us-east-1_ABC1234',
+        COGAUTH_CLIENT_IDS: '*',
+        COGAUTH_CEDAR_POLICIES_FILE: 'policies.cedar',
+      },
+    });
+    expect(r.stdout).toContain('"reason":"TOKEN_MALFORMED"');
+    expect(JSON.parse(r.stdout.trim().split('\n').pop() as string)).toEqual({ answer: 'Unauthorized' });
   });
 });

@@ -51,7 +51,7 @@ describe('claims Verified Permissions has no value for', () => {
     expect(engine.decide(noSub as never, GET_USERS)).toEqual({
       allowed: false,
       reason: 'CLAIM_INVALID',
-      actions: [],
+      actions: ['get /users'],
       perRequest: false,
     });
     expect(() => engine.permitted(noSub as never)).toThrow(VerifyError);

@@ -98,4 +98,16 @@ describe('the schema in Cedar syntax', () => {
     });
     expect(engine.actions.map((a) => a.id)).toEqual(['get /users', 'get /users/{id}']);
   });
+
+  it('a policy reading context beyond token, pathParameters and queryStringParameters is refused: no request gives it, and an erring forbid would be skipped', () => {
+    const forbid = `${GOOD}\n@id("no-office")\nforbid (principal, action, resource) when { context.sourceIp == "203.0.113.7" };`;
+    const err = configError(() => loadCedar({ policies: forbid }));
+    expect(err.message).toBe(
+      'policies: policy no-office reads context.sourceIp, which no request has: context holds token, pathParameters and queryStringParameters only',
+    );
+    const whole = `${GOOD}\n@id("whole")\nforbid (principal, action, resource) when { context == {} };`;
+    expect(configError(() => loadCedar({ policies: whole })).message).toMatch(
+      /policy whole reads context as a whole/,
+    );
+  });
 });

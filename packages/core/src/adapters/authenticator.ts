@@ -1,3 +1,4 @@
+import type { AccessModel } from '../decide/access-model.js';
 import { parseBearer } from '../decide/bearer.js';
 import type { AuthorizerContext } from '../decide/context.js';
 import {
@@ -7,8 +8,9 @@ import {
   type Unauthorized,
   type Verdict,
 } from '../decide/decide.js';
-import { httpRules } from '../decide/route-access.js';
+import { httpRules, RouteAccess } from '../decide/route-access.js';
 import { checkCaseBlindShadowing } from '../decide/rules.js';
+import { ConfigError } from '../errors.js';
 import type { EventKind } from '../pipeline/decision-log.js';
 import { type CogauthOptions, readOptions } from '../pipeline/options.js';
 import { type Finisher, type RunInput, Runner } from '../pipeline/runner.js';
@@ -70,12 +72,11 @@ function loggedRoute(method: string, path: string): string {
  * (after a missing or refused token's 401, before the `context` hook). A HEAD request must be allowed as a
  * GET as well: Express and Fastify run the GET handler for a HEAD with no route of its own. Rules are
  * matched case-sensitively; HTTP rules that clash once letter case is ignored are refused (a ConfigError),
- * see `checkCaseBlindShadowing`.
+ * see `checkCaseBlindShadowing` (other access models adjust themselves: `AccessModel.forRouters`).
  */
 export function createAuthenticator(options: CogauthOptions): Authenticator {
   const setup = readOptions(options);
-  checkCaseBlindShadowing(httpRules(setup.rules));
-  const runner = new Runner(setup);
+  const runner = new Runner({ ...setup, access: forRouters(setup.access) });
   // An ALB verifier takes its token from x-amzn-oidc-data, and never from Authorization.
   const fromOidcData = setup.tokenSource === 'x-amzn-oidc-data';
 
@@ -91,6 +92,23 @@ export function createAuthenticator(options: CogauthOptions): Authenticator {
     if (!run) return runner.refuse(start, event, undefined, EVENT_UNSUPPORTED, AS_AUTH_RESULT);
     return runner.run(start, run, AS_AUTH_RESULT);
   };
+}
+
+/**
+ * Routers may match paths ignoring letter case: route rules that clash once it is ignored are refused, other
+ * access models check or adjust themselves (`forRouters`), and one that cannot is refused.
+ */
+function forRouters(access: AccessModel): AccessModel {
+  if (access instanceof RouteAccess) {
+    checkCaseBlindShadowing(httpRules(access.rules));
+    return access;
+  }
+  if (typeof access.forRouters !== 'function')
+    throw new ConfigError(
+      'rules',
+      'is an access model without forRouters(): it cannot judge requests behind a router',
+    );
+  return access.forRouters();
 }
 
 /** What the runner needs of a request; undefined when method or path is missing. */

@@ -4,7 +4,7 @@ import { policyAnswer, type SimpleAuthorizerResult, type Target, Targets } from 
 import { requestPart, routeKeyPart } from '../answer/scope.js';
 import type { PolicyResources } from '../decide/access-model.js';
 import { parseBearer } from '../decide/bearer.js';
-import type { Unauthorized, Verdict } from '../decide/decide.js';
+import type { DecisionRequest, Unauthorized, Verdict } from '../decide/decide.js';
 import { CogauthError } from '../errors.js';
 import type { Setup } from '../pipeline/options.js';
 import { AnswerRefused, type Finisher, type RunInput, type Runner } from '../pipeline/runner.js';
@@ -12,6 +12,7 @@ import {
   type AuthorizerEvent,
   type Door,
   type EventKindSpec,
+  parameters,
   readHttpApiEvent,
   readRequestEvent,
   readTokenEvent,
@@ -53,11 +54,7 @@ class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> 
       return this.#runner.refused(start, event.kind, undefined, ARN_INVALID, this);
     }
     const simple = event.kind === 'HTTP_API_V2' && this.#setup.httpApiResponse === 'simple';
-    // A simple answer is cached for the whole route key while the authorizer cache is on.
-    const request =
-      simple && this.#setup.httpApiCache === 'on'
-        ? { ...target.request, cachedByRouteKey: event.routeKey }
-        : target.request;
+    const request = this.#requestOf(event, target, simple);
     const bearer = parseBearer(event.header);
     const run: ApiGatewayRun = {
       kind: event.kind,
@@ -72,6 +69,33 @@ class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> 
     return this.#runner.run(start, run, this);
   }
 
+  /**
+   * What to decide: the target's request and how API Gateway will reuse the answer. A simple answer is cached
+   * for the whole route key while the authorizer cache is on. Models that read the request also get its
+   * parameters and, for a policy answer, whether it is cached by token.
+   */
+  #requestOf(event: AuthorizerEvent, target: Target, simple: boolean): DecisionRequest {
+    const setup = this.#setup;
+    const cacheOn = (event.kind === 'HTTP_API_V2' ? setup.httpApiCache : setup.restApiCache) === 'on';
+    const base = target.request;
+    if (!setup.access.readsRequest || base.kind !== 'http') {
+      return simple && setup.httpApiCache === 'on' ? { ...base, cachedByRouteKey: event.routeKey } : base;
+    }
+    const cached = simple
+      ? cacheOn
+        ? { cachedByRouteKey: event.routeKey }
+        : {}
+      : { cachedByToken: cacheOn };
+    const path = parameters(event.pathParameters);
+    const query = parameters(event.queryStringParameters);
+    return {
+      ...base,
+      ...cached,
+      ...(path === undefined ? {} : { pathParameters: path }),
+      ...(query === undefined ? {} : { queryStringParameters: query }),
+    };
+  }
+
   answer(run: ApiGatewayRun, verdict: Verdict<object>): ApiGatewayResult {
     const allowed = verdict.status === 200;
     if (run.simple) return { isAuthorized: allowed, context: verdict.context };
@@ -83,11 +107,12 @@ class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> 
   }
 
   /**
-   * The grant's whole answer, compacted; or the part this request needs (scope.ts): in per-request mode,
-   * and always for WebSocket `$connect`, the one route a WebSocket authorizer answers for.
+   * The grant's answer for the request (the same for every request with route rules), compacted; or the part
+   * this request needs (scope.ts): in per-request mode, and always for WebSocket `$connect`, the one route a
+   * WebSocket authorizer answers for.
    */
   #resourcesFor(run: ApiGatewayRun, grant: object, allowed: boolean): PolicyResources {
-    const whole = compactResources(this.#setup.access.policyOf(grant));
+    const whole = compactResources(this.#setup.access.policyOf(grant, run.request));
     const { request, arn } = run.target;
     if (request.kind === 'websocket') return requestPart(whole, arn.resource, allowed);
     if (this.#setup.answerMode !== 'per-request') return whole;

@@ -38,6 +38,8 @@ class AppSyncDoor implements Door, Finisher<RunInput, AppSyncAuthorizerResult> {
   }
 
   answer(_run: RunInput, verdict: Verdict<object>): AppSyncAuthorizerResult {
+    // Route rules let every verified caller in; an access model may refuse the request as a whole.
+    if (verdict.status !== 200) return appSyncRefusal();
     const denied = this.#setup.access.deniedFields(verdict.grant);
     return appSyncAnswer(verdict.claims, verdict.context, denied, this.#setup.appSyncTtlSeconds);
   }

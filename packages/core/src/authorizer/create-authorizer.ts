@@ -2,7 +2,7 @@ import type { AuthorizerPolicyResult } from '../answer/policy.js';
 import type { SimpleAuthorizerResult } from '../answer/policy-answer.js';
 import { checkAnswerSize } from '../answer/size-check.js';
 import { ConfigError } from '../errors.js';
-import { type CogauthOptions, readOptions } from '../pipeline/options.js';
+import { type CogauthOptions, readOptions, routesOf } from '../pipeline/options.js';
 import { API_GATEWAY_KINDS } from './api-gateway.js';
 import { APPSYNC_KIND } from './appsync.js';
 import { authorizerOf } from './authorizer.js';
@@ -47,6 +47,6 @@ export function createAuthorizer(options: CogauthOptions): AuthorizerHandler {
   // API Gateway and AppSync pass the Authorization value; x-amzn-oidc-data comes only from a load balancer.
   if (setup.tokenSource !== 'authorization')
     throw new ConfigError('verifier', 'is an ALB verifier: use it with createAuthenticator or an adapter');
-  checkAnswerSize(setup.access, setup.answerMode, setup.rules.length, ['rules']);
+  checkAnswerSize(setup.access, setup.answerMode, routesOf(setup.access).length, ['rules']);
   return typedHandler(authorizerOf(setup, ALL_KINDS));
 }

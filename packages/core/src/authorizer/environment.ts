@@ -6,6 +6,7 @@
  */
 import { type AnswerMode, checkAnswerSize } from '../answer/size-check.js';
 import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
+import { type AccessModel, isAccessModel } from '../decide/access-model.js';
 import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
@@ -24,6 +25,7 @@ import {
   type HttpApiCache,
   type HttpApiResponse,
   MAX_APPSYNC_TTL_SECONDS,
+  routesOf,
   type Setup,
   setupOf,
 } from '../pipeline/options.js';
@@ -250,35 +252,62 @@ export function readVerifierEnvironment(env: Env = process.env): VerifierEnviron
   return { options, settings };
 }
 
-/** The environment's parts, checked: the verifier (no network call), the compiled rules, the answers. */
-function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]; answers: Answers } {
-  const { verifier } = readVerifierPart(env);
+/**
+ * COGAUTH_RULES or COGAUTH_RULES_FILE, compiled, with the variable's name; neither when an access model
+ * decides instead (`rules`: the name its size-check refusals go under).
+ */
+function rulesOf(
+  env: Env,
+  access: AccessModel | undefined,
+): { compiled: CompiledRule[] | AccessModel; name: string } {
   const rules = jsonOrFile(env, 'COGAUTH_RULES', 'COGAUTH_RULES_FILE');
+  if (access !== undefined) {
+    if (rules !== undefined)
+      throw new ConfigError(
+        rules.name,
+        'cannot be combined with an access model (Cedar policies): remove it',
+      );
+    return { compiled: access, name: 'rules' };
+  }
   if (rules === undefined) throw new ConfigError('COGAUTH_RULES', 'is required (or set COGAUTH_RULES_FILE)');
-  const compiled = compileParsedRules(rules.value, [rules.name]);
+  return { compiled: compileParsedRules(rules.value, [rules.name]), name: rules.name };
+}
+
+/** The environment's parts, checked: the verifier (no network call), the compiled rules, the answers. */
+function readParts(
+  env: Env,
+  access: AccessModel | undefined,
+): { verifier: CognitoVerifier; rules: CompiledRule[] | AccessModel; answers: Answers } {
+  const { verifier } = readVerifierPart(env);
+  const { compiled, name } = rulesOf(env, access);
   const answers: Answers = {
     httpApiResponse: oneOf<HttpApiResponse>(env, 'COGAUTH_HTTP_API_RESPONSE', ['iam', 'simple']),
     httpApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_HTTP_API_CACHE', ['on', 'off']),
+    restApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_REST_API_CACHE', ['on', 'off']),
     appSyncTtlSeconds:
       integer(env, 'COGAUTH_APPSYNC_TTL_SECONDS', 0, MAX_APPSYNC_TTL_SECONDS) ?? DEFAULT_APPSYNC_TTL_SECONDS,
     answerMode: oneOf<AnswerMode>(env, 'COGAUTH_ANSWER_MODE', ['all-routes', 'per-request']),
   };
-  // An answer API Gateway would refuse stops the cold start (and the synth or package that reads this).
-  checkAnswerSize(new RouteAccess(compiled), answers.answerMode, compiled.length, [rules.name]);
+  // An answer API Gateway would refuse stops the cold start (and the synth or package that reads this);
+  // an access model that can neither list nor bound its answers is checked per request only.
+  const model = isAccessModel(compiled) ? compiled : new RouteAccess(compiled);
+  checkAnswerSize(model, answers.answerMode, routesOf(model).length, [name]);
   return { verifier, rules: compiled, answers };
 }
 
 /**
  * The authorizer's options from COGAUTH_* variables (see "The Lambda entry" in README.md), checked: a
  * ConfigError's path starts with the variable (`['COGAUTH_RULES', 2, 'route']`). The verifier is built
- * here (no network call), the rules compiled once: `createAuthorizer` does not check them again.
+ * here (no network call), the rules compiled once: `createAuthorizer` does not check them again. With
+ * `access` (an access model such as `@cogauth/cedar`'s engine, configured from its own variables), the
+ * rules variables must be unset and `rules` is the model.
  */
-export function readEnvironment(env: Env = process.env): CogauthOptions {
-  const { verifier, rules, answers } = readParts(env);
+export function readEnvironment(env: Env = process.env, access?: AccessModel): CogauthOptions {
+  const { verifier, rules, answers } = readParts(env, access);
   const { metrics, ...logAndTracing } = readObservabilityVariables(env);
   return {
     verifier,
-    rules: writtenRules(rules),
+    rules: isAccessModel(rules) ? rules : writtenRules(rules),
     ...answers,
     ...logAndTracing,
     ...(metrics === undefined ? {} : { metrics }),
@@ -289,8 +318,8 @@ export function readEnvironment(env: Env = process.env): CogauthOptions {
  * The deployable bundle's setup, straight from the environment: everything is checked where it is read, so
  * the bundle carries neither `createAuthorizer`'s option checks nor the context hook's conversions.
  */
-export function environmentSetup(env: Env = process.env): Setup {
-  const { verifier, rules, answers } = readParts(env);
+export function environmentSetup(env: Env = process.env, access?: AccessModel): Setup {
+  const { verifier, rules, answers } = readParts(env, access);
   return setupOf(verifier, rules, answers, observabilityOf(env), undefined, undefined, 'COGAUTH_TRACING');
 }
 
@@ -317,12 +346,16 @@ export interface EnvironmentSettings {
     VerifierSettings,
     'jwksMaxAgeMs' | 'jwksOffline' | 'maxPools' | 'maxPoolFetches'
   >;
-  /** The rules inline (COGAUTH_RULES), or `{ file }`, a path the function reads (COGAUTH_RULES_FILE). */
-  readonly rules: readonly RouteRule[] | { readonly file: string };
+  /**
+   * The rules inline (COGAUTH_RULES), or `{ file }`, a path the function reads (COGAUTH_RULES_FILE); none
+   * when the function decides with an access model configured from variables of its own (Cedar's).
+   */
+  readonly rules?: readonly RouteRule[] | { readonly file: string };
   /** With one pool: its `jwks` lives in this file of the function (COGAUTH_JWKS_FILE), not inline. */
   readonly jwksFile?: string;
   readonly httpApiResponse?: HttpApiResponse;
   readonly httpApiCache?: HttpApiCache;
+  readonly restApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
   readonly answerMode?: 'all-routes' | 'per-request';
   /** Metrics on (COGAUTH_METRICS=emf), with COGAUTH_METRICS_NAMESPACE (always written), … */
@@ -418,10 +451,11 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (vs?.maxPools !== undefined) env.COGAUTH_MAX_POOLS = String(vs.maxPools);
   if (vs?.maxPoolFetches !== undefined) env.COGAUTH_MAX_POOL_FETCHES = String(vs.maxPoolFetches);
   const rules = settings.rules;
-  if ('file' in rules) env.COGAUTH_RULES_FILE = rules.file;
-  else env.COGAUTH_RULES = JSON.stringify(rules);
+  if (rules !== undefined && 'file' in rules) env.COGAUTH_RULES_FILE = rules.file;
+  else if (rules !== undefined) env.COGAUTH_RULES = JSON.stringify(rules);
   env.COGAUTH_HTTP_API_RESPONSE = settings.httpApiResponse ?? 'iam';
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
+  if (settings.restApiCache === 'off') env.COGAUTH_REST_API_CACHE = 'off';
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
   if (settings.answerMode === 'per-request') env.COGAUTH_ANSWER_MODE = 'per-request';

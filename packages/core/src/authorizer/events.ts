@@ -16,6 +16,9 @@ export interface AuthorizerEvent {
   readonly routeKey?: unknown;
   /** AppSync only: the operation name the client gave (caller-controlled). */
   readonly operationName?: unknown;
+  /** REST REQUEST and HTTP API events: the request's path and query string parameters, unchecked. */
+  readonly pathParameters?: unknown;
+  readonly queryStringParameters?: unknown;
 }
 
 /** How one family of events is answered (policy or simple answers, AppSync's), built once per authorizer. */
@@ -46,7 +49,14 @@ export function readHttpApiEvent(event: Record<string, unknown>): AuthorizerEven
   if (header === undefined && Array.isArray(sources) && sources.length === 1) header = sources[0];
   const rc = event.requestContext;
   const routeKey = event.routeKey ?? (isRecord(rc) ? rc.routeKey : undefined);
-  return { kind: 'HTTP_API_V2', arn: event.routeArn, header, routeKey };
+  return {
+    kind: 'HTTP_API_V2',
+    arn: event.routeArn,
+    header,
+    routeKey,
+    pathParameters: event.pathParameters,
+    queryStringParameters: event.queryStringParameters,
+  };
 }
 
 /** A REST API `REQUEST` authorizer event (HTTP API payload 1.0 too), or a WebSocket `$connect` one. */
@@ -54,7 +64,13 @@ export function readRequestEvent(event: Record<string, unknown>): AuthorizerEven
   if (event.type !== 'REQUEST' || event.version === '2.0') return undefined;
   const rc = event.requestContext;
   const kind = isRecord(rc) && rc.eventType === 'CONNECT' ? 'WEBSOCKET_CONNECT' : 'REQUEST';
-  return { kind, arn: event.methodArn, header: authorizationHeader(event.headers, event.multiValueHeaders) };
+  return {
+    kind,
+    arn: event.methodArn,
+    header: authorizationHeader(event.headers, event.multiValueHeaders),
+    pathParameters: event.pathParameters,
+    queryStringParameters: event.queryStringParameters,
+  };
 }
 
 /** An AppSync Lambda authorizer event (no `type`, `requestContext.apiId`). */
@@ -63,4 +79,17 @@ export function readAppSyncEvent(event: Record<string, unknown>): AuthorizerEven
   const rc = event.requestContext;
   if (!isRecord(rc) || !('apiId' in rc)) return undefined;
   return { kind: 'APPSYNC', header: event.authorizationToken, operationName: rc.operationName };
+}
+
+/**
+ * An event's path or query string parameters as strings by name (other values dropped); `{}` for `null`
+ * (API Gateway's "none"), undefined when the event has no such field (a REST `TOKEN` event).
+ */
+export function parameters(value: unknown): Readonly<Record<string, string>> | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) return {};
+  // fromEntries defines own properties: a `__proto__` key stays a key.
+  return Object.fromEntries(
+    Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }

@@ -1,3 +1,4 @@
+import type { AccessModel } from '../decide/access-model.js';
 import { ConfigError } from '../errors.js';
 import { readOptions } from '../pipeline/options.js';
 import { authorizerOf } from './authorizer.js';
@@ -9,10 +10,11 @@ import { type AuthorizerHandler, typedHandler } from './handler-types.js';
  * Builds the authorizer from COGAUTH_* variables (see "The Lambda entry" in README.md): `readEnvironment`,
  * then `createAuthorizer`. Throws a ConfigError naming the bad variable. Call it at module scope of your
  * handler file so a bad variable stops the cold start. Answers AppSync events too (TTL from
- * COGAUTH_APPSYNC_TTL_SECONDS), which the deployable API Gateway bundle does not.
+ * COGAUTH_APPSYNC_TTL_SECONDS), which the deployable API Gateway bundle does not. With `access`, that
+ * access model decides instead of COGAUTH_RULES (which must then be unset).
  */
-export function handlerFromEnv(env: LambdaEnv = process.env): AuthorizerHandler {
-  const options = readEnvironment(env);
+export function handlerFromEnv(env: LambdaEnv = process.env, access?: AccessModel): AuthorizerHandler {
+  const options = readEnvironment(env, access);
   try {
     return typedHandler(authorizerOf(readOptions(options), ALL_KINDS));
   } catch (err) {

@@ -2,7 +2,7 @@ import { VerifyError, type VerifyErrorCode } from '../errors.js';
 import type { CognitoClaims } from '../types.js';
 import type { AccessModel } from './access-model.js';
 import { type BearerResult, parseBearer } from './bearer.js';
-import type { AuthorizerContext } from './context.js';
+import { type AuthorizerContext, defaultContext } from './context.js';
 
 /** Why a request got its answer: the decision log's `reason`. */
 export type DecisionReason =
@@ -26,6 +26,10 @@ export type DecisionReason =
  * - `http`: `method` and `path` (`GET`, `/messages/42`; the path without query string). With
  *   `cachedByRouteKey`, the answer is cached for every request of that HTTP API route key (simple responses
  *   with the authorizer cache on), so it is refused (ROUTE_NOT_CACHEABLE) unless right for all of them.
+ *   `cachedByToken`: the answer is an IAM policy API Gateway may serve to any later request with the same
+ *   token (REST and HTTP API policy answers with the authorizer cache on). `pathParameters` and
+ *   `queryStringParameters` are the event's, handed over only to access models that read the request
+ *   (`readsRequest`); absent when the event has none (a REST `TOKEN` event has no query string).
  * - `websocket`: a WebSocket route key (`$connect`); `cachedByRouteKey` as for `http`.
  * - `graphql`: one GraphQL field, `Type.field` (`Mutation.deletePost`); without `field`, the request as a
  *   whole (AppSync): every verified caller is let in, the fields it may not use are denied one by one.
@@ -36,6 +40,9 @@ export type DecisionRequest =
       readonly method: string;
       readonly path: string;
       readonly cachedByRouteKey?: unknown;
+      readonly cachedByToken?: boolean;
+      readonly pathParameters?: Readonly<Record<string, string>>;
+      readonly queryStringParameters?: Readonly<Record<string, string>>;
     }
   | { readonly kind: 'websocket'; readonly routeKey: string; readonly cachedByRouteKey?: unknown }
   | { readonly kind: 'graphql'; readonly field?: string };
@@ -120,12 +127,8 @@ export function decideWith<Grant extends object>(
     : access.permittedCount(caller.grant, request) === 0
       ? 'NO_ROUTE_PERMITTED'
       : 'ROUTE_NOT_PERMITTED';
-  // The answer is cached for the whole route key: refuse when it would be wrong elsewhere.
-  if (
-    request.kind !== 'graphql' &&
-    'cachedByRouteKey' in request &&
-    !access.routeKeyCacheable(request.cachedByRouteKey)
-  ) {
+  // The answer is cached beyond this request (a route key, a token): refuse when it would be wrong elsewhere.
+  if (request.kind !== 'graphql' && !access.cacheable(request)) {
     allowed = false;
     reason = 'ROUTE_NOT_CACHEABLE';
   }
@@ -135,7 +138,7 @@ export function decideWith<Grant extends object>(
     reason,
     claims: claims as CognitoClaims,
     principal: caller.principal,
-    context: { ...caller.context },
+    context: caller.context ? { ...caller.context } : defaultContext(claims as CognitoClaims),
     grant: caller.grant,
   };
 }

@@ -46,6 +46,8 @@ function resourceOf(request: DecisionRequest): string | undefined {
  */
 export class RouteAccess implements AccessModel<RuleGrant> {
   readonly rules: readonly CompiledRule[];
+  /** Rules judge nothing but the method and the path. */
+  readonly readsRequest = false;
   readonly #bitmask: boolean;
   readonly #overreach: Overreach;
   readonly #policies = new WeakMap<RuleGrant, PolicyResources>();
@@ -137,8 +139,8 @@ export class RouteAccess implements AccessModel<RuleGrant> {
     return request.kind === 'graphql' ? grant.graphql : grant.http;
   }
 
-  /** The grant's IAM answer: its rules' patterns, and its Denies (one frozen object per grant). */
-  policyOf(grant: RuleGrant): PolicyResources {
+  /** The grant's IAM answer, the same for every request: its rules' patterns, and its Denies (one frozen object per grant). */
+  policyOf(grant: RuleGrant, _request?: DecisionRequest): PolicyResources {
     let policy = this.#policies.get(grant);
     if (!policy) {
       policy = Object.freeze({ allow: this.#allowsOf(grant.http), deny: grant.denies });
@@ -174,7 +176,10 @@ export class RouteAccess implements AccessModel<RuleGrant> {
     return denied;
   }
 
-  routeKeyCacheable(routeKey: unknown): boolean {
+  /** A policy answer is right for every request (cache-safe by token); a simple one must suit its route key. */
+  cacheable(request: DecisionRequest): boolean {
+    if (request.kind === 'graphql' || !('cachedByRouteKey' in request)) return true;
+    const routeKey = request.cachedByRouteKey;
     return (
       this.#cacheable.get(routeKey) ??
       remember(this.#cacheable, routeKey, isRouteKeyCacheable(this.rules, routeKey))

@@ -1,5 +1,4 @@
 import type { DecisionRequest } from '../decide/decide.js';
-import type { CompiledRule } from '../decide/rules.js';
 import type { DecisionLog } from '../pipeline/decision-log.js';
 import type { VerifierEvents } from '../verify/events.js';
 import { datumsOf, emfLines } from './emf.js';
@@ -46,11 +45,11 @@ export class DecisionMetrics implements VerifierEvents {
 
   constructor(
     config: MetricsConfig,
-    rules: readonly CompiledRule[],
+    routes: readonly string[],
     write: (lines: readonly string[]) => void = toStdout,
   ) {
     this.#config = config;
-    this.#routes = config.routeDimension ? new RouteNames(rules) : undefined;
+    this.#routes = config.routeDimension ? new RouteNames(routes) : undefined;
     this.#write = write;
   }
 

@@ -1,4 +1,3 @@
-import type { CompiledRule } from '../decide/rules.js';
 import type { DecisionLog } from '../pipeline/decision-log.js';
 import type { CognitoVerifier } from '../types.js';
 import { listenTo } from '../verify/events.js';
@@ -43,13 +42,13 @@ export interface Watchers {
 export function watchersOf(
   o: Observability,
   verifier: Pick<CognitoVerifier, 'verify'>,
-  rules: readonly CompiledRule[],
+  routes: readonly string[],
   log: (entry: DecisionLog) => void,
   tracingPath = 'tracing',
 ): Watchers {
   let metrics: DecisionMetrics | undefined;
   if (o.metrics !== undefined) {
-    metrics = new DecisionMetrics(o.metrics, rules);
+    metrics = new DecisionMetrics(o.metrics, routes);
     // A verifier of your own (not createCognitoVerifier's) reports no JWKS or cache metrics.
     listenTo(verifier, metrics);
   }

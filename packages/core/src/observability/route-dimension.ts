@@ -1,6 +1,5 @@
 import type { DecisionRequest } from '../decide/decide.js';
 import { type RouteTemplate, routeTemplate } from '../decide/route.js';
-import type { CompiledRule } from '../decide/rules.js';
 import { compareSpecificity } from '../decide/template.js';
 import { NO_ROUTE } from './metric-names.js';
 
@@ -25,20 +24,21 @@ function takes(t: RouteTemplate, method: string, segments: readonly string[]): b
 
 /**
  * The `Route` dimension: for a request, the route of the rule API Gateway selects for it (the most specific
- * match, template.ts), so its values come from the rule set alone; `(none)` for anything else. A caller's
+ * match, template.ts), so its values come from the rule set (or the access model's routes) alone; `(none)` for anything else. A caller's
  * path never becomes a dimension value, so the metric count stays bounded by the rules.
  */
 export class RouteNames {
   readonly #http: readonly TemplateOf[];
   readonly #other: ReadonlySet<string>;
 
-  constructor(rules: readonly CompiledRule[]) {
+  /** `routes`: the rules' routes (`GET /messages/{id}`, `$connect`, `GRAPHQL Query.me`), or an access model's. */
+  constructor(routes: readonly string[]) {
     const http: TemplateOf[] = [];
     const other = new Set<string>();
-    for (const r of rules) {
-      const template = routeTemplate(r.rule.route);
-      if (template) http.push({ route: r.rule.route, template });
-      else other.add(r.rule.route);
+    for (const route of routes) {
+      const template = routeTemplate(route);
+      if (template) http.push({ route, template });
+      else other.add(route);
     }
     this.#http = http;
     this.#other = other;

@@ -1,5 +1,5 @@
 import type { AnswerMode } from '../answer/size-check.js';
-import type { AccessModel } from '../decide/access-model.js';
+import { type AccessModel, isAccessModel } from '../decide/access-model.js';
 import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.js';
 import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compiledRules, type RouteRule } from '../decide/rules.js';
@@ -38,8 +38,11 @@ export interface CogauthOptions {
    * `Authorization`, and the claims are the ALB's user claims (`AlbClaims`, no `token_use`).
    */
   verifier: CognitoVerifier | AlbVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
-  /** Rules from code or JSON; validated with `parseRules` (a malformed set throws a ConfigError). */
-  rules: readonly RouteRule[] | string;
+  /**
+   * Who may call what: route rules from code or JSON, validated with `parseRules` (a malformed set throws a
+   * ConfigError), or an access model such as `@cogauth/cedar`'s engine (`rules: loadCedar({ policies })`).
+   */
+  rules: readonly RouteRule[] | string | AccessModel;
   context?: ContextHook;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
@@ -63,6 +66,12 @@ export interface CogauthOptions {
    * reason ROUTE_NOT_CACHEABLE. `off` states that the authorizer's result TTL is 0.
    */
   httpApiCache?: HttpApiCache;
+  /**
+   * Whether API Gateway caches the REST authorizer's answers (`on`, default). Route rules do not need it:
+   * their policies are right for every request. An access model that reads the request (per-request Cedar
+   * routes) answers such requests only while `off` states that the authorizer's result TTL is 0.
+   */
+  restApiCache?: HttpApiCache;
   /**
    * AppSync: the most seconds an answer may be cached (`ttlOverride`, 0 to 3600, default 300); each answer
    * is cut to the token's remaining lifetime.
@@ -89,8 +98,6 @@ export interface Setup {
   /** Where the token is: `Authorization: Bearer`, or the raw `x-amzn-oidc-data` for an ALB verifier. */
   readonly tokenSource: TokenSource;
   readonly access: AccessModel;
-  /** The route rules behind `access` (the adapters check them for case-blind routers). */
-  readonly rules: readonly CompiledRule[];
   /** The context hook with its values converted to what API Gateway accepts. */
   readonly context: ((claims: CognitoClaims) => Promise<AuthorizerContext>) | undefined;
   /** The logger, after the log level and sample rate. */
@@ -99,6 +106,7 @@ export interface Setup {
   readonly tracing: Watchers['tracing'];
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCache: HttpApiCache;
+  readonly restApiCache: HttpApiCache;
   readonly appSyncTtlSeconds: number;
   readonly answerMode: AnswerMode;
 }
@@ -136,7 +144,10 @@ function hookOf(value: unknown, field: string): unknown {
 }
 
 /** What `setupOf` needs beside the verifier and the rules, already checked. */
-export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncTtlSeconds' | 'answerMode'>;
+export type Answers = Pick<
+  Setup,
+  'httpApiResponse' | 'httpApiCache' | 'restApiCache' | 'appSyncTtlSeconds' | 'answerMode'
+>;
 
 /**
  * A setup from parts already checked (by `readOptions`, or by the environment reader for the bundle, which
@@ -144,17 +155,23 @@ export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncT
  */
 export function setupOf(
   verifier: Pick<CognitoVerifier, 'verify'>,
-  rules: readonly CompiledRule[],
+  rules: readonly CompiledRule[] | AccessModel,
   answers: Answers,
   observability: Observability = DEFAULT_OBSERVABILITY,
   log: (entry: DecisionLog) => void = logLine,
   context?: Setup['context'],
   tracingPath?: string,
 ): Setup {
-  const access = new RouteAccess(rules);
+  const access = isAccessModel(rules) ? rules : new RouteAccess(rules as readonly CompiledRule[]);
   const tokenSource: TokenSource = isAlbVerifier(verifier) ? 'x-amzn-oidc-data' : 'authorization';
-  const watchers = watchersOf(observability, verifier, rules, log, tracingPath);
-  return { verifier, tokenSource, access, rules, context, ...watchers, ...answers };
+  const watchers = watchersOf(observability, verifier, routesOf(access), log, tracingPath);
+  return { verifier, tokenSource, access, context, ...watchers, ...answers };
+}
+
+/** The routes the metrics' `Route` dimension names: the rules' routes, or those an access model lists. */
+export function routesOf(access: AccessModel): readonly string[] {
+  if (access instanceof RouteAccess) return access.rules.map((r) => r.rule.route);
+  return Array.isArray(access.routes) ? access.routes : [];
 }
 
 /** Validates the options; a ConfigError names the first bad one. Rules are compiled once, here. */
@@ -168,11 +185,12 @@ export function readOptions(options: unknown): Setup {
     'simple',
   ]);
   const httpApiCache = oneOf<HttpApiCache>(options.httpApiCache, 'httpApiCache', ['on', 'off']);
+  const restApiCache = oneOf<HttpApiCache>(options.restApiCache, 'restApiCache', ['on', 'off']);
   const appSyncTtlSeconds = appSyncTtl(options.appSyncTtlSeconds);
   const answerMode = oneOf<AnswerMode>(options.answerMode, 'answerMode', ['all-routes', 'per-request']);
   const observability = readObservability(options);
-  const rules = compiledRules(options.rules);
+  const rules = isAccessModel(options.rules) ? options.rules : compiledRules(options.rules);
   const context = hook && (async (claims: CognitoClaims) => toAuthorizerContext(await hook(claims)));
-  const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds, answerMode };
+  const answers = { httpApiResponse, httpApiCache, restApiCache, appSyncTtlSeconds, answerMode };
   return setupOf(verifier, rules, answers, observability, logger, context);
 }

@@ -147,7 +147,7 @@ describe('loading the installed package', () => {
         'parseUserPoolId',
         'partitionOfRegion',
       ],
-      '/rules': ['HTTP_VERBS', 'decide', 'parseRules', 'routePattern', 'verifyAuthorization'],
+      '/rules': ['HTTP_VERBS', 'decide', 'parseRules', 'routeGrants', 'routePattern', 'verifyAuthorization'],
       '/policy': ['AuthPolicy', 'parseMethodArn'],
       '/lambda': ['handlerFromEnv', 'readEnvironment', 'readVerifierEnvironment', 'writeEnvironment'],
       '/express': ['cogauthExpress'],

@@ -3,12 +3,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { rulesToCedar } from '@cogauth/cedar';
 import {
   attwTarball,
+  cognitoAccessClaims,
+  generateTestKey,
+  jwksOf,
   type PackedPackage,
   packWorkspacePackage,
   publintInstalled,
   readZip,
+  signJwt,
 } from '@cogauth/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, PACKAGE_DIR } from '../helpers/fixture-service.js';
@@ -19,6 +24,7 @@ import { cleanEnv, PACKAGE_DIR } from '../helpers/fixture-service.js';
 const run = promisify(execFile);
 const OSLS_VERSION = '4.3.1'; // the version the workspace tests with (package.json devDependencies)
 const CORE_DIR = join(PACKAGE_DIR, '..', 'core');
+const CEDAR_DIR = join(PACKAGE_DIR, '..', 'cedar');
 const README = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
 
 /** The fenced blocks of `lang` in the README, as a user would copy them. */
@@ -52,12 +58,32 @@ function serviceWithMonitoring(): string {
   return service.replace(`${anchor}\n`, `${anchor}\n${settings.join('\n')}\n`);
 }
 
+/**
+ * The README's service deciding with its Cedar snippet: the `cedar:` lines in place of `rulesFile`, and no
+ * WebSocket `$connect` function (Cedar has no WebSocket action).
+ */
+function cedarService(): string {
+  const snippet = readmeSnippets('yaml').find((s) => s.includes('    cedar:'));
+  if (snippet === undefined) throw new Error('README.md has no cedar snippet');
+  const lines = snippet.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('    cedar:'));
+  const cedar = lines.slice(start).filter((line) => line.startsWith('      ') || line === lines[start]);
+  const service = readmeSnippet('yaml');
+  const anchor = service.split('\n').find((line) => line.startsWith('    rulesFile:'));
+  if (anchor === undefined) throw new Error('the README service has no rulesFile line');
+  const connect = service.indexOf('  connect:');
+  return `${service.slice(0, connect).replace(`${anchor}\n`, `${cedar.join('\n')}\n`)}`;
+}
+
 const root = mkdtempSync(join(tmpdir(), 'cogauth-plugin-consumer-'));
 const serviceDir = join(root, 'service');
 const outDir = join(root, 'out');
+const cedarOutDir = join(root, 'out-cedar');
 const handler = 'export const hello = async () => ({ statusCode: 200 });\nexport const connect = hello;\n';
 let plugin: PackedPackage;
-let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+let template: Template;
+let cedarTemplate: Template;
 
 /** Runs `step`, logging how long it took (the suite must stay under 2 minutes in CI). */
 async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
@@ -71,6 +97,7 @@ beforeAll(async () => {
   const packed = await timed('pnpm pack', async () => [
     packWorkspacePackage(CORE_DIR, root),
     packWorkspacePackage(PACKAGE_DIR, root),
+    packWorkspacePackage(CEDAR_DIR, root),
   ]);
   plugin = packed[1] as PackedPackage;
   const tarballs = packed.map((p) => p.tarball);
@@ -111,7 +138,36 @@ beforeAll(async () => {
     ),
   );
   template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-}, 360_000);
+  // The same service with the README's Cedar settings and policies (written after the first package, so
+  // its zip is the README's alone); the schema is the README rules' translation.
+  writeFileSync(join(serviceDir, 'serverless.cedar.yml'), cedarService());
+  writeFileSync(join(serviceDir, 'policies.cedar'), readmeSnippet('cedar'));
+  const httpRules = (JSON.parse(readmeSnippet('json')) as { route: string }[]).filter(
+    (r) => r.route !== '$connect',
+  );
+  const translated = rulesToCedar(httpRules, {
+    userPoolId: 'us-east-1_AbC123',
+    namespace: 'MyApi',
+  });
+  writeFileSync(join(serviceDir, 'schema.json'), JSON.stringify(translated.schema));
+  await timed('osls package (Cedar)', () =>
+    run(
+      process.execPath,
+      [
+        join('node_modules', 'osls', 'bin', 'serverless.js'),
+        'package',
+        '--config',
+        'serverless.cedar.yml',
+        '--package',
+        cedarOutDir,
+      ],
+      { cwd: serviceDir, env, timeout: 150_000 },
+    ),
+  );
+  cedarTemplate = JSON.parse(
+    readFileSync(join(cedarOutDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  );
+}, 420_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -233,10 +289,77 @@ describe('the README’s service, with the packed tarballs installed by npm', ()
   });
 });
 
+describe('the README’s Cedar settings, with @cogauth/cedar installed from its tarball', () => {
+  /** The Cedar service's authorizer environment, as packaged. */
+  const cedarVariables = (): Record<string, string> =>
+    (
+      cedarTemplate.Resources.CogauthAuthorizerLambdaFunction?.Properties.Environment as
+        | { Variables: Record<string, string> }
+        | undefined
+    )?.Variables ?? {};
+
+  it('zips the installed Cedar bundle, its engine, the policies and the schema, named in the environment', () => {
+    const variables = cedarVariables();
+    expect(variables).toMatchObject({
+      COGAUTH_CEDAR_POLICIES_FILE: 'policies.cedar',
+      COGAUTH_CEDAR_SCHEMA_FILE: 'schema.json',
+    });
+    expect(variables.COGAUTH_RULES_FILE).toBeUndefined();
+    const entries = readZip(join(cedarOutDir, 'cogauthAuthorizer.zip'));
+    expect(entries.map((e) => e.name).sort()).toEqual([
+      'cedar_wasm_bg.wasm',
+      'index.mjs',
+      'policies.cedar',
+      'schema.json',
+    ]);
+    const installed = join(serviceDir, 'node_modules', '@cogauth', 'cedar', 'dist', 'lambda');
+    for (const name of ['index.mjs', 'cedar_wasm_bg.wasm'])
+      expect(entries.find((e) => e.name === name)?.data.equals(readFileSync(join(installed, name)))).toBe(
+        true,
+      );
+  });
+
+  it('the zip answers as the README’s policies say (writers may POST, readers not)', async () => {
+    const dir = join(root, 'cedar-task');
+    mkdirSync(dir);
+    for (const e of readZip(join(cedarOutDir, 'cogauthAuthorizer.zip')))
+      writeFileSync(join(dir, e.name), e.data);
+    const key = generateTestKey({ kid: 'consumer-cedar' });
+    const bearer = (groups: string[]) =>
+      `Bearer ${signJwt(cognitoAccessClaims({ poolId: 'us-east-1_AbC123', clientId: '1example23456789', groups }), key)}`;
+    const arn = 'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/POST/hello';
+    const script = `const { handler } = await import('./index.mjs');
+      const answers = [];
+      for (const token of JSON.parse(process.env.TOKENS)) {
+        const a = await handler({ type: 'TOKEN', authorizationToken: token, methodArn: ${JSON.stringify(arn)} });
+        answers.push(a.policyDocument.Statement.map((s) => s.Effect + ' ' + s.Resource.join(' ')));
+      }
+      console.log(JSON.stringify(answers));`;
+    const variables = cedarVariables();
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      // The engine's WebAssembly compiles at cold start: seconds on a loaded machine.
+      timeout: 120_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...variables,
+        COGAUTH_JWKS: JSON.stringify(jwksOf(key)),
+        LAMBDA_TASK_ROOT: dir,
+        TOKENS: JSON.stringify([bearer(['writers']), bearer([])]),
+      },
+    });
+    const [writer, reader] = JSON.parse(stdout.trim().split('\n').pop() as string) as string[][];
+    expect(writer?.[0]).toMatch(/^Allow .*\/dev\/POST\/hello/);
+    expect(reader?.some((s) => s === `Deny ${arn}`)).toBe(true);
+    expect(reader?.some((s) => s.startsWith('Allow') && s.includes('/POST/hello'))).toBe(false);
+  });
+});
+
 describe('the @cogauth/serverless-plugin tarball', () => {
   it('holds the licence, the README and the compiled dist/ with its types, nothing else', () => {
     const modules = [
       'alarms',
+      'cedar',
       'cfn-value',
       'config',
       'dashboard',
@@ -266,6 +389,8 @@ describe('the @cogauth/serverless-plugin tarball', () => {
     );
     // workspace:^ became a caret range on the packed version; npm took core from its tarball.
     expect(manifest.dependencies).toEqual({ '@cogauth/core': `^${manifest.version}` });
+    // Services that use rules need not install @cogauth/cedar (4 MB of WebAssembly).
+    expect(manifest.peerDependenciesMeta['@cogauth/cedar']).toEqual({ optional: true });
   });
 
   it('publint finds nothing', async () => {

@@ -1,6 +1,6 @@
 // A user's CDK app: its own REST and HTTP APIs, protected with @cogauth/cdk installed from the tarball.
 
-import { CogauthAuthorizer } from '@cogauth/cdk';
+import { CogauthAuthorizer, CogauthCedar } from '@cogauth/cdk';
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -30,3 +30,15 @@ http.addRoutes({
   integration: new HttpUrlIntegration('Backend', 'https://backend.example.com/messages'),
   authorizer: auth.httpApiAuthorizer(),
 });
+
+// A second service deciding with Cedar policies (@cogauth/cedar installed from its tarball too): one route
+// for every caller, one per request (a policy reads the path), so the construct turns the cache off.
+const cedarStack = new Stack(app, 'CedarStack');
+const cedarAuth = new CogauthAuthorizer(cedarStack, 'Auth', {
+  userPoolId: 'us-east-1_Consumer1',
+  clientIds: ['consumerclient1'],
+  cedar: CogauthCedar.fromFiles({ policies: 'policies.cedar' }),
+});
+const cedarMessages = new apigw.RestApi(cedarStack, 'Rest').root.addResource('messages');
+cedarMessages.addMethod('GET', backend, { authorizer: cedarAuth.restApiAuthorizer() });
+cedarMessages.addResource('{id}').addMethod('GET', backend, { authorizer: cedarAuth.restApiAuthorizer() });
