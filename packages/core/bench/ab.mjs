@@ -40,7 +40,12 @@ async function load(where, side) {
     });
   }
   if (!existsSync(file)) throw new Error(`no build at ${file}`);
-  return { file: resolve(where), lib: await import(pathToFileURL(resolve(file)).href) };
+  return {
+    file: resolve(where),
+    lib: await import(pathToFileURL(resolve(file)).href),
+    // This side's own copy of the operations and the timing loop (see ab-side.mjs).
+    side: await import(new URL(`./ab-side.mjs?${side}`, import.meta.url).href),
+  };
 }
 const sides = [await load(positional[0], 'a'), await load(positional[1], 'b')];
 rmSync(bundles, { recursive: true, force: true });
@@ -117,155 +122,108 @@ const many = () => {
   return manyTokens;
 };
 const malformed = Array.from({ length: 300 }, (_, i) => eventOf(`${distinct[i].slice(0, 40)}!`, i));
+const fixtures = {
+  pools: POOLS,
+  client: CLIENT,
+  jwks,
+  manyKids,
+  ecJwks: jwksOf(ecKey),
+  largeCache: LARGE_CACHE,
+  many,
+  rules,
+  distinct,
+  kidTokens,
+  lastPool,
+  otherPool,
+  events,
+  escapedEvents,
+  malformed,
+};
 
 // ---------------------------------------------------------------------------------------------
-// Scenarios: `setup(lib)` returns the operation for request i; `n` operations per timed batch; `warm`
-// untimed operations first (default 3n).
-const one = (lib, options = {}, settings = {}) =>
-  lib.createCognitoVerifier(
-    { userPoolId: POOLS[0], clientId: CLIENT, tokenUse: 'access', jwks, ...options },
-    { jwksOffline: true, ...settings },
-  );
-const eight = (lib, settings = {}) =>
-  lib.createCognitoVerifier(
-    POOLS.map((userPoolId) => ({ userPoolId, clientId: CLIENT, tokenUse: 'access', jwks })),
-    { jwksOffline: true, ...settings },
-  );
-// The verifier gets each token as a fresh string, cut from a header as a handler does: a string used
-// again keeps its hash in V8, a fresh one from a request does not.
-const cycle = (list) => {
-  const headers = list.map((t) => `Bearer ${t}`);
-  return (i) => headers[i % headers.length].slice(7);
-};
-const verifyEach = (v, list) => {
-  const t = cycle(list);
-  return (i) => v.verify(t(i));
-};
-const verifySyncEach = (v, list) => {
-  const t = cycle(list);
-  return (i) => v.verifySync(t(i));
-};
-const refuseEach = (v, list) => {
-  const t = cycle(list);
-  return (i) => {
-    try {
-      v.verifySync(t(i));
-    } catch {
-      return;
-    }
-    throw new Error('accepted a token it must refuse');
-  };
-};
-/** The handler on `list[i % list.length]`; a refusal (API Gateway's `Unauthorized`) is an answer too. */
-const handleEach = (lib, verifier, list) => {
-  const h = lib.createAuthorizer({ verifier, rules });
-  return (i) => h(list[i % list.length]).catch(() => undefined);
-};
-const hits = { cache: { maxEntries: 4096 } };
-
+// Scenarios, each run by the operation of the same name in ab-side.mjs: `n` operations per timed batch,
+// `warm` untimed operations first (default 3n), `sync` for an operation that returns no promise.
 const scenarios = [
   {
     name: 'verify-miss',
     what: 'verify(), 2,000 distinct tokens, result cache on (1,000 entries): every call misses',
     n: 200,
     warm: 2000,
-    setup: (lib) => verifyEach(one(lib), distinct),
   },
   {
     name: 'verify-miss-large-cache',
     what: `verify(), ${LARGE_CACHE * 2.4} distinct ES256 tokens, result cache of ${LARGE_CACHE} entries: every call misses`,
     n: 200,
     warm: LARGE_CACHE * 1.2,
-    setup: (lib) =>
-      verifyEach(one(lib, { jwks: jwksOf(ecKey) }, { cache: { maxEntries: LARGE_CACHE } }), many()),
   },
   {
     name: 'verify-nocache',
     what: 'verify(), 2,000 distinct tokens, cache: false',
     n: 200,
-    setup: (lib) => verifyEach(one(lib, {}, { cache: false }), distinct),
   },
   {
     name: 'verify-hit',
     what: 'verify(), 500 tokens again and again: every call hits the result cache',
     n: 20000,
-    setup: (lib) => verifyEach(one(lib), distinct.slice(0, 500)),
   },
   {
     name: 'verifySync-hit',
     what: 'verifySync(), 500 tokens again and again (hits)',
     n: 20000,
     sync: true,
-    setup: (lib) => verifySyncEach(one(lib), distinct.slice(0, 500)),
   },
   {
     name: 'verifySync-hit-customCheck',
     what: 'verifySync(), hits, with a customCheck (a hit re-reads the header)',
     n: 20000,
     sync: true,
-    setup: (lib) => verifySyncEach(one(lib, { customCheck: () => {} }), distinct.slice(0, 500)),
   },
   {
     name: 'kids-300-nocache',
     what: `verify(), cache: false, ${KIDS} tokens with ${KIDS} different kids (headers)`,
     n: 200,
-    setup: (lib) => verifyEach(one(lib, { jwks: manyKids }, { cache: false }), kidTokens),
   },
   {
     name: 'pools8-last-nocache',
     what: 'verify(), 8 pools, cache: false, tokens of the 8th pool',
     n: 200,
-    setup: (lib) => verifyEach(eight(lib, { cache: false }), lastPool),
   },
   {
     name: 'pools8-last-hit',
     what: 'verifySync(), 8 pools, hits, tokens of the 8th pool',
     n: 20000,
     sync: true,
-    setup: (lib) => verifySyncEach(eight(lib), lastPool),
   },
   {
     name: 'pools8-unknown-issuer',
     what: 'verifySync(), 8 pools, tokens of a 9th pool: ISSUER_INVALID',
     n: 5000,
     sync: true,
-    setup: (lib) => refuseEach(eight(lib), otherPool),
   },
   {
     name: 'handler-miss',
     what: 'handler, REST TOKEN events, 20 rules, 2,000 distinct tokens, cache: false',
     n: 200,
-    setup: (lib) => handleEach(lib, one(lib, {}, { cache: false }), events),
   },
   {
     name: 'handler-new-claims',
     what: 'handler around a verifier that returns a new frozen claims object each call (no crypto)',
     n: 10000,
-    setup: async (lib) => {
-      const verifier = one(lib, {}, { cache: false });
-      const claims = await Promise.all(distinct.slice(0, 500).map((t) => verifier.verify(t)));
-      let counter = 0;
-      const fresh = { verify: async () => Object.freeze({ ...claims[counter++ % 500] }) };
-      return handleEach(lib, fresh, events.slice(0, 500));
-    },
   },
   {
     name: 'handler-hit',
     what: 'handler, 500 tokens again and again (result cache hits)',
     n: 10000,
-    setup: (lib) => handleEach(lib, one(lib, {}, hits), events.slice(0, 500)),
   },
   {
     name: 'handler-hit-escapes',
     what: 'handler, hits, principals the log line must escape',
     n: 10000,
-    setup: (lib) => handleEach(lib, one(lib, {}, hits), escapedEvents),
   },
   {
     name: 'handler-malformed',
     what: 'handler, malformed tokens (401, logged)',
     n: 5000,
-    setup: (lib) => handleEach(lib, one(lib), malformed),
   },
 ];
 
@@ -281,27 +239,23 @@ const median = (xs) => {
 };
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))];
 
-async function run(f, sync, from, count) {
-  if (sync) for (let i = from; i < from + count; i++) f(i);
-  else for (let i = from; i < from + count; i++) await f(i);
-  return from + count;
-}
-
 /** CPU ns per operation for A and B, in rounds of one batch each, the order alternating. */
 async function measure(s) {
-  const ops = [await s.setup(sides[0].lib), await s.setup(sides[1].lib)];
+  const ops = [];
+  for (const { lib, side } of sides) ops.push(await side.operation(s.name, lib, fixtures));
+  const run = (k, from, count) => sides[k].side.run(ops[k], s.sync, from, count);
   const cursor = [0, 0];
   // Warm-up: the compiler, and a full result cache where the scenario needs one.
-  for (const k of [0, 1]) cursor[k] = await run(ops[k], s.sync, cursor[k], s.warm ?? 3 * s.n);
+  for (const k of [0, 1]) cursor[k] = await run(k, cursor[k], s.warm ?? 3 * s.n);
   const ns = [[], []];
   const ratio = [];
   for (let r = 0; r < ROUNDS; r++) {
     const taken = [0, 0];
     for (const k of r % 2 ? [1, 0] : [0, 1]) {
       // An untimed lead-in: what the other side left to the collector is not counted here.
-      cursor[k] = await run(ops[k], s.sync, cursor[k], s.n >> 3);
+      cursor[k] = await run(k, cursor[k], s.n >> 3);
       const t0 = cpuNs();
-      cursor[k] = await run(ops[k], s.sync, cursor[k], s.n);
+      cursor[k] = await run(k, cursor[k], s.n);
       taken[k] = (cpuNs() - t0) / s.n;
     }
     ns[0].push(taken[0]);
