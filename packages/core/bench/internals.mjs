@@ -18,7 +18,7 @@ if (positional.length !== 2) {
 const ROUNDS = Number(option('rounds') ?? 41);
 const ONLY = option('only')?.split(',');
 
-async function load(tree) {
+async function load(tree, side) {
   const result = await build({
     stdin: {
       contents: `export { parseToken, verifiedHeader } from './verify/jwt.js';
@@ -36,31 +36,30 @@ export { formatDecisionLog } from './pipeline/decision-log.js';`,
     logLevel: 'warning',
   });
   const code = Buffer.from(result.outputFiles[0].contents).toString('base64');
-  return import(`data:text/javascript;base64,${code}`);
+  return {
+    internals: await import(`data:text/javascript;base64,${code}`),
+    // This side's own copy of the operations and the timing loop.
+    side: await import(new URL(`./internals-side.mjs?${side}`, import.meta.url).href),
+  };
 }
-const sides = [await load(positional[0]), await load(positional[1])];
+const sides = [await load(positional[0], 'a'), await load(positional[1], 'b')];
 
 const POOLS = Array.from({ length: 8 }, (_, i) => `us-east-1_BenchPool${i + 1}`);
 const issuer = (pool) => `https://cognito-idp.us-east-1.amazonaws.com/${pool}`;
 const key = generateTestKey({ alg: 'RS256', kid: 'kid-0' });
 const signed = (i, kid) =>
   signJwt(cognitoAccessClaims({ poolId: POOLS[0], username: `user-${i}`, ttlSeconds: 86400 }), key, { kid });
-// Tokens reach the verifier as fresh strings cut from a header: V8 keeps the hash of a string used again.
 const headers = (n, kid) => Array.from({ length: n }, (_, i) => `Bearer ${signed(i, kid?.(i) ?? 'kid-0')}`);
-const fresh = (list) => (i) => list[i % list.length].slice(7);
-const distinct = headers(2000);
-const manyHeaders = headers(300, (i) => `kid-${i}`);
-// `iss` as a payload's JSON.parse gives it: a new string per token.
-function freshIssuers(pool) {
-  const item = `"iss":"${issuer(pool)}",`;
+// The issuer of pool k as a payload's JSON.parse gives it: a new string per token.
+function freshIssuers(k) {
+  const item = `"iss":"${issuer(POOLS[k])}",`;
   const text = item.repeat(300);
-  const length = issuer(pool).length;
+  const length = issuer(POOLS[k]).length;
   return (i) => {
     const at = (i % 300) * item.length + 7;
     return text.slice(at, at + length);
   };
 }
-const poolOf = (name) => ({ issuers: [issuer(name)], checks: { customCheck: null }, place: [] });
 const logEntry = (principal) => ({
   msg: 'cogauth authorizer decision',
   decision: 'Allow',
@@ -71,110 +70,39 @@ const logEntry = (principal) => ({
   permittedRules: 7,
   latencyMs: 0.123,
 });
-
-/** Calls `f` on the i-th input. */
-const each = (input, f) => (i) => f(input(i));
-
-/** Misses that each insert one entry into a full cache of `max` (short keys: eviction does not read them). */
-function missInsert(max) {
-  return (L) => {
-    const cache = new L.ResultCache(max);
-    const keys = Array.from({ length: max * 3 }, (_, i) => `token-${i.toString(36).padStart(10, '0')}`);
-    for (const k of keys) cache.set(k, 1, 9e15, 1);
-    return (i) => {
-      const k = keys[i % keys.length];
-      if (cache.get(k, 1) !== undefined) throw new Error('hit');
-      cache.set(k, 1, 9e15, 1);
-    };
-  };
-}
-
-function cacheHit(L) {
-  const cache = new L.ResultCache(1000);
-  for (let i = 0; i < 500; i++) cache.set(distinct[i].slice(7), i, 9e15, 0);
-  return each(fresh(distinct.slice(0, 500)), (token) => {
-    if (cache.get(token, 1) === undefined) throw new Error('miss');
-  });
-}
-
-function cacheMissInsert(L) {
-  const cache = new L.ResultCache(1000);
-  let n = 0;
-  return each(fresh(distinct), (token) => {
-    if (cache.get(token, 1) !== undefined) throw new Error('hit');
-    cache.set(token, n++, 9e15, 1);
-  });
-}
-
-function issuerLookup(pools, iss) {
-  return (L) => {
-    const index = new L.PoolIndex(pools.map(poolOf));
-    return each(iss, (s) => index.poolOf(s));
-  };
-}
-
+// A refusal with the runner's key order: latencyMs first, event and route added after it.
 const refusal = { msg: 'cogauth authorizer decision', decision: 'Unauthorized', reason: 'TOKEN_MALFORMED' };
-// The runner's key order for a refusal: latencyMs first, event and route added after it.
 Object.assign(refusal, { latencyMs: 0.05, event: 'TOKEN', route: 'GET /messages/42' });
-const logLine = (entry) => (L) => () => L.formatDecisionLog(entry);
+const fixtures = {
+  issuers: POOLS.map(issuer),
+  freshIssuers,
+  distinct: headers(2000),
+  manyHeaders: headers(300, (i) => `kid-${i}`),
+  allow: logEntry(randomUUID()),
+  refusal,
+  escapes: logEntry('u"1\\x\u0007\u{1f600}'),
+};
 
-const cases = {
-  'parse-distinct': {
-    what: 'parseToken, 2,000 tokens of one header',
-    n: 4000,
-    setup: (L) => each(fresh(distinct), L.parseToken),
-  },
-  'parse-300-headers': {
-    what: 'parseToken, 300 tokens with 300 different headers (kid)',
-    n: 4000,
-    setup: (L) => each(fresh(manyHeaders), L.parseToken),
-  },
-  'verified-header': {
-    what: 'verifiedHeader (a cache hit with a customCheck)',
-    n: 40000,
-    setup: (L) => each(fresh(distinct), L.verifiedHeader),
-  },
-  'cache-hit': { what: 'ResultCache.get, 500 cached tokens', n: 40000, setup: cacheHit },
-  'cache-miss-insert': {
-    what: 'ResultCache.get then set, 2,000 tokens, 1,000 entries',
-    n: 40000,
-    setup: cacheMissInsert,
-  },
-  'cache-miss-insert-10k': { what: 'the same, 10,000 entries', n: 20000, setup: missInsert(10000) },
-  'cache-miss-insert-100k': { what: 'the same, 100,000 entries', n: 20000, setup: missInsert(100000) },
-  'issuer-1': {
-    what: 'PoolIndex.poolOf, one pool, a fresh iss (a miss)',
-    n: 100000,
-    setup: issuerLookup([POOLS[0]], freshIssuers(POOLS[0])),
-  },
-  'issuer-8-last': {
-    what: 'PoolIndex.poolOf, 8 pools, a fresh iss of the 8th (a miss)',
-    n: 100000,
-    setup: issuerLookup(POOLS, freshIssuers(POOLS[7])),
-  },
-  'issuer-8-last-same': {
+// Cases, each run by the operation of the same name in internals-side.mjs, `n` operations per timed batch.
+const cases = [
+  { name: 'parse-distinct', what: 'parseToken, 2,000 tokens of one header', n: 4000 },
+  { name: 'parse-300-headers', what: 'parseToken, 300 tokens with 300 different headers (kid)', n: 4000 },
+  { name: 'verified-header', what: 'verifiedHeader (a cache hit with a customCheck)', n: 40000 },
+  { name: 'cache-hit', what: 'ResultCache.get, 500 cached tokens', n: 40000 },
+  { name: 'cache-miss-insert', what: 'ResultCache.get then set, 2,000 tokens, 1,000 entries', n: 40000 },
+  { name: 'cache-miss-insert-10k', what: 'the same, a full cache of 10,000 entries', n: 20000 },
+  { name: 'cache-miss-insert-100k', what: 'the same, a full cache of 100,000 entries', n: 20000 },
+  { name: 'issuer-1', what: 'PoolIndex.poolOf, one pool, a fresh iss (a miss)', n: 100000 },
+  { name: 'issuer-8-last', what: 'PoolIndex.poolOf, 8 pools, a fresh iss of the 8th (a miss)', n: 100000 },
+  {
+    name: 'issuer-8-last-same',
     what: "PoolIndex.poolOf, 8 pools, the 8th's iss again (a cache hit's claims)",
     n: 100000,
-    setup: issuerLookup(
-      POOLS,
-      (
-        (iss) => () =>
-          iss
-      )(JSON.parse(`"${issuer(POOLS[7])}"`)),
-    ),
   },
-  'log-allow': { what: 'formatDecisionLog, an Allow', n: 40000, setup: logLine(logEntry(randomUUID())) },
-  'log-refusal': {
-    what: 'formatDecisionLog, a refusal as the runner builds it',
-    n: 40000,
-    setup: logLine(refusal),
-  },
-  'log-escapes': {
-    what: 'formatDecisionLog, a principal JSON must escape',
-    n: 40000,
-    setup: logLine(logEntry('u"1\\x\u0007\u{1f600}')),
-  },
-};
+  { name: 'log-allow', what: 'formatDecisionLog, an Allow', n: 40000 },
+  { name: 'log-refusal', what: 'formatDecisionLog, a refusal as the runner builds it', n: 40000 },
+  { name: 'log-escapes', what: 'formatDecisionLog, a principal JSON must escape', n: 40000 },
+];
 
 const cpuNs = () => {
   const u = process.cpuUsage();
@@ -186,31 +114,26 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))];
-// What each call returns is kept, so the compiler cannot drop a call whose result goes unused.
-export let sink;
-function run(f, from, n) {
-  for (let i = from; i < from + n; i++) sink = f(i);
-  return from + n;
-}
 
 console.log(
   `A: ${resolve(positional[0])}\nB: ${resolve(positional[1])}\nload average ${loadavg()[0].toFixed(1)}; ` +
     `${ROUNDS} rounds, one batch per side each, order alternating; CPU time; medians, B/A with its quartiles.\n`,
 );
 console.log('| case | A ns/op | B ns/op | B − A ns | B/A (quartiles) |\n|---|---:|---:|---:|---:|');
-for (const [name, c] of Object.entries(cases)) {
-  if (ONLY && !ONLY.includes(name)) continue;
-  const ops = [c.setup(sides[0]), c.setup(sides[1])];
+for (const c of cases) {
+  if (ONLY && !ONLY.includes(c.name)) continue;
+  const ops = sides.map(({ internals, side }) => side.operation(c.name, internals, fixtures));
+  const run = (k, from, count) => sides[k].side.run(ops[k], from, count);
   const cursor = [0, 0];
-  for (const k of [0, 1]) cursor[k] = run(ops[k], cursor[k], 3 * c.n);
+  for (const k of [0, 1]) cursor[k] = run(k, cursor[k], 3 * c.n);
   const ns = [[], []];
   const ratio = [];
   for (let r = 0; r < ROUNDS; r++) {
     const taken = [0, 0];
     for (const k of r % 2 ? [1, 0] : [0, 1]) {
-      cursor[k] = run(ops[k], cursor[k], c.n >> 3);
+      cursor[k] = run(k, cursor[k], c.n >> 3);
       const t0 = cpuNs();
-      cursor[k] = run(ops[k], cursor[k], c.n);
+      cursor[k] = run(k, cursor[k], c.n);
       taken[k] = (cpuNs() - t0) / c.n;
     }
     ns[0].push(taken[0]);
@@ -220,8 +143,7 @@ for (const [name, c] of Object.entries(cases)) {
   const a = median(ns[0]);
   const b = median(ns[1]);
   console.log(
-    `| ${name} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${b - a >= 0 ? '+' : ''}${(b - a).toFixed(0)} | ${median(ratio).toFixed(3)} (${quantile(ratio, 0.25).toFixed(3)}–${quantile(ratio, 0.75).toFixed(3)}) |`,
+    `| ${c.name} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${b - a >= 0 ? '+' : ''}${(b - a).toFixed(0)} | ${median(ratio).toFixed(3)} (${quantile(ratio, 0.25).toFixed(3)}–${quantile(ratio, 0.75).toFixed(3)}) |`,
   );
 }
-if (process.argv.includes('--describe'))
-  for (const [name, c] of Object.entries(cases)) console.log(`${name}: ${c.what}`);
+if (process.argv.includes('--describe')) for (const c of cases) console.log(`${c.name}: ${c.what}`);
