@@ -62,6 +62,12 @@ export interface CogauthStackProps extends StackProps {
   readonly apiGatewayCloudWatchRole?: boolean;
   /** What happens to a created user pool when the stack is deleted. @default RETAIN */
   readonly userPoolRemovalPolicy?: RemovalPolicy;
+  /**
+   * The authorizer's CloudWatch metrics, five alarms (no actions) and a dashboard, from `@cogauth/cdk`'s
+   * `monitoring` with its defaults. Off by default: alarms, dashboards and custom metrics are billed.
+   * @default false
+   */
+  readonly monitoring?: boolean;
 }
 
 function checkTtl(value: number): number {
@@ -111,6 +117,7 @@ export class CogauthStack extends Stack {
       rules: props.rules,
       resultsCacheTtl: Duration.seconds(ttl),
       logRetention,
+      ...(props.monitoring === true ? { monitoring: {} } : {}),
     });
 
     const backendCode = lambda.Code.fromAsset(backendBundleDir());

@@ -16,6 +16,7 @@ export const CONTEXT_KEYS = [
   'stageName',
   'apiGatewayCloudWatchRole',
   'webAclArn',
+  'monitoring',
 ] as const;
 
 function text(app: App, key: string): string | undefined {
@@ -69,5 +70,7 @@ export function propsFromContext(app: App): ContextProps {
   if (cloudWatchRole !== undefined) props.apiGatewayCloudWatchRole = cloudWatchRole;
   const webAclArn = text(app, 'webAclArn');
   if (webAclArn !== undefined) props.webAclArn = webAclArn;
+  const monitoring = flag(app, 'monitoring');
+  if (monitoring !== undefined) props.monitoring = monitoring;
   return props;
 }

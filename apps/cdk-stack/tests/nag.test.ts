@@ -102,6 +102,21 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(stack)).toEqual([]);
   });
 
+  it('finds nothing unacknowledged with monitoring on, and acknowledges nothing more', () => {
+    const { app, stack } = buildApp({ outdir: tempOutdir(), context: { monitoring: 'true' } });
+    expect(() => app.synth()).not.toThrow();
+    expect(stack.authorizer.monitoring?.dashboard).toBeDefined();
+    expect(Object.keys(stack.authorizer.monitoring?.alarms ?? {})).toHaveLength(5);
+    expect(unacknowledged(stack)).toEqual([]);
+    const { app: plain, stack: plainStack } = buildApp({ outdir: tempOutdir() });
+    plain.synth();
+    const ids = (s: IConstruct) =>
+      acknowledgements(s)
+        .map((a) => `${a.path} ${a.id}`)
+        .sort();
+    expect(ids(stack)).toEqual(ids(plainStack));
+  });
+
   it('still reports what is not acknowledged: a wildcard grant on the authorizer role fails', () => {
     const { app, stack } = buildApp({ outdir: tempOutdir() });
     stack.authorizer.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:*'], resources: ['*'] }));

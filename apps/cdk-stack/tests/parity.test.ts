@@ -72,14 +72,58 @@ function unpack(files: Map<string, Buffer>, dir: string): void {
   }
 }
 
-/** The function the REST authorizer invokes (its URI holds `Fn::GetAtt [<function>, Arn]`). */
-function authorizerFunction(template: CfnTemplate): Record<string, unknown> {
+/** The logical id of the function the REST authorizer invokes (its URI holds `Fn::GetAtt [<function>, Arn]`). */
+function authorizerFunctionId(template: CfnTemplate): string {
   const [, authorizer] = onlyResourceOfType(template, 'AWS::ApiGateway::Authorizer');
   const id = /"Fn::GetAtt":\["([^"]+)","Arn"\]/.exec(
     JSON.stringify(authorizer.Properties?.AuthorizerUri),
   )?.[1];
   if (id === undefined) throw new Error('the REST authorizer URI names no function');
-  return propsOf(template, id);
+  return id;
+}
+
+function authorizerFunction(template: CfnTemplate): Record<string, unknown> {
+  return propsOf(template, authorizerFunctionId(template));
+}
+
+type MetricQuery = {
+  Id: string;
+  Expression?: string;
+  ReturnData?: boolean;
+  MetricStat?: { Metric: Record<string, unknown>; Period: number; Stat: string };
+};
+
+/**
+ * Each alarm as the flavours can agree on it: what it watches, when it fires, what it says. The function's
+ * Ref reads `fn`; the id of the expression an alarm watches is each generator's own, so it is left out.
+ */
+function alarmsOf(template: CfnTemplate): unknown[] {
+  const fn = JSON.stringify({ Ref: authorizerFunctionId(template) });
+  const named = (value: unknown) => JSON.parse(JSON.stringify(value).split(fn).join('"fn"'));
+  return resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+    .map(([, a]) => {
+      const p = a.Properties ?? {};
+      const queries = p.Metrics as MetricQuery[] | undefined;
+      const watched =
+        queries === undefined
+          ? pick(p, ['Namespace', 'MetricName', 'Dimensions', 'Statistic', 'ExtendedStatistic', 'Period'])
+          : queries.map((q) => (q.ReturnData === false ? q : { Expression: q.Expression, ReturnData: true }));
+      const when = pick(p, [
+        'Threshold',
+        'ComparisonOperator',
+        'EvaluationPeriods',
+        'DatapointsToAlarm',
+        'TreatMissingData',
+        'AlarmDescription',
+        'AlarmActions',
+      ]);
+      return named({ watched, ...when });
+    })
+    .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 }
 
 const POOL = 'us-east-1_CogauthParity';
@@ -110,7 +154,8 @@ function packageServerless(): Flavour {
   }
   const out = tempOutdir();
   // The deployer names the pool and client (packaging without them is refused, as the authorizer would).
-  const params = [`--param=userPoolId=${POOL}`, `--param=clientIds=${CLIENT}`];
+  // Monitoring on in both flavours, so their alarms are compared too.
+  const params = [`--param=userPoolId=${POOL}`, `--param=clientIds=${CLIENT}`, '--param=monitoring=true'];
   const run = spawnSync(
     process.execPath,
     [join(appDir, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out, ...params],
@@ -145,7 +190,7 @@ function packageServerless(): Flavour {
 
 function synthCdk(): Flavour {
   const outdir = tempOutdir();
-  const { stack } = buildApp({ outdir });
+  const { stack } = buildApp({ outdir, context: { monitoring: 'true' } });
   const template = Template.fromStack(stack).toJSON() as CfnTemplate;
   const assetDir = (fn: Record<string, unknown>): string => {
     const key = (fn.Code as { S3Key: string }).S3Key;
@@ -226,7 +271,11 @@ describe('the same authorizer in both flavours', () => {
       COGAUTH_TOKEN_USE: 'access',
       COGAUTH_RULES_FILE: 'rules.json',
       COGAUTH_HTTP_API_RESPONSE: 'iam',
+      COGAUTH_METRICS: 'emf',
+      COGAUTH_METRICS_NAMESPACE: 'Cogauth',
     });
+    for (const name of ['COGAUTH_METRICS', 'COGAUTH_METRICS_NAMESPACE'])
+      expect(cdk.env[name]).toBe(sls.env[name]);
   });
 
   it('runs on the same runtime, architecture, memory, timeout and log retention', () => {
@@ -306,6 +355,15 @@ describe('the same authorizer in both flavours', () => {
       ]),
     ];
     expect(integrations(cdk.template).sort()).toEqual(integrations(sls.template).sort());
+  });
+
+  it('has the same five alarms: metrics, dimensions, statistics, thresholds, periods, descriptions', () => {
+    const cdkAlarms = alarmsOf(cdk.template);
+    expect(cdkAlarms).toHaveLength(5);
+    expect(alarmsOf(sls.template)).toEqual(cdkAlarms);
+    // The function is what both flavours' alarms watch; its timeout (10 s) sets the duration threshold.
+    expect(JSON.stringify(cdkAlarms)).toContain('"Value":"fn"');
+    expect(cdkAlarms).toContainEqual(expect.objectContaining({ Threshold: 8000 }));
   });
 
   it('serves the routes with the same sample backend bytes and exports', () => {

@@ -385,17 +385,43 @@ describe('props', () => {
     });
   });
 
+  it('has no alarm or dashboard by default, and the five alarms and a dashboard with monitoring', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    const { template: t } = synthStack({ monitoring: true });
+    const j = t.toJSON() as CfnTemplate;
+    const fnId = authorizerFunctionId(j);
+    const alarms = resourcesOfType(j, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+    expect(alarms).toHaveLength(5);
+    // Every alarm watches the authorizer function (cogauth's metrics by Authorizer, Lambda's by FunctionName).
+    for (const alarm of alarms) {
+      const dims = JSON.stringify(alarm.Dimensions ?? alarm.Metrics);
+      expect(dims).toContain(`{"Ref":"${fnId}"}`);
+      expect(alarm.AlarmActions).toBeUndefined();
+    }
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(authorizerEnv(j)).toMatchObject({ COGAUTH_METRICS: 'emf', COGAUTH_METRICS_NAMESPACE: 'Cogauth' });
+  });
+
   it('reads the same props from cdk context, and names a bad context value', async () => {
     const { propsFromContext } = await import('../lib/context-props.js');
     const app = new App({
-      context: { authorizerTtl: '60', domainPrefix: 'x', threatProtection: 'audit', selfSignUp: 'true' },
+      context: {
+        authorizerTtl: '60',
+        domainPrefix: 'x',
+        threatProtection: 'audit',
+        selfSignUp: 'true',
+        monitoring: 'true',
+      },
     });
     expect(propsFromContext(app)).toEqual({
       authorizerResultTtlSeconds: 60,
       machineClient: { domainPrefix: 'x' },
       threatProtection: 'audit',
       selfSignUpEnabled: true,
+      monitoring: true,
     });
+    expect(() => propsFromContext(new App({ context: { monitoring: 'yes' } }))).toThrow(/context monitoring/);
     expect(() => propsFromContext(new App({ context: { threatProtection: 'max' } }))).toThrow(
       /context threatProtection/,
     );

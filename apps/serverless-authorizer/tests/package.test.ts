@@ -118,6 +118,7 @@ beforeAll(async () => {
     '--param=tokenUse=id',
     '--param=authorizerTtl=60',
     '--param=jwksFile=jwks.json',
+    '--param=monitoring=true',
   ]);
   rmSync(join(serviceDir, 'jwks.json'));
   await slsPackage([
@@ -223,6 +224,12 @@ describe('serverless package with a pool and a client', () => {
     });
   });
 
+  it('adds no alarm and no dashboard unless monitoring is asked for', () => {
+    const t = template(defaultDir);
+    expect(ofType(t, 'AWS::CloudWatch::Alarm')).toEqual([]);
+    expect(ofType(t, 'AWS::CloudWatch::Dashboard')).toEqual([]);
+  });
+
   it('zips the authorizer bundle and its rules, nothing else', () => {
     const entries = readZip(join(defaultDir, 'cogauthAuthorizer.zip'));
     expect(entries.map((e) => e.name).sort()).toEqual(['index.mjs', 'rules.json']);
@@ -263,6 +270,24 @@ describe('serverless package with parameters', () => {
       service: { provider: { region: string; stage: string } };
     };
     expect(state.service.provider).toMatchObject({ region: 'eu-west-1', stage: 'prod' });
+  });
+
+  it('adds the five alarms and the dashboard with --param="monitoring=true"', () => {
+    const t = template(overrideDir);
+    const authorizer = t.Resources.CogauthAuthorizerLambdaFunction as Resource;
+    expect(authorizer.Properties.Environment).toMatchObject({
+      Variables: { COGAUTH_METRICS: 'emf', COGAUTH_METRICS_NAMESPACE: 'Cogauth' },
+    });
+    expect(ofType(t, 'AWS::CloudWatch::Alarm').map(([id]) => id)).toEqual([
+      'CogauthAuthorizerJwksFailuresAlarm',
+      'CogauthAuthorizerErrorsAlarm',
+      'CogauthAuthorizerThrottlesAlarm',
+      'CogauthAuthorizerDurationAlarm',
+      'CogauthAuthorizerRefusalsAlarm',
+    ]);
+    // The sample's 10 s timeout: the duration alarm fires at 8 s.
+    expect(t.Resources.CogauthAuthorizerDurationAlarm?.Properties.Threshold).toBe(8000);
+    expect(ofType(t, 'AWS::CloudWatch::Dashboard').map(([id]) => id)).toEqual(['CogauthAuthorizerDashboard']);
   });
 
   it('ships an embedded jwks.json inside the authorizer zip only', () => {

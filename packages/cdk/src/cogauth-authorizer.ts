@@ -11,6 +11,8 @@ import { BUNDLE_HANDLER, bundleDir } from './bundle.js';
 import { checkDeployedEnvironment, checkWithCore } from './core-check.js';
 import { checkSize, lambdaEnvironment } from './environment.js';
 import { CogauthHttpAuthorizer } from './http-api.js';
+import { addMonitoring } from './monitoring.js';
+import type { CogauthMonitoring } from './monitoring-props.js';
 import { AcknowledgeCogauthMethods, NAG_REASONS } from './nag.js';
 import { addFunctionWithOwnLogs } from './own-logs-function.js';
 import type { CogauthAuthorizerProps } from './props.js';
@@ -64,6 +66,8 @@ export class CogauthAuthorizer extends Construct {
   /** May only write the function's own log group. */
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The alarms and dashboard of the `monitoring` prop; undefined without it. */
+  readonly monitoring: CogauthMonitoring | undefined;
   /** The REST result cache TTL; HTTP APIs use it too unless `httpApiCache` is `'off'` (then 0). */
   readonly resultsCacheTtl: Duration;
   private readonly settings: AuthorizerSettings;
@@ -95,6 +99,8 @@ export class CogauthAuthorizer extends Construct {
     this.role = own.role;
     this.logGroup = own.logGroup;
     this.node.addValidation({ validate: () => checkDeployedEnvironment(this.function, settings) });
+    this.monitoring =
+      settings.monitoring === undefined ? undefined : addMonitoring(this, this.function, settings.monitoring);
     if (runtime.name === lambda.Runtime.NODEJS_22_X.name) {
       Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: NAG_REASONS.runtime });
     }

@@ -1,4 +1,4 @@
-import { ConfigError } from '@cogauth/core';
+import { ConfigError, type ConfigPath } from '@cogauth/core';
 import { readEnvironment } from '@cogauth/core/lambda';
 import { type IResolvable, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,7 +6,7 @@ import { environmentWith } from './environment.js';
 import type { AuthorizerSettings } from './settings.js';
 
 /** Each variable the construct sets, with the prop it comes from, so a refusal names what the user wrote. */
-const PROP_OF: Readonly<Record<string, string>> = {
+const PROP_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_USER_POOL_ID: 'userPoolId',
   COGAUTH_CLIENT_IDS: 'clientIds',
   COGAUTH_TOKEN_USE: 'tokenUse',
@@ -14,6 +14,12 @@ const PROP_OF: Readonly<Record<string, string>> = {
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
   COGAUTH_JWKS: 'jwks',
+  COGAUTH_METRICS: 'monitoring',
+  // Named as monitoring-settings.ts names its members: one dotted segment.
+  COGAUTH_METRICS_NAMESPACE: 'monitoring.namespace',
+  COGAUTH_METRICS_ROUTE_DIMENSION: 'monitoring.routeDimension',
+  COGAUTH_LOG_LEVEL: 'logLevel',
+  COGAUTH_LOG_ALLOWED_SAMPLE_RATE: 'logAllowedSampleRate',
 };
 
 // Stand-ins for CloudFormation tokens, which have no value until deploy: well-formed, so core checks
@@ -31,7 +37,8 @@ function placeholderEnvironment(s: AuthorizerSettings): Record<string, string> {
 function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
   const prop = PROP_OF[err.field];
   if (prop === undefined) return new ConfigError('props', `the authorizer would refuse them: ${err.message}`);
-  return new ConfigError([prop === 'userPoolId' ? s.poolField : prop, ...err.path.slice(1)], err.detail);
+  const place = prop === 'userPoolId' ? [s.poolField] : typeof prop === 'string' ? [prop] : prop;
+  return new ConfigError([...place, ...err.path.slice(1)], err.detail);
 }
 
 /**

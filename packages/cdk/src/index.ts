@@ -1,4 +1,4 @@
-export type { RouteRule } from '@cogauth/core';
+export type { LogLevel, RouteRule } from '@cogauth/core';
 export {
   type ApiAuthorizerOptions,
   CogauthAuthorizer,
@@ -6,6 +6,14 @@ export {
 } from './cogauth-authorizer.js';
 export { LAMBDA_ENVIRONMENT_MAX_BYTES } from './environment.js';
 export { CogauthJwks } from './jwks.js';
+export type {
+  CogauthAlarmName,
+  CogauthAlarmOptions,
+  CogauthAlarmsProps,
+  CogauthMonitoring,
+  CogauthMonitoringProps,
+  CogauthRefusalAlarmOptions,
+} from './monitoring-props.js';
 export { NAG_REASONS } from './nag.js';
 export {
   addFunctionWithOwnLogs,

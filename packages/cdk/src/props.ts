@@ -1,9 +1,10 @@
-import type { RouteRule } from '@cogauth/core';
+import type { LogLevel, RouteRule } from '@cogauth/core';
 import type { Duration } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { CogauthJwks } from './jwks.js';
+import type { CogauthMonitoringProps } from './monitoring-props.js';
 
 /** Which Cognito token the authorizer accepts; `any` accepts access and ID tokens. */
 export type TokenUse = 'access' | 'id' | 'any';
@@ -56,4 +57,13 @@ export interface CogauthAuthorizerProps {
   readonly memorySize?: number;
   /** @default 10 seconds */
   readonly timeout?: Duration;
+  /**
+   * Opt in to CloudWatch metrics (EMF, `COGAUTH_METRICS=emf`), alarms and a dashboard; alarm actions go
+   * to `alarmTopic` only. Alarms, dashboards and custom metrics are billed: see the README. @default off
+   */
+  readonly monitoring?: CogauthMonitoringProps;
+  /** `'refusals'`: log refusals only (`COGAUTH_LOG_LEVEL`). Refusals are always logged. @default 'all' */
+  readonly logLevel?: LogLevel;
+  /** Share of allowed decisions logged, 0–1 (`COGAUTH_LOG_ALLOWED_SAMPLE_RATE`). @default 1 */
+  readonly logAllowedSampleRate?: number;
 }

@@ -2,6 +2,12 @@ import { ConfigError, type ConfigPath, type RouteRule } from '@cogauth/core';
 import { isAwsUserPoolId, isClientId } from '@cogauth/core/cognito';
 import { parseRules } from '@cogauth/core/rules';
 import { Duration, Token } from 'aws-cdk-lib';
+import {
+  type MonitoringSettings,
+  monitoringOf,
+  type ObservabilitySettings,
+  observabilityOf,
+} from './monitoring-settings.js';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
 
 export const DEFAULT_TTL_SECONDS = 300;
@@ -27,6 +33,9 @@ export interface AuthorizerSettings {
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCacheOff: boolean;
   readonly jwks: string | undefined;
+  readonly monitoring: MonitoringSettings | undefined;
+  /** COGAUTH_METRICS* (on with `monitoring`) and COGAUTH_LOG_*. */
+  readonly observability: ObservabilitySettings;
 }
 
 function maybeToken(value: string): MaybeToken {
@@ -115,6 +124,7 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
   if (typeof props !== 'object' || props === null) throw new ConfigError('props', 'are required');
   const tokenUse = oneOf('tokenUse', props.tokenUse, TOKEN_USES as TokenUse[], 'access');
+  const monitoring = monitoringOf(props.monitoring);
   return {
     ...pool(props),
     clientIds: clients(props),
@@ -124,5 +134,7 @@ export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
     httpApiResponse: oneOf('httpApiResponse', props.httpApiResponse, ['iam', 'simple'], 'iam'),
     httpApiCacheOff: oneOf('httpApiCache', props.httpApiCache, ['on', 'off'], 'on') === 'off',
     jwks: props.jwks?.json,
+    monitoring,
+    observability: observabilityOf(props, monitoring),
   };
 }

@@ -2,6 +2,7 @@
 // a REST TOKEN event in, a policy out, 2,000 distinct tokens, 20 rules; result cache off and on.
 // Run: pnpm --filter @cogauth/core build && node packages/core/bench/handler.mjs
 // BENCH_DIST=<dir> runs it against another build.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -175,7 +176,82 @@ for (const cache of [false, true]) {
   }
   print(`handler overhead around a fixed-claims verifier: ${median(us).toFixed(2)} us CPU per request`);
 }
+// Metrics on vs off (issue 22): two handlers on the same kind of verifier, paired interleaved batches of
+// distinct tokens; the EMF writes (process.stdout.write) go to a variable, as the log lines do.
+{
+  let emf = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (chunk, ...rest) => {
+    const text = String(chunk);
+    if (!text.startsWith('{"_aws"')) return write(chunk, ...rest);
+    emf = text;
+    return true;
+  };
+  for (const cache of [false, true]) {
+    const off = createAuthorizer({ verifier: newVerifier(cache), rules });
+    const on = createAuthorizer({ verifier: newVerifier(cache), rules, metrics: { flushSeconds: 10 } });
+    const repeat = cache ? 20 : 1;
+    await timeHandler(off, 0, TOKENS, repeat);
+    await timeHandler(on, 0, TOKENS, repeat);
+    const ratio = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let from = 0, k = 0; from < TOKENS; from += BATCH, k++) {
+        const first = (r + k) % 2 === 0 ? off : on;
+        const second = first === off ? on : off;
+        const a = await timeHandler(first, from, from + BATCH, repeat);
+        const b = await timeHandler(second, from, from + BATCH, repeat);
+        ratio.push(first === off ? a[0] / b[0] : b[0] / a[0]);
+      }
+    }
+    const overhead = (1 / median(ratio) - 1) * 100;
+    print(
+      `metrics on vs off, result cache ${cache ? 'on ' : 'off'}: on/off throughput ${median(ratio).toFixed(3)}x (${overhead.toFixed(1)} % more CPU per request with metrics)`,
+    );
+  }
+  process.stdout.write = write;
+  if (!emf.includes('"Decisions"')) throw new Error('metrics never flushed');
+}
+
 const bundle = join(dist, 'lambda/index.mjs');
+// Cold start of the bundle: a fresh node imports it with its environment (preloaded JWKS, so no network),
+// reports its own CPU time at the end; runs alternate between the settings, medians over COLD_RUNS.
+{
+  const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
+  const base = {
+    PATH: process.env.PATH,
+    COGAUTH_USER_POOL_ID: POOL,
+    COGAUTH_CLIENT_IDS: CLIENT,
+    COGAUTH_RULES: JSON.stringify(rules),
+    COGAUTH_JWKS: JSON.stringify(jwks),
+    AWS_LAMBDA_FUNCTION_NAME: 'bench-authorizer',
+  };
+  const probe = `await import(${JSON.stringify(pathToFileURL(bundle).href)}); const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000));`;
+  const layer = fileURLToPath(new URL('../node_modules', import.meta.url));
+  const settings = {
+    'metrics off': {},
+    'metrics on (emf)': { COGAUTH_METRICS: 'emf' },
+    'tracing otel (@opentelemetry/api on NODE_PATH)': { COGAUTH_TRACING: 'otel', NODE_PATH: layer },
+    'tracing off, @opentelemetry/api on NODE_PATH': { NODE_PATH: layer },
+  };
+  const times = Object.fromEntries(Object.keys(settings).map((k) => [k, []]));
+  for (let i = 0; i < COLD_RUNS; i++) {
+    for (const [name, extra] of Object.entries(settings)) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
+        env: { ...base, ...extra },
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`cold start ${name}: ${r.stderr}`);
+      times[name].push(Number(r.stdout));
+    }
+  }
+  const off = median(times['metrics off']);
+  for (const [name, ms] of Object.entries(times)) {
+    const m = median(ms);
+    print(
+      `bundle cold start CPU, ${name}: ${m.toFixed(1)} ms (${m - off >= 0 ? '+' : ''}${(m - off).toFixed(1)} ms vs metrics off)`,
+    );
+  }
+}
 const bytes = statSync(bundle).size;
 print(
   `lambda bundle dist/lambda/index.mjs: ${bytes} bytes minified (${(bytes / 1024).toFixed(1)} KiB), ${gzipSync(readFileSync(bundle)).length} bytes gzip`,

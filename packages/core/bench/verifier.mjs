@@ -2,9 +2,10 @@
 // Run with `pnpm --filter @cogauth/core build && node bench/verifier.mjs` (from packages/core).
 // Options: --rounds=N (default 101), --slice-ms=N (time per contender per round, default 20),
 //          --cold-runs=N (default 15), --json (also print the raw numbers).
+// BENCH_DIST=<dir> runs it against another build (a worktree of an older commit, for before/after pairs).
 import { spawn, spawnSync } from 'node:child_process';
 import { verify as cryptoVerify, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,10 +21,15 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { build } from 'esbuild';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { createCognitoVerifier } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgRoot = join(here, '..');
+const dist = process.env.BENCH_DIST ?? join(pkgRoot, 'dist');
+const { createCognitoVerifier } = await import(pathToFileURL(join(dist, 'index.js')).href);
+// The web build (Web Crypto and fetch, what workerd, Deno and edge runtimes get), run here on Node's own
+// globalThis.crypto: its cost next to the floor and to jose, which is Web Crypto too. Absent in old builds.
+const webEntry = join(dist, 'web/index.js');
+const web = existsSync(webEntry) ? await import(pathToFileURL(webEntry).href) : undefined;
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit === undefined ? fallback : Number(hit.split('=')[1]);
@@ -94,6 +100,7 @@ const coreSync = createCognitoVerifier(coreOptions);
 await coreSync.hydrate();
 // The same without the result cache: parse, key lookup, signature and claims only.
 const coreNoCache = createCognitoVerifier(coreOptions, { cache: false });
+const coreWeb = web?.createCognitoVerifier(coreOptions);
 
 // aws-jwt-verify's CognitoJwtVerifier only knows real Cognito issuers and fetches over https. Its JWKS
 // cache takes a pluggable Fetcher: this one answers the Cognito JWKS URI from the 127.0.0.1 server, so
@@ -122,6 +129,9 @@ const contenders = [
   { name: '@cogauth/core verify()', async: (t) => core.verify(t) },
   { name: '@cogauth/core verifySync()', sync: (t) => coreSync.verifySync(t) },
   { name: '@cogauth/core verify(), cache: false', async: (t) => coreNoCache.verify(t) },
+  ...(coreWeb === undefined
+    ? []
+    : [{ name: '@cogauth/core web build verify() (Web Crypto)', async: (t) => coreWeb.verify(t) }]),
   { name: 'aws-jwt-verify 5.2.1', async: (t) => aws.verify(t) },
   { name: 'jose 6 jwtVerify', async: joseVerify },
 ];
@@ -270,7 +280,7 @@ async function coldStart() {
   const bundled = join(dir, 'core-bundle.mjs');
   await build({
     stdin: {
-      contents: "export { createCognitoVerifier } from './dist/index.js';",
+      contents: `export { createCognitoVerifier } from ${JSON.stringify(join(dist, 'index.js'))};`,
       resolveDir: pkgRoot,
       loader: 'js',
     },
@@ -284,7 +294,7 @@ async function coldStart() {
   });
   const bundledUrl = pathToFileURL(bundled).href;
   const token = tokens[0];
-  const distUrl = pathToFileURL(join(pkgRoot, 'dist/index.js')).href;
+  const distUrl = pathToFileURL(join(dist, 'index.js')).href;
   const awsUrl = pathToFileURL(join(pkgRoot, 'node_modules/aws-jwt-verify/dist/esm/index.js')).href;
   const joseUrl = import.meta.resolve('jose');
   const common = `const token = ${JSON.stringify(token)}; const jwks = ${JSON.stringify(jwks)};`;
@@ -372,15 +382,17 @@ if ((await v.verify(token)).client_id !== '${CLIENT_ID}') process.exit(1);`;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bundle size: esbuild, minified, ESM, platform node, only the verifier entry of each library.
-async function bundleSize(name, contents) {
+// Bundle size: esbuild, minified, ESM, only the verifier entry of each library; platform node, or for the
+// web rows platform neutral with a Cloudflare Worker's conditions (workerd, worker, browser).
+async function bundleSize(name, contents, webRow = false) {
   const result = await build({
     stdin: { contents, resolveDir: pkgRoot, loader: 'js' },
     bundle: true,
     minify: true,
     format: 'esm',
-    platform: 'node',
-    target: 'node22',
+    ...(webRow
+      ? { platform: 'neutral', conditions: ['workerd', 'worker', 'browser'], target: 'es2022' }
+      : { platform: 'node', target: 'node22' }),
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
@@ -409,7 +421,7 @@ const cold = await coldStart();
 const bundles = [
   await bundleSize(
     '@cogauth/core (createCognitoVerifier)',
-    "export { createCognitoVerifier } from './dist/index.js';",
+    `export { createCognitoVerifier } from ${JSON.stringify(join(dist, 'index.js'))};`,
   ),
   await bundleSize(
     'aws-jwt-verify 5.2.1 (CognitoJwtVerifier)',
@@ -419,6 +431,31 @@ const bundles = [
     'jose 6 (jwtVerify + createRemoteJWKSet)',
     "export { jwtVerify, createRemoteJWKSet } from 'jose';",
   ),
+  ...(web === undefined
+    ? []
+    : [
+        await bundleSize(
+          'web: @cogauth/core (createCognitoVerifier)',
+          `export { createCognitoVerifier } from ${JSON.stringify(webEntry)};`,
+          true,
+        ),
+        await bundleSize(
+          'web: @cogauth/core + @cogauth/core/hono (createAuthenticator, cogauthHono)',
+          `export { createCognitoVerifier, createAuthenticator } from ${JSON.stringify(webEntry)};
+export { cogauthHono } from ${JSON.stringify(join(dist, 'web/hono.js'))};`,
+          true,
+        ),
+        await bundleSize(
+          'web: aws-jwt-verify 5.2.1 (CognitoJwtVerifier)',
+          "export { CognitoJwtVerifier } from 'aws-jwt-verify';",
+          true,
+        ),
+        await bundleSize(
+          'web: jose 6 (jwtVerify + createRemoteJWKSet)',
+          "export { jwtVerify, createRemoteJWKSet } from 'jose';",
+          true,
+        ),
+      ]),
 ];
 await server.close();
 
@@ -475,7 +512,9 @@ if (fetchedRows.length > 0) {
   for (const c of fetchedRows) coldRow(c, c.name.slice(FETCHED.length));
   lines.push('');
 }
-lines.push('| bundle (esbuild --bundle --minify --format=esm --platform=node) | bytes | gzip |');
+lines.push(
+  '| bundle (esbuild --bundle --minify --format=esm; --platform=node, web: --platform=neutral --conditions=workerd,worker,browser) | bytes | gzip |',
+);
 lines.push('|---|---:|---:|');
 for (const b of bundles)
   lines.push(`| ${b.name} | ${fmt(b.bytes)} (${(b.bytes / 1024).toFixed(1)} KiB) | ${fmt(b.gzip)} |`);

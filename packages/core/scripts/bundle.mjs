@@ -7,7 +7,11 @@
 //   dist/cjs/*.d.cts are the .d.ts files with their relative imports pointed at the .cjs files.
 // - dist/lambda/index.mjs (`./lambda-bundle`): src/authorizer/bundle-entry.ts, the env-configured Lambda entry, as
 //   one minified ESM file that both deploy apps ship as is.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// - dist/web/index.js and dist/web/hono.js (the `.` and `./hono` exports under the workerd, edge-light, deno,
+//   worker and browser conditions): the same entries for runtimes with only Web Crypto and `fetch`. A module
+//   with a `.web.ts` twin (src/verify/bytes.ts, public-key.ts, fetch-capped.ts) is replaced by the twin; the
+//   build fails if anything in it still imports a `node:` module. Types: the same .d.ts files.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -26,7 +30,7 @@ for (const name of readdirSync(dist)) {
 
 const ADAPTERS = ['express', 'fastify', 'hono', 'middy'];
 /** Every subpath export beside `.` (and `./lambda-bundle`), each src/<name>.ts. */
-const SUBPATHS = ['lambda', 'cognito', 'rules', 'policy', ...ADAPTERS];
+const SUBPATHS = ['lambda', 'cognito', 'rules', 'policy', ...ADAPTERS, 'alb'];
 
 const common = {
   bundle: true,
@@ -42,7 +46,7 @@ await build({
   format: 'esm',
   entryPoints: {
     index: join(root, 'src/index.ts'),
-    // The framework adapters (`./express` …) among them are never reached from the Lambda bundle below.
+    // The framework adapters (`./express` …) and `./alb` among them are never reached from the Lambda bundle below.
     ...Object.fromEntries(SUBPATHS.map((a) => [a, join(root, `src/${a}.ts`)])),
   },
   outdir: dist,
@@ -50,8 +54,11 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
+// tracing.ts reads `import.meta.url` only where `__filename` is undefined (ESM): empty in CommonJS is fine.
+const cjsCommon = { ...common, logOverride: { 'empty-import-meta': 'silent' } };
+
 await build({
-  ...common,
+  ...cjsCommon,
   format: 'cjs',
   entryPoints: [join(root, 'src/index.ts')],
   outfile: join(cjs, 'index.cjs'),
@@ -71,7 +78,7 @@ const errorsFromIndex = {
 };
 for (const entry of SUBPATHS) {
   await build({
-    ...common,
+    ...cjsCommon,
     format: 'cjs',
     entryPoints: [join(root, `src/${entry}.ts`)],
     outfile: join(cjs, `${entry}.cjs`),
@@ -107,6 +114,34 @@ await build({
   target: 'node22',
   drop: ['debugger'],
 });
+
+/** An import of `./x.js` whose `x.web.ts` twin exists resolves to the twin. */
+const webTwins = {
+  name: 'web-twins',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const twin = resolve(args.resolveDir, args.path.replace(/\.js$/, '.web.ts'));
+      return existsSync(twin) ? { path: twin } : undefined;
+    });
+  },
+};
+const web = await build({
+  ...common,
+  platform: 'neutral',
+  target: 'es2022',
+  format: 'esm',
+  entryPoints: { index: join(root, 'src/index.ts'), hono: join(root, 'src/hono.ts') },
+  outdir: join(dist, 'web'),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [webTwins],
+  metafile: true,
+});
+const nodeImports = Object.entries(web.metafile.inputs).flatMap(([file, input]) =>
+  input.imports.filter((i) => i.path.startsWith('node:')).map((i) => `${file} imports ${i.path}`),
+);
+if (nodeImports.length > 0)
+  throw new Error(`the web build must not import node: modules:\n${nodeImports.join('\n')}`);
 
 const bytes = statSync(outfile).size;
 const gzip = gzipSync(readFileSync(outfile)).length;

@@ -32,6 +32,10 @@ export {
   VerifyError,
   type VerifyErrorCode,
 } from './errors.js';
+export type { LogLevel } from './observability/log-policy.js';
+export type { DimensionName, MetricName, MetricUnit } from './observability/metric-names.js';
+export type { MetricDatum, MetricsOptions } from './observability/metrics-options.js';
+export type { TracingMode } from './observability/tracing.js';
 export type { DecisionLog, EventKind } from './pipeline/decision-log.js';
 export type { CogauthOptions, ContextHook, HttpApiCache, HttpApiResponse } from './pipeline/options.js';
 export type {
@@ -44,6 +48,11 @@ export type {
   Jwk,
   Jwks,
   JwksInput,
+  PoolAllowEntry,
+  PoolIssuer,
+  PoolResolver,
+  PoolResolverOptions,
+  PoolSettings,
   VerifierSettings,
   VerifyOverrides,
 } from './types.js';

@@ -115,6 +115,10 @@ export interface VerifierSettings {
   jwksMaxAgeMs?: number;
   /** Never fetch: every pool's preloaded `jwks` is the only key set (default false). */
   jwksOffline?: boolean;
+  /** With a pool resolver: how many pools keep their keys in memory, least recently used dropped first (default 100). */
+  maxPools?: number;
+  /** With a pool resolver: the most JWKS downloads per 10 s, whatever the tokens name (default 100). */
+  maxPoolFetches?: number;
 }
 
 export interface CognitoVerifier {
@@ -130,4 +134,96 @@ export interface CognitoVerifier {
   cacheJwks(jwks: Jwks | JwksInput, pool?: string): void;
   /** Forgets a pool's keys (all pools' without `pool`) and the cached results: the next verification fetches. */
   dropJwks(pool?: string): void;
+}
+
+/** The checks a pool resolver gives for one pool: the claim checks, never where its keys come from. */
+export type PoolSettings = ClaimChecks;
+
+/** A token's `iss` as a pool resolver sees it: already read as a Cognito issuer (or one of `endpoint`'s). */
+export interface PoolIssuer {
+  /** The token's `iss`, exactly. */
+  readonly issuer: string;
+  readonly userPoolId: string;
+  /** The pool's region; undefined for a pool of an emulator `endpoint`. */
+  readonly region: string | undefined;
+}
+
+/** Your settings for the pool, or undefined to refuse its tokens (ISSUER_INVALID). */
+export type PoolResolver = (pool: PoolIssuer) => PoolSettings | undefined | Promise<PoolSettings | undefined>;
+
+/** One entry of a pool allow-list: which issuers it covers, and the checks for their tokens. */
+export interface PoolAllowEntry extends ClaimChecks {
+  /** Cognito pools of these regions, in either issuer format. Give this or `endpoint`. */
+  regions?: string[];
+  /** An emulator or proxy: issuers `<endpoint>/<userPoolId>`, keys at `<issuer>/.well-known/jwks.json`. */
+  endpoint?: string;
+  /** Only these pools; absent: any pool of `regions` (or `endpoint`). */
+  userPoolIds?: string[];
+  /**
+   * Must be `true` when neither `userPoolIds` nor `clientId` narrows the entry: then a pool that ANY AWS
+   * account creates in `regions` is accepted (an issuer names a region and a pool id, never an account).
+   */
+  anyAccount?: boolean;
+  /** As for a pool's options: plain http:// to an `endpoint` that is not loopback. */
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * Pools chosen at run time instead of listed at creation. Give exactly one of `allowPools` and
+ * `resolvePool`. A token's `iss` is read as a Cognito issuer (or `<endpoint>/<userPoolId>`) before anything
+ * else; a pool's JWKS is fetched only once its issuer is accepted, and only from where the issuer says
+ * Cognito serves it.
+ */
+export interface PoolResolverOptions {
+  /** The first entry that covers the token's issuer gives its checks; an issuer no entry covers is refused. */
+  allowPools?: PoolAllowEntry[];
+  /** Called for an issuer not in memory (once at a time per pool): its settings, or undefined to refuse. */
+  resolvePool?: PoolResolver;
+  /** With `resolvePool`: an emulator or proxy whose issuers `<endpoint>/<userPoolId>` are read too. */
+  endpoint?: string;
+  allowInsecureHttp?: boolean;
+}
+
+/** `createAlbVerifier`'s options: which load balancers sign, and what the token's header must say. */
+export interface AlbVerifierOptions {
+  /** The ARN of the Application Load Balancer that signs (the token header's `signer`). Give this or `albArns`. */
+  albArn?: string;
+  /** Several load balancers, possibly in several regions: `signer` must be one of them. */
+  albArns?: string[];
+  /** Optional: the region every ARN must be in (a guard against an ARN copied from elsewhere). */
+  region?: string;
+  /** Allowed OIDC client ids (the header's `client`); `null` skips the check (say so explicitly). */
+  clientId: string | string[] | null;
+  /** Allowed issuers (the header's and the payload's `iss`); `null` skips the check (say so explicitly). */
+  issuer: string | string[] | null;
+  /** Tolerance in seconds for `exp`; `iat`/`nbf` get at least 60 s (default 0, at most 300). */
+  graceSeconds?: number;
+  /** Where the keys are (`<keyEndpoint>/<kid>`): default the region's documented endpoint. https, or http to loopback. */
+  keyEndpoint?: string;
+  /** Accept a plain http:// `keyEndpoint` on a host that is not loopback (anyone on the path could swap keys). */
+  allowInsecureHttp?: boolean;
+}
+
+/** `createAlbVerifier`'s settings: the result cache and the key download, as for the Cognito verifier. */
+export type AlbVerifierSettings = Pick<
+  VerifierSettings,
+  'cache' | 'jwksTimeoutMs' | 'jwksMaxBytes' | 'jwksPenaltyMs'
+>;
+
+/** The user claims an ALB passes in `x-amzn-oidc-data`: what the IdP's user info endpoint returned. */
+export interface AlbClaims {
+  sub: string;
+  iss?: string;
+  exp?: number;
+  email?: string;
+  username?: string;
+  [claim: string]: unknown;
+}
+
+/** Verifies `x-amzn-oidc-data` as the load balancer signs it. */
+export interface AlbVerifier {
+  /** The request header the adapters read the token from (not `Authorization`). */
+  readonly tokenHeader: 'x-amzn-oidc-data';
+  /** The user claims, frozen; rejects with a VerifyError. Fetches the signing key when it needs to. */
+  verify(token: string): Promise<AlbClaims>;
 }

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigError, type ConfigPath } from '@cogauth/core';
+import { type CfnValue, isCfnValue } from './cfn-value.js';
+import {
+  type MonitoringSettings,
+  type ObservabilitySettings,
+  readMonitoring,
+  readObservability,
+} from './monitoring-settings.js';
 
-/** A CloudFormation intrinsic such as `{Ref: UserPool}` or `!GetAtt UserPool.Arn` (as osls loads it). */
-export type CfnValue = { Ref: unknown } | { [fn: `Fn::${string}`]: unknown };
+export { type CfnValue, isCfnValue };
 
 export type TokenUse = 'access' | 'id' | 'any';
 export type HttpApiResponse = 'iam' | 'simple';
@@ -33,6 +39,10 @@ export interface CogauthSettings {
   restAuthorizerType: 'token' | 'request';
   httpApiResponse: HttpApiResponse;
   httpApiCache: 'on' | 'off';
+  /** `monitoring`: alarms and a dashboard; undefined without it. */
+  monitoring?: MonitoringSettings;
+  /** COGAUTH_METRICS* (on with `monitoring`) and COGAUTH_LOG_*. */
+  observability: ObservabilitySettings;
 }
 
 const KNOWN_KEYS = new Set([
@@ -53,6 +63,9 @@ const KNOWN_KEYS = new Set([
   'restAuthorizerType',
   'httpApiResponse',
   'httpApiCache',
+  'monitoring',
+  'logLevel',
+  'logAllowedSampleRate',
 ]);
 const SINGLE_POOL_KEYS = [
   'userPoolId',
@@ -68,12 +81,6 @@ const FUNCTION_KEY = /^[a-zA-Z0-9-_]{1,64}$/;
 const fail = (field: string | ConfigPath, message: string): never => {
   throw new ConfigError(['custom', 'cogauth', ...(typeof field === 'string' ? [field] : field)], message);
 };
-
-export function isCfnValue(value: unknown): value is CfnValue {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || (keys[0] as string).startsWith('Fn::'));
-}
 
 /** `''` and `null` mean "not set", so `${param:x, ''}` and `${env:X, ''}` work as defaults. */
 function given(value: unknown): boolean {
@@ -187,6 +194,7 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
   if (typeof functionKey !== 'string' || !FUNCTION_KEY.test(functionKey))
     fail('functionName', 'must be a function key of letters, digits, - and _');
 
+  const monitoring = readMonitoring(c.monitoring);
   const settings: CogauthSettings = {
     functionKey: functionKey as string,
     tokenUse: oneOf(c, 'tokenUse', ['access', 'id', 'any'], 'access'),
@@ -197,6 +205,8 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
     restAuthorizerType: oneOf(c, 'restAuthorizerType', ['token', 'request'], 'token'),
     httpApiResponse: oneOf(c, 'httpApiResponse', ['iam', 'simple'], 'iam'),
     httpApiCache: oneOf(c, 'httpApiCache', ['on', 'off'], 'on'),
+    monitoring,
+    observability: readObservability(c, monitoring),
   };
   if (settings.httpApiCache === 'off' && settings.httpApiResponse !== 'simple')
     fail('httpApiCache', 'applies only to httpApiResponse: simple (iam answers are cache-safe)');

@@ -6,6 +6,8 @@ import { type CogauthSettings, readJsonFile, readSettings } from './config.js';
 import { environmentOf, JWKS_FILE, RULES_FILE } from './environment.js';
 import { rewriteEvents } from './events.js';
 import { fetchJwks, jwksSourceOf, publicJwks } from './jwks.js';
+import { addMonitoring } from './monitoring.js';
+import type { MonitoringSettings } from './monitoring-settings.js';
 import { cogauthSchema } from './schema.js';
 import type { PluginUtils, Serverless, ServerlessOptions } from './serverless-types.js';
 import { validateWithCore } from './validate.js';
@@ -28,6 +30,7 @@ export class CogauthServerlessPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   private prepared = false;
   private functionKey: string | undefined;
+  private monitoring: MonitoringSettings | undefined;
 
   constructor(
     private readonly serverless: Serverless,
@@ -40,7 +43,7 @@ export class CogauthServerlessPlugin {
       'before:deploy:function:initialize': () => this.prepare(true),
       'before:offline:start': () => this.prepare(false),
       'before:offline:start:init': () => this.prepare(false),
-      'after:package:compileEvents': async () => this.scopePermissions(),
+      'after:package:compileEvents': async () => this.compileResources(),
     };
   }
 
@@ -55,8 +58,17 @@ export class CogauthServerlessPlugin {
     }
   }
 
-  private scopePermissions(): void {
-    if (this.functionKey !== undefined) scopeWebSocketPermission(this.serverless, this.functionKey);
+  /** Once osls compiled the functions and events: the WebSocket permission's scope, then monitoring. */
+  private compileResources(): void {
+    if (this.functionKey === undefined) return;
+    scopeWebSocketPermission(this.serverless, this.functionKey);
+    if (this.monitoring === undefined) return;
+    try {
+      addMonitoring(this.serverless, this.functionKey, this.monitoring);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      throw new this.serverless.classes.Error(`cogauth: ${err.message}`, 'COGAUTH_CONFIG');
+    }
   }
 
   private serviceDir(): string {
@@ -112,6 +124,7 @@ export class CogauthServerlessPlugin {
       );
     const counts = rewriteEvents(service as unknown as Record<string, unknown>, settings);
     this.functionKey = settings.functionKey;
+    this.monitoring = settings.monitoring;
 
     // Where osls stages every zip (it moves .serverless/ to --package afterwards), and where
     // serverless offline reads the artifact from.

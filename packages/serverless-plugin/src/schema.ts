@@ -8,6 +8,51 @@ const cfnValue = {
   additionalProperties: false,
 };
 const stringOrCfn = { anyOf: [{ type: 'string' }, cfnValue] };
+const flag = { anyOf: [{ type: 'boolean' }, { enum: ['true', 'false', ''] }] };
+const numberOrText = { anyOf: [{ type: 'number' }, { type: 'string' }] };
+const alarm = {
+  anyOf: [
+    flag,
+    {
+      type: 'object',
+      properties: {
+        threshold: numberOrText,
+        periodSeconds: numberOrText,
+        evaluationPeriods: numberOrText,
+        datapointsToAlarm: numberOrText,
+        minimumDecisions: numberOrText,
+      },
+      additionalProperties: false,
+    },
+  ],
+};
+const monitoring = {
+  anyOf: [
+    flag,
+    {
+      type: 'object',
+      properties: {
+        namespace: { type: 'string' },
+        routeDimension: flag,
+        alarmTopic: stringOrCfn,
+        namePrefix: { type: 'string' },
+        dashboard: flag,
+        alarms: {
+          type: 'object',
+          properties: {
+            jwksFailures: alarm,
+            errors: alarm,
+            throttles: alarm,
+            duration: alarm,
+            refusals: alarm,
+          },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+  ],
+};
 
 export const cogauthSchema = {
   type: 'object',
@@ -32,6 +77,9 @@ export const cogauthSchema = {
         restAuthorizerType: { enum: ['token', 'request'] },
         httpApiResponse: { enum: ['iam', 'simple', ''] },
         httpApiCache: { enum: ['on', 'off', ''] },
+        monitoring,
+        logLevel: { enum: ['all', 'refusals', ''] },
+        logAllowedSampleRate: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'string' }] },
       },
       additionalProperties: false,
     },

@@ -20,6 +20,8 @@ export interface Serverless {
       [key: string]: unknown;
     };
     package?: { path?: string };
+    /** The service's own `resources:` (merged into the template after the plugin's hooks run). */
+    resources?: { Resources?: Record<string, unknown> };
     functions?: Record<string, ServerlessFunction>;
   };
   classes: { Error: new (message: string, code?: string) => Error };
@@ -29,6 +31,8 @@ export interface Serverless {
     /** `{Ref: 'WebsocketsApi'}`, or the id of an existing API (`provider.apiGateway.websocketApiId`). */
     getApiGatewayWebsocketApiId(): unknown;
     naming: {
+      getLambdaLogicalId(functionName: string): string;
+      getNormalizedFunctionName(functionName: string): string;
       getLambdaWebsocketsPermissionLogicalId(functionName: string): string;
       getWebsocketsAuthorizerLogicalId(functionName: string): string;
     };

@@ -16,7 +16,7 @@ const CLIENT_PLACEHOLDER = 'cfn-reference';
  * Each variable the plugin sets, with the `custom.cogauth` setting it comes from (`rules` and `jwks` stand
  * for whichever of rules/rulesFile and jwksFile/fetchJwks the user set).
  */
-const SETTING_OF: Readonly<Record<string, string>> = {
+const SETTING_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_POOLS: 'pools',
   COGAUTH_USER_POOL_ID: 'userPoolId',
   COGAUTH_CLIENT_IDS: 'clientIds',
@@ -31,10 +31,16 @@ const SETTING_OF: Readonly<Record<string, string>> = {
   COGAUTH_RULES_FILE: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_METRICS: 'monitoring',
+  COGAUTH_METRICS_NAMESPACE: ['monitoring', 'namespace'],
+  COGAUTH_METRICS_ROUTE_DIMENSION: ['monitoring', 'routeDimension'],
+  COGAUTH_LOG_LEVEL: 'logLevel',
+  COGAUTH_LOG_ALLOWED_SAMPLE_RATE: 'logAllowedSampleRate',
 };
 
 /** The setting the user wrote, then core's path inside the variable (`['custom', 'cogauth', 'rules', 2]`). */
-function placeOf(setting: string, inner: ConfigPath, settings: CogauthSettings): ConfigPath {
+function placeOf(setting: string | ConfigPath, inner: ConfigPath, settings: CogauthSettings): ConfigPath {
+  if (typeof setting !== 'string') return ['custom', 'cogauth', ...setting, ...inner];
   if (setting === 'rules' && settings.rulesSource.kind === 'file') {
     const file = `rulesFile (${settings.rulesSource.display})`;
     return inner.length === 0

@@ -114,6 +114,8 @@ describe('a CDK app that installed the packed tarballs', () => {
       COGAUTH_CLIENT_IDS: CLIENT,
       COGAUTH_TOKEN_USE: 'access',
       COGAUTH_HTTP_API_RESPONSE: 'iam',
+      COGAUTH_METRICS: 'emf',
+      COGAUTH_METRICS_NAMESPACE: 'Cogauth',
     });
     const [[restAuthId, restAuth]] = ofType('AWS::ApiGateway::Authorizer') as [[string, Resource]];
     expect(restAuth.Properties).toMatchObject({ Type: 'TOKEN', AuthorizerResultTtlInSeconds: 300 });
@@ -131,6 +133,53 @@ describe('a CDK app that installed the packed tarballs', () => {
     expect(routes).toHaveLength(2);
     for (const r of routes)
       expect(r).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: httpAuthId } });
+  });
+
+  it('adds the five monitoring alarms on the function, notifying the app`s topic, and a dashboard', () => {
+    const [[fnId]] = ofType('AWS::Lambda::Function') as [[string, Resource]];
+    const [[topicId]] = ofType('AWS::SNS::Topic') as [[string, Resource]];
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+    expect(alarms.map((a) => a.AlarmName)).toEqual([
+      'consumer-jwks-failures',
+      'consumer-errors',
+      'consumer-throttles',
+      'consumer-duration',
+      'consumer-refusals',
+    ]);
+    for (const a of alarms) {
+      expect(a).toMatchObject({
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+    }
+    const [jwks, errors, throttles, duration, refusals] = alarms as Record<string, unknown>[];
+    expect(jwks).toMatchObject({
+      Namespace: 'Cogauth',
+      MetricName: 'JwksFetchFailures',
+      Dimensions: [{ Name: 'Authorizer', Value: { Ref: fnId } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
+    type Query = {
+      Expression?: string;
+      ReturnData?: boolean;
+      MetricStat?: { Metric: { MetricName: string } };
+    };
+    const math = (a: Record<string, unknown> | undefined) =>
+      ((a?.Metrics ?? []) as Query[]).map((q) => q.Expression ?? q.MetricStat?.Metric.MetricName);
+    expect(math(errors)).toEqual(['errors - FILL(unauthorized, 0)', 'Errors', 'Decisions']);
+    expect(throttles).toMatchObject({ MetricName: 'Throttles', Threshold: 1, Period: 60 });
+    expect(duration).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 8000 });
+    expect(refusals).toMatchObject({ Threshold: 50, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(math(refusals)?.[0]).toBe('IF(total >= 20, 100 * FILL(unauthorized, 0) / total, 0)');
+    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Resource]];
+    expect(dashboard.Properties?.DashboardName).toBe('consumer-authorizer');
+    expect(JSON.stringify(dashboard.Properties?.DashboardBody)).toContain('Decisions by reason');
   });
 
   it('stages exactly the installed @cogauth/core bundle as the asset', () => {
@@ -201,16 +250,118 @@ describe('a CDK app that installed the packed tarballs', () => {
   });
 });
 
+describe("the bundle's metrics and the alarms that watch them", () => {
+  it("writes EMF in the alarms' namespace, with Authorizer = AWS_LAMBDA_FUNCTION_NAME and their dimension sets", async () => {
+    const key = generateTestKey({ alg: 'RS256' });
+    const server = await startJwksServer({ poolId: POOL, jwks: jwksOf(key) });
+    try {
+      const reader = `Bearer ${signJwt(cognitoAccessClaims({ issuer: server.issuer, clientId: CLIENT }), key)}`;
+      const arn = 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/messages';
+      const events = [
+        { type: 'TOKEN', authorizationToken: reader, methodArn: arn },
+        { type: 'TOKEN', authorizationToken: 'Bearer not-a-token', methodArn: arn },
+      ];
+      writeFileSync(join(dir, 'metrics-events.json'), JSON.stringify(events));
+      // The deployed environment as synthesized (COGAUTH_METRICS=emf and the namespace come from the
+      // monitoring prop), the name Lambda gives the function, and a flush per decision so both are seen.
+      const { stdout } = await run(
+        process.execPath,
+        [join(dir, 'run-bundle.mjs'), join(assetDir, 'index.mjs'), join(dir, 'metrics-events.json')],
+        {
+          cwd: assetDir,
+          timeout: 60_000,
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...env,
+            COGAUTH_ISSUER: server.issuer,
+            LAMBDA_TASK_ROOT: assetDir,
+            AWS_LAMBDA_FUNCTION_NAME: 'consumer-authorizer-fn',
+            COGAUTH_METRICS_FLUSH_SECONDS: '0',
+          },
+        },
+      );
+      type Directive = {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: string }[];
+      };
+      const docs = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{"_aws"'))
+        .map(
+          (l) =>
+            JSON.parse(l) as Record<string, unknown> & {
+              _aws: { Timestamp: number; CloudWatchMetrics: Directive[] };
+            },
+        );
+      // The JWKS download (before the first decision) is written as it ends, in its own document.
+      expect(docs.find((d) => d.JwksFetches !== undefined)).toMatchObject({
+        JwksFetches: 1,
+        JwksFetchFailures: 0,
+      });
+      const decided = docs.filter((d) => d.Decisions !== undefined);
+      expect(decided.map((d) => [d.Outcome, d.Reason, d.Decisions])).toEqual([
+        ['Allow', 'ALLOWED', 1],
+        ['Unauthorized', 'TOKEN_MALFORMED', 1],
+      ]);
+
+      // What the alarms select: their namespace, and the Authorizer dimension bound to the function (a
+      // Ref, the function's name once deployed: Lambda's AWS_LAMBDA_FUNCTION_NAME).
+      const [[fnId]] = ofType('AWS::Lambda::Function') as [[string, Resource]];
+      type Stat = {
+        Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] };
+      };
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+      const selected: Stat['Metric'][] = alarms.flatMap((a) => [
+        ...(a.MetricName === undefined ? [] : [a as unknown as Stat['Metric']]),
+        ...((a.Metrics ?? []) as { MetricStat?: Stat }[]).flatMap((q) =>
+          q.MetricStat ? [q.MetricStat.Metric] : [],
+        ),
+      ]);
+      const ours = selected.filter((m) => m.Namespace !== 'AWS/Lambda');
+      expect(new Set(ours.map((m) => m.MetricName))).toEqual(new Set(['Decisions', 'JwksFetchFailures']));
+      for (const m of ours) {
+        const names = m.Dimensions.map((d) => d.Name);
+        expect(m.Dimensions.find((d) => d.Name === 'Authorizer')?.Value).toEqual({ Ref: fnId });
+        // Some document carries this metric in exactly this dimension set, in the same namespace.
+        const carried = docs.some((d) =>
+          d._aws.CloudWatchMetrics.some(
+            (dir) =>
+              dir.Namespace === m.Namespace &&
+              dir.Metrics.some((x) => x.Name === m.MetricName) &&
+              dir.Dimensions.some((set) => JSON.stringify(set) === JSON.stringify(names)),
+          ),
+        );
+        if (m.MetricName === 'Decisions') expect(carried, JSON.stringify(names)).toBe(true);
+        else expect(m.Dimensions.map((d) => d.Name)).toEqual(['Authorizer']);
+      }
+      for (const d of docs) {
+        expect(d.Authorizer).toBe('consumer-authorizer-fn');
+        for (const dir of d._aws.CloudWatchMetrics) expect(dir.Namespace).toBe(env.COGAUTH_METRICS_NAMESPACE);
+        // Each document lands in the minute of its decision.
+        expect(Math.abs(d._aws.Timestamp - Date.now())).toBeLessThan(120_000);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the @cogauth/cdk tarball', () => {
   it('holds the licence, the README and the compiled dist/ with its types, nothing else', () => {
     const modules = [
+      'authorizer-metrics',
       'bundle',
       'cogauth-authorizer',
       'core-check',
+      'dashboard',
       'environment',
       'http-api',
       'index',
       'jwks',
+      'monitoring',
+      'monitoring-props',
+      'monitoring-settings',
       'nag',
       'own-logs-function',
       'props',

@@ -1,12 +1,13 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUrlIntegration, WebSocketMockIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { NAG_REASONS } from '../../src/index.js';
+import { type CogauthMonitoringProps, NAG_REASONS } from '../../src/index.js';
 import { authorizerStack, RULES } from './support.js';
 
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: unknown }[] {
@@ -31,10 +32,11 @@ function where(v: Violation): string[] {
 }
 
 /** A user's stack: the authorizer on a REST API (one unguarded method too), an HTTP API and a WebSocket API. */
-function userStack(runtime?: lambda.Runtime) {
+function userStack(runtime?: lambda.Runtime, monitoring?: CogauthMonitoringProps) {
   const { app, stack, auth } = authorizerStack({
     rules: [...RULES, { route: '$connect' }],
     ...(runtime === undefined ? {} : { runtime }),
+    ...(monitoring === undefined ? {} : { monitoring }),
   });
   const api = new apigw.RestApi(stack, 'Api');
   const integration = new apigw.HttpIntegration('https://backend.example.com');
@@ -63,6 +65,20 @@ describe('cdk-nag AwsSolutions', () => {
     expect(violations.length).toBeGreaterThan(0); // the user's own APIs have findings; ours must not
     const ours = violations.filter((v) => where(v).some((path) => path.startsWith(`${auth.node.path}/`)));
     expect(ours).toEqual([]);
+  });
+
+  it('finds nothing on the alarms and dashboard of monitoring, and acknowledges nothing more', () => {
+    const topic = sns.Topic.fromTopicArn(new Stack(), 'Alerts', 'arn:aws:sns:us-east-1:123456789012:alerts');
+    const { stack, auth, violations } = userStack(undefined, { alarmTopic: topic, routeDimension: true });
+    const created = auth.node.findAll().map((c) => c.node.path);
+    expect(created.filter((path) => /Monitoring\/.*(Alarm|Dashboard)\/Resource$/.test(path)).length).toBe(6);
+    const ours = violations.filter((v) => where(v).some((path) => path.startsWith(`${auth.node.path}/`)));
+    expect(ours).toEqual([]);
+    expect(
+      acknowledgements(stack)
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['AwsSolutions-COG4', 'AwsSolutions-L1']);
   });
 
   it('acknowledges only L1 on the function and COG4 on the methods it guards, each with its reason', () => {

@@ -78,6 +78,12 @@ describe('README snippets', () => {
           JSON.stringify(r.Properties?.RouteKey ?? r.Properties?.HttpMethod),
         ).toBe('CUSTOM');
       }
+      // A monitoring snippet gets the five alarms but those it sets to false, named after its prefix.
+      const alarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+      const prefix = /namePrefix: '([^']+)'/.exec(code)?.[1];
+      const left = (code.match(/\b\w+: false\b/g) ?? []).length;
+      expect(alarms.length).toBe(code.includes('monitoring:') ? 5 - left : 0);
+      for (const a of alarms) expect(String(a.Properties?.AlarmName)).toMatch(new RegExp(`^${prefix}-`));
     },
     180_000,
   );

@@ -12,6 +12,7 @@ import { checkCaseBlindShadowing } from '../decide/rules.js';
 import type { EventKind } from '../pipeline/decision-log.js';
 import { type CogauthOptions, readOptions } from '../pipeline/options.js';
 import { type Finisher, type RunInput, Runner } from '../pipeline/runner.js';
+import { oidcDataToken } from '../pipeline/token-source.js';
 import type { CognitoClaims } from '../types.js';
 import { isCanonicalPath, MAX_PATH_LENGTH } from './request-path.js';
 
@@ -26,6 +27,8 @@ export interface AuthRequest {
   readonly path: string;
   /** The `Authorization` header as received (a string, or whatever the framework holds). */
   readonly authorization: unknown;
+  /** The `x-amzn-oidc-data` header as received: the token when the verifier is an ALB verifier. */
+  readonly oidcData?: unknown;
 }
 
 /**
@@ -73,12 +76,14 @@ export function createAuthenticator(options: CogauthOptions): Authenticator {
   const setup = readOptions(options);
   checkCaseBlindShadowing(httpRules(setup.rules));
   const runner = new Runner(setup);
+  // An ALB verifier takes its token from x-amzn-oidc-data, and never from Authorization.
+  const fromOidcData = setup.tokenSource === 'x-amzn-oidc-data';
 
   return async function authenticate(request: AuthRequest, event: EventKind = 'HTTP'): Promise<AuthResult> {
     const start = performance.now();
     let run: RunInput | undefined;
     try {
-      run = runOf(request, event);
+      run = runOf(request, event, fromOidcData);
     } catch (err) {
       const internal: Unauthorized = { ...INTERNAL_ERROR, error: errorName(err) };
       return runner.refuse(start, event, undefined, internal, AS_AUTH_RESULT);
@@ -89,14 +94,14 @@ export function createAuthenticator(options: CogauthOptions): Authenticator {
 }
 
 /** What the runner needs of a request; undefined when method or path is missing. */
-function runOf(request: AuthRequest, event: EventKind): RunInput | undefined {
+function runOf(request: AuthRequest, event: EventKind, fromOidcData: boolean): RunInput | undefined {
   const { method, path } = request;
   if (typeof method !== 'string' || typeof path !== 'string') return undefined;
   const decided: DecisionRequest = { kind: 'http', method, path };
   return {
     kind: event,
     route: loggedRoute(method, path),
-    bearer: parseBearer(request.authorization),
+    bearer: fromOidcData ? oidcDataToken(request.oidcData) : parseBearer(request.authorization),
     request: decided,
     canonical: isCanonicalPath(path),
     // Express and Fastify answer a HEAD with the GET handler when no HEAD route exists.

@@ -49,6 +49,7 @@ export function cogauthExpress(options: AdapterOptions): ExpressMiddleware {
         method: req.method,
         path: expressRoutedPath(req),
         authorization: req.headers.authorization,
+        oidcData: req.headers['x-amzn-oidc-data'],
       });
     } catch {
       answer = Promise.resolve(FAILED);

@@ -43,6 +43,7 @@ export function cogauthFastify(options: AdapterOptions): FastifyHook {
         method: request.method,
         path: fastifyRoutedPath(request.url, request.server?.initialConfig),
         authorization: request.headers.authorization,
+        oidcData: request.headers['x-amzn-oidc-data'],
       });
     } catch {
       result = { status: 401, reason: 'INTERNAL_ERROR' };

@@ -38,6 +38,7 @@ export function cogauthHono(options: AdapterOptions): HonoMiddleware {
         method: c.req.method,
         path: c.req.url?.includes('#') ? '' : c.req.path,
         authorization: c.req.header('authorization'),
+        oidcData: c.req.header('x-amzn-oidc-data'),
       });
     } catch {
       result = { status: 401, reason: 'INTERNAL_ERROR' };

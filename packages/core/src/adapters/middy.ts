@@ -11,6 +11,7 @@
 import { refusalOf } from '../answer/http-refusal.js';
 import { authorizationHeader } from '../decide/bearer.js';
 import type { EventKind } from '../pipeline/decision-log.js';
+import { eventHeader, OIDC_DATA_HEADER } from '../pipeline/token-source.js';
 import { isRecord } from '../util/guards.js';
 import { type AdapterOptions, authenticatorOf } from './adapter.js';
 import type { AuthRequest, AuthResult } from './authenticator.js';
@@ -58,6 +59,7 @@ function readHttpEvent(
       method: event.httpMethod as string,
       path: rawPathOf(event.path),
       authorization: authorizationHeader(event.headers, event.multiValueHeaders),
+      oidcData: eventHeader(event.headers, event.multiValueHeaders, OIDC_DATA_HEADER),
     };
     return { kind: 'ALB', request, multi };
   }
@@ -67,6 +69,7 @@ function readHttpEvent(
       // @middy/http-router routes on `requestContext.http.path`: a path that differs from `rawPath` is refused.
       path: rc.http.path === undefined || rc.http.path === event.rawPath ? rawPathOf(event.rawPath) : '',
       authorization: authorizationHeader(event.headers, undefined),
+      oidcData: eventHeader(event.headers, undefined, OIDC_DATA_HEADER),
     };
     return { kind: 'FUNCTION_URL', request, multi: false };
   }

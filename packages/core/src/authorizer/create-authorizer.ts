@@ -1,5 +1,6 @@
 import type { AuthorizerPolicyResult } from '../answer/policy.js';
 import type { SimpleAuthorizerResult } from '../answer/policy-answer.js';
+import { ConfigError } from '../errors.js';
 import { type CogauthOptions, readOptions } from '../pipeline/options.js';
 import { API_GATEWAY_KINDS } from './api-gateway.js';
 import { APPSYNC_KIND } from './appsync.js';
@@ -7,8 +8,12 @@ import { authorizerOf } from './authorizer.js';
 import type { EventKindSpec } from './events.js';
 import { type AuthorizerHandler, typedHandler } from './handler-types.js';
 
-/** Every event kind: what `createAuthorizer` and `handlerFromEnv` answer. */
-export const ALL_KINDS: readonly EventKindSpec[] = [...API_GATEWAY_KINDS, APPSYNC_KIND];
+/**
+ * Every event kind: what `createAuthorizer` and `handlerFromEnv` answer. Marked pure: a spread at module
+ * level would keep every kind (and its answers) in a bundle that never creates an authorizer, such as a
+ * Worker that imports only the verifier from the web build.
+ */
+export const ALL_KINDS: readonly EventKindSpec[] = /* @__PURE__ */ API_GATEWAY_KINDS.concat(APPSYNC_KIND);
 
 /**
  * One async Lambda handler for REST TOKEN and REQUEST authorizers, HTTP API payload 2.0 authorizers,
@@ -34,5 +39,9 @@ export function createAuthorizer(
 ): AuthorizerHandler<AuthorizerPolicyResult>;
 export function createAuthorizer(options: CogauthOptions): AuthorizerHandler;
 export function createAuthorizer(options: CogauthOptions): AuthorizerHandler {
-  return typedHandler(authorizerOf(readOptions(options), ALL_KINDS));
+  const setup = readOptions(options);
+  // API Gateway and AppSync pass the Authorization value; x-amzn-oidc-data comes only from a load balancer.
+  if (setup.tokenSource !== 'authorization')
+    throw new ConfigError('verifier', 'is an ALB verifier: use it with createAuthenticator or an adapter');
+  return typedHandler(authorizerOf(setup, ALL_KINDS));
 }

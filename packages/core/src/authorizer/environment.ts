@@ -8,6 +8,14 @@ import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
+  observabilityOf,
+  readObservabilityVariables,
+  writeObservability,
+} from '../observability/environment-part.js';
+import type { LogLevel } from '../observability/log-policy.js';
+import type { MetricsOptions } from '../observability/metrics-options.js';
+import type { TracingMode } from '../observability/tracing.js';
+import {
   type Answers,
   type CogauthOptions,
   DEFAULT_APPSYNC_TTL_SECONDS,
@@ -17,12 +25,20 @@ import {
   type Setup,
   setupOf,
 } from '../pipeline/options.js';
-import type { CognitoVerifier, CognitoVerifierOptions, Jwks, VerifierSettings } from '../types.js';
+import type {
+  CognitoVerifier,
+  CognitoVerifierOptions,
+  Jwks,
+  PoolAllowEntry,
+  PoolResolverOptions,
+  VerifierSettings,
+} from '../types.js';
 import { isRecord } from '../util/guards.js';
 import type { KeyEntry } from '../verify/jwk.js';
 import { NO_REGION, POOL_ID_SHAPE, preloadedKeys } from '../verify/pool-options.js';
+import { readAllowList } from '../verify/pool-resolver.js';
 import { trustedUrl } from '../verify/trusted-url.js';
-import { defaultVerifier } from '../verify/verifier.js';
+import { defaultVerifier, resolvingVerifier } from '../verify/verifier.js';
 import { type Env, integer, json, jsonOrFile, list, oneOf, text } from './env-vars.js';
 
 export type { Env as LambdaEnv } from './env-vars.js';
@@ -36,7 +52,10 @@ const MAX_JWKS_AGE_SECONDS = 86_400;
 function userPoolIdOf(env: Env): string {
   const poolId = text(env, 'COGAUTH_USER_POOL_ID');
   if (poolId === undefined)
-    throw new ConfigError('COGAUTH_USER_POOL_ID', 'is required (or set COGAUTH_POOLS)');
+    throw new ConfigError(
+      'COGAUTH_USER_POOL_ID',
+      'is required (or set COGAUTH_POOLS or COGAUTH_POOL_ALLOWLIST)',
+    );
   const userPoolId = parseUserPoolId(poolId)?.userPoolId;
   if (userPoolId === undefined) throw new ConfigError('COGAUTH_USER_POOL_ID', POOL_ID_SHAPE);
   return userPoolId;
@@ -127,6 +146,51 @@ function manyPools(env: Env, value: string): unknown[] {
   return pools;
 }
 
+/** The variables that name pools; COGAUTH_POOL_ALLOWLIST takes the place of all of them. */
+const LISTED_POOL_VARIABLES = [
+  'COGAUTH_POOLS',
+  'COGAUTH_USER_POOL_ID',
+  'COGAUTH_CLIENT_IDS',
+  'COGAUTH_ISSUER',
+  'COGAUTH_JWKS_URI',
+  'COGAUTH_JWKS',
+  'COGAUTH_JWKS_FILE',
+  'COGAUTH_ALLOW_INSECURE_HTTP',
+];
+const MAX_POOLS_LIMIT = 10_000;
+
+/**
+ * COGAUTH_POOL_ALLOWLIST: pools chosen at run time (a JSON array of `allowPools` entries), checked under
+ * that name, with COGAUTH_MAX_POOLS and COGAUTH_MAX_POOL_FETCHES (added to `settings`).
+ */
+function poolAllowList(env: Env, value: string, settings: VerifierSettings): unknown[] {
+  for (const name of LISTED_POOL_VARIABLES)
+    if (text(env, name) !== undefined)
+      throw new ConfigError(
+        name,
+        'cannot be combined with COGAUTH_POOL_ALLOWLIST (set it in an allow-list entry)',
+      );
+  const entries = json('COGAUTH_POOL_ALLOWLIST', value);
+  if (!Array.isArray(entries) || entries.length === 0)
+    throw new ConfigError('COGAUTH_POOL_ALLOWLIST', 'must be a non-empty array of allow-list entries');
+  entries.forEach((entry: unknown, i) => {
+    if (isRecord(entry) && entry.graceSeconds !== undefined && !isGraceSeconds(entry.graceSeconds))
+      throw new ConfigError(['COGAUTH_POOL_ALLOWLIST', i, 'graceSeconds'], GRACE_RULE);
+  });
+  const maxPools = integer(env, 'COGAUTH_MAX_POOLS', 1, MAX_POOLS_LIMIT);
+  if (maxPools !== undefined) settings.maxPools = maxPools;
+  const maxPoolFetches = integer(env, 'COGAUTH_MAX_POOL_FETCHES', 1, MAX_POOLS_LIMIT);
+  if (maxPoolFetches !== undefined) settings.maxPoolFetches = maxPoolFetches;
+  return entries;
+}
+
+/** COGAUTH_MAX_POOLS and COGAUTH_MAX_POOL_FETCHES belong to COGAUTH_POOL_ALLOWLIST. */
+function refuseOrphanPoolSettings(env: Env): void {
+  for (const name of ['COGAUTH_MAX_POOLS', 'COGAUTH_MAX_POOL_FETCHES'])
+    if (text(env, name) !== undefined)
+      throw new ConfigError(name, 'applies only with COGAUTH_POOL_ALLOWLIST');
+}
+
 function isGraceSeconds(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_GRACE_SECONDS;
 }
@@ -141,15 +205,26 @@ function jwksSettings(env: Env): VerifierSettings {
   return settings;
 }
 
-/** The verifier part of an environment: one pool's options or several, and the JWKS settings. */
+/**
+ * The verifier part of an environment: one pool's options or several, or an allow-list of pools chosen at
+ * run time (`createCognitoVerifier` takes each), and the settings.
+ */
 export interface VerifierEnvironment {
-  readonly options: CognitoVerifierOptions | CognitoVerifierOptions[];
+  readonly options: CognitoVerifierOptions | CognitoVerifierOptions[] | PoolResolverOptions;
   readonly settings: VerifierSettings;
 }
 
 /** The verifier variables, checked, and the verifier they make (no network call). */
 function readVerifierPart(env: Env): VerifierEnvironment & { readonly verifier: CognitoVerifier } {
   const settings = jwksSettings(env);
+  const allowList = text(env, 'COGAUTH_POOL_ALLOWLIST');
+  if (allowList !== undefined) {
+    const allowPools = poolAllowList(env, allowList, settings);
+    // Checked by the verifier under that name: COGAUTH_POOL_ALLOWLIST[0].clientId.
+    const verifier = resolvingVerifier(readAllowList(allowPools, ['COGAUTH_POOL_ALLOWLIST']), settings);
+    return { options: { allowPools: allowPools as PoolAllowEntry[] }, settings, verifier };
+  }
+  refuseOrphanPoolSettings(env);
   const poolsJson = text(env, 'COGAUTH_POOLS');
   if (poolsJson !== undefined) {
     const pools = manyPools(env, poolsJson);
@@ -195,7 +270,14 @@ function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]
  */
 export function readEnvironment(env: Env = process.env): CogauthOptions {
   const { verifier, rules, answers } = readParts(env);
-  return { verifier, rules: writtenRules(rules), ...answers };
+  const { metrics, ...logAndTracing } = readObservabilityVariables(env);
+  return {
+    verifier,
+    rules: writtenRules(rules),
+    ...answers,
+    ...logAndTracing,
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }
 
 /**
@@ -204,19 +286,32 @@ export function readEnvironment(env: Env = process.env): CogauthOptions {
  */
 export function environmentSetup(env: Env = process.env): Setup {
   const { verifier, rules, answers } = readParts(env);
-  return setupOf(verifier, rules, answers);
+  return setupOf(verifier, rules, answers, observabilityOf(env), undefined, undefined, 'COGAUTH_TRACING');
 }
 
-/** What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables. */
+/**
+ * What `writeEnvironment` writes: the authorizer's options that a deployed function reads from variables,
+ * with `metrics` (COGAUTH_METRICS=emf, …), `logLevel`, `logAllowedSampleRate` and `tracing`.
+ */
 export interface EnvironmentSettings {
   /**
    * One pool's verifier options (written as COGAUTH_USER_POOL_ID and the variables beside it when they say
    * everything, else as COGAUTH_POOLS), or a list of pools (COGAUTH_POOLS, even for one). Values are copied, not checked:
-   * deploy-time placeholders (CloudFormation tokens) pass through; read the result back to check it.
+   * deploy-time placeholders (CloudFormation tokens) pass through; read the result back to check it. Pools
+   * chosen at run time: `{ allowPools }` (COGAUTH_POOL_ALLOWLIST).
    */
-  readonly verifier: CognitoVerifierOptions | readonly CognitoVerifierOptions[];
-  /** The key-set settings for every pool (COGAUTH_JWKS_MAX_AGE_SECONDS, COGAUTH_JWKS_OFFLINE). */
-  readonly verifierSettings?: Pick<VerifierSettings, 'jwksMaxAgeMs' | 'jwksOffline'>;
+  readonly verifier:
+    | CognitoVerifierOptions
+    | readonly CognitoVerifierOptions[]
+    | Pick<PoolResolverOptions, 'allowPools'>;
+  /**
+   * The key-set settings for every pool (COGAUTH_JWKS_MAX_AGE_SECONDS, COGAUTH_JWKS_OFFLINE), and with
+   * `allowPools` the pool cache's (COGAUTH_MAX_POOLS, COGAUTH_MAX_POOL_FETCHES).
+   */
+  readonly verifierSettings?: Pick<
+    VerifierSettings,
+    'jwksMaxAgeMs' | 'jwksOffline' | 'maxPools' | 'maxPoolFetches'
+  >;
   /** The rules inline (COGAUTH_RULES), or `{ file }`, a path the function reads (COGAUTH_RULES_FILE). */
   readonly rules: readonly RouteRule[] | { readonly file: string };
   /** With one pool: its `jwks` lives in this file of the function (COGAUTH_JWKS_FILE), not inline. */
@@ -224,6 +319,11 @@ export interface EnvironmentSettings {
   readonly httpApiResponse?: HttpApiResponse;
   readonly httpApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
+  /** Metrics on (COGAUTH_METRICS=emf), with COGAUTH_METRICS_NAMESPACE (always written), … */
+  readonly metrics?: Pick<MetricsOptions, 'namespace' | 'routeDimension' | 'flushSeconds'>;
+  readonly logLevel?: LogLevel;
+  readonly logAllowedSampleRate?: number;
+  readonly tracing?: TracingMode;
 }
 
 // The options COGAUTH_USER_POOL_ID and its neighbours can carry; a pool with any other needs COGAUTH_POOLS.
@@ -261,11 +361,30 @@ function singlePoolVariables(
   return env;
 }
 
-/** COGAUTH_POOLS, or one pool's variables. */
+/** COGAUTH_POOL_ALLOWLIST: the entries as given (a customCheck cannot be written). */
+function allowListVariables(entries: unknown): Record<string, string> {
+  if (Array.isArray(entries))
+    entries.forEach((entry: unknown, i) => {
+      if (isRecord(entry) && typeof entry.customCheck === 'function')
+        throw new ConfigError(
+          ['verifier', 'allowPools', i, 'customCheck'],
+          'cannot be written to an environment',
+        );
+    });
+  return { COGAUTH_POOL_ALLOWLIST: JSON.stringify(entries) };
+}
+
+/** COGAUTH_POOLS, COGAUTH_POOL_ALLOWLIST, or one pool's variables. */
 function verifierVariables(s: EnvironmentSettings): Record<string, string> {
-  const verifier = s.verifier;
+  const verifier: unknown = s.verifier;
   if (isRecord(verifier) && typeof verifier.verify === 'function')
     throw new ConfigError('verifier', 'cannot be written to an environment: give verifier options');
+  if (isRecord(verifier) && 'resolvePool' in verifier)
+    throw new ConfigError(
+      ['verifier', 'resolvePool'],
+      'cannot be written to an environment: give allowPools',
+    );
+  if (isRecord(verifier) && 'allowPools' in verifier) return allowListVariables(verifier.allowPools);
   const many = Array.isArray(verifier);
   const single = many ? undefined : singlePoolVariables(verifier as CognitoVerifierOptions, s.jwksFile);
   if (single) return single;
@@ -289,6 +408,8 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   const vs = settings.verifierSettings;
   if (vs?.jwksMaxAgeMs !== undefined) env.COGAUTH_JWKS_MAX_AGE_SECONDS = String(vs.jwksMaxAgeMs / 1000);
   if (vs?.jwksOffline === true) env.COGAUTH_JWKS_OFFLINE = 'true';
+  if (vs?.maxPools !== undefined) env.COGAUTH_MAX_POOLS = String(vs.maxPools);
+  if (vs?.maxPoolFetches !== undefined) env.COGAUTH_MAX_POOL_FETCHES = String(vs.maxPoolFetches);
   const rules = settings.rules;
   if ('file' in rules) env.COGAUTH_RULES_FILE = rules.file;
   else env.COGAUTH_RULES = JSON.stringify(rules);
@@ -296,5 +417,5 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
-  return env;
+  return { ...env, ...writeObservability(settings) };
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js';
 import { readOptions } from '../pipeline/options.js';
 import { authorizerOf } from './authorizer.js';
 import { ALL_KINDS } from './create-authorizer.js';
@@ -11,5 +12,13 @@ import { type AuthorizerHandler, typedHandler } from './handler-types.js';
  * COGAUTH_APPSYNC_TTL_SECONDS), which the deployable API Gateway bundle does not.
  */
 export function handlerFromEnv(env: LambdaEnv = process.env): AuthorizerHandler {
-  return typedHandler(authorizerOf(readOptions(readEnvironment(env)), ALL_KINDS));
+  const options = readEnvironment(env);
+  try {
+    return typedHandler(authorizerOf(readOptions(options), ALL_KINDS));
+  } catch (err) {
+    // The one check left for the handler, which the reader cannot make without loading the package.
+    if (err instanceof ConfigError && err.field === 'tracing')
+      throw new ConfigError(['COGAUTH_TRACING', ...err.path.slice(1)], err.detail);
+    throw err;
+  }
 }

@@ -139,3 +139,85 @@ function withoutTrailingSlashes(url: string): string {
   while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
   return url.slice(0, end);
 }
+
+/** Longest issuer `parseIssuer` looks at: Cognito's are under 100 characters. */
+const MAX_ISSUER_LENGTH = 256;
+
+/**
+ * A token's `iss` read as a Cognito issuer. What it can tell: the pool id and the region (the pool id
+ * starts with it, and the host must say the same). What it cannot: the AWS account that owns the pool.
+ * A pool id is `<region>_<random>`, and the random part encodes nothing, so any account may create a pool
+ * whose issuer looks like yours but for that part.
+ */
+export interface CognitoIssuer {
+  readonly issuer: string;
+  readonly userPoolId: string;
+  readonly region: string;
+  readonly partition: Partition;
+  readonly format: IssuerFormat;
+}
+
+/**
+ * Reads `iss` as Cognito writes it, `https://cognito-idp.<region>.<suffix>/<userPoolId>` or the `updated`
+ * format `https://issuer-cognito-idp.…`, where `<region>` is the pool id's own and `<suffix>` its
+ * partition's; undefined for anything else (another host, a port, a path, a trailing slash, letter case,
+ * user info, a query). The string is rebuilt from the pool id and compared whole: no pattern runs on it.
+ */
+export function parseIssuer(iss: unknown): CognitoIssuer | undefined {
+  if (typeof iss !== 'string' || iss.length > MAX_ISSUER_LENGTH) return undefined;
+  const parts = parseUserPoolId(iss.slice(iss.lastIndexOf('/') + 1));
+  if (parts?.partition === undefined || parts.region === undefined) return undefined;
+  const { userPoolId, region, partition } = parts;
+  for (const format of ['original', 'updated'] as const) {
+    if (iss === issuerOf(userPoolId, format)) return { issuer: iss, userPoolId, region, partition, format };
+  }
+  return undefined;
+}
+
+/** An Application Load Balancer ARN taken apart. */
+export interface AlbArnParts {
+  readonly arn: string;
+  readonly partition: Partition;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+// `arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>`: a name of 1–32
+// letters, digits and hyphens, an id of hexadecimal digits. Each part is a class the next one cannot
+// start with, so the match is linear.
+const ALB_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-eusc):elasticloadbalancing:([a-z0-9-]{1,32}):(\d{12}):loadbalancer\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{8,32}$/;
+
+/** Splits an ALB ARN; undefined when it is not one, or its region is not of its partition. */
+export function parseAlbArn(arn: unknown): AlbArnParts | undefined {
+  if (typeof arn !== 'string' || arn.length > 200) return undefined;
+  const m = ALB_ARN.exec(arn);
+  if (m === null) return undefined;
+  const partition = m[1] as Partition;
+  const region = m[2] as string;
+  if (partitionOfRegion(region) !== partition) return undefined;
+  return { arn, partition, region, accountId: m[3] as string };
+}
+
+/** An ALB signing key id: a UUID (`12345678-1234-1234-1234-123456789012`), nothing else. */
+const ALB_KEY_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Whether `kid` has the shape of an ALB key id, so it can go into a key URL without escaping. */
+export function isAlbKeyId(kid: unknown): kid is string {
+  return typeof kid === 'string' && ALB_KEY_ID.test(kid);
+}
+
+/**
+ * Where the load balancers of a region publish the public keys that sign `x-amzn-oidc-data`: the key for
+ * `kid` is a PEM at `<endpoint>/<kid>`. The ALB guide documents `https://public-keys.auth.elb.<region>.amazonaws.com`
+ * and, for AWS GovCloud (US), `https://s3-<region>.amazonaws.com/aws-elb-public-keys-prod-<region>`; China
+ * follows its partition's DNS suffix (`amazonaws.com.cn`). Undefined elsewhere (give the endpoint then).
+ */
+export function albKeyEndpointOf(region: string): string | undefined {
+  const partition = partitionOfRegion(region);
+  if (partition === 'aws' || partition === 'aws-cn')
+    return `https://public-keys.auth.elb.${region}.${DNS_SUFFIX[partition]}`;
+  if (partition === 'aws-us-gov')
+    return `https://s3-${region}.amazonaws.com/aws-elb-public-keys-prod-${region}`;
+  return undefined;
+}

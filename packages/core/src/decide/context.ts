@@ -16,7 +16,8 @@ export function defaultContext(claims: CognitoClaims): AuthorizerContext {
   const groups = claims['cognito:groups'];
   ctx.groups = JSON.stringify(Array.isArray(groups) ? groups : []);
   if (typeof claims.scope === 'string') ctx.scope = claims.scope;
-  ctx.tokenUse = claims.token_use;
+  // An ALB's user claims (`createAlbVerifier`) have no token_use.
+  if (typeof claims.token_use === 'string') ctx.tokenUse = claims.token_use;
   const clientId = claims.token_use === 'id' ? claims.aud : claims.client_id;
   if (typeof clientId === 'string') ctx.clientId = clientId;
   if (claims.token_use === 'id' && typeof claims.email === 'string' && emailVerified(claims))

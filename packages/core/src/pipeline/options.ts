@@ -3,12 +3,24 @@ import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.j
 import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compiledRules, type RouteRule } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
-import type { CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
+import type { LogLevel } from '../observability/log-policy.js';
+import type { MetricsOptions } from '../observability/metrics-options.js';
+import {
+  DEFAULT_OBSERVABILITY,
+  type Observability,
+  readObservability,
+  type Watchers,
+  watchersOf,
+} from '../observability/observability.js';
+import type { TracingMode } from '../observability/tracing.js';
+import type { AlbVerifier, CognitoClaims, CognitoVerifier, CognitoVerifierOptions } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import { defaultVerifier } from '../verify/verifier.js';
 import { type DecisionLog, formatDecisionLog } from './decision-log.js';
+import { isAlbVerifier } from './token-source.js';
 
 export type HttpApiResponse = 'simple' | 'iam';
+export type TokenSource = 'authorization' | 'x-amzn-oidc-data';
 export type HttpApiCache = 'on' | 'off';
 
 /** Extra context entries from the verified claims, merged over the defaults. Throwing fails closed (401). */
@@ -18,13 +30,26 @@ export type ContextHook = (
 
 /** What `createAuthorizer` and `createAuthenticator` take (the authenticator ignores the answer options). */
 export interface CogauthOptions {
-  /** A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools). */
-  verifier: CognitoVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
+  /**
+   * A verifier, or the options to create one with (`createCognitoVerifier`; a list for several pools; pools
+   * chosen at run time: pass `createCognitoVerifier({ allowPools })`). `createAuthenticator` and the adapters
+   * also take an ALB verifier (`createAlbVerifier`): they then read `x-amzn-oidc-data` instead of
+   * `Authorization`, and the claims are the ALB's user claims (`AlbClaims`, no `token_use`).
+   */
+  verifier: CognitoVerifier | AlbVerifier | CognitoVerifierOptions | readonly CognitoVerifierOptions[];
   /** Rules from code or JSON; validated with `parseRules` (a malformed set throws a ConfigError). */
   rules: readonly RouteRule[] | string;
   context?: ContextHook;
   /** Receives one entry per decision; defaults to one JSON line on stdout. */
   logger?: (entry: DecisionLog) => void;
+  /** `all` (default): every decision, allowed ones sampled by `logAllowedSampleRate`; `refusals`: Deny and Unauthorized only. */
+  logLevel?: LogLevel;
+  /** The share of allowed decisions logged, 0 to 1 (default 1). Refusals are always logged. */
+  logAllowedSampleRate?: number;
+  /** Decision, JWKS and result-cache metrics: CloudWatch EMF on stdout, or a sink. Absent: none. */
+  metrics?: MetricsOptions;
+  /** `otel`: spans through `@opentelemetry/api` (an optional peer, loaded only then); `off` by default. */
+  tracing?: TracingMode;
   /**
    * HTTP API (payload 2.0) answer: `iam` (default: one policy covering every route the caller may use, safe
    * to cache by token alone, like REST) or `simple` (`{isAuthorized, context}` for this request only).
@@ -50,13 +75,19 @@ export const DEFAULT_APPSYNC_TTL_SECONDS = 300;
 
 /** The options, validated: what the runner and the answers work with. */
 export interface Setup {
-  readonly verifier: CognitoVerifier;
+  /** An ALB verifier's claims are ALB user claims, read by the rules and the context as claims. */
+  readonly verifier: Pick<CognitoVerifier, 'verify'>;
+  /** Where the token is: `Authorization: Bearer`, or the raw `x-amzn-oidc-data` for an ALB verifier. */
+  readonly tokenSource: TokenSource;
   readonly access: AccessModel;
   /** The route rules behind `access` (the adapters check them for case-blind routers). */
   readonly rules: readonly CompiledRule[];
   /** The context hook with its values converted to what API Gateway accepts. */
   readonly context: ((claims: CognitoClaims) => Promise<AuthorizerContext>) | undefined;
+  /** The logger, after the log level and sample rate. */
   readonly log: (entry: DecisionLog) => void;
+  readonly metrics: Watchers['metrics'];
+  readonly tracing: Watchers['tracing'];
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCache: HttpApiCache;
   readonly appSyncTtlSeconds: number;
@@ -82,7 +113,7 @@ function appSyncTtl(value: unknown): number {
 }
 
 /** A verifier as given, or one created from verifier options (errors name `verifier.clientId`, …). */
-function verifierOf(value: unknown): CognitoVerifier {
+function verifierOf(value: unknown): Pick<CognitoVerifier, 'verify'> {
   if (isRecord(value) && typeof value.verify === 'function') return value as unknown as CognitoVerifier;
   if (typeof value !== 'object' || value === null)
     throw new ConfigError('verifier', 'must be a CognitoVerifier or verifier options');
@@ -102,14 +133,18 @@ export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncT
  * needs neither the option checks nor the context hook's conversions).
  */
 export function setupOf(
-  verifier: CognitoVerifier,
+  verifier: Pick<CognitoVerifier, 'verify'>,
   rules: readonly CompiledRule[],
   answers: Answers,
+  observability: Observability = DEFAULT_OBSERVABILITY,
   log: (entry: DecisionLog) => void = logLine,
   context?: Setup['context'],
+  tracingPath?: string,
 ): Setup {
   const access = new RouteAccess(rules);
-  return { verifier, access, rules, context, log, ...answers };
+  const tokenSource: TokenSource = isAlbVerifier(verifier) ? 'x-amzn-oidc-data' : 'authorization';
+  const watchers = watchersOf(observability, verifier, rules, log, tracingPath);
+  return { verifier, tokenSource, access, rules, context, ...watchers, ...answers };
 }
 
 /** Validates the options; a ConfigError names the first bad one. Rules are compiled once, here. */
@@ -124,7 +159,9 @@ export function readOptions(options: unknown): Setup {
   ]);
   const httpApiCache = oneOf<HttpApiCache>(options.httpApiCache, 'httpApiCache', ['on', 'off']);
   const appSyncTtlSeconds = appSyncTtl(options.appSyncTtlSeconds);
+  const observability = readObservability(options);
   const rules = compiledRules(options.rules);
   const context = hook && (async (claims: CognitoClaims) => toAuthorizerContext(await hook(claims)));
-  return setupOf(verifier, rules, { httpApiResponse, httpApiCache, appSyncTtlSeconds }, logger, context);
+  const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds };
+  return setupOf(verifier, rules, answers, observability, logger, context);
 }

@@ -10,7 +10,9 @@ import {
   type Verdict,
   type VerifyOutcome,
 } from '../decide/decide.js';
-import type { CognitoClaims, CognitoVerifier } from '../types.js';
+import { VerifyError } from '../errors.js';
+import type { DecisionSpan } from '../observability/tracing.js';
+import type { CognitoClaims } from '../types.js';
 import {
   DECISION_LOG_MSG,
   type DecisionLog,
@@ -47,23 +49,28 @@ export interface Finisher<I extends RunInput, R> {
  * does changes the answer.
  */
 export class Runner {
-  readonly #verifier: CognitoVerifier;
+  readonly #verifier: Setup['verifier'];
   readonly #access: AccessModel;
   readonly #hook: ((claims: CognitoClaims) => Promise<AuthorizerContext>) | undefined;
   readonly #log: (entry: DecisionLog) => void;
+  readonly #metrics: Setup['metrics'];
+  readonly #tracing: Setup['tracing'];
 
   constructor(setup: Setup) {
     this.#verifier = setup.verifier;
     this.#access = setup.access;
     this.#hook = setup.context;
     this.#log = setup.log;
+    this.#metrics = setup.metrics;
+    this.#tracing = setup.tracing;
   }
 
   async run<I extends RunInput, R>(start: number, input: I, finish: Finisher<I, R>): Promise<R> {
+    const span = this.#startSpan();
     let verdict: Unauthorized | Verdict<object>;
     let result: R | undefined;
     try {
-      verdict = decideWith(this.#access, input.request, await this.#verify(input.bearer));
+      verdict = decideWith(this.#access, input.request, await this.#verify(input.bearer, span));
       if (verdict.status !== 401) {
         verdict = this.#cheapRefusals(input, verdict);
         // No hook for a path the router could read differently: it may call a database.
@@ -73,8 +80,9 @@ export class Runner {
     } catch (err) {
       verdict = { status: 401, effect: 'Unauthorized', reason: 'INTERNAL_ERROR', error: errorName(err) };
     }
-    if (verdict.status === 401) return this.refuse(start, input.kind, input.route, verdict, finish, input);
-    emitDecisionLog(this.#log, {
+    if (verdict.status === 401)
+      return this.refuse(start, input.kind, input.route, verdict, finish, input, span);
+    this.#report(input, span, {
       msg: DECISION_LOG_MSG,
       decision: verdict.effect,
       reason: verdict.reason,
@@ -85,6 +93,26 @@ export class Runner {
       latencyMs: elapsedMs(start),
     });
     return result as R;
+  }
+
+  /** The decision's span when tracing; a tracer that throws gives none rather than a failed answer. */
+  #startSpan(): DecisionSpan | undefined {
+    try {
+      return this.#tracing?.start();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** One decision to the metrics, its span and the log (sampled); none of them can change the answer. */
+  #report(input: RunInput | undefined, span: DecisionSpan | undefined, entry: DecisionLog): void {
+    try {
+      this.#metrics?.decision(entry, input?.request);
+      this.#tracing?.end(entry, span);
+    } catch {
+      // Metrics and spans are reports: a failure there must not turn an answer into an error.
+    }
+    emitDecisionLog(this.#log, entry);
   }
 
   /** `refuse` as a promise, which rejects with what the door's refusal throws (API Gateway's `Unauthorized`). */
@@ -110,6 +138,7 @@ export class Runner {
     refusal: Unauthorized,
     finish: Finisher<I, R>,
     input?: I,
+    span?: DecisionSpan,
   ): R {
     const entry: DecisionLog = {
       msg: DECISION_LOG_MSG,
@@ -120,15 +149,18 @@ export class Runner {
     if (kind) entry.event = kind;
     if (route) entry.route = route;
     if (refusal.error) entry.error = refusal.error;
-    emitDecisionLog(this.#log, entry);
+    this.#report(input, span, entry);
     return finish.refuse(input, refusal);
   }
 
-  /** The verifier's outcome for the bearer value; never throws. */
-  async #verify(bearer: BearerResult): Promise<VerifyOutcome> {
+  /** The verifier's outcome for the bearer value (in its own span when tracing); never throws. */
+  async #verify(bearer: BearerResult, span: DecisionSpan | undefined): Promise<VerifyOutcome> {
     if ('error' in bearer) return { bearer: bearer.error };
+    const verifier = this.#verifier;
     try {
-      return { claims: await this.#verifier.verify(bearer.token) };
+      if (span === undefined || this.#tracing === undefined)
+        return { claims: await verifier.verify(bearer.token) };
+      return { claims: await this.#tracing.verify(span, () => verifier.verify(bearer.token), refusalCode) };
     } catch (error) {
       return { error };
     }
@@ -151,6 +183,11 @@ export class Runner {
     }
     return verdict;
   }
+}
+
+/** What a verification failure is called on its span: the VerifyError code, else VERIFIER_ERROR. */
+function refusalCode(err: unknown): string {
+  return err instanceof VerifyError ? err.code : 'VERIFIER_ERROR';
 }
 
 function denied(verdict: Verdict<object>, reason: DecisionReason): Verdict<object> {

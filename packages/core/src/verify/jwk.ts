@@ -1,17 +1,16 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { VerifyError } from '../errors.js';
 import type { Jwks } from '../types.js';
 import { isRecord } from '../util/guards.js';
 import { type AlgorithmSpec, algorithmSpec, MIN_RSA_BITS } from './algorithms.js';
+import { ecPublicKey, type PublicKey, rsaPublicKey, samePublicKey } from './public-key.js';
 
-/** A JWK imported once into a KeyObject, ready for `crypto.verify`. */
+/** A JWK imported once into the platform's public key (public-key.ts), ready for verifySignature. */
 export interface UsableKey {
   readonly kid: string;
   readonly kty: 'RSA' | 'EC';
   readonly alg: string | undefined;
   readonly crv: string | undefined;
-  /** What `crypto.verify` takes: the KeyObject, or for EC the KeyObject with JOSE's r||s encoding. */
-  readonly verifyKey: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' };
+  readonly verifyKey: PublicKey;
 }
 
 /** A published key this verifier refuses to use (weak RSA, unknown kty, ...), kept so errors can say why. */
@@ -23,6 +22,8 @@ export interface RefusedKey {
 export type KeyEntry = UsableKey | RefusedKey;
 
 const EC_CURVES = new Set(['P-256', 'P-384', 'P-521']);
+/** The refusal for members the platform cannot turn into a key. */
+export const INVALID_KEY_MATERIAL = 'its key material is invalid';
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
@@ -46,8 +47,7 @@ export function importJwk(jwk: Record<string, unknown>, kid: string): KeyEntry {
     if (kty === 'RSA') {
       if (!nonEmptyString(jwk.n) || !nonEmptyString(jwk.e)) return refuse('RSA key without n/e');
       // Only the public members are passed on, so a published private JWK can never become a signing key here.
-      const key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' });
-      const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+      const { key, bits } = rsaPublicKey(jwk.n, jwk.e);
       if (bits < MIN_RSA_BITS) return refuse(`RSA key has ${bits} bits, fewer than ${MIN_RSA_BITS}`);
       return { kid, kty: 'RSA', alg: alg?.name, crv: undefined, verifyKey: key };
     }
@@ -56,11 +56,10 @@ export function importJwk(jwk: Record<string, unknown>, kid: string): KeyEntry {
       if (typeof crv !== 'string' || !EC_CURVES.has(crv)) return refuse('EC key on an unsupported curve');
       if (alg !== undefined && alg.crv !== crv) return refuse('its "alg" does not match its curve');
       if (!nonEmptyString(jwk.x) || !nonEmptyString(jwk.y)) return refuse('EC key without x/y');
-      const key = createPublicKey({ key: { kty: 'EC', crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
-      return { kid, kty: 'EC', alg: alg?.name, crv, verifyKey: { key, dsaEncoding: 'ieee-p1363' } };
+      return { kid, kty: 'EC', alg: alg?.name, crv, verifyKey: ecPublicKey(crv, jwk.x, jwk.y) };
     }
   } catch {
-    return refuse('its key material is invalid');
+    return refuse(INVALID_KEY_MATERIAL);
   }
   return refuse('its kty is not RSA or EC');
 }
@@ -81,12 +80,7 @@ export function importJwks(jwks: unknown): Map<string, KeyEntry> {
 
 /** Checks the token's header alg against the key. */
 export function assertKeyFits(entry: KeyEntry, spec: AlgorithmSpec): asserts entry is UsableKey {
-  if ('refused' in entry) {
-    throw new VerifyError(
-      'ALG_NOT_ALLOWED',
-      `the JWKS key for this token's kid is refused: ${entry.refused}`,
-    );
-  }
+  if ('refused' in entry) throw keyRefused(entry.refused);
   if (
     entry.kty !== spec.kty ||
     (entry.alg !== undefined && entry.alg !== spec.name) ||
@@ -96,12 +90,30 @@ export function assertKeyFits(entry: KeyEntry, spec: AlgorithmSpec): asserts ent
   }
 }
 
+/** The error for a token whose kid names a key this verifier refuses to use, and why. */
+export function keyRefused(reason: string): VerifyError {
+  return new VerifyError('ALG_NOT_ALLOWED', `the JWKS key for this token's kid is refused: ${reason}`);
+}
+
 /** Whether two entries for one kid hold the same key (so results verified with the old one stay valid). */
 export function sameKey(a: KeyEntry, b: KeyEntry): boolean {
   if ('refused' in a || 'refused' in b) return 'refused' in a && 'refused' in b && a.refused === b.refused;
-  const ka = 'key' in a.verifyKey ? a.verifyKey.key : a.verifyKey;
-  const kb = 'key' in b.verifyKey ? b.verifyKey.key : b.verifyKey;
-  return a.alg === b.alg && ka.equals(kb);
+  return a.alg === b.alg && samePublicKey(a.verifyKey, b.verifyKey);
+}
+
+/** A downloaded JWKS document, imported; JWKS_UNAVAILABLE naming `uri` when it is not one. */
+export function jwksFromBody(uri: string, body: Uint8Array): Map<string, KeyEntry> {
+  let document: unknown;
+  try {
+    document = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS from ${uri} is not valid JSON`);
+  }
+  try {
+    return importJwks(document);
+  } catch (error) {
+    throw new VerifyError('JWKS_UNAVAILABLE', `JWKS from ${uri} ${(error as Error).message}`);
+  }
 }
 
 export const NOT_A_JWKS = 'is not a JWKS (an object with a "keys" array)';

@@ -1,4 +1,6 @@
 import { VerifyError } from '../errors.js';
+import type { VerifierEvents } from './events.js';
+import type { FetchBudget } from './fetch-budget.js';
 import { type KeyEntry, sameKey } from './jwk.js';
 import { fetchJwks, type JwksFetchSettings } from './jwks-fetch.js';
 
@@ -9,6 +11,10 @@ export interface JwksSettings extends JwksFetchSettings {
   maxAgeMs: number;
   /** The preloaded keys are the only truth: nothing is ever fetched. */
   offline: boolean;
+  /** Shared by the pools of a verifier with a pool resolver: every download takes from it. */
+  budget?: FetchBudget;
+  /** Told how each download went (the verifier's metrics listeners). */
+  events?: VerifierEvents;
 }
 
 /** First retry after a failed fetch; each further failure doubles it, up to MAX_RETRY_MS. */
@@ -124,8 +130,12 @@ export class JwksStore {
     if (this.inflight !== undefined) return this.inflight;
     const generation = this.generation;
     const current = () => generation === this.generation;
-    const attempt = fetchJwks(this.uri, this.settings).then(
+    const started = performance.now();
+    const reported = (failed: boolean) =>
+      this.settings.events?.jwksFetched(performance.now() - started, failed);
+    const attempt = this.download().then(
       (fetched) => {
+        reported(false);
         if (!current()) return;
         this.install(fetched, Date.now());
         this.failures = 0;
@@ -133,6 +143,7 @@ export class JwksStore {
         this.lastError = undefined;
       },
       (error: VerifyError) => {
+        reported(true);
         if (current()) {
           this.failures += 1;
           this.retryAt = Date.now() + Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
@@ -146,6 +157,14 @@ export class JwksStore {
     });
     this.inflight = inflight;
     return inflight;
+  }
+
+  /** The download, unless the verifier's download budget is used up. */
+  private download(): Promise<Map<string, KeyEntry>> {
+    const budget = this.settings.budget;
+    if (budget === undefined || budget.take(Date.now())) return fetchJwks(this.uri, this.settings);
+    const message = `JWKS fetch from ${this.uri} not made: the verifier's ${budget.limit} downloads per ${budget.windowMs / 1000} s are used up`;
+    return Promise.reject(new VerifyError('JWKS_UNAVAILABLE', message));
   }
 
   /** Whether a fetch may start at `now` (one in flight can always be joined). */

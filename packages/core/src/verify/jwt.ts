@@ -2,6 +2,7 @@ import { VerifyError } from '../errors.js';
 import { isRecord } from '../util/guards.js';
 import { type AlgorithmSpec, algorithmSpec, type JwsAlgorithm } from './algorithms.js';
 import { decodedLength, isBase64url, isCanonicalLength } from './base64url.js';
+import { base64urlBytes, isAscii, utf8Bytes, utf8Text } from './bytes.js';
 
 /** Tokens longer than this are refused before any decoding (Cognito tokens are 1–4 KB). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -19,7 +20,7 @@ export interface TokenHeader {
   readonly kid: string;
 }
 
-/** Bytes as Uint8Array (they are Buffers): this file's .d.ts is public and must not need @types/node. */
+/** Bytes as Uint8Array (Buffers on Node): this file's .d.ts is public and must not need @types/node. */
 export interface ParsedToken {
   readonly header: TokenHeader;
   readonly payload: Record<string, unknown>;
@@ -60,11 +61,11 @@ function describeBadBody(token: string): VerifyError {
   return malformed('token segments must be non-empty base64url (A-Z a-z 0-9 - _, no padding)');
 }
 
-function jsonObject(segment: string | Buffer, what: 'header' | 'payload'): Record<string, unknown> {
+function jsonObject(segment: string | Uint8Array, what: 'header' | 'payload'): Record<string, unknown> {
   let value: unknown;
   try {
-    const bytes = typeof segment === 'string' ? Buffer.from(segment, 'base64url') : segment;
-    value = JSON.parse(bytes.toString('utf8'));
+    const bytes = typeof segment === 'string' ? base64urlBytes(segment) : segment;
+    value = JSON.parse(utf8Text(bytes));
   } catch {
     throw malformed(`token ${what} is not valid JSON`);
   }
@@ -137,14 +138,14 @@ export function parseToken(token: unknown): ParsedToken {
   const dot2 = token.indexOf('.', dot1 + 1);
   if (dot2 === -1 || dot2 === dot1 + 1 || dot2 === token.length - 1) throw describeBadBody(token);
   // Strict base64url for payload and signature without a regex pass over ~1 KB: every character must be
-  // ASCII (the UTF-8 signing input is exactly as long as its string) and not '+' or '/', and then
-  // Buffer's decoder, which skips or stops at anything outside the alphabet ('=', '.', whitespace, ...),
-  // must produce exactly the bytes the segment length promises.
-  const signingInput = Buffer.from(token.slice(0, dot2));
+  // ASCII (the UTF-8 signing input is exactly as long as its string) and not '+' or '/', and then the
+  // decoder, which skips or stops at anything outside the alphabet ('=', '.', whitespace, ...), must
+  // produce exactly the bytes the segment length promises.
+  const signingInput = utf8Bytes(token.slice(0, dot2));
   const signatureSegment = token.slice(dot2 + 1);
   if (
     signingInput.length !== dot2 ||
-    Buffer.byteLength(signatureSegment) !== signatureSegment.length ||
+    !isAscii(signatureSegment) ||
     token.indexOf('+', dot1) !== -1 ||
     token.indexOf('/', dot1) !== -1
   ) {
@@ -154,8 +155,8 @@ export function parseToken(token: unknown): ParsedToken {
   if (!isCanonicalLength(payloadSegment) || !isCanonicalLength(signatureSegment)) {
     throw malformed('token segments must be canonical base64url');
   }
-  const payloadBytes = Buffer.from(payloadSegment, 'base64url');
-  const signature = Buffer.from(signatureSegment, 'base64url');
+  const payloadBytes = base64urlBytes(payloadSegment);
+  const signature = base64urlBytes(signatureSegment);
   if (
     payloadBytes.length !== decodedLength(payloadSegment.length) ||
     signature.length !== decodedLength(signatureSegment.length)

@@ -48,7 +48,6 @@ export function readPool(options: unknown, whole: ConfigPath, prefix: ConfigPath
   if (!isRecord(options)) throw new ConfigError(whole, 'must be an options object');
   rejectUnknownKeys(options, OPTION_KEYS, prefix);
   const o = options;
-  const check = (key: string) => (o[key] === undefined ? null : readCheck(key, o[key], [...prefix, key]));
 
   // Undefined is absent: `{userPoolId: process.env.POOL, issuer}` works without the variable.
   let userPoolId: string | undefined;
@@ -75,6 +74,14 @@ export function readPool(options: unknown, whole: ConfigPath, prefix: ConfigPath
       ? trustedUrl(o.jwksUri, [...prefix, 'jwksUri'], insecure)
       : jwksUriOf(issuers[0] as string);
 
+  const checks = readChecks(o, prefix);
+  const preloaded = o.jwks === undefined ? undefined : preloadedKeys(o.jwks, [...prefix, 'jwks']);
+  return { userPoolId, issuers, jwksUri, checks, preloaded };
+}
+
+/** The claim checks of one pool's options (`tokenUse` and `clientId` required); other keys are ignored. */
+export function readChecks(o: Record<string, unknown>, prefix: ConfigPath): Checks {
+  const check = (key: string) => (o[key] === undefined ? null : readCheck(key, o[key], [...prefix, key]));
   if (o.tokenUse === undefined) readCheck('tokenUse', undefined, [...prefix, 'tokenUse']);
   if (o.clientId === undefined) {
     throw new ConfigError(
@@ -90,7 +97,5 @@ export function readPool(options: unknown, whole: ConfigPath, prefix: ConfigPath
     audience: check('audience') as string[] | null,
     graceSeconds: (check('graceSeconds') as number | null) ?? 0,
   };
-  const customCheck = check('customCheck') as CustomCheck | null;
-  const preloaded = o.jwks === undefined ? undefined : preloadedKeys(o.jwks, [...prefix, 'jwks']);
-  return { userPoolId, issuers, jwksUri, checks: { rules, customCheck }, preloaded };
+  return { rules, customCheck: check('customCheck') as CustomCheck | null };
 }

@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigPath, VerifyError } from '../errors.js';
+import type { CognitoClaims } from '../types.js';
 import type { Checks } from './checks.js';
 import type { KeyEntry } from './jwk.js';
 import { type JwksSettings, JwksStore } from './jwks.js';
@@ -49,8 +50,33 @@ export function poolsOf(
   });
 }
 
+/**
+ * How a verifier finds a token's pool: the pools listed at creation (PoolIndex), or pools chosen at run time
+ * and kept in a bounded cache (PoolLru).
+ */
+export interface PoolLookup {
+  /** The one pool, when there is only one: a cache hit needs no lookup then. */
+  readonly single: Pool | undefined;
+  /** Whether some pool may have a customCheck (a cache hit must then run it). */
+  readonly customChecks: boolean;
+  /** The pool whose issuer the token names; ISSUER_INVALID for any other. A promise while a pool is resolved. */
+  poolOf(iss: unknown): Pool | Promise<Pool>;
+  /** The pool for `iss` from memory only, for verifySync. */
+  poolNow(iss: unknown): Pool;
+  /** The pool a cached result was verified under, while it still is its issuer's; undefined: a miss. */
+  poolOfHit(hit: CognitoClaims): Pool | undefined;
+  /** Notes that `claims` were verified under `pool` (and may be cached). */
+  verified(claims: CognitoClaims, pool: Pool): void;
+  /** Fetches the key sets of the pools known now. */
+  hydrate(): Promise<void>;
+  /** Replaces the keys of the pool `pool` names (all of them when there is one) with `keys`. */
+  cacheJwks(keys: Map<string, KeyEntry>, pool: unknown): void;
+  /** Forgets the keys of the pools `pool` names (all without it). */
+  dropJwks(pool: unknown): void;
+}
+
 /** Finds a token's pool by its `iss`, and a pool by the name `cacheJwks`/`dropJwks` were given. */
-export class PoolIndex {
+export class PoolIndex implements PoolLookup {
   readonly pools: readonly Pool[];
   /** The one pool, when there is only one: a cache hit needs no lookup then. */
   readonly single: Pool | undefined;
@@ -96,6 +122,29 @@ export class PoolIndex {
     if (pool === undefined)
       throw new VerifyError('ISSUER_INVALID', 'token issuer (iss) is not a configured user pool');
     return pool;
+  }
+
+  poolNow(iss: unknown): Pool {
+    return this.poolOf(iss);
+  }
+
+  poolOfHit(hit: CognitoClaims): Pool {
+    return this.single ?? this.poolOf(hit.iss);
+  }
+
+  verified(): void {}
+
+  async hydrate(): Promise<void> {
+    await Promise.all(this.pools.map((pool) => pool.jwks.refresh()));
+  }
+
+  cacheJwks(keys: Map<string, KeyEntry>, pool: unknown): void {
+    const now = Date.now();
+    for (const p of this.named(pool, true)) p.jwks.replace(new Map(keys), now);
+  }
+
+  dropJwks(pool: unknown): void {
+    for (const p of this.named(pool, false)) p.jwks.drop();
   }
 
   /** The pools `pool` (a userPoolId or issuer) names; all of them when absent, unless one is `needed`. */

@@ -11,6 +11,14 @@ export const DEFAULT_JWKS_TIMEOUT_MS = 3000;
 export const DEFAULT_JWKS_MAX_BYTES = 64 * 1024;
 export const DEFAULT_JWKS_PENALTY_MS = 10_000;
 export const DEFAULT_JWKS_MAX_AGE_MS = 3_600_000;
+export const DEFAULT_MAX_POOLS = 100;
+export const DEFAULT_MAX_POOL_FETCHES = 100;
+
+/** With a pool resolver: the pools kept in memory, and the JWKS downloads allowed per 10 s. */
+export interface PoolCacheSettings {
+  readonly maxPools: number;
+  readonly maxPoolFetches: number;
+}
 
 const SETTING_KEYS = new Set([
   'cache',
@@ -19,6 +27,8 @@ const SETTING_KEYS = new Set([
   'jwksPenaltyMs',
   'jwksMaxAgeMs',
   'jwksOffline',
+  'maxPools',
+  'maxPoolFetches',
 ]);
 
 function positiveInteger(value: unknown, field: ConfigPath, fallback: number, allowZero = false): number {
@@ -32,6 +42,7 @@ function positiveInteger(value: unknown, field: ConfigPath, fallback: number, al
 export function readSettings(settings: unknown): {
   cache: ResultCache<CognitoClaims> | null;
   jwks: JwksSettings;
+  pools: PoolCacheSettings | undefined;
 } {
   if (settings === undefined) settings = {};
   if (!isRecord(settings)) throw new ConfigError('settings', 'must be an object');
@@ -50,8 +61,16 @@ export function readSettings(settings: unknown): {
   } else throw new ConfigError(['settings', 'cache'], 'must be false or {maxEntries}');
   if (s.jwksOffline !== undefined && typeof s.jwksOffline !== 'boolean')
     throw new ConfigError(['settings', 'jwksOffline'], 'must be true or false');
+  const pools =
+    s.maxPools === undefined && s.maxPoolFetches === undefined
+      ? undefined
+      : {
+          maxPools: setting('maxPools', DEFAULT_MAX_POOLS),
+          maxPoolFetches: setting('maxPoolFetches', DEFAULT_MAX_POOL_FETCHES),
+        };
   return {
     cache,
+    pools,
     jwks: {
       timeoutMs: setting('jwksTimeoutMs', DEFAULT_JWKS_TIMEOUT_MS),
       maxBytes: setting('jwksMaxBytes', DEFAULT_JWKS_MAX_BYTES),

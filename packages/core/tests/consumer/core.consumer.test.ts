@@ -60,7 +60,7 @@ describe('the tarball', () => {
       (f) =>
         !['LICENSE', 'README.md', 'package.json'].includes(f) &&
         // JavaScript: the entry points and their shared chunk; declarations mirror src/'s folders.
-        !/^dist\/([\w-]+\.js|([\w-]+\/)?[\w-]+\.d\.ts|chunks\/chunk-\w+\.js|cjs\/[\w-]+\.cjs|cjs\/([\w-]+\/)?[\w-]+\.d\.cts|lambda\/index\.mjs)$/.test(
+        !/^dist\/([\w-]+\.js|([\w-]+\/)?[\w-]+\.d\.ts|(web\/)?chunks\/chunk-\w+\.js|web\/(index|hono)\.js|cjs\/[\w-]+\.cjs|cjs\/([\w-]+\/)?[\w-]+\.d\.cts|lambda\/index\.mjs)$/.test(
           f,
         ),
     );
@@ -70,11 +70,14 @@ describe('the tarball', () => {
       'dist/cjs/index.cjs',
       'dist/cjs/index.d.cts',
       'dist/lambda/index.mjs',
+      'dist/web/index.js',
+      'dist/web/hono.js',
     ]) {
       expect(core.files).toContain(f);
     }
-    // The bundle entry is not an export: no declarations for it.
-    expect(core.files.filter((f) => f.includes('bundle-entry'))).toEqual([]);
+    // The bundle entry is not an export: no declarations for it. The web build's platform twins are
+    // internal too: its types are the Node build's.
+    expect(core.files.filter((f) => f.includes('bundle-entry') || f.includes('.web.'))).toEqual([]);
     // dist/lambda/ is the deployable asset (the CDK construct stages the folder): the bundle alone.
     expect(core.files.filter((f) => f.startsWith('dist/lambda/'))).toEqual(['dist/lambda/index.mjs']);
     expect(readFileSync(join(consumer.packageDir('@cogauth/core'), 'LICENSE'), 'utf8')).toMatch(
@@ -95,7 +98,7 @@ describe('the tarball', () => {
     // node10 (`moduleResolution: node`/`node10`) ignores `exports`, so no subpath resolves there; the root
     // does (through `main`/`types`). TypeScript 5 deprecates node10 and TypeScript 7 removes it.
     expect(found).toEqual(
-      ['lambda', 'cognito', 'rules', 'policy', 'express', 'fastify', 'hono', 'middy'].map(
+      ['lambda', 'cognito', 'rules', 'policy', 'express', 'fastify', 'hono', 'middy', 'alb'].map(
         (e) => `NoResolution ./${e} node10`,
       ),
     );
@@ -136,6 +139,7 @@ describe('loading the installed package', () => {
         'isAwsUserPoolId',
         'isClientId',
         'isLoopbackHost',
+        'isRegion',
         'issuerFromParts',
         'issuerOf',
         'issuersOf',
@@ -150,6 +154,7 @@ describe('loading the installed package', () => {
       '/fastify': ['cogauthFastify'],
       '/hono': ['cogauthHono'],
       '/middy': ['cogauthMiddy'],
+      '/alb': ['createAlbVerifier'],
     };
     const probe = `const out = {};
       for (const sub of ${JSON.stringify(Object.keys(subpaths))}) {
@@ -169,6 +174,24 @@ describe('loading the installed package', () => {
       const sorted = [...names].sort();
       expect(out[sub], sub || '.').toEqual({ esm: sorted, cjs: sorted });
     }
+  });
+
+  it('loads `@cogauth/core/alb` as ESM and as CommonJS, throwing the root ConfigError', () => {
+    const probe = `const out = {};
+      for (const [kind, alb, root] of [
+        ['esm', await import('@cogauth/core/alb'), await import('@cogauth/core')],
+        ['cjs', require('@cogauth/core/alb'), require('@cogauth/core')],
+      ]) {
+        try { alb.createAlbVerifier({}); } catch (e) { out[kind] = [typeof alb.createAlbVerifier, e instanceof root.ConfigError, e.field]; }
+      }
+      console.log(JSON.stringify(out));`;
+    const out = runNode([
+      '--no-experimental-require-module',
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/x.js'); ${probe}`,
+    ]);
+    expect(out).toEqual({ esm: ['function', true, 'options'], cjs: ['function', true, 'options'] });
   });
 
   it('requires as CommonJS where require(esm) is unavailable (Node 20.0–20.18), sharing the error classes', () => {
@@ -255,6 +278,7 @@ describe('type-checking a consumer without @types/node', () => {
     "import { cogauthExpress } from '@cogauth/core/express';",
     "import { cogauthFastify } from '@cogauth/core/fastify';",
     "import { cogauthMiddy } from '@cogauth/core/middy';",
+    "import { type AlbClaims, createAlbVerifier } from '@cogauth/core/alb';",
     "const verifier = createCognitoVerifier({ userPoolId: 'us-east-1_AbC123', clientId: 'c', tokenUse: 'id' });",
     "export const authorizer = createAuthorizer({ verifier, rules: [{ route: 'GET /a' }] });",
     'export const fromEnv = handlerFromEnv({});',
@@ -264,6 +288,12 @@ describe('type-checking a consumer without @types/node', () => {
     'export const policy = [AuthPolicy, parseMethodArn] as const;',
     'export const sub = (claims: CognitoClaims): string => claims.sub;',
     "export const payload = decodeJwt('e30.e30.').payload;",
+    "const albArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/0123456789abcdef';",
+    'const alb = createAlbVerifier({ albArn, clientId: null, issuer: null });',
+    "export const behindAlb = cogauthExpress({ verifier: alb, rules: [{ route: 'GET /a' }] });",
+    'export const email = (claims: AlbClaims): unknown => claims.email;',
+    "export const tenants = createCognitoVerifier({ resolvePool: (p) => (p.region === 'eu-west-1' ? { tokenUse: 'id', clientId: null } : undefined) });",
+    "export const allowed = createCognitoVerifier({ allowPools: [{ regions: ['eu-west-1'], tokenUse: 'id', clientId: 'c' }] }, { maxPools: 10 });",
   ];
   const programs = [
     { name: 'no-hono', lib: ['es2022'], source: common },
@@ -280,6 +310,12 @@ describe('type-checking a consumer without @types/node', () => {
   const modes = [
     { name: 'node16', options: { module: 'node16', moduleResolution: 'node16' }, files: ['cts', 'mts'] },
     { name: 'bundler', options: { module: 'preserve', moduleResolution: 'bundler' }, files: ['ts'] },
+    // A Cloudflare Worker's view: the web build's conditions resolve the same declaration files.
+    {
+      name: 'bundler-workerd',
+      options: { module: 'preserve', moduleResolution: 'bundler', customConditions: ['workerd', 'worker'] },
+      files: ['ts'],
+    },
   ];
   let bare: ConsumerProject;
 
@@ -435,6 +471,102 @@ describe('a consumer Lambda bundled with esbuild, run against real-shaped events
     } finally {
       vi.unstubAllEnvs();
       vi.restoreAllMocks();
+    }
+  });
+});
+
+describe('the web build, as a Web runtime gets it from the tarball', () => {
+  // Its own project: the main one must not have hono installed (the adapters load without their framework).
+  const EDGE_RUNTIME = 'edge-runtime@4.0.1';
+  const HONO = 'hono@4.13.19';
+  const key = generateTestKey({ alg: 'ES256', kid: 'web-consumer-key' });
+  const impostor = generateTestKey({ alg: 'ES256', kid: 'web-consumer-key' });
+  let web: ConsumerProject;
+  let server: JwksServer;
+
+  beforeAll(async () => {
+    web = packAndInstall({
+      packages: [join(import.meta.dirname, '../..')],
+      dependencies: [HONO, EDGE_RUNTIME],
+      prefix: 'cogauth-core-web-',
+    });
+    server = await startJwksServer({ jwks: jwksOf(key), poolId: POOL_ID });
+    writeFileSync(
+      join(web.dir, 'app.mjs'),
+      [
+        "import { createCognitoVerifier } from '@cogauth/core';",
+        "import { cogauthHono } from '@cogauth/core/hono';",
+        "import { Hono } from 'hono';",
+        `const verifier = createCognitoVerifier({ issuer: ${JSON.stringify(server.issuer)}, jwksUri: ${JSON.stringify(server.jwksUrl)}, tokenUse: 'access', clientId: ${JSON.stringify(CLIENT_ID)} });`,
+        'const app = new Hono();',
+        "app.use('/messages', cogauthHono({ verifier, rules: [{ route: 'GET /messages' }], logger: () => {} }));",
+        "app.get('/messages', (c) => c.json({ sub: c.get('auth').claims.sub }));",
+        "addEventListener('fetch', (event) => event.respondWith(app.fetch(event.request)));",
+      ].join('\n'),
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await server?.close();
+    web?.cleanup();
+  });
+
+  async function bundle(conditions: string[], format: 'esm' | 'iife') {
+    const result = await build({
+      entryPoints: [join(web.dir, 'app.mjs')],
+      absWorkingDir: web.dir,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'neutral',
+      conditions,
+      format,
+      logLevel: 'silent',
+    });
+    const inputs = Object.entries(result.metafile.inputs);
+    return {
+      code: result.outputFiles[0]?.text ?? '',
+      cogauthFiles: inputs.map(([file]) => file).filter((file) => file.includes('@cogauth/core/')),
+      nodeImports: inputs.flatMap(([, input]) => input.imports.filter((i) => i.path.startsWith('node:'))),
+    };
+  }
+
+  it('bundled with --conditions=workerd, it takes dist/web and imports no node: module', async () => {
+    const { cogauthFiles, nodeImports } = await bundle(['workerd'], 'esm');
+    expect(nodeImports).toEqual([]);
+    expect(cogauthFiles.length).toBeGreaterThan(0);
+    for (const file of cogauthFiles) expect(file).toMatch(/node_modules\/@cogauth\/core\/dist\/web\//);
+  });
+
+  it('runs in edge-runtime (edge-light): a valid token passes, a forged one is refused', async () => {
+    const { code, nodeImports } = await bundle(['edge-light'], 'iife');
+    expect(nodeImports).toEqual([]);
+    const require = createRequire(join(web.dir, 'package.json'));
+    const { EdgeRuntime, runServer } = (await import(
+      pathToFileURL(require.resolve('edge-runtime')).href
+    )) as {
+      EdgeRuntime: new (o: { initialCode: string }) => unknown;
+      runServer(o: {
+        runtime: unknown;
+        host: string;
+        port: number;
+      }): Promise<{ url: string; close(): Promise<void> }>;
+    };
+    const edge = await runServer({
+      runtime: new EdgeRuntime({ initialCode: code }),
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      const claims = cognitoAccessClaims({ issuer: server.issuer, poolId: POOL_ID, clientId: CLIENT_ID });
+      const valid = signJwt(claims, key);
+      const forged = signJwt(claims, impostor);
+      const status = async (token: string) =>
+        (await fetch(new URL('/messages', edge.url), { headers: { authorization: `Bearer ${token}` } }))
+          .status;
+      expect([await status(valid), await status(forged)]).toEqual([200, 401]);
+      expect(server.jwksRequestCount()).toBe(1);
+    } finally {
+      await edge.close();
     }
   });
 });

@@ -21,13 +21,35 @@ const OSLS_VERSION = '4.3.1'; // the version the workspace tests with (package.j
 const CORE_DIR = join(PACKAGE_DIR, '..', 'core');
 const README = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
 
-/** The first fenced block of `lang` in the README, as a user would copy it. */
+/** The fenced blocks of `lang` in the README, as a user would copy them. */
+function readmeSnippets(lang: string): string[] {
+  return [...README.matchAll(new RegExp(`^\`\`\`${lang}\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map(
+    (m) => m[1] as string,
+  );
+}
+
+/** The first fenced block of `lang` in the README. */
 function readmeSnippet(lang: string): string {
-  const open = README.indexOf(`\n\`\`\`${lang}\n`);
-  if (open < 0) throw new Error(`README.md has no ${lang} block`);
-  const start = open + lang.length + 5;
-  const end = README.indexOf('\n```', start);
-  return README.slice(start, end + 1);
+  const [first] = readmeSnippets(lang);
+  if (first === undefined) throw new Error(`README.md has no ${lang} block`);
+  return first;
+}
+
+/**
+ * The README's service with its Monitoring snippet added: the snippet's settings under `custom.cogauth`
+ * (its comment lines left out) go after the service's own, as a user would paste them.
+ */
+function serviceWithMonitoring(): string {
+  const monitoring = readmeSnippets('yaml').find((s) => s.includes('    monitoring:'));
+  if (monitoring === undefined) throw new Error('README.md has no monitoring snippet');
+  const lines = monitoring.split('\n');
+  const settings = lines
+    .slice(lines.indexOf('  cogauth:') + 1)
+    .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  const service = readmeSnippet('yaml');
+  const anchor = service.split('\n').find((line) => line.startsWith('    rulesFile:'));
+  if (anchor === undefined) throw new Error('the README service has no rulesFile line');
+  return service.replace(`${anchor}\n`, `${anchor}\n${settings.join('\n')}\n`);
 }
 
 const root = mkdtempSync(join(tmpdir(), 'cogauth-plugin-consumer-'));
@@ -57,7 +79,7 @@ beforeAll(async () => {
     join(serviceDir, 'package.json'),
     '{ "name": "my-service", "private": true, "type": "module" }\n',
   );
-  writeFileSync(join(serviceDir, 'serverless.yml'), readmeSnippet('yaml'));
+  writeFileSync(join(serviceDir, 'serverless.yml'), serviceWithMonitoring());
   writeFileSync(join(serviceDir, 'rules.json'), readmeSnippet('json'));
   writeFileSync(join(serviceDir, 'handler.mjs'), handler);
   const env = cleanEnv(root);
@@ -106,9 +128,69 @@ describe('the README’s service, with the packed tarballs installed by npm', ()
           COGAUTH_TOKEN_USE: 'access',
           COGAUTH_RULES_FILE: 'rules.json',
           COGAUTH_HTTP_API_RESPONSE: 'iam',
+          COGAUTH_METRICS: 'emf',
+          COGAUTH_METRICS_NAMESPACE: 'Cogauth',
+          COGAUTH_LOG_ALLOWED_SAMPLE_RATE: '0.1',
         },
       },
     });
+  });
+
+  it('adds the README`s monitoring: five alarms on the function, notifying its topic, and a dashboard', () => {
+    const fn = { Ref: 'CogauthAuthorizerLambdaFunction' };
+    const alarms = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties);
+    expect(alarms.map((a) => a.AlarmName)).toEqual([
+      'my-service-dev-jwks-failures',
+      'my-service-dev-errors',
+      'my-service-dev-throttles',
+      'my-service-dev-duration',
+      'my-service-dev-refusals',
+    ]);
+    for (const a of alarms) {
+      expect(a).toMatchObject({
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: ['arn:aws:sns:us-east-1:123456789012:alerts'],
+        OKActions: ['arn:aws:sns:us-east-1:123456789012:alerts'],
+      });
+    }
+    const [jwks, errors, throttles, duration, refusals] = alarms as Record<string, unknown>[];
+    expect(jwks).toMatchObject({
+      Namespace: 'Cogauth',
+      MetricName: 'JwksFetchFailures',
+      Dimensions: [{ Name: 'Authorizer', Value: fn }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
+    type Query = { Expression?: string; MetricStat?: { Metric: { MetricName: string }; Period: number } };
+    const math = (a: Record<string, unknown> | undefined) =>
+      ((a?.Metrics ?? []) as Query[]).map(
+        (q) => q.Expression ?? `${q.MetricStat?.Metric.MetricName} ${q.MetricStat?.Period}`,
+      );
+    expect(math(errors)).toEqual(['errors - FILL(unauthorized, 0)', 'Errors 60', 'Decisions 60']);
+    expect(throttles).toMatchObject({
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: fn }],
+    });
+    expect(duration).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 4800 });
+    // The README's refusals settings: 80 % over 15-minute periods.
+    expect(refusals).toMatchObject({ Threshold: 80, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(math(refusals)).toEqual([
+      'IF(total >= 20, 100 * FILL(unauthorized, 0) / total, 0)',
+      'FILL(allow, 0) + FILL(deny, 0) + FILL(unauthorized, 0)',
+      'Decisions 900',
+      'Decisions 900',
+      'Decisions 900',
+    ]);
+    const dashboards = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Dashboard',
+    );
+    expect(dashboards.map((d) => d.Properties.DashboardName)).toEqual(['my-service-dev-authorizer']);
   });
 
   it('guards the marked REST, HTTP API and WebSocket $connect events', () => {
@@ -154,11 +236,16 @@ describe('the README’s service, with the packed tarballs installed by npm', ()
 describe('the @cogauth/serverless-plugin tarball', () => {
   it('holds the licence, the README and the compiled dist/ with its types, nothing else', () => {
     const modules = [
+      'alarms',
+      'cfn-value',
       'config',
+      'dashboard',
       'environment',
       'events',
       'index',
       'jwks',
+      'monitoring',
+      'monitoring-settings',
       'plugin',
       'schema',
       'serverless-types',
