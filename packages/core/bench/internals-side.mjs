@@ -93,6 +93,6 @@ function issuerLookup(L, pools, iss) {
   return each(iss, (s) => index.poolOf(s));
 }
 
-function logLine(L, entry) {
-  return () => L.formatDecisionLog(entry);
+function logLine(L, entries) {
+  return (i) => L.formatDecisionLog(entries[i % entries.length]);
 }

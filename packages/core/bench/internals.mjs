@@ -60,7 +60,10 @@ function freshIssuers(k) {
     return text.slice(at, at + length);
   };
 }
-const logEntry = (principal) => ({
+// Decision log entries as the runner writes them: a new principal and a new latency in each (a number the
+// line must print anew, not one V8 has converted before).
+const latency = (i) => Math.round(((i * 7919) % 5000) + 17) / 1000;
+const logEntry = (principal, i) => ({
   msg: 'cogauth authorizer decision',
   decision: 'Allow',
   reason: 'ALLOWED',
@@ -68,19 +71,22 @@ const logEntry = (principal) => ({
   principal,
   route: 'GET /messages/42',
   permittedRules: 7,
-  latencyMs: 0.123,
+  latencyMs: latency(i),
 });
 // A refusal with the runner's key order: latencyMs first, event and route added after it.
-const refusal = { msg: 'cogauth authorizer decision', decision: 'Unauthorized', reason: 'TOKEN_MALFORMED' };
-Object.assign(refusal, { latencyMs: 0.05, event: 'TOKEN', route: 'GET /messages/42' });
+const refusal = (i) => {
+  const entry = { msg: 'cogauth authorizer decision', decision: 'Unauthorized', reason: 'TOKEN_MALFORMED' };
+  return Object.assign(entry, { latencyMs: latency(i), event: 'TOKEN', route: 'GET /messages/42' });
+};
+const entries = (f) => Array.from({ length: 1000 }, (_, i) => f(i));
 const fixtures = {
   issuers: POOLS.map(issuer),
   freshIssuers,
   distinct: headers(2000),
   manyHeaders: headers(300, (i) => `kid-${i}`),
-  allow: logEntry(randomUUID()),
-  refusal,
-  escapes: logEntry('u"1\\x\u0007\u{1f600}'),
+  allow: entries((i) => logEntry(randomUUID(), i)),
+  refusal: entries(refusal),
+  escapes: entries((i) => logEntry(`u"${i}\\x\u0007\u{1f600}`, i)),
 };
 
 // Cases, each run by the operation of the same name in internals-side.mjs, `n` operations per timed batch.
@@ -99,9 +105,9 @@ const cases = [
     what: "PoolIndex.poolOf, 8 pools, the 8th's iss again (a cache hit's claims)",
     n: 100000,
   },
-  { name: 'log-allow', what: 'formatDecisionLog, an Allow', n: 40000 },
-  { name: 'log-refusal', what: 'formatDecisionLog, a refusal as the runner builds it', n: 40000 },
-  { name: 'log-escapes', what: 'formatDecisionLog, a principal JSON must escape', n: 40000 },
+  { name: 'log-allow', what: 'formatDecisionLog, 1,000 Allows', n: 40000 },
+  { name: 'log-refusal', what: 'formatDecisionLog, 1,000 refusals as the runner builds them', n: 40000 },
+  { name: 'log-escapes', what: 'formatDecisionLog, 1,000 principals JSON must escape', n: 40000 },
 ];
 
 const cpuNs = () => {
