@@ -22,6 +22,8 @@ export function operation(name, L, fx) {
       return each(fresh(fx.distinct), L.verifiedHeader);
     case 'cache-hit':
       return cacheHit(L, fx.distinct);
+    case 'cache-hit-same':
+      return cacheHit(L, fx.distinct, 1);
     case 'cache-miss-insert':
       return cacheMissInsert(L, fx.distinct);
     case 'cache-miss-insert-10k':
@@ -56,10 +58,13 @@ function fresh(headers) {
   return (i) => headers[i % headers.length].slice(7);
 }
 
-function cacheHit(L, headers) {
+/** Hits on `count` cached tokens, each a fresh string, or one string again and again when count is 1. */
+function cacheHit(L, headers, count = 500) {
   const cache = new L.ResultCache(1000);
-  for (let i = 0; i < 500; i++) cache.set(headers[i].slice(7), i, 9e15, 0);
-  return each(fresh(headers.slice(0, 500)), (token) => {
+  for (let i = 0; i < count; i++) cache.set(headers[i].slice(7), i, 9e15, 0);
+  const same = headers[0].slice(7);
+  const input = count === 1 ? () => same : fresh(headers.slice(0, count));
+  return each(input, (token) => {
     if (cache.get(token, 1) === undefined) throw new Error('miss');
   });
 }

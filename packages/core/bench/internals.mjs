@@ -95,6 +95,11 @@ const cases = [
   { name: 'parse-300-headers', what: 'parseToken, 300 tokens with 300 different headers (kid)', n: 4000 },
   { name: 'verified-header', what: 'verifiedHeader (a cache hit with a customCheck)', n: 40000 },
   { name: 'cache-hit', what: 'ResultCache.get, 500 cached tokens', n: 40000 },
+  {
+    name: 'cache-hit-same',
+    what: 'ResultCache.get, one cached token, the same string each time (verifier.mjs "same token")',
+    n: 40000,
+  },
   { name: 'cache-miss-insert', what: 'ResultCache.get then set, 2,000 tokens, 1,000 entries', n: 40000 },
   { name: 'cache-miss-insert-10k', what: 'the same, a full cache of 10,000 entries', n: 20000 },
   { name: 'cache-miss-insert-100k', what: 'the same, a full cache of 100,000 entries', n: 20000 },
