@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from '
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
-import { checkProfileName, sessionDir } from './session-store.js';
+import { checkProfileName, type StoredSession, saveSession, sessionDir } from './session-store.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -34,6 +34,14 @@ export async function withSessionLock<T>(env: Env, profile: string, work: () => 
     process.removeListener('exit', release);
     release();
   }
+}
+
+/**
+ * Saves a new login's session under the profile's lock: a refresh of the previous session under way in
+ * another cogauth would otherwise write its refreshed (older) session over this one.
+ */
+export function saveSessionLocked(env: Env, session: StoredSession): Promise<string> {
+  return withSessionLock(env, session.profile, async () => saveSession(env, session));
 }
 
 async function acquire(path: string, mine: string): Promise<void> {

@@ -16,7 +16,7 @@ import type { CogauthMonitoring } from './monitoring-props.js';
 import { AcknowledgeCogauthMethods, NAG_REASONS } from './nag.js';
 import { addFunctionWithOwnLogs } from './own-logs-function.js';
 import type { CogauthAuthorizerProps } from './props.js';
-import { type AuthorizerSettings, settingsOf } from './settings.js';
+import { type AuthorizerSettings, restTtlSeconds, settingsOf } from './settings.js';
 
 export interface RestApiAuthorizerOptions {
   /**
@@ -68,7 +68,10 @@ export class CogauthAuthorizer extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The alarms and dashboard of the `monitoring` prop; undefined without it. */
   readonly monitoring: CogauthMonitoring | undefined;
-  /** The REST result cache TTL; HTTP APIs use it too unless `httpApiCache` is `'off'` (then 0). */
+  /**
+   * The REST result cache TTL (0 with `answerMode: 'per-request'`); HTTP APIs use `resultsCacheTtl` unless
+   * `httpApiCache` is `'off'` (then 0).
+   */
   readonly resultsCacheTtl: Duration;
   private readonly settings: AuthorizerSettings;
   private readonly restAuthorizers = new Map<string, apigw.IAuthorizer & { authorizerId: string }>();
@@ -82,7 +85,7 @@ export class CogauthAuthorizer extends Construct {
     checkSize(settings);
     checkWithCore(settings);
     this.settings = settings;
-    this.resultsCacheTtl = Duration.seconds(settings.ttlSeconds);
+    this.resultsCacheTtl = Duration.seconds(restTtlSeconds(settings));
 
     const own = addFunctionWithOwnLogs(this, {
       code: lambda.Code.fromAsset(bundleDir()),

@@ -13,6 +13,7 @@ const PROP_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_RULES: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_ANSWER_MODE: 'answerMode',
   COGAUTH_JWKS: 'jwks',
   COGAUTH_METRICS: 'monitoring',
   // Named as monitoring-settings.ts names its members: one dotted segment.

@@ -23,6 +23,7 @@ export function environmentWith(s: AuthorizerSettings, substitute: Substitute): 
     rules: s.rules,
     httpApiResponse: s.httpApiResponse,
     httpApiCache: s.httpApiCacheOff ? 'off' : 'on',
+    answerMode: s.answerMode,
     ...s.observability,
   });
 }

@@ -6,8 +6,9 @@ import type { AuthorizerSettings } from './settings.js';
 
 /** Identity sources per the HTTP API decision (see the README's "HTTP APIs"). */
 export function httpIdentitySource(s: AuthorizerSettings): string[] {
-  // A simple answer holds for one route only: with the cache on, the route key must be part of the cache key.
-  if (s.httpApiResponse === 'simple' && !s.httpApiCacheOff) {
+  // A simple answer, or a per-request policy, holds for one route only: with the cache on, the route key must
+  // be part of the cache key.
+  if ((s.httpApiResponse === 'simple' || s.answerMode === 'per-request') && !s.httpApiCacheOff) {
     return ['$request.header.Authorization', '$context.routeKey'];
   }
   return ['$request.header.Authorization'];

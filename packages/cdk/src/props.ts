@@ -45,6 +45,14 @@ export interface CogauthAuthorizerProps {
    * `simple` responses serve coarse route keys such as `$default`, `ANY /x` or `/{proxy+}`. @default 'on'
    */
   readonly httpApiCache?: 'on' | 'off';
+  /**
+   * `'all-routes'`: REST and HTTP API IAM answers list every route the caller may use, cached by token.
+   * `'per-request'`: each answer holds the part of that policy its request needs, for rule sets whose whole
+   * answer could pass API Gateway's 8 KB (the construct refuses those at synth otherwise, naming `rules`):
+   * REST authorizers then get no cache (TTL 0), HTTP API authorizers a cache keyed by token and route key
+   * (`httpApiCache: 'off'`: TTL 0). @default 'all-routes'
+   */
+  readonly answerMode?: 'all-routes' | 'per-request';
   /** Embed the pool's JWKS at synth time (no JWKS download at cold start). @default fetched at runtime */
   readonly jwks?: CogauthJwks;
   /** @default two weeks */

@@ -32,6 +32,7 @@ export interface AuthorizerSettings {
   readonly ttlSeconds: number;
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCacheOff: boolean;
+  readonly answerMode: 'all-routes' | 'per-request';
   readonly jwks: string | undefined;
   readonly monitoring: MonitoringSettings | undefined;
   /** COGAUTH_METRICS* (on with `monitoring`) and COGAUTH_LOG_*. */
@@ -121,6 +122,11 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 }
 
 /** Checks every prop the Lambda environment depends on; a ConfigError names the first bad one. */
+/** The REST authorizers' cache TTL: none for per-request answers, which a REST cache keys by token only. */
+export function restTtlSeconds(s: AuthorizerSettings): number {
+  return s.answerMode === 'per-request' ? 0 : s.ttlSeconds;
+}
+
 export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
   if (typeof props !== 'object' || props === null) throw new ConfigError('props', 'are required');
   const tokenUse = oneOf('tokenUse', props.tokenUse, TOKEN_USES as TokenUse[], 'access');
@@ -133,6 +139,7 @@ export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
     ttlSeconds: ttl(props.resultsCacheTtl),
     httpApiResponse: oneOf('httpApiResponse', props.httpApiResponse, ['iam', 'simple'], 'iam'),
     httpApiCacheOff: oneOf('httpApiCache', props.httpApiCache, ['on', 'off'], 'on') === 'off',
+    answerMode: oneOf('answerMode', props.answerMode, ['all-routes', 'per-request'], 'all-routes'),
     jwks: props.jwks?.json,
     monitoring,
     observability: observabilityOf(props, monitoring),

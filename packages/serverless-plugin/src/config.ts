@@ -39,6 +39,8 @@ export interface CogauthSettings {
   restAuthorizerType: 'token' | 'request';
   httpApiResponse: HttpApiResponse;
   httpApiCache: 'on' | 'off';
+  /** `per-request`: IAM answers hold the requested route's part of the policy (COGAUTH_ANSWER_MODE). */
+  answerMode: 'all-routes' | 'per-request';
   /** `monitoring`: alarms and a dashboard; undefined without it. */
   monitoring?: MonitoringSettings;
   /** COGAUTH_METRICS* (on with `monitoring`) and COGAUTH_LOG_*. */
@@ -63,6 +65,7 @@ const KNOWN_KEYS = new Set([
   'restAuthorizerType',
   'httpApiResponse',
   'httpApiCache',
+  'answerMode',
   'monitoring',
   'logLevel',
   'logAllowedSampleRate',
@@ -205,11 +208,19 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
     restAuthorizerType: oneOf(c, 'restAuthorizerType', ['token', 'request'], 'token'),
     httpApiResponse: oneOf(c, 'httpApiResponse', ['iam', 'simple'], 'iam'),
     httpApiCache: oneOf(c, 'httpApiCache', ['on', 'off'], 'on'),
+    answerMode: oneOf(c, 'answerMode', ['all-routes', 'per-request'], 'all-routes'),
     monitoring,
     observability: readObservability(c, monitoring),
   };
-  if (settings.httpApiCache === 'off' && settings.httpApiResponse !== 'simple')
-    fail('httpApiCache', 'applies only to httpApiResponse: simple (iam answers are cache-safe)');
+  if (
+    settings.httpApiCache === 'off' &&
+    settings.httpApiResponse !== 'simple' &&
+    settings.answerMode !== 'per-request'
+  )
+    fail(
+      'httpApiCache',
+      'applies only to httpApiResponse: simple or answerMode: per-request (all-routes iam answers are cache-safe)',
+    );
 
   if (given(c.pools)) {
     const mixed = SINGLE_POOL_KEYS.find((key) => given(c[key]));

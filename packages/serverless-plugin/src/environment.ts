@@ -36,6 +36,7 @@ export function environmentOf(
     ...(packaged && jwks !== undefined && !settings.pools ? { jwksFile: JWKS_FILE } : {}),
     httpApiResponse: settings.httpApiResponse,
     httpApiCache: settings.httpApiCache,
+    answerMode: settings.answerMode,
     ...settings.observability,
   });
   // The references, which writeEnvironment saw as stand-ins, go in as themselves (or as `reference` says).

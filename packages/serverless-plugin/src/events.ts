@@ -15,30 +15,35 @@ export interface MarkedEvents {
   websocket: number;
 }
 
-/** REST: the policy covers every route the caller may use, so caching by token alone is safe. */
+/**
+ * REST: the policy covers every route the caller may use, so caching by token alone is safe. A per-request
+ * answer holds for its own request, and a REST authorizer's cache cannot key on the route: no cache.
+ */
 function restAuthorizer(settings: CogauthSettings): Obj {
   return {
     name: settings.functionKey,
     type: settings.restAuthorizerType,
     identitySource: 'method.request.header.Authorization',
-    resultTtlInSeconds: settings.resultTtlSeconds,
+    resultTtlInSeconds: settings.answerMode === 'per-request' ? 0 : settings.resultTtlSeconds,
   };
 }
 
 /**
  * HTTP API: an IAM policy (default) covers every permitted route like REST, so the token alone is a safe
- * cache key. A simple answer holds for one route: the route key joins the cache key, or the cache is off.
+ * cache key. A simple answer, or a per-request policy, holds for one route: the route key joins the cache
+ * key, or the cache is off.
  */
 export function httpApiAuthorizer(settings: CogauthSettings): Obj {
   const simple = settings.httpApiResponse === 'simple';
-  const cacheOff = simple && settings.httpApiCache === 'off';
+  const perRoute = simple || settings.answerMode === 'per-request';
+  const cacheOff = perRoute && settings.httpApiCache === 'off';
   return {
     type: 'request',
     functionName: settings.functionKey,
     payloadVersion: '2.0',
     enableSimpleResponses: simple,
     identitySource:
-      simple && !cacheOff
+      perRoute && !cacheOff
         ? ['$request.header.Authorization', '$context.routeKey']
         : ['$request.header.Authorization'],
     resultTtlInSeconds: cacheOff ? 0 : settings.resultTtlSeconds,

@@ -77,6 +77,7 @@ export const cogauthSchema = {
         restAuthorizerType: { enum: ['token', 'request'] },
         httpApiResponse: { enum: ['iam', 'simple', ''] },
         httpApiCache: { enum: ['on', 'off', ''] },
+        answerMode: { enum: ['all-routes', 'per-request', ''] },
         monitoring,
         logLevel: { enum: ['all', 'refusals', ''] },
         logAllowedSampleRate: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'string' }] },

@@ -31,6 +31,7 @@ const SETTING_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_RULES_FILE: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
   COGAUTH_HTTP_API_CACHE: 'httpApiCache',
+  COGAUTH_ANSWER_MODE: 'answerMode',
   COGAUTH_METRICS: 'monitoring',
   COGAUTH_METRICS_NAMESPACE: ['monitoring', 'namespace'],
   COGAUTH_METRICS_ROUTE_DIMENSION: ['monitoring', 'routeDimension'],

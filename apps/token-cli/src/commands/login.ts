@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 import { promptLine } from '../prompt.js';
 import { cognitoSessionBase, sessionOf } from '../session-flow.js';
-import { saveSession } from '../session-store.js';
+import { saveSessionLocked } from '../session-lock.js';
 import {
   type AuthFlow,
   FIRST_FACTORS,
@@ -190,7 +190,8 @@ Examples:
     if (!values['no-save']) {
       const base = cognitoSessionBase(ctx.profile(), settings, clientId);
       const deviceKey = signedIn.deviceKey;
-      savedTo = saveSession(io.env, sessionOf({ ...base, ...(deviceKey ? { deviceKey } : {}) }, issued));
+      const session = sessionOf({ ...base, ...(deviceKey ? { deviceKey } : {}) }, issued);
+      savedTo = await saveSessionLocked(io.env, session);
     }
     await printSession(io, api, settings, issued.tokens, { json, print, savedTo });
     return 0;
@@ -223,7 +224,7 @@ async function runBrowserLogin(
       clientId: requireClientId(settings),
       domain: settings.domain as string,
     };
-    savedTo = saveSession(io.env, sessionOf(base, issued));
+    savedTo = await saveSessionLocked(io.env, sessionOf(base, issued));
   }
   if (mode.json) printJson(io, { tokens: issued.tokens });
   else await printSession(io, undefined, settings, issued.tokens, { ...mode, savedTo });

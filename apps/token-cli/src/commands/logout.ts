@@ -4,6 +4,7 @@ import { basicAuth, postForm } from '../http.js';
 import { oauthEndpoint } from '../oauth.js';
 import { note } from '../output.js';
 import { type Destination, sessionDestination } from '../session-destination.js';
+import { withSessionLock } from '../session-lock.js';
 import { deleteSession, type FoundSession, findSession, type StoredSession } from '../session-store.js';
 
 /** Cognito RevokeToken (or `<domain>/oauth2/revoke`) at the trusted `url`; returns why it failed, or undefined. */
@@ -87,15 +88,19 @@ Example:
   async run(ctx) {
     const { io } = ctx;
     const profile = ctx.profile();
-    const found = findSession(io.env, profile);
-    if (ctx.values['forget-device']) {
-      const { forgetDevice } = await import('../flows.js');
-      const outcome = await forgetDevice(ctx, found);
-      note(io, outcome.note);
-      const code = await endSession(ctx, profile, found);
-      return outcome.failed ? 1 : code;
-    }
-    return endSession(ctx, profile, found);
+    // Under the profile's lock, read once the lock is held: a refresh under way in another cogauth would
+    // otherwise save the session again after this deleted it, and this would revoke a token it replaced.
+    return withSessionLock(io.env, profile, async () => {
+      const found = findSession(io.env, profile);
+      if (ctx.values['forget-device']) {
+        const { forgetDevice } = await import('../flows.js');
+        const outcome = await forgetDevice(ctx, found);
+        note(io, outcome.note);
+        const code = await endSession(ctx, profile, found);
+        return outcome.failed ? 1 : code;
+      }
+      return endSession(ctx, profile, found);
+    });
   },
 };
 

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -237,6 +246,43 @@ describe('refresh-token rotation', () => {
     }
   });
 });
+
+describe('logout and login take the profile lock a refresh holds', () => {
+  it('logout during a refresh in another cogauth waits for it, revokes the token it saved, and the session stays gone', async () => {
+    const clientId = rotatingClient(0);
+    const proxy = await slowProxy(standIn.endpoint, 600);
+    try {
+      const h = home('logout-during-refresh', proxy.url);
+      await login(h, clientId);
+      const warmUp = await runCli(['token', '--min-valid', '86400'], { env: h.env });
+      expect(warmUp.code, warmUp.stderr).toBe(0);
+      const session = saved(h);
+      writeFileSync(h.file, JSON.stringify({ ...session, expiresAt: Date.now() + 30_000 }));
+      const mark = standIn.calls().length;
+      const refreshing = runCli(['token'], { env: h.env });
+      await until(() => existsSync(join(h.sessions, 'default.lock')));
+      // The refresh holds the lock and waits for Cognito; logout starts now.
+      const out = await runCli(['logout'], { env: h.env });
+      const token = await refreshing;
+      expect(token.code, token.stderr).toBe(0);
+      expect(out.code, out.stderr).toBe(0);
+      expect(callsSince(mark)).toEqual(['GetTokensFromRefreshToken 200', 'RevokeToken 200']);
+      // Without the lock logout revoked the token the refresh was replacing, deleted the file, and the
+      // refresh then saved its session again: logged out, yet a live session on disk.
+      expect(readdirSync(h.sessions).filter((name) => name.startsWith('default.'))).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /**
  * A proxy to `target` that holds every refresh call for `delayMs`, so two CLI runs started together have

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +84,22 @@ describe('HTTP API authorizer', () => {
     });
     // The REST cache is a separate setting and stays on.
     expect(authorizerEnv(t).COGAUTH_HTTP_API_RESPONSE).toBe('simple');
+  });
+
+  it("with answerMode 'per-request', keys the cache by token and route (TTL 0 with httpApiCache 'off')", () => {
+    const t = httpStack({ answerMode: 'per-request', resultsCacheTtl: Duration.seconds(120) });
+    const [, props] = only(t, 'AWS::ApiGatewayV2::Authorizer');
+    expect(props).toMatchObject({
+      EnableSimpleResponses: false,
+      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
+      AuthorizerResultTtlInSeconds: 120,
+    });
+    expect(authorizerEnv(t).COGAUTH_ANSWER_MODE).toBe('per-request');
+    const off = httpStack({ answerMode: 'per-request', httpApiCache: 'off' });
+    expect(only(off, 'AWS::ApiGatewayV2::Authorizer')[1]).toMatchObject({
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 0,
+    });
   });
 
   it('works as the default authorizer of an HTTP API', () => {

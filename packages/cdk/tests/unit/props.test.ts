@@ -49,8 +49,38 @@ describe('rules', () => {
     // ~3,900 bytes of rules: fit beside a short literal pool and client id, not beside 55 + 128 bytes of ids.
     const rules: { route: string }[] = [];
     while (JSON.stringify(rules).length < 3880) rules.push({ route: `GET /r${rules.length}/items` });
-    expect(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['c1'], rules })).not.toThrow();
-    expect(refusal(() => authorizerStack({ rules })).field).toBe('rules');
+    // Per request: the answer-size check (a whole answer for 143 routes could pass 8 KB) stays out of the way.
+    const answerMode = 'per-request';
+    expect(() =>
+      authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['c1'], rules, answerMode }),
+    ).not.toThrow();
+    expect(refusal(() => authorizerStack({ rules, answerMode })).detail).toContain("over Lambda's 4096-byte");
+  });
+});
+
+describe('answer size', () => {
+  // 25 ANY routes: 175 policy resources, far over API Gateway's 8 KB answer, in a 1 KB environment.
+  const many = Array.from({ length: 25 }, (_, i) => ({ route: `ANY /service${i}/{proxy+}` }));
+
+  it('fails the synth when an answer could pass API Gateway’s 8 KB, naming rules, the limit and the count', () => {
+    const err = refusal(() => authorizerStack({ rules: many }));
+    expect(err.path).toEqual(['rules']);
+    expect(err.detail).toMatch(/could reach \d+ bytes \(25 rules;/);
+    expect(err.detail).toContain('API Gateway takes at most 8192 bytes');
+    expect(err.detail).toContain("answerMode: 'per-request'");
+  });
+
+  it("answerMode 'per-request' synthesizes them, and tells the function", () => {
+    const t = templateOf(authorizerStack({ rules: many, answerMode: 'per-request' }).stack);
+    expect(authorizerEnv(t).COGAUTH_ANSWER_MODE).toBe('per-request');
+    expect(authorizerEnv(templateOf(authorizerStack().stack)).COGAUTH_ANSWER_MODE).toBeUndefined();
+  });
+
+  it('refuses an answerMode it does not know', () => {
+    type Props = Parameters<typeof authorizerStack>[0];
+    expect(refusal(() => authorizerStack({ answerMode: 'some' } as unknown as Props)).field).toBe(
+      'answerMode',
+    );
   });
 });
 

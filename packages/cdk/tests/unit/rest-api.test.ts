@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
 import {
@@ -125,5 +126,29 @@ describe('REST API REQUEST authorizer', () => {
     const t = templateOf(stack);
     expect(resourcesOfType(t, 'AWS::ApiGateway::Authorizer')).toHaveLength(2);
     expect(invokePermissions(t)).toHaveLength(2);
+  });
+});
+
+describe('REST API authorizers with answerMode per-request', () => {
+  it('have no cache (TTL 0), whatever resultsCacheTtl says: a REST cache keys on the token alone', () => {
+    const { stack, auth } = authorizerStack({
+      answerMode: 'per-request',
+      resultsCacheTtl: Duration.seconds(600),
+    });
+    const api = new apigw.RestApi(stack, 'Api');
+    const messages = api.root.addResource('messages');
+    messages.addMethod('GET', backend(), { authorizer: auth.restApiAuthorizer() });
+    messages.addMethod('POST', backend(), { authorizer: auth.restApiAuthorizer({ type: 'request' }) });
+    const t = templateOf(stack);
+    const ttls = resourcesOfType(t, 'AWS::ApiGateway::Authorizer').map(([, a]) => [
+      a.Properties?.Type,
+      a.Properties?.AuthorizerResultTtlInSeconds,
+    ]);
+    expect(ttls.sort()).toEqual([
+      ['REQUEST', 0],
+      ['TOKEN', 0],
+    ]);
+    expect(auth.resultsCacheTtl.toSeconds()).toBe(0);
+    expect(authorizerEnv(t).COGAUTH_ANSWER_MODE).toBe('per-request');
   });
 });

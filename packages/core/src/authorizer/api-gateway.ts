@@ -1,10 +1,13 @@
+import { compactResources } from '../answer/compact.js';
 import type { AuthorizerPolicyResult } from '../answer/policy.js';
 import { policyAnswer, type SimpleAuthorizerResult, type Target, Targets } from '../answer/policy-answer.js';
+import { requestPart, routeKeyPart } from '../answer/scope.js';
+import type { PolicyResources } from '../decide/access-model.js';
 import { parseBearer } from '../decide/bearer.js';
 import type { Unauthorized, Verdict } from '../decide/decide.js';
 import { CogauthError } from '../errors.js';
 import type { Setup } from '../pipeline/options.js';
-import type { Finisher, RunInput, Runner } from '../pipeline/runner.js';
+import { AnswerRefused, type Finisher, type RunInput, type Runner } from '../pipeline/runner.js';
 import {
   type AuthorizerEvent,
   type Door,
@@ -20,14 +23,17 @@ interface ApiGatewayRun extends RunInput {
   readonly target: Target;
   /** An HTTP API event answered `{isAuthorized, context}` rather than with a policy. */
   readonly simple: boolean;
+  /** HTTP API only: the route key API Gateway may cache the answer under. */
+  readonly routeKey: unknown;
 }
 
 const ARN_INVALID: Unauthorized = { status: 401, effect: 'Unauthorized', reason: 'ARN_INVALID' };
 
 /**
  * REST (TOKEN and REQUEST), HTTP API and WebSocket `$connect` events: an IAM policy for every route the
- * caller may use (cached by token, right for every route), or an HTTP API simple answer for this request.
- * Refusals throw `Error('Unauthorized')`, API Gateway's 401.
+ * caller may use (cached by token, right for every route) or, in per-request mode, the part of it this
+ * request needs; or an HTTP API simple answer for this request. Refusals throw `Error('Unauthorized')`, API
+ * Gateway's 401.
  */
 class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> {
   readonly #setup: Setup;
@@ -61,6 +67,7 @@ class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> 
       canonical: true,
       target,
       simple,
+      routeKey: event.routeKey,
     };
     return this.#runner.run(start, run, this);
   }
@@ -68,8 +75,26 @@ class ApiGatewayDoor implements Door, Finisher<ApiGatewayRun, ApiGatewayResult> 
   answer(run: ApiGatewayRun, verdict: Verdict<object>): ApiGatewayResult {
     const allowed = verdict.status === 200;
     if (run.simple) return { isAuthorized: allowed, context: verdict.context };
-    const resources = this.#setup.access.policyOf(verdict.grant);
-    return policyAnswer(run.target, resources, allowed, verdict.principal, verdict.context);
+    const resources = this.#resourcesFor(run, verdict.grant, allowed);
+    const answer = policyAnswer(run.target, resources, allowed, verdict.principal, verdict.context);
+    // Larger than API Gateway takes (answer/limits.ts): a 401, never cached, rather than an answer it rejects.
+    if (answer === undefined) throw new AnswerRefused('ANSWER_TOO_LARGE');
+    return answer;
+  }
+
+  /**
+   * The grant's whole answer, compacted; or the part this request needs (scope.ts): in per-request mode,
+   * and always for WebSocket `$connect`, the one route a WebSocket authorizer answers for.
+   */
+  #resourcesFor(run: ApiGatewayRun, grant: object, allowed: boolean): PolicyResources {
+    const whole = compactResources(this.#setup.access.policyOf(grant));
+    const { request, arn } = run.target;
+    if (request.kind === 'websocket') return requestPart(whole, arn.resource, allowed);
+    if (this.#setup.answerMode !== 'per-request') return whole;
+    // With the cache on, API Gateway reuses an HTTP API answer for the route key (identity sources).
+    if (run.kind === 'HTTP_API_V2' && this.#setup.httpApiCache === 'on')
+      return routeKeyPart(whole, run.routeKey, arn.resource, allowed);
+    return requestPart(whole, arn.resource, allowed);
   }
 
   refuse(): never {

@@ -1,5 +1,6 @@
 import type { AuthorizerPolicyResult } from '../answer/policy.js';
 import type { SimpleAuthorizerResult } from '../answer/policy-answer.js';
+import { checkAnswerSize } from '../answer/size-check.js';
 import { ConfigError } from '../errors.js';
 import { type CogauthOptions, readOptions } from '../pipeline/options.js';
 import { API_GATEWAY_KINDS } from './api-gateway.js';
@@ -23,7 +24,10 @@ export const ALL_KINDS: readonly EventKindSpec[] = /* @__PURE__ */ API_GATEWAY_K
  *   throwing context hook, any unexpected error) throw `Error('Unauthorized')`, which API Gateway answers
  *   with 401.
  * - A valid token without a rule for the route gets an explicit Deny (403) or `isAuthorized: false` (403).
- * - An Allow policy lists every route the caller may use, so a cached policy is right for every route.
+ * - An Allow policy lists every route the caller may use, so a cached policy is right for every route
+ *   (`answerMode: 'per-request'`: the part of it the request needs). A rule set whose answer could be larger
+ *   than API Gateway takes throws a ConfigError naming `rules`; an answer too large for its ARN prefix,
+ *   principal and context is a 401 (ANSWER_TOO_LARGE).
  * - AppSync: `isAuthorized: false` without a valid token; else `isAuthorized: true` with `deniedFields`
  *   listing every `GRAPHQL Type.field` rule's field the caller may not use (right for any operation).
  *
@@ -43,5 +47,6 @@ export function createAuthorizer(options: CogauthOptions): AuthorizerHandler {
   // API Gateway and AppSync pass the Authorization value; x-amzn-oidc-data comes only from a load balancer.
   if (setup.tokenSource !== 'authorization')
     throw new ConfigError('verifier', 'is an ALB verifier: use it with createAuthenticator or an adapter');
+  checkAnswerSize(setup.access, setup.answerMode, setup.rules.length, ['rules']);
   return typedHandler(authorizerOf(setup, ALL_KINDS));
 }

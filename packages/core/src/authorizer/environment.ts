@@ -4,7 +4,9 @@
  * `writeEnvironment` turns settings into the variables, for the CDK construct and the Serverless plugin,
  * which check what they wrote by reading it back.
  */
+import { type AnswerMode, checkAnswerSize } from '../answer/size-check.js';
 import { issuersOf, parseUserPoolId } from '../cognito/facts.js';
+import { RouteAccess } from '../decide/route-access.js';
 import { type CompiledRule, compileParsedRules, type RouteRule, writtenRules } from '../decide/rules.js';
 import { ConfigError } from '../errors.js';
 import {
@@ -259,7 +261,10 @@ function readParts(env: Env): { verifier: CognitoVerifier; rules: CompiledRule[]
     httpApiCache: oneOf<HttpApiCache>(env, 'COGAUTH_HTTP_API_CACHE', ['on', 'off']),
     appSyncTtlSeconds:
       integer(env, 'COGAUTH_APPSYNC_TTL_SECONDS', 0, MAX_APPSYNC_TTL_SECONDS) ?? DEFAULT_APPSYNC_TTL_SECONDS,
+    answerMode: oneOf<AnswerMode>(env, 'COGAUTH_ANSWER_MODE', ['all-routes', 'per-request']),
   };
+  // An answer API Gateway would refuse stops the cold start (and the synth or package that reads this).
+  checkAnswerSize(new RouteAccess(compiled), answers.answerMode, compiled.length, [rules.name]);
   return { verifier, rules: compiled, answers };
 }
 
@@ -319,6 +324,7 @@ export interface EnvironmentSettings {
   readonly httpApiResponse?: HttpApiResponse;
   readonly httpApiCache?: HttpApiCache;
   readonly appSyncTtlSeconds?: number;
+  readonly answerMode?: 'all-routes' | 'per-request';
   /** Metrics on (COGAUTH_METRICS=emf), with COGAUTH_METRICS_NAMESPACE (always written), … */
   readonly metrics?: Pick<MetricsOptions, 'namespace' | 'routeDimension' | 'flushSeconds'>;
   readonly logLevel?: LogLevel;
@@ -401,7 +407,8 @@ function verifierVariables(s: EnvironmentSettings): Record<string, string> {
 /**
  * The COGAUTH_* variables for `settings`: what the CDK construct and the Serverless plugin give the
  * function, checked by reading them back with `readEnvironment`. COGAUTH_TOKEN_USE and
- * COGAUTH_HTTP_API_RESPONSE are always written, the others only when they differ from the default.
+ * COGAUTH_HTTP_API_RESPONSE are always written, the others only when they differ from the default
+ * (COGAUTH_ANSWER_MODE: `per-request`).
  */
 export function writeEnvironment(settings: EnvironmentSettings): Record<string, string> {
   const env = verifierVariables(settings);
@@ -417,5 +424,6 @@ export function writeEnvironment(settings: EnvironmentSettings): Record<string, 
   if (settings.httpApiCache === 'off') env.COGAUTH_HTTP_API_CACHE = 'off';
   if (settings.appSyncTtlSeconds !== undefined)
     env.COGAUTH_APPSYNC_TTL_SECONDS = String(settings.appSyncTtlSeconds);
+  if (settings.answerMode === 'per-request') env.COGAUTH_ANSWER_MODE = 'per-request';
   return { ...env, ...writeObservability(settings) };
 }

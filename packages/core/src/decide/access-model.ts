@@ -1,7 +1,8 @@
 /**
  * The decision step behind one small interface: from verified claims to a caller's grant, and from a grant
  * to what the caller may do. Route rules implement it today (route-access.ts); a Cedar model (permitted
- * actions per principal, some routes decided per request) and answer-size compaction plug in here later.
+ * actions per principal, some routes decided per request) plugs in here later; the answers' compaction,
+ * per-request scoping and size checks (answer/) work on `policyOf`'s output, whatever the model.
  * Internal: the runner, the answers and `decide` use it; nothing outside core sees it.
  */
 
@@ -43,6 +44,17 @@ export interface AccessModel<Grant extends object = object> {
    * by token: every route the grant allows, and explicit Denies for what those patterns over-reach.
    */
   policyOf(grant: Grant): PolicyResources;
+  /**
+   * For the start-up size check (answer/size-check.ts): `policyOf` of every grant a caller can hold, or
+   * undefined when there are too many to list.
+   */
+  grantPolicies?(): readonly PolicyResources[] | undefined;
+  /**
+   * For the start-up size check when `grantPolicies` cannot list them: every resource any grant's
+   * `policyOf` may list (each grant's lists are parts of these). A model with neither is checked per
+   * request only.
+   */
+  policyBound?(): PolicyResources;
   /** AppSync: every protected field the grant may not use, whatever the operation (cached by token). */
   deniedFields(grant: Grant): readonly string[];
   /** Whether every request an HTTP API route key covers gets the same decision, for every grant. */

@@ -18,6 +18,7 @@ export type DecisionReason =
   | 'VERIFIER_ERROR'
   | 'INTERNAL_ERROR'
   | 'PATH_INVALID'
+  | 'ANSWER_TOO_LARGE'
   | VerifyErrorCode;
 
 /**

@@ -83,7 +83,24 @@ function endsAgree(a: string, b: string, step: 1 | -1): boolean {
  * only `outer`'s `*` can consume, which is exact because literals never contain `*`.
  */
 export function globContains(outer: string, inner: string): boolean {
-  return globWalk(outer, inner, true);
+  return endsContain(outer, inner, 1) && endsContain(outer, inner, -1) && globWalk(outer, inner, true);
+}
+
+/**
+ * A quick necessary condition for containment: up to `outer`'s first `*` from the start (with `step` -1:
+ * its last, from the end), `inner` has the same literal text, since a `*` or another character there would
+ * let `inner` match strings `outer` does not. Most pairs of rule patterns fail it at once.
+ */
+function endsContain(outer: string, inner: string, step: 1 | -1): boolean {
+  const n = outer.length;
+  const m = inner.length;
+  for (let k = 0; k < n; k++) {
+    const x = outer.charCodeAt(step === 1 ? k : n - 1 - k);
+    if (x === STAR) return true;
+    if (k >= m || inner.charCodeAt(step === 1 ? k : m - 1 - k) !== x) return false;
+  }
+  // `outer` is all literal: `inner` must be the same string.
+  return n === m;
 }
 
 /**

@@ -4,9 +4,11 @@ import { isRouteKeyCacheable } from './cacheable.js';
 import { defaultContext } from './context.js';
 import { type DecisionRequest, errorName } from './decide.js';
 import { globMatch } from './glob.js';
+import { heldSets } from './held-sets.js';
+import { keptResources } from './kept-resources.js';
 import { ClaimsMemo, remember } from './memo.js';
 import { type Overreach, overreachOf } from './overreach.js';
-import { type CompiledRule, heldBy, ruleMatches, satisfies } from './rules.js';
+import { type CompiledRule, type Held, heldBy, ruleMatches, satisfies } from './rules.js';
 
 /** A caller's rules per family; one frozen object per permitted-rule set. */
 export interface RuleGrant {
@@ -14,11 +16,12 @@ export interface RuleGrant {
   readonly graphql: readonly CompiledRule[];
   /** What the `http` rules' patterns match beyond their routes, for this caller (overreach.ts). */
   readonly denies: readonly string[];
-  /** The IAM answer's resources: the `http` rules' patterns, and `denies`. */
-  readonly policy: PolicyResources;
 }
 
 const GRAPHQL_PREFIX = 'GRAPHQL ';
+
+/** `grantPolicies` enumerates callers while the rules name at most this many groups and scopes. */
+const MAX_ENUMERATED_NAMES = 8;
 
 function isGraphqlRule(rule: CompiledRule): boolean {
   return rule.rule.route.startsWith(GRAPHQL_PREFIX);
@@ -45,6 +48,7 @@ export class RouteAccess implements AccessModel<RuleGrant> {
   readonly rules: readonly CompiledRule[];
   readonly #bitmask: boolean;
   readonly #overreach: Overreach;
+  readonly #policies = new WeakMap<RuleGrant, PolicyResources>();
   readonly #graphqlFields: readonly string[];
   readonly #callers = new ClaimsMemo<Caller<RuleGrant> | NoCaller>();
   readonly #grants = new Map<number | string, RuleGrant>();
@@ -72,7 +76,11 @@ export class RouteAccess implements AccessModel<RuleGrant> {
   #newCaller(claims: CognitoClaims): Caller<RuleGrant> | NoCaller {
     const principal = claims.sub;
     if (typeof principal !== 'string' || principal === '') return { reason: 'CLAIM_INVALID' };
-    const held = heldBy(claims);
+    return { principal, context: defaultContext(claims), grant: this.#grantFor(heldBy(claims)) };
+  }
+
+  /** The grant of a caller holding these groups and scopes, one object per permitted-rule set. */
+  #grantFor(held: Held): RuleGrant {
     let mask = 0;
     let list = '';
     for (const r of this.rules) {
@@ -90,10 +98,9 @@ export class RouteAccess implements AccessModel<RuleGrant> {
         http,
         graphql: Object.freeze(all.filter(isGraphqlRule)),
         denies,
-        policy: Object.freeze({ allow: Object.freeze(http.flatMap((r) => r.resources)), deny: denies }),
       });
     }
-    return { principal, context: defaultContext(claims), grant };
+    return grant;
   }
 
   allows(grant: RuleGrant, request: DecisionRequest): boolean {
@@ -115,6 +122,12 @@ export class RouteAccess implements AccessModel<RuleGrant> {
     return allowed;
   }
 
+  /** The Allow resources of these rules that their holders need (kept-resources.ts), each once. */
+  #allowsOf(rules: readonly CompiledRule[]): readonly string[] {
+    const kept = keptResources(this.rules);
+    return Object.freeze([...new Set(rules.flatMap((r) => kept.get(r) ?? r.resources))]);
+  }
+
   permittedCount(grant: RuleGrant, request: DecisionRequest): number {
     return request.kind === 'graphql' ? grant.graphql.length : grant.http.length;
   }
@@ -124,8 +137,31 @@ export class RouteAccess implements AccessModel<RuleGrant> {
     return request.kind === 'graphql' ? grant.graphql : grant.http;
   }
 
+  /** The grant's IAM answer: its rules' patterns, and its Denies (one frozen object per grant). */
   policyOf(grant: RuleGrant): PolicyResources {
-    return grant.policy;
+    let policy = this.#policies.get(grant);
+    if (!policy) {
+      policy = Object.freeze({ allow: this.#allowsOf(grant.http), deny: grant.denies });
+      this.#policies.set(grant, policy);
+    }
+    return policy;
+  }
+
+  /**
+   * The policy of every grant a caller can hold (held-sets.ts), while the rules name at most
+   * MAX_ENUMERATED_NAMES groups and scopes; computing them also warms the memo the answers use.
+   */
+  grantPolicies(): readonly PolicyResources[] | undefined {
+    const sets = heldSets(this.rules, MAX_ENUMERATED_NAMES);
+    if (sets === undefined) return undefined;
+    return [...new Set(sets.map((held) => this.#grantFor(held)))].map((g) => this.policyOf(g));
+  }
+
+  /** Every Allow any grant's policy holds (a caller holding every rule gets them all) and every Deny. */
+  policyBound(): PolicyResources {
+    const http = httpRules(this.rules);
+    const deny = Object.freeze([...new Set(this.#overreach.entries.map((e) => e.resource))]);
+    return Object.freeze({ allow: this.#allowsOf(http), deny });
   }
 
   deniedFields(grant: RuleGrant): readonly string[] {

@@ -21,8 +21,15 @@ interface OtelApi {
 
 const SPAN_ERROR = 2; // SpanStatusCode.ERROR
 const SPAN_KIND_INTERNAL = 0;
-// Failures of the authorizer or what it depends on, not of the caller: the span's status is ERROR.
-const FAULTS = new Set(['INTERNAL_ERROR', 'VERIFIER_ERROR', 'JWKS_UNAVAILABLE', 'CONTEXT_ERROR']);
+// Failures of the authorizer or what it depends on, not of the caller: the span's status is ERROR. An answer
+// too large for API Gateway (ANSWER_TOO_LARGE) is one: the rules, the context or the stage made it so.
+const FAULTS = new Set([
+  'INTERNAL_ERROR',
+  'VERIFIER_ERROR',
+  'JWKS_UNAVAILABLE',
+  'CONTEXT_ERROR',
+  'ANSWER_TOO_LARGE',
+]);
 
 export function checkTracingMode(value: unknown, path: string | ConfigPath): TracingMode {
   if (value === undefined) return 'off';

@@ -1,3 +1,4 @@
+import type { AnswerMode } from '../answer/size-check.js';
 import type { AccessModel } from '../decide/access-model.js';
 import { type AuthorizerContext, toAuthorizerContext } from '../decide/context.js';
 import { RouteAccess } from '../decide/route-access.js';
@@ -67,6 +68,14 @@ export interface CogauthOptions {
    * is cut to the token's remaining lifetime.
    */
   appSyncTtlSeconds?: number;
+  /**
+   * REST and HTTP API IAM answers: `all-routes` (default: one policy for every route the caller may use,
+   * cached by token) or `per-request` (the part of that policy the requested route needs: for rule sets
+   * whose whole policy is larger than API Gateway takes; needs the authorizer cache off for REST, and for
+   * HTTP APIs the cache off or keyed by `$context.routeKey`: see "Answer size" in the README). A rule set
+   * whose answer could be too large for the mode is refused with a ConfigError naming `rules`.
+   */
+  answerMode?: 'all-routes' | 'per-request';
 }
 
 /** AppSync's own limit on an authorizer's result TTL. */
@@ -91,6 +100,7 @@ export interface Setup {
   readonly httpApiResponse: HttpApiResponse;
   readonly httpApiCache: HttpApiCache;
   readonly appSyncTtlSeconds: number;
+  readonly answerMode: AnswerMode;
 }
 
 /** The default logger: one JSON line per decision on stdout. */
@@ -126,7 +136,7 @@ function hookOf(value: unknown, field: string): unknown {
 }
 
 /** What `setupOf` needs beside the verifier and the rules, already checked. */
-export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncTtlSeconds'>;
+export type Answers = Pick<Setup, 'httpApiResponse' | 'httpApiCache' | 'appSyncTtlSeconds' | 'answerMode'>;
 
 /**
  * A setup from parts already checked (by `readOptions`, or by the environment reader for the bundle, which
@@ -159,9 +169,10 @@ export function readOptions(options: unknown): Setup {
   ]);
   const httpApiCache = oneOf<HttpApiCache>(options.httpApiCache, 'httpApiCache', ['on', 'off']);
   const appSyncTtlSeconds = appSyncTtl(options.appSyncTtlSeconds);
+  const answerMode = oneOf<AnswerMode>(options.answerMode, 'answerMode', ['all-routes', 'per-request']);
   const observability = readObservability(options);
   const rules = compiledRules(options.rules);
   const context = hook && (async (claims: CognitoClaims) => toAuthorizerContext(await hook(claims)));
-  const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds };
+  const answers = { httpApiResponse, httpApiCache, appSyncTtlSeconds, answerMode };
   return setupOf(verifier, rules, answers, observability, logger, context);
 }

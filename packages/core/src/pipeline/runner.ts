@@ -10,7 +10,7 @@ import {
   type Verdict,
   type VerifyOutcome,
 } from '../decide/decide.js';
-import { VerifyError } from '../errors.js';
+import { CogauthError, VerifyError } from '../errors.js';
 import type { DecisionSpan } from '../observability/tracing.js';
 import type { CognitoClaims } from '../types.js';
 import {
@@ -33,6 +33,16 @@ export interface RunInput {
   readonly canonical: boolean;
   /** A request the caller must be allowed as well (GET, for a HEAD a router may serve with the GET handler). */
   readonly also?: DecisionRequest;
+}
+
+/** What a door's `answer` throws to refuse (401) for a reason of its own, such as ANSWER_TOO_LARGE. */
+export class AnswerRefused extends CogauthError {
+  override name = 'AnswerRefused';
+  readonly reason: DecisionReason;
+  constructor(reason: DecisionReason) {
+    super(reason);
+    this.reason = reason;
+  }
 }
 
 /** How one door turns the outcome into its answer (built once per door, not per request). */
@@ -78,7 +88,10 @@ export class Runner {
       }
       if (verdict.status !== 401) result = finish.answer(input, verdict);
     } catch (err) {
-      verdict = { status: 401, effect: 'Unauthorized', reason: 'INTERNAL_ERROR', error: errorName(err) };
+      verdict =
+        err instanceof AnswerRefused
+          ? { status: 401, effect: 'Unauthorized', reason: err.reason }
+          : { status: 401, effect: 'Unauthorized', reason: 'INTERNAL_ERROR', error: errorName(err) };
     }
     if (verdict.status === 401)
       return this.refuse(start, input.kind, input.route, verdict, finish, input, span);

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { startJwksServer } from '@cogauth/test-fixtures';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DecisionReason } from '../../src/decide/decide.js';
+import type { VerifyErrorCode } from '../../src/errors.js';
 import {
   type AuthorizerHandler,
   ConfigError,
@@ -231,24 +233,44 @@ describe('metrics as CloudWatch EMF on stdout', () => {
     const result = await handler(tokenEvent(`Bearer ${accessToken()}`));
     expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
   });
+
+  it('counts an answer refused for its size (401 ANSWER_TOO_LARGE) like any other reason, on its route', async () => {
+    const pad = { length: 0 };
+    const handler = createAuthorizer({
+      verifier: localVerifier(),
+      rules: SAMPLE_RULES,
+      metrics: { flushSeconds: 0, routeDimension: true },
+      context: () => ({ pad: 'x'.repeat(pad.length) }),
+    });
+    await handler(tokenEvent(`Bearer ${accessToken()}`));
+    pad.length = 8192;
+    await refused(handler(tokenEvent(`Bearer ${accessToken()}`)));
+    const docs = emitted();
+    const where = { Outcome: 'Unauthorized', Reason: 'ANSWER_TOO_LARGE' };
+    expect(total(docs, 'Decisions', where)).toBe(1);
+    expect(total(docs, 'Decisions', { Outcome: 'Unauthorized', Route: 'GET /messages' })).toBe(1);
+    expect(total(docs, 'Decisions', { Outcome: 'Allow', Reason: 'ALLOWED' })).toBe(1);
+  });
 });
 
 describe('dimensions hold no caller data', () => {
-  const REASONS = new Set<string>([
-    ...VERIFY_ERROR_CODES,
-    'ALLOWED',
-    'ROUTE_NOT_PERMITTED',
-    'ROUTE_NOT_CACHEABLE',
-    'NO_ROUTE_PERMITTED',
-    'TOKEN_MISSING',
-    'BEARER_MALFORMED',
-    'EVENT_UNSUPPORTED',
-    'ARN_INVALID',
-    'CONTEXT_ERROR',
-    'VERIFIER_ERROR',
-    'INTERNAL_ERROR',
-    'PATH_INVALID',
-  ]);
+  // Every reason the log line may carry (the type makes this list complete: a new reason fails typecheck).
+  const OWN_REASONS: Record<Exclude<DecisionReason, VerifyErrorCode>, true> = {
+    ALLOWED: true,
+    ROUTE_NOT_PERMITTED: true,
+    ROUTE_NOT_CACHEABLE: true,
+    NO_ROUTE_PERMITTED: true,
+    TOKEN_MISSING: true,
+    BEARER_MALFORMED: true,
+    EVENT_UNSUPPORTED: true,
+    ARN_INVALID: true,
+    CONTEXT_ERROR: true,
+    VERIFIER_ERROR: true,
+    INTERNAL_ERROR: true,
+    PATH_INVALID: true,
+    ANSWER_TOO_LARGE: true,
+  };
+  const REASONS = new Set<string>([...VERIFY_ERROR_CODES, ...Object.keys(OWN_REASONS)]);
   const ROUTES = new Set([...SAMPLE_RULES.map((r) => r.route), '(none)']);
   const segment = fc.stringMatching(/^[A-Za-z0-9._~{}*%-]{1,12}$/);
 

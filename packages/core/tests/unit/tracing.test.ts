@@ -89,6 +89,19 @@ describe('tracing: otel', () => {
     expect(decision).toMatchObject({ attributes: { 'cogauth.reason': 'VERIFIER_ERROR' }, status: 2 });
   });
 
+  it('marks an answer refused for its size (ANSWER_TOO_LARGE) as a span error: the authorizer could not answer', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const handler = createAuthorizer({
+      verifier: localVerifier(),
+      rules: SAMPLE_RULES,
+      tracing: 'otel',
+      context: () => ({ pad: 'x'.repeat(8192) }),
+    });
+    await expect(handler(tokenEvent(`Bearer ${accessToken()}`))).rejects.toThrow(/^Unauthorized$/);
+    const decision = spans().find((s) => s.name === 'cogauth.decision');
+    expect(decision).toMatchObject({ attributes: { 'cogauth.reason': 'ANSWER_TOO_LARGE' }, status: 2 });
+  });
+
   it('a tracer that throws changes no decision (fail-safe reporting, not an error answer)', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const broken = {

@@ -34,6 +34,11 @@ writeFileSync(join(dir, '..rules.json'), JSON.stringify([{ route: 'GET /a' }]));
 
 const good = { userPoolId: 'us-east-1_AbC123', clientIds: 'client-1', rulesFile: 'rules.json' };
 
+/** `n` public routes, `GET /r<i>`. */
+function manyRoutes(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ route: `GET /r${i}` }));
+}
+
 /** Reads and validates like the plugin does at package time and at offline start (without the JWKS fetch). */
 function check(config: Record<string, unknown>) {
   const settings = readSettings(config, dir);
@@ -140,6 +145,12 @@ describe('custom.cogauth: each bad setting stops the command, naming the field',
       'a bad HTTP API response',
       { ...good, httpApiResponse: 'both' },
       'custom.cogauth.httpApiResponse: must be one of',
+    ],
+    ['a bad answer mode', { ...good, answerMode: 'some' }, 'custom.cogauth.answerMode: must be one of'],
+    [
+      'inline rules whose answer could pass API Gateway’s 8 KB',
+      { ...good, rulesFile: '', rules: manyRoutes(120) },
+      'custom.cogauth.rules: the largest IAM answer a caller can get could reach',
     ],
     [
       'jwksFile and fetchJwks',
@@ -268,6 +279,32 @@ describe('custom.cogauth: what a good configuration becomes', () => {
       resultTtlInSeconds: 0,
     });
     expect(environmentOf(off, undefined, true).COGAUTH_HTTP_API_CACHE).toBe('off');
+  });
+
+  it('answerMode per-request: REST uncached, HTTP API keyed by route key (or uncached when told)', () => {
+    const { settings } = check({ ...good, answerMode: 'per-request', resultTtlSeconds: 60 });
+    const service = {
+      provider: {},
+      functions: { f: { events: [{ http: { method: 'get', path: 'a', authorizer: 'cogauth' } }] } },
+    };
+    rewriteEvents(service, settings);
+    const [rest] = service.functions.f.events as unknown as Record<string, Record<string, unknown>>[];
+    expect(rest?.http?.authorizer).toMatchObject({ type: 'token', resultTtlInSeconds: 0 });
+    expect(httpApiAuthorizer(settings)).toMatchObject({
+      enableSimpleResponses: false,
+      identitySource: ['$request.header.Authorization', '$context.routeKey'],
+      resultTtlInSeconds: 60,
+    });
+    expect(environmentOf(settings, undefined, true).COGAUTH_ANSWER_MODE).toBe('per-request');
+    const off = check({ ...good, answerMode: 'per-request', httpApiCache: 'off' }).settings;
+    expect(httpApiAuthorizer(off)).toMatchObject({
+      identitySource: ['$request.header.Authorization'],
+      resultTtlInSeconds: 0,
+    });
+    // A rule set too large for one answer per token is packaged per request.
+    expect(() =>
+      check({ ...good, rulesFile: '', rules: manyRoutes(120), answerMode: 'per-request' }),
+    ).not.toThrow();
   });
 
   it('refuses authorizer: cogauth on a WebSocket route other than $connect', () => {
