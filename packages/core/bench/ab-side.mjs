@@ -37,6 +37,16 @@ export function operation(name, lib, fx) {
       return verifyEach(one({}, { cache: false }), fx.distinct);
     case 'verify-hit':
       return verifyEach(one(), fx.distinct.slice(0, 500));
+    case 'verify-hit-same': {
+      const verifier = one();
+      const token = fx.distinct[0];
+      return () => verifier.verify(token);
+    }
+    case 'verifySync-hit-same': {
+      const verifier = one();
+      const token = fx.distinct[0];
+      return () => verifier.verifySync(token);
+    }
     case 'verifySync-hit':
       return verifySyncEach(one(), fx.distinct.slice(0, 500));
     case 'verifySync-hit-customCheck':

@@ -167,6 +167,17 @@ const scenarios = [
     n: 20000,
   },
   {
+    name: 'verify-hit-same',
+    what: 'verify(), one token, the same string again and again (verifier.mjs "same token")',
+    n: 20000,
+  },
+  {
+    name: 'verifySync-hit-same',
+    what: 'verifySync(), one token, the same string again and again',
+    n: 20000,
+    sync: true,
+  },
+  {
     name: 'verifySync-hit',
     what: 'verifySync(), 500 tokens again and again (hits)',
     n: 20000,
