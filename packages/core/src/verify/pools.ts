@@ -83,10 +83,6 @@ export class PoolIndex implements PoolLookup {
   /** Whether some pool has a customCheck (a cache hit must then run it). */
   readonly customChecks: boolean;
   readonly #byIssuer = new Map<string, Pool>();
-  // `iss` is a fresh string in every token; comparing it with a few issuers is cheaper than hashing it.
-  readonly #issuers: readonly string[];
-  readonly #issuerPools: readonly Pool[];
-  readonly #scan: boolean;
 
   constructor(pools: readonly Pool[]) {
     for (const pool of pools) {
@@ -99,26 +95,12 @@ export class PoolIndex implements PoolLookup {
     this.pools = pools;
     this.single = pools.length === 1 ? pools[0] : undefined;
     this.customChecks = pools.some((pool) => pool.checks.customCheck !== null);
-    this.#issuers = [...this.#byIssuer.keys()];
-    this.#issuerPools = [...this.#byIssuer.values()];
-    this.#scan = this.#issuers.length <= 8;
   }
 
   /** The pool whose issuer the token names; ISSUER_INVALID for any other. */
   poolOf(iss: unknown): Pool {
     if (typeof iss !== 'string') throw new VerifyError('ISSUER_INVALID', 'token has no issuer (iss)');
-    let pool: Pool | undefined;
-    if (this.#scan) {
-      const issuers = this.#issuers;
-      for (let i = 0; i < issuers.length; i++) {
-        if (issuers[i] === iss) {
-          pool = this.#issuerPools[i];
-          break;
-        }
-      }
-    } else {
-      pool = this.#byIssuer.get(iss);
-    }
+    const pool = this.#byIssuer.get(iss);
     if (pool === undefined)
       throw new VerifyError('ISSUER_INVALID', 'token issuer (iss) is not a configured user pool');
     return pool;

@@ -19,9 +19,6 @@ interface Entry<T> {
 export class ResultCache<T> {
   private readonly entries = new Map<number, Entry<T>>();
   readonly maxEntries: number;
-  // get() then set() for the same token is the miss path: remember the key instead of computing it twice.
-  private lastToken = '';
-  private lastKey = 0;
 
   constructor(maxEntries: number) {
     this.maxEntries = maxEntries;
@@ -32,16 +29,12 @@ export class ResultCache<T> {
   }
 
   private keyOf(token: string): number {
-    if (token !== this.lastToken) {
-      this.lastToken = token;
-      // Stays a small integer (no heap number) and is seeded with the length, so short keys differ too.
-      let key = token.length;
-      for (let i = Math.max(0, token.length - KEY_CHARS); i < token.length; i++) {
-        key = (Math.imul(key, 61) + token.charCodeAt(i)) & 0x3fffffff;
-      }
-      this.lastKey = key;
+    // Stays a small integer (no heap number) and is seeded with the length, so short keys differ too.
+    let key = token.length;
+    for (let i = Math.max(0, token.length - KEY_CHARS); i < token.length; i++) {
+      key = (Math.imul(key, 61) + token.charCodeAt(i)) & 0x3fffffff;
     }
-    return this.lastKey;
+    return key;
   }
 
   get(token: string, nowMs: number): T | undefined {
