@@ -46,7 +46,7 @@ describe('custom.cogauth.allowPools', () => {
       expect(env).not.toHaveProperty(name);
   });
 
-  it('takes the entries as a JSON string (from ${file(…)} or ${env:…})', () => {
+  it('takes the entries as a JSON string (from a file or an environment variable)', () => {
     const env = environmentOf(check({ ...base, allowPools: JSON.stringify([ENTRY]) }), undefined, false);
     expect(JSON.parse(env.COGAUTH_POOL_ALLOWLIST as string)).toEqual([ENTRY]);
     expect(env).not.toHaveProperty('COGAUTH_MAX_POOLS');
