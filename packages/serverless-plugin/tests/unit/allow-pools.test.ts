@@ -96,7 +96,11 @@ describe('custom.cogauth.allowPools', () => {
     ['with clientIds', { clientIds: 'c1' }, 'custom.cogauth.clientIds: cannot be combined with allowPools'],
     ['with tokenUse', { tokenUse: 'id' }, 'custom.cogauth.tokenUse: cannot be combined with allowPools'],
     ['with fetchJwks', { fetchJwks: true }, 'custom.cogauth.fetchJwks: cannot be combined with allowPools'],
-    ['with jwksFile', { jwksFile: 'jwks.json' }, 'custom.cogauth.jwksFile: cannot be combined with allowPools'],
+    [
+      'with jwksFile',
+      { jwksFile: 'jwks.json' },
+      'custom.cogauth.jwksFile: cannot be combined with allowPools',
+    ],
   ])('refuses %s', (_name, change, message) => {
     expect(refusal({ ...base, ...change }).message).toContain(message);
   });
