@@ -119,6 +119,13 @@ describe('allowPools', () => {
     ]);
   });
 
+  it("names allowPools when the entries take Lambda's 4 KB environment", () => {
+    const userPoolIds = Array.from({ length: 200 }, (_, i) => `eu-west-1_Tenant${i}`);
+    const err = refusal({ allowPools: [{ ...ENTRY, userPoolIds }] });
+    expect(err.path).toEqual(['allowPools']);
+    expect(err.message).toMatch(/over Lambda's 4096-byte limit/);
+  });
+
   it('refuses CloudFormation tokens in the entries: they cannot be checked at synth', () => {
     const stack = new Stack(new App(), 'Test');
     const pool = new cognito.UserPool(stack, 'Pool');
