@@ -9,6 +9,9 @@ import type { AuthorizerSettings } from './settings.js';
 const PROP_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_USER_POOL_ID: 'userPoolId',
   COGAUTH_CLIENT_IDS: 'clientIds',
+  COGAUTH_POOL_ALLOWLIST: 'allowPools',
+  COGAUTH_MAX_POOLS: 'maxPools',
+  COGAUTH_MAX_POOL_FETCHES: 'maxPoolFetches',
   COGAUTH_TOKEN_USE: 'tokenUse',
   COGAUTH_RULES: 'rules',
   COGAUTH_HTTP_API_RESPONSE: 'httpApiResponse',
@@ -39,7 +42,8 @@ function placeholderEnvironment(s: AuthorizerSettings): Record<string, string> {
 function renamed(err: ConfigError, s: AuthorizerSettings): ConfigError {
   const prop = PROP_OF[err.field];
   if (prop === undefined) return new ConfigError('props', `the authorizer would refuse them: ${err.message}`);
-  const place = prop === 'userPoolId' ? [s.poolField] : typeof prop === 'string' ? [prop] : prop;
+  const poolField = s.pools.kind === 'listed' ? s.pools.poolField : 'userPoolId';
+  const place = prop === 'userPoolId' ? [poolField] : typeof prop === 'string' ? [prop] : prop;
   return new ConfigError([...place, ...err.path.slice(1)], err.detail);
 }
 

@@ -1,4 +1,4 @@
-import type { LogLevel, RouteRule } from '@cogauth/core';
+import type { LogLevel, PoolAllowEntry, RouteRule } from '@cogauth/core';
 import type { Duration } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,15 +21,30 @@ export type TokenUse = 'access' | 'id' | 'any';
 export type HttpApiResponse = 'iam' | 'simple';
 
 export interface CogauthAuthorizerProps {
-  /** The user pool whose tokens are accepted. Give this or `userPoolId`. */
+  /** The user pool whose tokens are accepted. Give this, `userPoolId` or `allowPools`. */
   readonly userPool?: cognito.IUserPool;
-  /** An existing pool by id (`us-east-1_AbC123`, or a CloudFormation token). Give this or `userPool`. */
+  /** An existing pool by id (`us-east-1_AbC123`, or a CloudFormation token). Give this, `userPool` or `allowPools`. */
   readonly userPoolId?: string;
+  /**
+   * Pools chosen at run time, in place of `userPool`/`userPoolId` and the app client props (one user pool
+   * per tenant): `@cogauth/core`'s `allowPools` entries (`COGAUTH_POOL_ALLOWLIST`), such as
+   * `[{ regions: ['eu-west-1'], tokenUse: 'access', clientId: [...] }]`. Each entry narrows by
+   * `userPoolIds` or `clientId`, or says `anyAccount: true`; checked at synth, a bad entry throws a
+   * ConfigError naming it (`allowPools[0]`). Literal values only (no CloudFormation tokens, no `customCheck`).
+   */
+  readonly allowPools?: readonly PoolAllowEntry[];
+  /** With `allowPools`: how many pools keep their key sets in memory, 1–10,000 (`COGAUTH_MAX_POOLS`). @default 100 */
+  readonly maxPools?: number;
+  /**
+   * With `allowPools`: the most JWKS downloads per 10 s, whatever the tokens name, 1–10,000
+   * (`COGAUTH_MAX_POOL_FETCHES`). @default 100
+   */
+  readonly maxPoolFetches?: number;
   /** App clients whose tokens are accepted (`client_id` / `aud`). At least one client in all. */
   readonly userPoolClients?: readonly cognito.IUserPoolClient[];
   /** App client ids (literal or CloudFormation tokens), added to `userPoolClients`. */
   readonly clientIds?: readonly string[];
-  /** @default 'access' */
+  /** With a pool (`allowPools` entries give their own). @default 'access' */
   readonly tokenUse?: TokenUse;
   /**
    * Who may call which route: `{ route: 'GET /messages/{id}', groups?: [...], scopes?: [...] }`, or

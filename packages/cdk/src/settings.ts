@@ -1,5 +1,4 @@
-import { ConfigError, type ConfigPath, type RouteRule } from '@cogauth/core';
-import { isAwsUserPoolId, isClientId } from '@cogauth/core/cognito';
+import { ConfigError, type RouteRule } from '@cogauth/core';
 import { parseRules } from '@cogauth/core/rules';
 import { Duration, Token } from 'aws-cdk-lib';
 import { CogauthCedar } from './cedar.js';
@@ -9,25 +8,20 @@ import {
   type ObservabilitySettings,
   observabilityOf,
 } from './monitoring-settings.js';
+import { type PoolChoice, poolsOf } from './pools.js';
 import type { CogauthAuthorizerProps, HttpApiResponse, TokenUse } from './props.js';
+
+export type { MaybeToken } from './pools.js';
 
 export const DEFAULT_TTL_SECONDS = 300;
 export const MAX_TTL_SECONDS = 3600;
 
 const TOKEN_USES: readonly string[] = ['access', 'id', 'any'];
 
-/** A value that is either known at synth time or a CloudFormation token resolved at deploy time. */
-export interface MaybeToken {
-  readonly value: string;
-  readonly isToken: boolean;
-}
-
 /** The validated configuration the Lambda environment is built from. */
 export interface AuthorizerSettings {
-  readonly userPoolId: MaybeToken;
-  /** The prop the pool came from, for error messages. */
-  readonly poolField: 'userPool' | 'userPoolId';
-  readonly clientIds: readonly MaybeToken[];
+  /** One pool with its app clients, or pools chosen at run time (`allowPools`). */
+  readonly pools: PoolChoice;
   readonly tokenUse: TokenUse;
   /** The rules, or none when Cedar policies decide (`cedar`). */
   readonly rules: readonly RouteRule[];
@@ -40,54 +34,6 @@ export interface AuthorizerSettings {
   readonly monitoring: MonitoringSettings | undefined;
   /** COGAUTH_METRICS* (on with `monitoring`) and COGAUTH_LOG_*. */
   readonly observability: ObservabilitySettings;
-}
-
-function maybeToken(value: string): MaybeToken {
-  return { value, isToken: Token.isUnresolved(value) };
-}
-
-function pool(props: CogauthAuthorizerProps): Pick<AuthorizerSettings, 'userPoolId' | 'poolField'> {
-  if (props.userPool !== undefined && props.userPoolId !== undefined) {
-    throw new ConfigError('userPoolId', 'give userPool or userPoolId, not both');
-  }
-  const poolField = props.userPool !== undefined ? 'userPool' : 'userPoolId';
-  const id = props.userPool?.userPoolId ?? props.userPoolId;
-  if (id === undefined) throw new ConfigError('userPool', 'is required (or give userPoolId)');
-  if (typeof id !== 'string') throw new ConfigError(poolField, 'must be a user pool id string');
-  const userPoolId = maybeToken(id);
-  if (!userPoolId.isToken && !isAwsUserPoolId(id)) {
-    throw new ConfigError(poolField, `${JSON.stringify(id)} is not a user pool id like us-east-1_AbC123`);
-  }
-  return { userPoolId, poolField };
-}
-
-function clients(props: CogauthAuthorizerProps): MaybeToken[] {
-  const ids: { field: ConfigPath; id: unknown }[] = [
-    ...(props.userPoolClients ?? []).map((c, i) => ({
-      field: ['userPoolClients', i],
-      id: c.userPoolClientId,
-    })),
-    ...(props.clientIds ?? []).map((id, i) => ({ field: ['clientIds', i], id })),
-  ];
-  if (ids.length === 0) {
-    throw new ConfigError('clientIds', 'name at least one app client (userPoolClients or clientIds)');
-  }
-  const seen = new Set<string>();
-  const result: MaybeToken[] = [];
-  for (const { field, id } of ids) {
-    if (typeof id !== 'string') throw new ConfigError(field, 'must be an app client id string');
-    const client = maybeToken(id);
-    if (!client.isToken && !isClientId(id)) {
-      throw new ConfigError(
-        field,
-        `${JSON.stringify(id)} is not an app client id (1–128 letters, digits, _ or +)`,
-      );
-    }
-    if (seen.has(id)) continue;
-    seen.add(id);
-    result.push(client);
-  }
-  return result;
 }
 
 function rules(value: unknown): readonly RouteRule[] {
@@ -158,8 +104,7 @@ export function settingsOf(props: CogauthAuthorizerProps): AuthorizerSettings {
   const tokenUse = oneOf('tokenUse', props.tokenUse, TOKEN_USES as TokenUse[], 'access');
   const monitoring = monitoringOf(props.monitoring);
   return {
-    ...pool(props),
-    clientIds: clients(props),
+    pools: poolsOf(props),
     tokenUse,
     ...access(props),
     httpApiResponse: oneOf('httpApiResponse', props.httpApiResponse, ['iam', 'simple'], 'iam'),

@@ -36,6 +36,10 @@ export interface CogauthSettings {
   graceSeconds?: number;
   /** Several pools: core's verifier options, one object per pool. */
   pools?: unknown[];
+  /** Pools chosen at run time: core's `allowPools` entries (COGAUTH_POOL_ALLOWLIST), with their limits. */
+  allowPools?: unknown[];
+  maxPools?: number;
+  maxPoolFetches?: number;
   /** The rules as given (inline array or the parsed file), and where they came from. */
   rules: unknown;
   rulesSource: { kind: 'inline' } | { kind: 'file'; path: string; display: string };
@@ -68,6 +72,9 @@ const KNOWN_KEYS = new Set([
   'allowInsecureHttp',
   'graceSeconds',
   'pools',
+  'allowPools',
+  'maxPools',
+  'maxPoolFetches',
   'rules',
   'rulesFile',
   'cedar',
@@ -189,6 +196,36 @@ function pools(value: unknown): unknown[] {
   return parsed as unknown[];
 }
 
+const MAX_POOLS_LIMIT = 10_000;
+
+function holdsCfnValue(value: unknown): boolean {
+  if (isCfnValue(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(holdsCfnValue);
+}
+
+/**
+ * `allowPools` (pools chosen at run time) with `maxPools` and `maxPoolFetches`, in place of `pools` and the
+ * single-pool settings. The entries are JSON data (a CloudFormation reference cannot be checked at package
+ * time); what they mean is checked by core (validate.ts), which names `custom.cogauth.allowPools[i]`.
+ */
+function readAllowPools(c: Record<string, unknown>, settings: CogauthSettings): void {
+  const mixed = ['pools', ...SINGLE_POOL_KEYS].find((key) => given(c[key]));
+  if (mixed !== undefined)
+    fail(mixed, 'cannot be combined with allowPools: give allowPools or a pool, not both');
+  const parsed = typeof c.allowPools === 'string' ? parseJson('allowPools', c.allowPools) : c.allowPools;
+  if (!Array.isArray(parsed) || parsed.length === 0)
+    fail('allowPools', 'must be a non-empty list of allow-list entries');
+  if (holdsCfnValue(parsed))
+    fail(
+      'allowPools',
+      'must be literal values: no CloudFormation references (write the pool and client ids)',
+    );
+  settings.allowPools = parsed as unknown[];
+  settings.maxPools = integer(c, 'maxPools', 1, MAX_POOLS_LIMIT);
+  settings.maxPoolFetches = integer(c, 'maxPoolFetches', 1, MAX_POOLS_LIMIT);
+}
+
 function parseJson(key: string, text: string): unknown {
   try {
     return JSON.parse(text);
@@ -260,7 +297,10 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
       'applies only to httpApiResponse: simple or answerMode: per-request (all-routes iam answers are cache-safe)',
     );
 
-  if (given(c.pools)) {
+  for (const key of ['maxPools', 'maxPoolFetches'])
+    if (given(c[key]) && !given(c.allowPools)) fail(key, 'applies only with allowPools');
+  if (given(c.allowPools)) readAllowPools(c, settings);
+  else if (given(c.pools)) {
     const mixed = SINGLE_POOL_KEYS.find((key) => given(c[key]));
     if (mixed !== undefined) fail(mixed, 'cannot be combined with pools (set it inside each pool)');
     settings.pools = pools(c.pools);
@@ -268,7 +308,7 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
     if (!given(c.userPoolId))
       fail(
         'userPoolId',
-        'is required: a pool id like us-east-1_AbC123 or a reference such as {Ref: UserPool}',
+        'is required: a pool id like us-east-1_AbC123 or a reference such as {Ref: UserPool} (or pools, or allowPools for pools chosen at run time)',
       );
     if (typeof c.userPoolId !== 'string' && !isCfnValue(c.userPoolId))
       fail('userPoolId', 'must be a pool id string or a CloudFormation reference');
@@ -314,10 +354,20 @@ export function readSettings(raw: unknown, serviceDir: string): CogauthSettings 
   if (given(c.jwksFile)) {
     if (settings.fetchJwks) fail('jwksFile', 'set either jwksFile or fetchJwks, not both');
     if (settings.pools) fail('jwksFile', 'cannot be combined with pools (put jwks inside each pool)');
+    if (settings.allowPools)
+      fail(
+        'jwksFile',
+        "cannot be combined with allowPools: each pool's JWKS is fetched when a token needs it",
+      );
     settings.jwksFile = servicePath(serviceDir, 'jwksFile', c.jwksFile);
   }
   if (settings.fetchJwks) {
     if (settings.pools) fail('fetchJwks', 'cannot be combined with pools (put jwks inside each pool)');
+    if (settings.allowPools)
+      fail(
+        'fetchJwks',
+        "cannot be combined with allowPools: each pool's JWKS is fetched when a token needs it",
+      );
     if (isCfnValue(settings.userPoolId) && settings.jwksUri === undefined)
       fail(
         'fetchJwks',

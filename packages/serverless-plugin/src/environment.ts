@@ -1,5 +1,5 @@
-import type { CognitoVerifierOptions, Jwks, RouteRule } from '@cogauth/core';
-import { writeEnvironment } from '@cogauth/core/lambda';
+import type { CognitoVerifierOptions, Jwks, PoolAllowEntry, RouteRule } from '@cogauth/core';
+import { type EnvironmentSettings, writeEnvironment } from '@cogauth/core/lambda';
 import type { CedarSetup } from './cedar.js';
 import { type CfnValue, type CogauthSettings, isCfnValue } from './config.js';
 
@@ -36,7 +36,7 @@ export function environmentOf(
   const cacheOff = cedar !== undefined && settings.resultTtlSeconds === 0;
   const rules = packaged ? { file: RULES_FILE } : (settings.rules as RouteRule[]);
   const env: Record<string, EnvValue> = writeEnvironment({
-    verifier: settings.pools ? (settings.pools as CognitoVerifierOptions[]) : singlePool(settings, jwks),
+    ...verifierOf(settings, jwks),
     ...(cedar === undefined ? { rules } : {}),
     ...(packaged && jwks !== undefined && !settings.pools ? { jwksFile: JWKS_FILE } : {}),
     httpApiResponse: settings.httpApiResponse,
@@ -48,11 +48,27 @@ export function environmentOf(
   if (cedar !== undefined) Object.assign(env, cedar.environment(packaged));
   // The references, which writeEnvironment saw as stand-ins, go in as themselves (or as `reference` says).
   const pool = settings.userPoolId;
-  if (!settings.pools && isCfnValue(pool)) env.COGAUTH_USER_POOL_ID = reference(pool, 'pool');
+  const listed = !settings.pools && !settings.allowPools;
+  if (listed && isCfnValue(pool)) env.COGAUTH_USER_POOL_ID = reference(pool, 'pool');
   const clients = settings.clientIds ?? [];
-  if (!settings.pools && clients.some(isCfnValue))
-    env.COGAUTH_CLIENT_IDS = clientIdsValue(clients, reference);
+  if (listed && clients.some(isCfnValue)) env.COGAUTH_CLIENT_IDS = clientIdsValue(clients, reference);
   return env;
+}
+
+/** The allow-list with its limits, the pools, or the single pool's options. */
+function verifierOf(
+  settings: CogauthSettings,
+  jwks: Jwks | undefined,
+): Pick<EnvironmentSettings, 'verifier' | 'verifierSettings'> {
+  if (settings.allowPools) {
+    const limits = {
+      ...(settings.maxPools === undefined ? {} : { maxPools: settings.maxPools }),
+      ...(settings.maxPoolFetches === undefined ? {} : { maxPoolFetches: settings.maxPoolFetches }),
+    };
+    return { verifier: { allowPools: settings.allowPools as PoolAllowEntry[] }, verifierSettings: limits };
+  }
+  if (settings.pools) return { verifier: settings.pools as CognitoVerifierOptions[] };
+  return { verifier: singlePool(settings, jwks) };
 }
 
 /** The single pool's options; a CloudFormation reference is a stand-in here, replaced by environmentOf. */

@@ -69,6 +69,9 @@ export const cogauthSchema = {
         allowInsecureHttp: { anyOf: [{ type: 'boolean' }, { enum: ['true', 'false', ''] }] },
         graceSeconds: { anyOf: [{ type: 'integer', minimum: 0, maximum: 300 }, { type: 'string' }] },
         pools: { anyOf: [{ type: 'array', items: { type: 'object' } }, { type: 'string' }] },
+        allowPools: { anyOf: [{ type: 'array', items: { type: 'object' } }, { type: 'string' }] },
+        maxPools: { anyOf: [{ type: 'integer', minimum: 1, maximum: 10000 }, { type: 'string' }] },
+        maxPoolFetches: { anyOf: [{ type: 'integer', minimum: 1, maximum: 10000 }, { type: 'string' }] },
         rules: { anyOf: [{ type: 'array', items: { type: 'object' } }, { const: '' }] },
         rulesFile: { type: 'string' },
         cedar: {

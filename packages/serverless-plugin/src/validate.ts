@@ -19,6 +19,9 @@ const CLIENT_PLACEHOLDER = 'cfn-reference';
  */
 const SETTING_OF: Readonly<Record<string, string | ConfigPath>> = {
   COGAUTH_POOLS: 'pools',
+  COGAUTH_POOL_ALLOWLIST: 'allowPools',
+  COGAUTH_MAX_POOLS: 'maxPools',
+  COGAUTH_MAX_POOL_FETCHES: 'maxPoolFetches',
   COGAUTH_USER_POOL_ID: 'userPoolId',
   COGAUTH_CLIENT_IDS: 'clientIds',
   COGAUTH_TOKEN_USE: 'tokenUse',

@@ -451,6 +451,7 @@ describe('the @cogauth/cdk tarball', () => {
       'monitoring-settings',
       'nag',
       'own-logs-function',
+      'pools',
       'props',
       'settings',
     ];
