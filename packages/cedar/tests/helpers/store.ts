@@ -6,6 +6,7 @@
  * User attributes, access token claims as `context.token` with `scope` a Set of strings.
  */
 import type { CognitoClaims } from '@cogauth/core';
+import fc from 'fast-check';
 
 export const POOL = 'us-east-1_ABC1234';
 export const ISS = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`;
@@ -145,3 +146,23 @@ export function idClaims(
   if (groups.length > 0) claims['cognito:groups'] = [...groups];
   return Object.freeze(claims) as CognitoClaims;
 }
+
+/** A generated `sub`. */
+export const storeSub = fc.stringMatching(/^[a-z0-9-]{1,12}$/);
+/** Generated callers of the store: access tokens (groups, scopes) and ID tokens (groups, a custom claim). */
+export const storeToken = fc.oneof(
+  fc
+    .tuple(
+      storeSub,
+      fc.subarray(['developer', 'admin', 'writer', 'intern', 'other']),
+      fc.option(fc.subarray(['openid', 'MyApi/users.write', 'MyApi/users.read']), { nil: undefined }),
+    )
+    .map(([s, groups, scopes]) => accessClaims(s, groups, scopes?.join(' '))),
+  fc
+    .tuple(
+      storeSub,
+      fc.subarray(['developer', 'admin', 'intern']),
+      fc.constantFrom('finance', 'sales', undefined),
+    )
+    .map(([s, groups, dept]) => idClaims(s, groups, dept === undefined ? {} : { 'custom:department': dept })),
+);

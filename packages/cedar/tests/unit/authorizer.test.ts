@@ -18,7 +18,7 @@ import {
   tokenFor,
   verifier,
 } from '../helpers/gateway.js';
-import { accessClaims, idClaims, POLICIES, POOL, SCHEMA } from '../helpers/store.js';
+import { accessClaims, POLICIES, POOL, SCHEMA, storeToken } from '../helpers/store.js';
 
 /*
  * The engine in place of route rules, through createAuthorizer and the events API Gateway sends: every
@@ -50,20 +50,6 @@ const MATRIX = [
   { resource: 'PUT/users', routeKey: 'PUT /users', action: undefined },
 ] as const;
 
-const sub = fc.stringMatching(/^[a-z0-9-]{1,12}$/);
-const tokenArb = fc.oneof(
-  fc
-    .tuple(
-      sub,
-      fc.subarray(['developer', 'admin', 'writer', 'intern', 'other']),
-      fc.option(fc.subarray(['openid', 'MyApi/users.write', 'MyApi/users.read']), { nil: undefined }),
-    )
-    .map(([s, groups, scopes]) => accessClaims(s, groups, scopes?.join(' '))),
-  fc
-    .tuple(sub, fc.subarray(['developer', 'admin', 'intern']), fc.constantFrom('finance', 'sales', undefined))
-    .map(([s, groups, dept]) => idClaims(s, groups, dept === undefined ? {} : { 'custom:department': dept })),
-);
-
 function direct(claims: CognitoClaims, action: string | undefined): boolean {
   if (action === undefined) return false;
   const decision = directDecision({
@@ -81,7 +67,7 @@ function direct(claims: CognitoClaims, action: string | undefined): boolean {
 describe('createAuthorizer({ rules: engine }) answers as Cedar decides (Verified Permissions conventions)', () => {
   it('REST TOKEN and REQUEST, HTTP API policy and simple answers, for generated tokens; cached policies never over-allow', async () => {
     await fc.assert(
-      fc.asyncProperty(tokenArb, async (claims) => {
+      fc.asyncProperty(storeToken, async (claims) => {
         const token = tokenFor(claims);
         const expected = MATRIX.map((m) => direct(claims, m.action));
         for (const [i, m] of MATRIX.entries()) {

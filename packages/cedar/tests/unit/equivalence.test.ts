@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCedar, rulesToCedar } from '../../src/index.js';
 import { directDecision } from '../helpers/cedar-direct.js';
-import { accessClaims, idClaims, POLICIES, POOL, SCHEMA } from '../helpers/store.js';
+import { accessClaims, idClaims, POLICIES, POOL, SCHEMA, storeSub, storeToken } from '../helpers/store.js';
 
 // Generated tokens × routes. The engine must decide exactly as (1) a direct isAuthorized call of the Cedar
 // engine on entities built from Verified Permissions' documented conventions, and (2) for rules translated
@@ -21,24 +21,10 @@ const VP_ROUTES = [
   { method: 'PUT', path: '/users', action: undefined },
 ] as const;
 
-const sub = fc.stringMatching(/^[a-z0-9-]{1,12}$/);
-const vpToken = fc.oneof(
-  fc
-    .tuple(
-      sub,
-      fc.subarray(['developer', 'admin', 'writer', 'intern', 'other']),
-      fc.option(fc.subarray(['openid', 'MyApi/users.write', 'MyApi/users.read']), { nil: undefined }),
-    )
-    .map(([s, groups, scopes]) => accessClaims(s, groups, scopes?.join(' '))),
-  fc
-    .tuple(sub, fc.subarray(['developer', 'admin', 'intern']), fc.constantFrom('finance', 'sales', undefined))
-    .map(([s, groups, dept]) => idClaims(s, groups, dept === undefined ? {} : { 'custom:department': dept })),
-);
-
 describe('the engine and a direct Cedar isAuthorized on the same entities (Verified Permissions conventions)', () => {
   it('agree on every route for generated access and ID tokens, and permitted() lists exactly the allowed actions', () => {
     fc.assert(
-      fc.property(vpToken, (claims) => {
+      fc.property(storeToken, (claims) => {
         const direct = (action: string) =>
           directDecision({
             namespace: 'MyApi',
@@ -102,12 +88,12 @@ const REQUESTS = [
 const ruleToken = fc.oneof(
   fc
     .tuple(
-      sub,
+      storeSub,
       fc.subarray(['writers', 'admin', 'readers', 'other']),
       fc.option(fc.subarray(['api/read', 'api/write', 'api/admin', 'api/readx']), { nil: undefined }),
     )
     .map(([s, groups, scopes]) => accessClaims(s, groups, scopes?.join(' '))),
-  fc.tuple(sub, fc.subarray(['writers', 'admin', 'readers'])).map(([s, groups]) => idClaims(s, groups)),
+  fc.tuple(storeSub, fc.subarray(['writers', 'admin', 'readers'])).map(([s, groups]) => idClaims(s, groups)),
 );
 
 describe('rules translated by rulesToCedar decide exactly as core decides with the rules', () => {

@@ -4,8 +4,6 @@ import { pathToFileURL } from 'node:url';
 import { startJwksServer } from '@cogauth/test-fixtures';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DecisionReason } from '../../src/decide/decide.js';
-import type { VerifyErrorCode } from '../../src/errors.js';
 import {
   type AuthorizerHandler,
   ConfigError,
@@ -31,6 +29,7 @@ import {
   SAMPLE_RULES,
   tokenEvent,
 } from '../helpers/fixtures.js';
+import { OWN_REASONS } from '../helpers/reasons.js';
 
 let stdout: string[] = [];
 beforeEach(() => {
@@ -254,22 +253,6 @@ describe('metrics as CloudWatch EMF on stdout', () => {
 });
 
 describe('dimensions hold no caller data', () => {
-  // Every reason the log line may carry (the type makes this list complete: a new reason fails typecheck).
-  const OWN_REASONS: Record<Exclude<DecisionReason, VerifyErrorCode>, true> = {
-    ALLOWED: true,
-    ROUTE_NOT_PERMITTED: true,
-    ROUTE_NOT_CACHEABLE: true,
-    NO_ROUTE_PERMITTED: true,
-    TOKEN_MISSING: true,
-    BEARER_MALFORMED: true,
-    EVENT_UNSUPPORTED: true,
-    ARN_INVALID: true,
-    CONTEXT_ERROR: true,
-    VERIFIER_ERROR: true,
-    INTERNAL_ERROR: true,
-    PATH_INVALID: true,
-    ANSWER_TOO_LARGE: true,
-  };
   const REASONS = new Set<string>([...VERIFY_ERROR_CODES, ...Object.keys(OWN_REASONS)]);
   const ROUTES = new Set([...SAMPLE_RULES.map((r) => r.route), '(none)']);
   const segment = fc.stringMatching(/^[A-Za-z0-9._~{}*%-]{1,12}$/);
