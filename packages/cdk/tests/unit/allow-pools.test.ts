@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { describe, expect, it } from 'vitest';
 import { CogauthAuthorizer, type CogauthAuthorizerProps, CogauthJwks } from '../../src/index.js';
-import { authorizerEnv, RULES, templateOf } from './support.js';
+import { authorizerEnv, configError, RULES, templateOf } from './support.js';
 
 const ENTRY: PoolAllowEntry = {
   regions: ['eu-west-1'],
@@ -18,13 +18,7 @@ function build(props: Partial<CogauthAuthorizerProps>): Stack {
 }
 
 function refusal(props: Partial<CogauthAuthorizerProps>): ConfigError {
-  try {
-    build(props);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
+  return configError(() => build(props));
 }
 
 describe('allowPools', () => {

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@cogauth/core';
 import { generateTestKey, jwksOf, signJwt } from '@cogauth/test-fixtures';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
@@ -15,7 +14,7 @@ import {
   CogauthCedar,
   CogauthJwks,
 } from '../../src/index.js';
-import { authorizerEnv, only, templateOf } from './support.js';
+import { authorizerEnv, configError, only, templateOf } from './support.js';
 
 /*
  * Cedar policies in place of rules: read and validated at synth, shipped beside @cogauth/cedar's bundle in
@@ -50,16 +49,6 @@ const QUERY = file(
   `permit (principal, action == MyApi::Action::"get /search", resource);
 forbid (principal, action == MyApi::Action::"get /search", resource) when { context.queryStringParameters has all };\n`,
 );
-
-function refusal(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 function stackWith(props: Partial<CogauthAuthorizerProps>): {
   app: App;
@@ -148,22 +137,22 @@ describe('cedar: CogauthCedar.fromFiles', () => {
       'bad.cedar',
       `${readFileSync(BY_TOKEN, 'utf8')}permit (principal, action == , resource);\n`,
     );
-    const err = refusal(() => CogauthCedar.fromFiles({ policies: bad }));
+    const err = configError(() => CogauthCedar.fromFiles({ policies: bad }));
     expect(err.path).toEqual(['cedar', 'policies']);
     expect(err.message).toMatch(
       /^cedar\.policies: bad\.cedar: policy1 at line 2, column 30: unexpected token/,
     );
-    expect(refusal(() => CogauthCedar.fromFiles({ policies: join(dir, 'none.cedar') })).message).toMatch(
+    expect(configError(() => CogauthCedar.fromFiles({ policies: join(dir, 'none.cedar') })).message).toMatch(
       /^cedar\.policies: cannot read .*none\.cedar \(ENOENT\)/,
     );
   });
 
   it('rules or cedar, not both; no WebSocket with Cedar', () => {
     const cedar = CogauthCedar.fromFiles({ policies: BY_TOKEN });
-    expect(refusal(() => stackWith({ cedar, rules: [{ route: 'GET /x' }] })).path).toEqual(['rules']);
-    expect(refusal(() => stackWith({})).field).toBe('rules');
+    expect(configError(() => stackWith({ cedar, rules: [{ route: 'GET /x' }] })).path).toEqual(['rules']);
+    expect(configError(() => stackWith({})).field).toBe('rules');
     const { auth } = stackWith({ cedar });
-    expect(refusal(() => auth.webSocketAuthorizer()).field).toBe('cedar');
+    expect(configError(() => auth.webSocketAuthorizer()).field).toBe('cedar');
   });
 });
 
@@ -183,7 +172,7 @@ describe('cedar: per-request policies and API Gateway’s cache', () => {
 
   it('refuses a TTL that would let API Gateway serve one request’s answer to another, naming the routes', () => {
     const cedar = CogauthCedar.fromFiles({ policies: PER_REQUEST });
-    const err = refusal(() => stackWith({ cedar, resultsCacheTtl: Duration.minutes(5) }));
+    const err = configError(() => stackWith({ cedar, resultsCacheTtl: Duration.minutes(5) }));
     expect(err.path).toEqual(['resultsCacheTtl']);
     expect(err.message).toMatch(
       /must be 0 with these Cedar policies: they read the request for get \/users\/\{id\}/,
@@ -197,7 +186,7 @@ describe('cedar: per-request policies and API Gateway’s cache', () => {
     restApi(stack, auth);
     expect(only(templateOf(stack), 'AWS::ApiGateway::Authorizer')[1]).toMatchObject({ Type: 'REQUEST' });
     const other = stackWith({ cedar });
-    expect(refusal(() => other.auth.restApiAuthorizer({ type: 'token' })).field).toBe('type');
+    expect(configError(() => other.auth.restApiAuthorizer({ type: 'token' })).field).toBe('type');
   });
 });
 

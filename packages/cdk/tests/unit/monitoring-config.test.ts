@@ -8,7 +8,7 @@ import { environmentWith } from '../../src/environment.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../../src/monitoring-settings.js';
 import type { CogauthAuthorizerProps } from '../../src/props.js';
 import { settingsOf } from '../../src/settings.js';
-import { authorizerStack } from './support.js';
+import { authorizerStack, configError } from './support.js';
 
 /** The props checked as the synth checks them (settingsOf, then core's readEnvironment), without a synth. */
 function checked(props: Partial<CogauthAuthorizerProps>): Record<string, string> {
@@ -22,18 +22,8 @@ function checked(props: Partial<CogauthAuthorizerProps>): Record<string, string>
   return environmentWith(s, (t) => t.value);
 }
 
-function refusal(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
-
 /** What the synth says about `props`: the field of its ConfigError. */
-const fieldOf = (props: Record<string, unknown>) => refusal(() => authorizerStack(props)).field;
+const fieldOf = (props: Record<string, unknown>) => configError(() => authorizerStack(props)).field;
 
 describe('bad monitoring and log props fail the synth, naming the prop', () => {
   it.each([

@@ -1,38 +1,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@cogauth/core';
 import { generateTestKey, jwksOf } from '@cogauth/test-fixtures';
 import { Duration, Fn } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CogauthJwks, LAMBDA_ENVIRONMENT_MAX_BYTES } from '../../src/index.js';
-import { authorizerEnv, authorizerStack, only, templateOf } from './support.js';
+import { authorizerEnv, authorizerStack, configError, only, templateOf } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cogauth-cdk-props-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function refusal(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
-
 describe('rules', () => {
   it('fails the synth on a bad rule, naming it', () => {
-    const bad = refusal(() => authorizerStack({ rules: [{ route: 'GET /ok' }, { route: 'FETCH /x' }] }));
+    const bad = configError(() => authorizerStack({ rules: [{ route: 'GET /ok' }, { route: 'FETCH /x' }] }));
     expect(bad.path).toEqual(['rules', 1, 'route']);
     expect(bad.field).toBe('rules');
-    const typo = refusal(() =>
+    const typo = configError(() =>
       authorizerStack({ rules: [{ route: 'GET /me', group: ['admin'] } as unknown as { route: string }] }),
     );
     expect(typo.path).toEqual(['rules', 0, 'group']);
-    expect(refusal(() => authorizerStack({ rules: [] })).field).toBe('rules');
+    expect(configError(() => authorizerStack({ rules: [] })).field).toBe('rules');
   });
 
   it('refuses rules too large for the 4 KB Lambda environment, naming the prop', () => {
@@ -40,7 +29,7 @@ describe('rules', () => {
       route: `GET /resource${i}/items`,
       groups: ['admin'],
     }));
-    const err = refusal(() => authorizerStack({ rules: many }));
+    const err = configError(() => authorizerStack({ rules: many }));
     expect(err.field).toBe('rules');
     expect(err.message).toMatch(new RegExp(`over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}-byte limit`));
   });
@@ -54,7 +43,9 @@ describe('rules', () => {
     expect(() =>
       authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['c1'], rules, answerMode }),
     ).not.toThrow();
-    expect(refusal(() => authorizerStack({ rules, answerMode })).detail).toContain("over Lambda's 4096-byte");
+    expect(configError(() => authorizerStack({ rules, answerMode })).detail).toContain(
+      "over Lambda's 4096-byte",
+    );
   });
 });
 
@@ -63,7 +54,7 @@ describe('answer size', () => {
   const many = Array.from({ length: 25 }, (_, i) => ({ route: `ANY /service${i}/{proxy+}` }));
 
   it('fails the synth when an answer could pass API Gateway’s 8 KB, naming rules, the limit and the count', () => {
-    const err = refusal(() => authorizerStack({ rules: many }));
+    const err = configError(() => authorizerStack({ rules: many }));
     expect(err.path).toEqual(['rules']);
     expect(err.detail).toMatch(/could reach \d+ bytes \(25 rules;/);
     expect(err.detail).toContain('API Gateway takes at most 8192 bytes');
@@ -78,7 +69,7 @@ describe('answer size', () => {
 
   it('refuses an answerMode it does not know', () => {
     type Props = Parameters<typeof authorizerStack>[0];
-    expect(refusal(() => authorizerStack({ answerMode: 'some' } as unknown as Props)).field).toBe(
+    expect(configError(() => authorizerStack({ answerMode: 'some' } as unknown as Props)).field).toBe(
       'answerMode',
     );
   });
@@ -87,7 +78,7 @@ describe('answer size', () => {
 describe('result cache TTL', () => {
   it('refuses a TTL outside 0–3600 whole seconds, naming the prop', () => {
     for (const ttl of [Duration.seconds(3601), Duration.hours(2), Duration.millis(1500)]) {
-      expect(refusal(() => authorizerStack({ resultsCacheTtl: ttl })).field).toBe('resultsCacheTtl');
+      expect(configError(() => authorizerStack({ resultsCacheTtl: ttl })).field).toBe('resultsCacheTtl');
     }
   });
 
@@ -103,38 +94,36 @@ describe('user pool and clients', () => {
   it('refuses a missing, empty or malformed pool id, naming the prop', () => {
     const { pool } = authorizerStack();
     expect(
-      refusal(() => authorizerStack({ userPool: undefined, userPoolId: '', clientIds: ['c1'] })).field,
+      configError(() => authorizerStack({ userPool: undefined, userPoolId: '', clientIds: ['c1'] })).field,
     ).toBe('userPoolId');
-    expect(refusal(() => authorizerStack({ userPoolId: 'my-pool', clientIds: ['c1'] })).field).toBe(
+    expect(configError(() => authorizerStack({ userPoolId: 'my-pool', clientIds: ['c1'] })).field).toBe(
       'userPoolId',
     );
-    expect(refusal(() => authorizerStack({ userPoolId: 'local_abc', clientIds: ['c1'] })).field).toBe(
+    expect(configError(() => authorizerStack({ userPoolId: 'local_abc', clientIds: ['c1'] })).field).toBe(
       'userPoolId',
     );
-    expect(refusal(() => authorizerStack({ userPool: pool, userPoolId: 'us-east-1_Ab1' })).field).toBe(
+    expect(configError(() => authorizerStack({ userPool: pool, userPoolId: 'us-east-1_Ab1' })).field).toBe(
       'userPoolId',
     );
     const imported = (id: string) => cognito.UserPool.fromUserPoolId(pool.stack, `P${id.length}`, id);
-    expect(refusal(() => authorizerStack({ userPool: imported('nope'), clientIds: ['c1'] })).field).toBe(
+    expect(configError(() => authorizerStack({ userPool: imported('nope'), clientIds: ['c1'] })).field).toBe(
       'userPool',
     );
   });
 
   it('refuses bad or missing client ids, naming the prop', () => {
-    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [] })).field).toBe(
+    expect(configError(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [] })).field).toBe(
       'clientIds',
     );
     expect(
-      refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['ok', 'a,b'] })).path,
+      configError(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['ok', 'a,b'] })).path,
     ).toEqual(['clientIds', 1]);
-    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['*'] })).path).toEqual([
-      'clientIds',
-      0,
-    ]);
-    expect(refusal(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [''] })).path).toEqual([
-      'clientIds',
-      0,
-    ]);
+    expect(
+      configError(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: ['*'] })).path,
+    ).toEqual(['clientIds', 0]);
+    expect(configError(() => authorizerStack({ userPoolId: 'us-east-1_Ab1', clientIds: [''] })).path).toEqual(
+      ['clientIds', 0],
+    );
   });
 
   it('accepts an existing pool by id and CloudFormation tokens for the pool and clients', () => {
@@ -157,13 +146,13 @@ describe('user pool and clients', () => {
 
   it('refuses a tokenUse, httpApiResponse or httpApiCache it does not know', () => {
     type Props = Parameters<typeof authorizerStack>[0];
-    expect(refusal(() => authorizerStack({ tokenUse: 'refresh' } as unknown as Props)).field).toBe(
+    expect(configError(() => authorizerStack({ tokenUse: 'refresh' } as unknown as Props)).field).toBe(
       'tokenUse',
     );
-    expect(refusal(() => authorizerStack({ httpApiResponse: 'policy' } as unknown as Props)).field).toBe(
+    expect(configError(() => authorizerStack({ httpApiResponse: 'policy' } as unknown as Props)).field).toBe(
       'httpApiResponse',
     );
-    expect(refusal(() => authorizerStack({ httpApiCache: 'no' } as unknown as Props)).field).toBe(
+    expect(configError(() => authorizerStack({ httpApiCache: 'no' } as unknown as Props)).field).toBe(
       'httpApiCache',
     );
   });
@@ -184,10 +173,10 @@ describe('embedded JWKS', () => {
   });
 
   it('refuses a missing file, a non-JWKS and private key material', () => {
-    expect(refusal(() => CogauthJwks.fromFile(join(dir, 'missing.json'))).field).toBe('jwks');
-    expect(refusal(() => CogauthJwks.fromDocument({ keys: [] })).field).toBe('jwks');
+    expect(configError(() => CogauthJwks.fromFile(join(dir, 'missing.json'))).field).toBe('jwks');
+    expect(configError(() => CogauthJwks.fromDocument({ keys: [] })).field).toBe('jwks');
     const priv = key.privateKey.export({ format: 'jwk' });
-    expect(refusal(() => CogauthJwks.fromDocument({ keys: [priv] })).path).toEqual(['jwks', 'keys', 0]);
+    expect(configError(() => CogauthJwks.fromDocument({ keys: [priv] })).path).toEqual(['jwks', 'keys', 0]);
   });
 
   it('refuses a JWKS the authorizer would refuse at cold start (core handlerFromEnv on its environment)', () => {
@@ -195,7 +184,7 @@ describe('embedded JWKS', () => {
     const weak = CogauthJwks.fromDocument({
       keys: [{ kty: 'RSA', kid: 'k', alg: 'RS256', n: 'AQAB', e: 'AQAB' }],
     });
-    const err = refusal(() => authorizerStack({ jwks: weak }));
+    const err = configError(() => authorizerStack({ jwks: weak }));
     expect(err.path).toEqual(['jwks', 'keys', 0]);
     expect(err.message).toMatch(/^jwks\.keys\[0\]: is not a usable key: RSA key has \d+ bits/);
     // With the pool and client as CloudFormation tokens (placeholders in the check), and whatever
@@ -203,7 +192,7 @@ describe('embedded JWKS', () => {
     vi.stubEnv('COGAUTH_JWKS', JSON.stringify(jwksOf(key)));
     vi.stubEnv('COGAUTH_POOLS', '[{"userPoolId":"us-east-1_Ab1","clientId":null,"tokenUse":null}]');
     try {
-      const tokens = refusal(() =>
+      const tokens = configError(() =>
         authorizerStack({
           userPoolId: Fn.importValue('PoolId'),
           clientIds: [Fn.importValue('ClientId')],
@@ -230,7 +219,7 @@ describe('function', () => {
   });
 
   it('refuses a runtime the bundle cannot run on', () => {
-    expect(refusal(() => authorizerStack({ runtime: lambda.Runtime.NODEJS_20_X })).field).toBe('runtime');
-    expect(refusal(() => authorizerStack({ runtime: lambda.Runtime.PYTHON_3_13 })).field).toBe('runtime');
+    expect(configError(() => authorizerStack({ runtime: lambda.Runtime.NODEJS_20_X })).field).toBe('runtime');
+    expect(configError(() => authorizerStack({ runtime: lambda.Runtime.PYTHON_3_13 })).field).toBe('runtime');
   });
 });

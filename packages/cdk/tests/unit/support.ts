@@ -1,6 +1,8 @@
+import { ConfigError } from '@cogauth/core';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { expect } from 'vitest';
 import { CogauthAuthorizer, type CogauthAuthorizerProps } from '../../src/index.js';
 
 export const RULES = [
@@ -70,4 +72,15 @@ export function invokePermissions(t: CfnTemplate): { principal: unknown; sourceA
       principal: p.Properties?.Principal,
       sourceArn: JSON.stringify(p.Properties?.SourceArn),
     }));
+}
+
+/** Runs `fn` and returns the ConfigError it throws (failing the test if it throws nothing or anything else). */
+export function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
 }

@@ -1,8 +1,9 @@
-import { ConfigError } from '@cogauth/core';
+import type { ConfigError } from '@cogauth/core';
 import { describe, expect, it } from 'vitest';
 import { readSettings } from '../../src/config.js';
 import { environmentOf } from '../../src/environment.js';
 import { validateWithCore } from '../../src/validate.js';
+import { configError } from '../helpers/config-error.js';
 
 const ENTRY = { regions: ['eu-west-1'], tokenUse: 'access', clientId: ['1example23456789abcdefghij'] };
 const RULES = [{ route: 'GET /a' }];
@@ -18,13 +19,7 @@ function check(config: Record<string, unknown>) {
 }
 
 function refusal(config: Record<string, unknown>): ConfigError {
-  try {
-    check(config);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
+  return configError(() => check(config));
 }
 
 describe('custom.cogauth.allowPools', () => {

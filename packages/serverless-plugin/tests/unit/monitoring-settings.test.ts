@@ -8,6 +8,7 @@ import { readSettings } from '../../src/config.js';
 import { environmentOf } from '../../src/environment.js';
 import { ALARM_DEFAULTS } from '../../src/monitoring-settings.js';
 import { validateWithCore } from '../../src/validate.js';
+import { configError } from '../helpers/config-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cogauth-plugin-monitoring-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,18 +24,9 @@ function packagedEnv(extra: Record<string, unknown>) {
   return { settings, env: environmentOf(settings, undefined, true) };
 }
 
-function refusal(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 /** Where a ConfigError points, as text (`custom.cogauth.monitoring.namespace`), whether its path has one segment or several. */
 const placeOf = (err: ConfigError) => err.message.slice(0, err.message.length - err.detail.length - 2);
-const fieldOf = (extra: Record<string, unknown>) => placeOf(refusal(() => packagedEnv(extra)));
+const fieldOf = (extra: Record<string, unknown>) => placeOf(configError(() => packagedEnv(extra)));
 
 describe('custom.cogauth.monitoring', () => {
   it.each([undefined, null, '', false, 'false'])('%j: no monitoring, no metrics variable', (monitoring) => {
