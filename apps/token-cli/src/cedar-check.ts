@@ -4,11 +4,10 @@ import {
   type CognitoVerifier,
   createAuthorizer,
   type DecisionLog,
-  type DecisionReason,
-  type PolicyDocument,
 } from '@cogauth/core';
 import { parseMethodArn } from '@cogauth/core/policy';
 import { cedarPackage } from './cedar-package.js';
+import type { CheckDecision } from './check-outcome.js';
 import { UsageError } from './errors.js';
 
 /** Cedar's answer for the action of the route: the policies that decided it, and those that erred. */
@@ -21,17 +20,9 @@ export interface CedarActionAnswer {
   errors: { policyId: string; message: string }[];
 }
 
-export interface CedarCheckOutcome {
-  decision: 'Allow' | 'Deny' | 'Unauthorized';
-  status: 200 | 401 | 403;
-  reason: DecisionReason;
-  route: string;
-  methodArn: string;
-  permittedRoutes: string[];
+export interface CedarCheckOutcome extends CheckDecision {
   /** The action of the route API Gateway selects (none when no action names it), as Cedar decided it. */
   cedar: { actions: CedarActionAnswer[]; errors: { policyId: string; message: string }[] };
-  policyDocument: PolicyDocument | null;
-  context: Record<string, string | number | boolean> | null;
 }
 
 /** The policy files named by --policies / --schema, as the deployed authorizer would read them. */

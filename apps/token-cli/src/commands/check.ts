@@ -4,7 +4,6 @@ import {
   type CognitoClaims,
   type CognitoVerifier,
   createAuthorizer,
-  type DecisionReason,
   decodeJwt,
   type PolicyDocument,
   type RouteRule,
@@ -20,6 +19,7 @@ import {
   verifyAuthorization,
 } from '@cogauth/core/rules';
 import { cedarLines, readPolicyFiles, runCedarCheck } from '../cedar-check.js';
+import type { CheckDecision } from '../check-outcome.js';
 import { COMMON_HELP, type Command } from '../command.js';
 import { regionOf, type Settings } from '../config.js';
 import { EXIT_UNREACHABLE, UsageError } from '../errors.js';
@@ -33,17 +33,9 @@ const ACCOUNT = '123456789012';
 const API_ID = 'cogauthcheck';
 const STAGE = 'local';
 
-export interface CheckOutcome {
-  decision: 'Allow' | 'Deny' | 'Unauthorized';
-  status: 200 | 401 | 403;
-  reason: DecisionReason;
-  route: string;
-  methodArn: string;
-  permittedRoutes: string[];
+export interface CheckOutcome extends CheckDecision {
   /** Rules that cover the route, and what they require: explains a 403. */
   matchingRules: RouteRule[];
-  policyDocument: PolicyDocument | null;
-  context: Record<string, string | number | boolean> | null;
 }
 
 /**
